@@ -1,0 +1,60 @@
+/**
+ * How a transaction is stored in the table: the contract's fields as top-level attributes, plus
+ * bookkeeping attributes written by the pipeline. One place, so the process writer, the stream
+ * reader, the verdict writer and the notification ledger agree on attribute names.
+ */
+import type { Transaction } from "./transaction";
+
+/** Attribute names the pipeline adds to an item. */
+export const ITEM_ATTRIBUTES = {
+  receivedAt: "received_at",
+  verdict: "verdict",
+  score: "fraud_score",
+  rules: "fraud_rules",
+  verdictAt: "verdict_at",
+  notifiedAt: "notified_at",
+  notifyLeaseUntil: "notify_lease_until",
+} as const;
+
+/** Name of the global secondary index on `account_id` + `timestamp`. */
+export const ACCOUNT_INDEX = "account-timestamp-index";
+
+const CONTRACT_FIELDS = [
+  "transaction_id",
+  "account_id",
+  "amount",
+  "currency",
+  "timestamp",
+  "merchant_id",
+  "merchant_category",
+  "channel",
+  "location",
+  "country",
+] as const;
+
+/**
+ * The item written by process-transaction for an accepted transaction.
+ *
+ * @example
+ * const item = toItem(tx, Date.now()); // { ...tx, received_at: 1764081000000 }
+ */
+function toItem(tx: Transaction, receivedAt: number): Record<string, unknown> {
+  return { ...tx, [ITEM_ATTRIBUTES.receivedAt]: receivedAt };
+}
+
+/**
+ * The contract's fields of a stored (unmarshalled) item, without bookkeeping attributes.
+ * The result is not validated: decode it with the codec before trusting it.
+ *
+ * @example
+ * const candidate = contractFields(unmarshall(record.dynamodb.NewImage));
+ */
+function contractFields(item: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of CONTRACT_FIELDS) {
+    if (item[field] !== undefined) out[field] = item[field];
+  }
+  return out;
+}
+
+export { contractFields, toItem, CONTRACT_FIELDS };

@@ -1,0 +1,99 @@
+/**
+ * The transaction contract (DESIGN.md, "Transaction"): the TypeScript shape and the limits that
+ * both the API Gateway JSON Schema model and the io-ts codec are generated from.
+ */
+
+/** Accepted values of `channel`. */
+export const CHANNELS = ["card_present", "online", "atm", "transfer"] as const;
+
+export type Channel = (typeof CHANNELS)[number];
+
+export interface GeoLocation {
+  readonly latitude: number;
+  readonly longitude: number;
+}
+
+/** Request body of POST /transactions, as accepted. */
+export interface Transaction {
+  readonly transaction_id: string;
+  readonly account_id: string;
+  /** Minor units (cents). */
+  readonly amount: number;
+  /** ISO 4217, upper case. */
+  readonly currency: string;
+  /** Event time, epoch milliseconds. */
+  readonly timestamp: number;
+  readonly merchant_id: string;
+  readonly merchant_category?: string;
+  readonly channel?: Channel;
+  readonly location?: GeoLocation;
+  readonly country?: string;
+}
+
+/** Primary key of a stored transaction (pk `transaction_id`, sk `timestamp`). */
+export interface TransactionKey {
+  readonly transaction_id: string;
+  readonly timestamp: number;
+}
+
+/** Limits of the contract; plain data, safe to capture in a serialized closure. */
+export const LIMITS = {
+  idPattern: "^[A-Za-z0-9_-]{1,64}$",
+  currencyPattern: "^[A-Z]{3}$",
+  countryPattern: "^[A-Z]{2}$",
+  amountMin: 1,
+  amountMax: 100_000_000_000,
+  merchantIdMaxLength: 64,
+  merchantCategoryMaxLength: 32,
+  latitudeMax: 90,
+  longitudeMax: 180,
+  /** The process function rejects event times further in the future than this. */
+  maxFutureSkewMs: 5 * 60 * 1000,
+  /** The process function rejects event times older than this. */
+  maxAgeMs: 7 * 24 * 60 * 60 * 1000,
+  /** Bodies larger than this are refused before parsing. */
+  maxBodyBytes: 16 * 1024,
+} as const;
+
+/** Verdict written back to the item by detect-fraud. */
+export const VERDICTS = { cleared: "cleared", flagged: "flagged" } as const;
+
+export type VerdictName = (typeof VERDICTS)[keyof typeof VERDICTS];
+
+/** One explainable rule result. `score` is graded: how strongly the rule fired. */
+export interface RuleHit {
+  readonly rule: string;
+  readonly score: number;
+  readonly reason: string;
+}
+
+/** The detector's decision about one transaction. */
+export interface Assessment {
+  readonly score: number;
+  readonly flagged: boolean;
+  /** Only the rules that fired (score > 0), highest score first. */
+  readonly hits: readonly RuleHit[];
+}
+
+/** What is written back to the item for audit. */
+export interface Verdict {
+  readonly verdict: VerdictName;
+  readonly score: number;
+  readonly rules: readonly string[];
+  /** Epoch milliseconds of the decision. */
+  readonly decidedAt: number;
+}
+
+/** Body of one message on the fraud-alerts queue. */
+export interface FraudAlert {
+  readonly transaction_id: string;
+  readonly account_id: string;
+  readonly timestamp: number;
+  readonly amount: number;
+  readonly currency: string;
+  readonly merchant_id: string;
+  readonly score: number;
+  readonly rules: readonly RuleHit[];
+  /** Epoch milliseconds. */
+  readonly detected_at: number;
+}

@@ -1,0 +1,91 @@
+/**
+ * Ports: what the runtime core needs from the outside world. The AWS SDK v3 adapters
+ * (pipeline/runtime/aws/) and the embedded local adapters (local/) implement them.
+ */
+import type { FraudAlert, Transaction, TransactionKey, Verdict } from "./contract/transaction";
+
+/** Outcome of a conditional insert. */
+export const PUT_OUTCOMES = { created: "created", duplicate: "duplicate", conflict: "conflict" } as const;
+
+export type PutOutcome = (typeof PUT_OUTCOMES)[keyof typeof PUT_OUTCOMES];
+
+/** Where accepted transactions are stored (process-transaction). */
+export interface TransactionStore {
+  /**
+   * Inserts the transaction unless an item with the same key exists.
+   * `duplicate`: the stored item has the same body; `conflict`: same key, different body.
+   * Throws a `StorageThrottledError` (see errors.ts) when storage throttles or fails transiently.
+   */
+  putTransaction(tx: Transaction, receivedAt: number): Promise<PutOutcome>;
+}
+
+/** Query of an account's history (detect-fraud, through the account index). */
+export interface AccountHistory {
+  /**
+   * The account's transactions with `since <= timestamp <= until`, most recent first,
+   * at most `limit` of them. May include the transaction being assessed; callers exclude it.
+   */
+  recentForAccount(accountId: string, since: number, until: number, limit: number): Promise<Transaction[]>;
+}
+
+/** Where verdicts are written back for audit (detect-fraud). */
+export interface VerdictStore {
+  recordVerdict(key: TransactionKey, verdict: Verdict): Promise<void>;
+}
+
+/** The fraud-alerts queue (detect-fraud). */
+export interface AlertQueue {
+  /** Sends one message per alert; resolves with the transaction ids that could not be sent. */
+  sendAlerts(alerts: readonly FraudAlert[]): Promise<{ failed: string[] }>;
+}
+
+/** Outcome of claiming the right to notify about a transaction. */
+export const CLAIM_OUTCOMES = {
+  claimed: "claimed",
+  alreadyNotified: "already-notified",
+  inProgress: "in-progress",
+} as const;
+
+export type ClaimOutcome = (typeof CLAIM_OUTCOMES)[keyof typeof CLAIM_OUTCOMES];
+
+/**
+ * Exactly-once notification bookkeeping on the transaction item (notify-team): SQS delivers at
+ * least once, so a notifier claims a lease, publishes, then confirms; a failed publish releases.
+ */
+export interface NotificationLedger {
+  claim(key: TransactionKey, now: number, leaseMs: number): Promise<ClaimOutcome>;
+  confirm(key: TransactionKey, now: number): Promise<void>;
+  release(key: TransactionKey): Promise<void>;
+}
+
+/** A message for the fraud team. */
+export interface Notification {
+  readonly subject: string;
+  readonly body: string;
+  /** Transaction id, for logs and de-duplication; never the payload. */
+  readonly transactionId: string;
+}
+
+/** The fraud-notifications topic (notify-team). */
+export interface Notifier {
+  publish(notification: Notification): Promise<void>;
+}
+
+/**
+ * Structured logger. Powertools' Logger satisfies it; so does the local runner's.
+ * Attributes carry ids and outcomes, never payloads, amounts or locations.
+ */
+export interface Log {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}
+
+/** Counts flagged transactions etc. Powertools' Metrics (EMF) in Lambda; no-op or counters locally. */
+export interface MetricsSink {
+  count(name: string, value: number): void;
+  flush(): void;
+}
+
+/** Wall clock in epoch milliseconds; injected so tests control time. */
+export type Clock = () => number;
