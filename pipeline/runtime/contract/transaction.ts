@@ -45,6 +45,12 @@ export const LIMITS = {
   amountMax: 100_000_000_000,
   merchantIdMaxLength: 64,
   merchantCategoryMaxLength: 32,
+  /**
+   * Bounds of `timestamp` as a contract value (the recency window is checked separately). The upper
+   * bound keeps it a safe integer, so the schema and the codec agree on values like 1e20.
+   */
+  timestampMin: 0,
+  timestampMax: Number.MAX_SAFE_INTEGER,
   latitudeMax: 90,
   longitudeMax: 180,
   /** The process function rejects event times further in the future than this. */

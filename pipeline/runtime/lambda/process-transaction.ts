@@ -1,4 +1,30 @@
-/** PLACEHOLDER until the runtime issue lands: replaced by the real factory (same export name). */
-export function processTransactionFactory() {
-  return async (_event: unknown, _context: unknown) => ({ placeholder: "process-transaction" });
+/**
+ * process-transaction's function factory, passed to `aws.lambda.CallbackFunction({ callbackFactory })`.
+ * It runs once per cold start: reads configuration from the (KMS-encrypted) environment and builds
+ * the SDK client, logger and codec here, so the serialized closure captures only functions.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { makeDynamoTransactionStore } from "../aws/dynamodb";
+import { makeTransactionCodec } from "../contract/codec";
+import { ENV, requireEnv } from "../env";
+import { makeProcessHandler, type ProcessHandler } from "../process/handler";
+import { makeLogger } from "../observability";
+
+/**
+ * Builds the process-transaction handler from the environment (`TABLE_NAME`).
+ *
+ * @example
+ * new aws.lambda.CallbackFunction("process-transaction", { callbackFactory: processTransactionFactory, role, ... });
+ * @throws ConfigurationError naming the variable when it is missing.
+ */
+function processTransactionFactory(): ProcessHandler {
+  const tableName = requireEnv(process.env, ENV.tableName);
+  return makeProcessHandler({
+    store: makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName }),
+    codec: makeTransactionCodec(),
+    now: () => Date.now(),
+    log: makeLogger("process-transaction"),
+  });
 }
+
+export { processTransactionFactory };

@@ -1,0 +1,327 @@
+import assert from "node:assert/strict";
+import type { ErrorObject } from "ajv";
+import Ajv from "ajv-draft-04";
+import fc from "fast-check";
+import { decodeTransaction, makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
+import { CONTRACT_FIELDS } from "../../pipeline/runtime/contract/item";
+import { TRANSACTION_MODEL_SCHEMA } from "../../pipeline/runtime/contract/schema";
+import { LIMITS } from "../../pipeline/runtime/contract/transaction";
+import {
+  fullTransaction,
+  transactionArbitrary,
+  transactionBody,
+  validTransaction,
+} from "../helpers/transactions";
+
+/** A request body as JSON text, so cases like `5.0`, `-0` and `"__proto__"` keys survive as sent. */
+interface Case {
+  readonly name: string;
+  readonly json: string;
+  readonly valid: boolean;
+}
+
+const REQUIRED = ["transaction_id", "account_id", "amount", "currency", "timestamp", "merchant_id"];
+const EMOJI = "\u{1F600}";
+
+function ok(name: string, body: unknown): Case {
+  return { name, json: JSON.stringify(body), valid: true };
+}
+
+function bad(name: string, body: unknown): Case {
+  return { name, json: JSON.stringify(body), valid: false };
+}
+
+function raw(name: string, json: string, valid: boolean): Case {
+  return { name, json, valid };
+}
+
+const withLocation = (location: unknown) => transactionBody({ location });
+
+const CORPUS: readonly Case[] = [
+  ok("only required fields", validTransaction()),
+  ok("every optional field", fullTransaction()),
+  ok("transaction_id of 1 character", transactionBody({ transaction_id: "a" })),
+  ok(
+    "transaction_id of 64 characters with _ and -",
+    transactionBody({ transaction_id: `_-${"a".repeat(62)}` }),
+  ),
+  ok("account_id of 64 characters", transactionBody({ account_id: "Z9".repeat(32) })),
+  ok("amount at its minimum", transactionBody({ amount: LIMITS.amountMin })),
+  ok("amount at its maximum", transactionBody({ amount: LIMITS.amountMax })),
+  raw(
+    "amount written as 5.0",
+    '{"transaction_id":"t","account_id":"a","amount":5.0,"currency":"EUR","timestamp":1,"merchant_id":"m"}',
+    true,
+  ),
+  raw(
+    "amount written as 1e2",
+    '{"transaction_id":"t","account_id":"a","amount":1e2,"currency":"EUR","timestamp":1,"merchant_id":"m"}',
+    true,
+  ),
+  ok("timestamp at 0", transactionBody({ timestamp: 0 })),
+  raw(
+    "timestamp written as -0",
+    '{"transaction_id":"t","account_id":"a","amount":1,"currency":"EUR","timestamp":-0,"merchant_id":"m"}',
+    true,
+  ),
+  ok("timestamp at the largest safe integer", transactionBody({ timestamp: Number.MAX_SAFE_INTEGER })),
+  ok("merchant_id of 1 character", transactionBody({ merchant_id: "m" })),
+  ok("merchant_id of 64 ASCII characters", transactionBody({ merchant_id: "m".repeat(64) })),
+  ok(
+    "merchant_id of 64 astral code points (128 UTF-16 units)",
+    transactionBody({ merchant_id: EMOJI.repeat(64) }),
+  ),
+  ok("merchant_id with accents and CJK", transactionBody({ merchant_id: "Café Zürich 東京 ☕" })),
+  ok("merchant_id of 64 combining-mark code points", transactionBody({ merchant_id: "e\u0301".repeat(32) })),
+  ok("merchant_id of lone surrogates", transactionBody({ merchant_id: "\ud800".repeat(64) })),
+  ok("merchant_category of 32 characters", transactionBody({ merchant_category: "c".repeat(32) })),
+  ok("merchant_category of 32 astral code points", transactionBody({ merchant_category: EMOJI.repeat(32) })),
+  ...["card_present", "online", "atm", "transfer"].map((channel) =>
+    ok(`channel ${channel}`, transactionBody({ channel })),
+  ),
+  ok("location at the north-east corner", withLocation({ latitude: 90, longitude: 180 })),
+  ok("location at the south-west corner", withLocation({ latitude: -90, longitude: -180 })),
+  ok("location with fractional degrees", withLocation({ latitude: 51.5074, longitude: -0.1278 })),
+  ok("location with integer zero", withLocation({ latitude: 0, longitude: 0 })),
+  ok("country DE", transactionBody({ country: "DE" })),
+
+  ...REQUIRED.map((field) => bad(`missing ${field}`, transactionBody({}, [field]))),
+  bad("empty object", {}),
+  bad("transaction_id empty", transactionBody({ transaction_id: "" })),
+  bad("transaction_id of 65 characters", transactionBody({ transaction_id: "a".repeat(65) })),
+  bad("transaction_id with a space", transactionBody({ transaction_id: "tx 1" })),
+  bad("transaction_id with a non-ASCII letter", transactionBody({ transaction_id: "tx-é" })),
+  bad("transaction_id with a trailing newline", transactionBody({ transaction_id: "tx-1\n" })),
+  bad("transaction_id as a number", transactionBody({ transaction_id: 123 })),
+  bad("transaction_id null", transactionBody({ transaction_id: null })),
+  bad("account_id with a slash", transactionBody({ account_id: "acc/1" })),
+  bad("account_id as an array", transactionBody({ account_id: ["acc-1"] })),
+  bad("amount 0", transactionBody({ amount: 0 })),
+  bad("amount negative", transactionBody({ amount: -1 })),
+  bad("amount above its maximum", transactionBody({ amount: LIMITS.amountMax + 1 })),
+  bad("amount fractional", transactionBody({ amount: 12.5 })),
+  bad("amount as a string", transactionBody({ amount: "1234" })),
+  bad("amount null", transactionBody({ amount: null })),
+  bad("amount boolean", transactionBody({ amount: true })),
+  bad("amount huge", transactionBody({ amount: 1e300 })),
+  bad("currency lower case", transactionBody({ currency: "usd" })),
+  bad("currency of 2 letters", transactionBody({ currency: "US" })),
+  bad("currency of 4 letters", transactionBody({ currency: "USDD" })),
+  bad("currency empty", transactionBody({ currency: "" })),
+  bad("currency numeric", transactionBody({ currency: 840 })),
+  bad("timestamp negative", transactionBody({ timestamp: -1 })),
+  bad("timestamp fractional", transactionBody({ timestamp: 1764072000000.5 })),
+  bad("timestamp as an ISO string", transactionBody({ timestamp: "2025-11-25T12:00:00Z" })),
+  bad("timestamp 1e20", transactionBody({ timestamp: 1e20 })),
+  raw(
+    "timestamp above the safe range",
+    '{"transaction_id":"t","account_id":"a","amount":1,"currency":"EUR","timestamp":9007199254740993,"merchant_id":"m"}',
+    false,
+  ),
+  bad("merchant_id empty", transactionBody({ merchant_id: "" })),
+  bad("merchant_id of 65 ASCII characters", transactionBody({ merchant_id: "m".repeat(65) })),
+  bad("merchant_id of 65 astral code points", transactionBody({ merchant_id: EMOJI.repeat(65) })),
+  bad("merchant_id as a number", transactionBody({ merchant_id: 42 })),
+  bad("merchant_id as an object", transactionBody({ merchant_id: { id: "m" } })),
+  bad("merchant_category empty", transactionBody({ merchant_category: "" })),
+  bad("merchant_category of 33 characters", transactionBody({ merchant_category: "c".repeat(33) })),
+  bad("merchant_category of 33 astral code points", transactionBody({ merchant_category: EMOJI.repeat(33) })),
+  bad("merchant_category null", transactionBody({ merchant_category: null })),
+  bad("channel upper case", transactionBody({ channel: "ONLINE" })),
+  bad("channel unknown", transactionBody({ channel: "web" })),
+  bad("channel empty", transactionBody({ channel: "" })),
+  bad("channel numeric", transactionBody({ channel: 1 })),
+  bad("location null", withLocation(null)),
+  bad("location as a string", withLocation("40.7,-74.0")),
+  bad("location as an array", withLocation([40.7, -74])),
+  bad("location empty", withLocation({})),
+  bad("location without longitude", withLocation({ latitude: 1 })),
+  bad("location without latitude", withLocation({ longitude: 1 })),
+  bad("latitude above 90", withLocation({ latitude: 90.0001, longitude: 0 })),
+  bad("latitude below -90", withLocation({ latitude: -91, longitude: 0 })),
+  bad("longitude above 180", withLocation({ latitude: 0, longitude: 180.5 })),
+  bad("longitude below -180", withLocation({ latitude: 0, longitude: -181 })),
+  bad("latitude as a string", withLocation({ latitude: "1", longitude: 0 })),
+  bad("latitude null", withLocation({ latitude: null, longitude: 0 })),
+  bad("location with an extra property", withLocation({ latitude: 1, longitude: 1, altitude: 10 })),
+  bad("country lower case", transactionBody({ country: "de" })),
+  bad("country of 3 letters", transactionBody({ country: "DEU" })),
+  bad("country empty", transactionBody({ country: "" })),
+  bad("country numeric", transactionBody({ country: 276 })),
+  bad("card number as an extra property", transactionBody({ card_number: "4111111111111111" })),
+  bad("extra property with an empty name", transactionBody({ "": 1 })),
+  bad("extra property with a dotted name", transactionBody({ "location.latitude": 1 })),
+  raw(
+    "extra property __proto__",
+    '{"transaction_id":"t","account_id":"a","amount":1,"currency":"EUR","timestamp":1,"merchant_id":"m","__proto__":{}}',
+    false,
+  ),
+  bad(
+    "several problems at once",
+    transactionBody({ amount: 0, currency: "usd", extra: 1, location: { latitude: 99 } }),
+  ),
+  bad("null", null),
+  bad("an empty array", []),
+  bad("an array holding a valid transaction", [validTransaction()]),
+  bad("a string", "tx-1"),
+  bad("a number", 42),
+  bad("true", true),
+];
+
+/** The offending field paths of one validator's verdict, sorted and without repeats. */
+type Verdict = { readonly valid: boolean; readonly fields: readonly string[] };
+
+function normalise(fields: readonly string[]): string[] {
+  return [...new Set(fields)].sort();
+}
+
+function schemaVerdict(validate: (body: unknown) => boolean, errors: () => ErrorObject[] | null | undefined) {
+  return (body: unknown): Verdict => {
+    const valid = validate(body);
+    const fields = (errors() ?? []).map((error) => {
+      const path = error.instancePath.split("/").slice(1);
+      if (error.keyword === "required") path.push(String(error.params.missingProperty));
+      if (error.keyword === "additionalProperties") path.push(String(error.params.additionalProperty));
+      return path.length === 0 ? "body" : path.join(".");
+    });
+    return { valid, fields: normalise(fields) };
+  };
+}
+
+function makeVerdicts() {
+  const ajv = new Ajv({ allErrors: true });
+  const validate = ajv.compile(TRANSACTION_MODEL_SCHEMA);
+  const bySchema = schemaVerdict(validate, () => validate.errors);
+  const codec = makeTransactionCodec();
+  const byCodec = (body: unknown): Verdict => {
+    const result = decodeTransaction(codec, body);
+    return { valid: result.ok, fields: result.ok ? [] : normalise(result.errors.map((e) => e.field)) };
+  };
+  return { bySchema, byCodec };
+}
+
+/** Mutations the property test applies to a valid transaction. */
+const FIELD = fc.constantFrom(...CONTRACT_FIELDS);
+const INTERESTING = fc.oneof(
+  fc.jsonValue(),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.string({ unit: "binary", maxLength: 70 }),
+  fc.stringMatching(/^[A-Za-z0-9_-]{60,70}$/),
+  fc.constantFrom(
+    0,
+    1,
+    -1,
+    90,
+    -90,
+    180,
+    -180,
+    90.5,
+    LIMITS.amountMax,
+    LIMITS.amountMax + 1,
+    2 ** 53,
+    "USD",
+    "us",
+  ),
+  fc.constantFrom("online", "ATM", "", EMOJI.repeat(32), EMOJI.repeat(33), "x".repeat(64), "x".repeat(65)),
+);
+const MUTATION = fc.oneof(
+  fc.record({ kind: fc.constant("delete" as const), field: FIELD }),
+  fc.record({ kind: fc.constant("set" as const), field: FIELD, value: INTERESTING }),
+  fc.record({ kind: fc.constant("extra" as const), field: fc.string(), value: fc.jsonValue() }),
+  fc.record({
+    kind: fc.constant("location" as const),
+    field: fc.constantFrom("latitude", "longitude", "alt"),
+    value: INTERESTING,
+  }),
+  fc.record({ kind: fc.constant("replace" as const), value: fc.jsonValue() }),
+);
+
+type Mutation = typeof MUTATION extends fc.Arbitrary<infer M> ? M : never;
+
+function mutate(body: unknown, mutation: Mutation): unknown {
+  if (mutation.kind === "replace") return mutation.value;
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return body;
+  const copy: Record<string, unknown> = { ...body };
+  if (mutation.kind === "delete") delete copy[mutation.field];
+  else if (mutation.kind === "location") {
+    const location = typeof copy.location === "object" && copy.location !== null ? copy.location : {};
+    copy.location = { ...location, [mutation.field]: mutation.value };
+  } else copy[mutation.field] = mutation.value;
+  return copy;
+}
+
+describe("Contract: TRANSACTION_MODEL_SCHEMA and the io-ts codec", () => {
+  const { bySchema, byCodec } = makeVerdicts();
+
+  describe("agree on the corpus", () => {
+    for (const testCase of CORPUS) {
+      it(`${testCase.valid ? "accepts" : "rejects"} ${testCase.name}`, () => {
+        // Prepare
+        const body: unknown = JSON.parse(testCase.json);
+
+        // Act
+        const schema = bySchema(body);
+        const codec = byCodec(body);
+
+        // Assess
+        assert.equal(schema.valid, testCase.valid, `schema: ${JSON.stringify(schema.fields)}`);
+        assert.deepEqual(codec, schema);
+      });
+    }
+  });
+
+  it("the corpus covers every contract field with at least one rejection", () => {
+    // Prepare
+    const rejected = new Set(
+      CORPUS.filter((c) => !c.valid).flatMap((c) => byCodec(JSON.parse(c.json)).fields),
+    );
+
+    // Act
+    const uncovered = [...CONTRACT_FIELDS, "location.latitude", "location.longitude"].filter(
+      (f) => !rejected.has(f),
+    );
+
+    // Assess
+    assert.deepEqual(uncovered, []);
+  });
+
+  it("agree on arbitrary valid transactions", () => {
+    fc.assert(
+      fc.property(transactionArbitrary(), (tx) => {
+        // Prepare
+        const body: unknown = JSON.parse(JSON.stringify(tx));
+
+        // Act
+        const schema = bySchema(body);
+        const codec = byCodec(body);
+
+        // Assess
+        assert.deepEqual(schema, { valid: true, fields: [] });
+        assert.deepEqual(codec, schema);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("agree on arbitrary mutations of valid transactions", () => {
+    fc.assert(
+      fc.property(
+        transactionArbitrary(),
+        fc.array(MUTATION, { minLength: 1, maxLength: 3 }),
+        (tx, mutations) => {
+          // Prepare
+          const body: unknown = JSON.parse(JSON.stringify(mutations.reduce<unknown>(mutate, tx)) ?? "null");
+
+          // Act
+          const schema = bySchema(body);
+          const codec = byCodec(body);
+
+          // Assess
+          assert.deepEqual(codec, schema);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -1,0 +1,485 @@
+import assert from "node:assert/strict";
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import fc from "fast-check";
+import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
+import { LIMITS, type Transaction } from "../../pipeline/runtime/contract/transaction";
+import { ERROR_NAMES, runtimeError } from "../../pipeline/runtime/errors";
+import type { Log, PutOutcome, TransactionStore } from "../../pipeline/runtime/ports";
+import { makeProcessHandler } from "../../pipeline/runtime/process/handler";
+import {
+  apiGatewayEvent,
+  FIXED_NOW,
+  fullTransaction,
+  lambdaContext,
+  REQUEST_ID,
+  transactionArbitrary,
+  transactionBody,
+  validTransaction,
+} from "../helpers/transactions";
+
+interface LogLine {
+  readonly level: "info" | "warn" | "error";
+  readonly message: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+/** A store that answers every put with `answer` (or throws it) and records the calls. */
+function fakeStore(answer: PutOutcome | string | Error = "created") {
+  const calls: { tx: Transaction; receivedAt: number }[] = [];
+  const store: TransactionStore = {
+    putTransaction: async (tx, receivedAt) => {
+      calls.push({ tx, receivedAt });
+      if (answer instanceof Error) throw answer;
+      return answer as PutOutcome;
+    },
+  };
+  return { store, calls };
+}
+
+function recordingLog() {
+  const lines: LogLine[] = [];
+  const log: Log = {
+    info: (message, attributes = {}) => lines.push({ level: "info", message, attributes }),
+    warn: (message, attributes = {}) => lines.push({ level: "warn", message, attributes }),
+    error: (message, attributes = {}) => lines.push({ level: "error", message, attributes }),
+  };
+  return { log, lines };
+}
+
+/** Handler wired to fakes; the clock reads FIXED_NOW first and 7 ms later on the second read. */
+function setup(answer?: PutOutcome | string | Error) {
+  const { store, calls } = fakeStore(answer);
+  const { log, lines } = recordingLog();
+  const readings = [FIXED_NOW, FIXED_NOW + 7];
+  const now = () => readings.shift() ?? FIXED_NOW + 7;
+  const handler = makeProcessHandler({ store, codec: makeTransactionCodec(), now, log });
+  return { handler, calls, lines };
+}
+
+async function send(event: APIGatewayProxyEvent, answer?: PutOutcome | string | Error) {
+  const { handler, calls, lines } = setup(answer);
+  const response = await handler(event, lambdaContext());
+  return { response, body: JSON.parse(response.body), calls, lines };
+}
+
+const base64 = (text: string | Buffer) => Buffer.from(text).toString("base64");
+
+describe("Function: makeProcessHandler", () => {
+  it("returns an async handler taking (event, context), never a callback", () => {
+    // Act
+    const { handler } = setup();
+
+    // Assess
+    assert.equal(handler.length, 2);
+  });
+
+  describe("stored transactions", () => {
+    it("answers 201 accepted and stores the decoded transaction with the receive time", async () => {
+      // Prepare
+      const tx = fullTransaction();
+
+      // Act
+      const { response, body, calls } = await send(apiGatewayEvent(tx));
+
+      // Assess
+      assert.equal(response.statusCode, 201);
+      assert.deepEqual(body, {
+        transaction_id: tx.transaction_id,
+        timestamp: tx.timestamp,
+        status: "accepted",
+      });
+      assert.deepEqual(calls, [{ tx, receivedAt: FIXED_NOW }]);
+    });
+
+    it("answers 200 duplicate for an exact retry", async () => {
+      // Prepare
+      const tx = validTransaction();
+
+      // Act
+      const { response, body } = await send(apiGatewayEvent(tx), "duplicate");
+
+      // Assess
+      assert.equal(response.statusCode, 200);
+      assert.deepEqual(body, {
+        transaction_id: tx.transaction_id,
+        timestamp: tx.timestamp,
+        status: "duplicate",
+      });
+    });
+
+    it("answers 409 conflict when the key holds a different body", async () => {
+      // Prepare
+      const tx = validTransaction();
+
+      // Act
+      const { response, body } = await send(apiGatewayEvent(tx), "conflict");
+
+      // Assess
+      assert.equal(response.statusCode, 409);
+      assert.deepEqual(Object.keys(body), ["error", "message", "request_id", "transaction_id", "timestamp"]);
+      assert.equal(body.error, "conflict");
+      assert.equal(body.request_id, REQUEST_ID);
+      assert.equal(body.transaction_id, tx.transaction_id);
+      assert.equal(body.timestamp, tx.timestamp);
+      assert.match(body.message, /already accepted with a different body/);
+    });
+
+    it("decodes a base64-encoded body", async () => {
+      // Prepare
+      const tx = validTransaction({ merchant_id: "Café 東京" });
+      const event = apiGatewayEvent(base64(JSON.stringify(tx)), { isBase64Encoded: true });
+
+      // Act
+      const { response, calls } = await send(event);
+
+      // Assess
+      assert.equal(response.statusCode, 201);
+      assert.deepEqual(calls[0].tx, tx);
+    });
+  });
+
+  describe("invalid requests", () => {
+    const bodyCases = [
+      { name: "a missing body", event: apiGatewayEvent(null), message: /^is required/ },
+      { name: "an empty body", event: apiGatewayEvent(""), message: /^is required/ },
+      {
+        name: "a body that is not JSON",
+        event: apiGatewayEvent("{amount: 1"),
+        message: /^must be valid JSON$/,
+      },
+      {
+        name: "a JSON array",
+        event: apiGatewayEvent([validTransaction()]),
+        message: /^must be a JSON object$/,
+      },
+      { name: "JSON null", event: apiGatewayEvent("null"), message: /^must be a JSON object$/ },
+      {
+        name: "base64 that is not UTF-8",
+        event: apiGatewayEvent(base64(Buffer.from([0x7b, 0xff, 0xfe, 0x7d])), { isBase64Encoded: true }),
+        message: /^must be valid JSON encoded as UTF-8$/,
+      },
+    ];
+    for (const testCase of bodyCases) {
+      it(`answers 400 naming "body" for ${testCase.name}`, async () => {
+        // Act
+        const { response, body, calls } = await send(testCase.event);
+
+        // Assess
+        assert.equal(response.statusCode, 400);
+        assert.equal(body.error, "invalid_request");
+        assert.equal(body.fields.length, 1);
+        assert.equal(body.fields[0].field, "body");
+        assert.match(body.fields[0].message, testCase.message);
+        assert.equal(calls.length, 0);
+      });
+    }
+
+    const fieldCases: Record<string, unknown> = {
+      transaction_id: "tx 1",
+      account_id: "",
+      amount: 0,
+      currency: "usd",
+      timestamp: 1.5,
+      merchant_id: "m".repeat(65),
+      merchant_category: "",
+      channel: "web",
+      location: { latitude: 91, longitude: 0 },
+      country: "usa",
+    };
+    for (const [field, value] of Object.entries(fieldCases)) {
+      it(`answers 400 naming ${field} when it is ${JSON.stringify(value).slice(0, 30)}`, async () => {
+        // Act
+        const { response, body, calls } = await send(apiGatewayEvent(transactionBody({ [field]: value })));
+
+        // Assess
+        assert.equal(response.statusCode, 400);
+        assert.equal(body.fields.length, 1);
+        assert.ok(body.fields[0].field.startsWith(field), `field ${body.fields[0].field}`);
+        assert.match(body.fields[0].message, /^must /);
+        assert.equal(calls.length, 0);
+      });
+    }
+
+    it("names every offending field in fields and in the one-sentence message", async () => {
+      // Prepare
+      const event = apiGatewayEvent(
+        transactionBody({ amount: -5, currency: 1, card_number: "4111" }, ["account_id"]),
+      );
+
+      // Act
+      const { response, body } = await send(event);
+
+      // Assess
+      assert.equal(response.statusCode, 400);
+      assert.deepEqual(Object.keys(body), ["error", "message", "request_id", "fields"]);
+      assert.deepEqual(body.fields.map((f: { field: string }) => f.field).sort(), [
+        "account_id",
+        "amount",
+        "card_number",
+        "currency",
+      ]);
+      assert.equal(
+        body.message,
+        'The request body has invalid fields: account_id, amount, currency, card_number (each entry of "fields" says what is valid).',
+      );
+      assert.equal(body.request_id, REQUEST_ID);
+    });
+
+    for (const [name, timestamp] of [
+      ["too far in the future", FIXED_NOW + LIMITS.maxFutureSkewMs + 1],
+      ["older than the maximum age", FIXED_NOW - LIMITS.maxAgeMs - 1],
+    ] as const) {
+      it(`answers 400 naming timestamp when the event time is ${name}`, async () => {
+        // Act
+        const { response, body, calls } = await send(apiGatewayEvent(validTransaction({ timestamp })));
+
+        // Assess
+        assert.equal(response.statusCode, 400);
+        assert.deepEqual(
+          body.fields.map((f: { field: string }) => f.field),
+          ["timestamp"],
+        );
+        assert.equal(calls.length, 0);
+      });
+    }
+  });
+
+  describe("oversized bodies", () => {
+    it("answers 413 naming the limit when the body is one byte over it", async () => {
+      // Prepare
+      const text = JSON.stringify(validTransaction());
+      const event = apiGatewayEvent(text + " ".repeat(LIMITS.maxBodyBytes - text.length + 1));
+
+      // Act
+      const { response, body, calls } = await send(event);
+
+      // Assess
+      assert.equal(response.statusCode, 413);
+      assert.deepEqual(body, {
+        error: "payload_too_large",
+        message: `The request body must be at most ${LIMITS.maxBodyBytes} bytes.`,
+        request_id: REQUEST_ID,
+      });
+      assert.equal(calls.length, 0);
+    });
+
+    it("accepts a body of exactly the limit", async () => {
+      // Prepare
+      const text = JSON.stringify(validTransaction());
+      const event = apiGatewayEvent(text + " ".repeat(LIMITS.maxBodyBytes - text.length));
+
+      // Act
+      const { response } = await send(event);
+
+      // Assess
+      assert.equal(response.statusCode, 201);
+    });
+
+    it("counts bytes, not characters", async () => {
+      // Prepare: fewer characters than the limit, more UTF-8 bytes (3 per character)
+      const event = apiGatewayEvent(JSON.stringify({ note: "€".repeat(Math.ceil(LIMITS.maxBodyBytes / 2)) }));
+
+      // Act
+      const { response } = await send(event);
+
+      // Assess
+      assert.ok((event.body ?? "").length < LIMITS.maxBodyBytes);
+      assert.equal(response.statusCode, 413);
+    });
+
+    it("counts the decoded bytes of a base64 body", async () => {
+      // Prepare
+      const event = apiGatewayEvent(base64(" ".repeat(LIMITS.maxBodyBytes + 1)), { isBase64Encoded: true });
+
+      // Act
+      const { response } = await send(event);
+
+      // Assess
+      assert.equal(response.statusCode, 413);
+    });
+  });
+
+  describe("storage failures", () => {
+    it("answers 503 with Retry-After when storage throttles", async () => {
+      // Prepare
+      const throttled = runtimeError(ERROR_NAMES.storageThrottled, "DynamoDB throttled PutItem", {
+        cause: Object.assign(new Error("Rate exceeded"), { name: "ProvisionedThroughputExceededException" }),
+      });
+
+      // Act
+      const { response, body, lines } = await send(apiGatewayEvent(validTransaction()), throttled);
+
+      // Assess
+      assert.equal(response.statusCode, 503);
+      assert.equal(response.headers?.["Retry-After"], "1");
+      assert.deepEqual(Object.keys(body), ["error", "message", "request_id"]);
+      assert.equal(body.error, "storage_unavailable");
+      assert.equal(lines[0].level, "warn");
+      assert.equal(lines[0].attributes.error_name, "StorageThrottledError");
+      assert.equal(lines[0].attributes.cause_name, "ProvisionedThroughputExceededException");
+    });
+
+    it("answers 500 without any of the payload and logs only the error's name", async () => {
+      // Prepare: an error whose message quotes the item, as some storage errors do
+      const tx = fullTransaction({ merchant_id: "merchant-secret-77", amount: 987_654 });
+      const leaky = Object.assign(
+        new Error(`Item {merchant_id: merchant-secret-77, amount: 987654} rejected`),
+        {
+          name: "ValidationException",
+        },
+      );
+
+      // Act
+      const { response, body, lines } = await send(apiGatewayEvent(tx), leaky);
+
+      // Assess
+      assert.equal(response.statusCode, 500);
+      assert.deepEqual(Object.keys(body), ["error", "message", "request_id"]);
+      assert.equal(body.error, "internal_error");
+      assert.doesNotMatch(response.body, /merchant-secret-77|987654/);
+      assert.equal(lines[0].level, "error");
+      assert.equal(lines[0].attributes.error_name, "ValidationException");
+      assert.doesNotMatch(JSON.stringify(lines), /merchant-secret-77|987654/);
+    });
+
+    it("answers 500 when the store returns an outcome it does not define", async () => {
+      // Act
+      const { response, lines } = await send(apiGatewayEvent(validTransaction()), "maybe");
+
+      // Assess
+      assert.equal(response.statusCode, 500);
+      assert.equal(lines[0].attributes.outcome, "internal_error");
+    });
+  });
+
+  describe("anything a client sends", () => {
+    it("ends in 2xx or 4xx, never 5xx, when storage works", async () => {
+      // Prepare
+      const { handler } = setup();
+      const bodies = fc.oneof(
+        fc.jsonValue().map((value) => JSON.stringify(value) ?? ""),
+        fc.string({ unit: "binary" }),
+        transactionArbitrary({ now: FIXED_NOW }).map((tx) => JSON.stringify(tx)),
+      );
+
+      // Act and Assess
+      await fc.assert(
+        fc.asyncProperty(bodies, fc.boolean(), async (text, encoded) => {
+          const event = apiGatewayEvent(encoded ? base64(text) : text, { isBase64Encoded: encoded });
+          const response = await handler(event, lambdaContext());
+          assert.ok(response.statusCode < 500, `status ${response.statusCode} for ${text.slice(0, 80)}`);
+        }),
+        { numRuns: 300 },
+      );
+    });
+  });
+
+  describe("request ids", () => {
+    it("falls back to the API Gateway request id when the context has none", async () => {
+      // Prepare
+      const { handler } = setup();
+
+      // Act
+      const response = await handler(apiGatewayEvent(""), lambdaContext({ awsRequestId: "" }));
+
+      // Assess
+      assert.equal(JSON.parse(response.body).request_id, "api-request-0001");
+    });
+  });
+
+  describe("every response and log line", () => {
+    const scenarios: { name: string; event: APIGatewayProxyEvent; answer?: PutOutcome | string | Error }[] = [
+      { name: "201", event: apiGatewayEvent(fullTransaction()) },
+      { name: "200", event: apiGatewayEvent(fullTransaction()), answer: "duplicate" },
+      { name: "409", event: apiGatewayEvent(fullTransaction()), answer: "conflict" },
+      { name: "400 field", event: apiGatewayEvent(fullTransaction({ amount: -1 })) },
+      { name: "400 time", event: apiGatewayEvent(fullTransaction({ timestamp: 0 })) },
+      { name: "400 body", event: apiGatewayEvent("not json") },
+      { name: "413", event: apiGatewayEvent("x".repeat(LIMITS.maxBodyBytes + 1)) },
+      {
+        name: "503",
+        event: apiGatewayEvent(fullTransaction()),
+        answer: runtimeError(ERROR_NAMES.storageThrottled, "throttled"),
+      },
+      { name: "500", event: apiGatewayEvent(fullTransaction()), answer: new Error("boom") },
+    ];
+
+    for (const scenario of scenarios) {
+      it(`${scenario.name}: JSON content type and exactly one log line without amounts or locations`, async () => {
+        // Act
+        const { response, lines } = await send(scenario.event, scenario.answer);
+
+        // Assess
+        assert.equal(response.headers?.["content-type"], "application/json");
+        assert.doesNotThrow(() => JSON.parse(response.body));
+        assert.equal(lines.length, 1);
+        const [line] = lines;
+        assert.equal(line.message, "request");
+        assert.equal(line.attributes.request_id, REQUEST_ID);
+        assert.equal(line.attributes.status, response.statusCode);
+        assert.equal(line.attributes.latency_ms, 7);
+        for (const key of ["amount", "location", "latitude", "longitude", "merchant_id", "body", "payload"]) {
+          assert.equal(key in line.attributes, false, `log line has ${key}`);
+        }
+        assert.doesNotMatch(JSON.stringify(line.attributes), /1234|40\.7128|-74\.006|merchant-0001/);
+      });
+    }
+
+    it("logs ids and the outcome of an accepted transaction at info level", async () => {
+      // Prepare
+      const tx = validTransaction();
+
+      // Act
+      const { lines } = await send(apiGatewayEvent(tx));
+
+      // Assess
+      assert.deepEqual(lines, [
+        {
+          level: "info",
+          message: "request",
+          attributes: {
+            request_id: REQUEST_ID,
+            transaction_id: tx.transaction_id,
+            account_id: tx.account_id,
+            status: 201,
+            outcome: "accepted",
+            latency_ms: 7,
+          },
+        },
+      ]);
+    });
+
+    it("logs the names of invalid fields, never unknown property names sent by the client", async () => {
+      // Prepare
+      const event = apiGatewayEvent(
+        transactionBody({ amount: 0, "4111111111111111": "x", location: { lat: 1 } }),
+      );
+
+      // Act
+      const { lines } = await send(event);
+
+      // Assess
+      assert.equal(lines[0].level, "warn");
+      assert.equal(lines[0].attributes.outcome, "invalid_request");
+      assert.deepEqual(lines[0].attributes.error_fields, [
+        "amount",
+        "location.latitude",
+        "location.longitude",
+        "(unknown property)",
+      ]);
+      assert.equal("transaction_id" in lines[0].attributes, false);
+    });
+
+    it("logs the ids of a decoded transaction rejected for its event time", async () => {
+      // Prepare
+      const tx = validTransaction({ timestamp: 0 });
+
+      // Act
+      const { lines } = await send(apiGatewayEvent(tx));
+
+      // Assess
+      assert.equal(lines[0].attributes.transaction_id, tx.transaction_id);
+      assert.deepEqual(lines[0].attributes.error_fields, ["timestamp"]);
+    });
+  });
+});
