@@ -1,4 +1,42 @@
-/** PLACEHOLDER until the runtime issue lands: replaced by the real factory (same export name). */
-export function notifyTeamFactory() {
-  return async (_event: unknown, _context: unknown) => ({ placeholder: "notify-team" });
+/**
+ * notify-team's function factory, passed to `aws.lambda.CallbackFunction({ callbackFactory })`.
+ * It runs once per cold start: reads configuration from the (KMS-encrypted) environment and builds
+ * the SDK clients, logger and codec here, so the serialized closure captures only functions.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { makeDynamoNotificationLedger } from "../aws/dynamodb-ledger";
+import { makeSnsNotifier } from "../aws/sns";
+import { ENV, requireEnv } from "../env";
+import { makeAlertCodec } from "../notify/alert-codec";
+import { makeNotifyHandler, type NotifyHandler } from "../notify/handler";
+import { makeLogger } from "../observability";
+
+/**
+ * How long a claim on a notification stays exclusive: above the function's 50 s timeout, so a
+ * live invocation never loses its claim, and below the queue's 300 s visibility timeout, so the
+ * claim of a crashed invocation has expired by the time SQS redelivers its message.
+ */
+const NOTIFY_LEASE_MS = 120_000;
+
+/**
+ * Builds the notify-team handler from the environment (`TABLE_NAME`, `TOPIC_ARN`).
+ *
+ * @example
+ * new aws.lambda.CallbackFunction("notify-team", { callbackFactory: notifyTeamFactory, role, ... });
+ * @throws ConfigurationError naming the variable when one is missing.
+ */
+function notifyTeamFactory(): NotifyHandler {
+  const tableName = requireEnv(process.env, ENV.tableName);
+  const topicArn = requireEnv(process.env, ENV.topicArn);
+  return makeNotifyHandler({
+    notifier: makeSnsNotifier({ client: new SNSClient({}), topicArn }),
+    ledger: makeDynamoNotificationLedger({ client: new DynamoDBClient({}), tableName }),
+    codec: makeAlertCodec(),
+    now: () => Date.now(),
+    log: makeLogger("notify-team"),
+    leaseMs: NOTIFY_LEASE_MS,
+  });
 }
+
+export { NOTIFY_LEASE_MS, notifyTeamFactory };

@@ -1,0 +1,67 @@
+/**
+ * How DynamoDB failures are classified for the core: a failed condition is an expected outcome
+ * (the adapters turn it into `duplicate`, `already-notified`, ...), throttling and server-side
+ * failures become a `StorageThrottledError` the handlers map to "retry later", anything else
+ * propagates unchanged.
+ */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { ERROR_NAMES, runtimeError } from "../errors";
+
+/**
+ * Exception names DynamoDB (and the SDK's HTTP layer) use for "try again later". Compared by
+ * name, not `instanceof`, so errors from another copy of the SDK are recognised too.
+ */
+const TRANSIENT_ERROR_NAMES: readonly string[] = [
+  "ProvisionedThroughputExceededException",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "InternalServerError",
+  "TimeoutError",
+];
+
+interface SdkErrorShape {
+  readonly name?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+  readonly Item?: Record<string, AttributeValue>;
+}
+
+/**
+ * True when `error` is DynamoDB's ConditionalCheckFailedException.
+ *
+ * @example
+ * if (isConditionalCheckFailed(err)) return PUT_OUTCOMES.duplicate;
+ */
+function isConditionalCheckFailed(error: unknown): error is Error & SdkErrorShape {
+  return error instanceof Error && error.name === "ConditionalCheckFailedException";
+}
+
+/**
+ * True when `error` means DynamoDB throttled the request or failed on its side (HTTP 5xx).
+ *
+ * @example
+ * isTransient(new ThrottlingException({ $metadata: {}, message: "slow down" })); // true
+ */
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as SdkErrorShape).$metadata?.httpStatusCode;
+  return TRANSIENT_ERROR_NAMES.includes(error.name) || (typeof status === "number" && status >= 500);
+}
+
+/**
+ * The error to throw for a failed DynamoDB call: a `StorageThrottledError` (cause attached)
+ * when the failure is transient, otherwise the original error.
+ *
+ * @example
+ * try { await client.send(command); } catch (err) { throw storageError(err, "PutItem", tableName); }
+ */
+function storageError(error: unknown, operation: string, tableName: string): unknown {
+  if (!isTransient(error)) return error;
+  const reason = error instanceof Error ? error.name : "unknown error";
+  return runtimeError(
+    ERROR_NAMES.storageThrottled,
+    `DynamoDB ${operation} on table ${tableName} throttled or failed transiently (${reason}); retry later`,
+    { cause: error },
+  );
+}
+
+export { isConditionalCheckFailed, storageError };

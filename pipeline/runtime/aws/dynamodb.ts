@@ -1,0 +1,181 @@
+/**
+ * DynamoDB adapters (AWS SDK v3) for the transaction table: the conditional insert of
+ * process-transaction, and the account history query and verdict write-back of detect-fraud.
+ * The notification ledger lives in dynamodb-ledger.ts. One maker per port, so each function's
+ * IAM policy grants exactly the actions of the makers it uses.
+ */
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { ACCOUNT_INDEX, contractFields, ITEM_ATTRIBUTES, toItem } from "../contract/item";
+import type { Transaction, TransactionKey, Verdict } from "../contract/transaction";
+import {
+  type AccountHistory,
+  PUT_OUTCOMES,
+  type PutOutcome,
+  type TransactionStore,
+  type VerdictStore,
+} from "../ports";
+import { isConditionalCheckFailed, storageError } from "./dynamodb-errors";
+
+/** What every DynamoDB maker needs: an injectable client and the table's physical name. */
+interface DynamoTableOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+}
+
+/** The history query also needs the account index; it defaults to {@link ACCOUNT_INDEX}. */
+interface DynamoHistoryOptions extends DynamoTableOptions {
+  readonly indexName?: string;
+}
+
+/** JSON text with object keys sorted, so two items compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** `duplicate` when the stored item carries the same contract fields as `tx`, else `conflict`. */
+function compareWithStored(tx: Transaction, stored: Record<string, AttributeValue> | undefined): PutOutcome {
+  // ALL_OLD always returns the item that failed the condition; without it we cannot prove an
+  // exact retry, and answering `conflict` never hides a different transaction behind a 200.
+  if (stored === undefined) return PUT_OUTCOMES.conflict;
+  const same = canonicalJson(contractFields(unmarshall(stored))) === canonicalJson(contractFields({ ...tx }));
+  return same ? PUT_OUTCOMES.duplicate : PUT_OUTCOMES.conflict;
+}
+
+/**
+ * TransactionStore over a conditional PutItem: creates the item unless one with the same key
+ * (transaction_id + timestamp) exists, and tells an exact retry from a conflicting one by the
+ * old item DynamoDB returns with the failed condition. IAM: `dynamodb:PutItem` on the table.
+ *
+ * @example
+ * const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName });
+ * const outcome = await store.putTransaction(tx, Date.now()); // "created" | "duplicate" | "conflict"
+ * @throws StorageThrottledError when DynamoDB throttles or fails transiently.
+ */
+function makeDynamoTransactionStore({ client, tableName }: DynamoTableOptions): TransactionStore {
+  return {
+    async putTransaction(tx, receivedAt) {
+      const command = new PutItemCommand({
+        TableName: tableName,
+        Item: marshall(toItem(tx, receivedAt), { removeUndefinedValues: true }),
+        ConditionExpression: "attribute_not_exists(transaction_id)",
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      });
+      try {
+        await client.send(command);
+        return PUT_OUTCOMES.created;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return compareWithStored(tx, err.Item);
+        throw storageError(err, "PutItem", tableName);
+      }
+    },
+  };
+}
+
+/**
+ * AccountHistory over a Query of the account index, newest first, following pages until
+ * `limit` items are collected. Items are reduced to their contract fields but not validated:
+ * the caller decodes them with the transaction codec before trusting them. The index must
+ * project the contract fields (projection ALL). IAM: `dynamodb:Query` on `<table>/index/<index>`.
+ *
+ * @example
+ * const history = makeDynamoAccountHistory({ client, tableName });
+ * const recent = await history.recentForAccount("acct-1", now - 86_400_000, now, 50);
+ * @throws StorageThrottledError when DynamoDB throttles or fails transiently.
+ */
+function makeDynamoAccountHistory({
+  client,
+  tableName,
+  indexName = ACCOUNT_INDEX,
+}: DynamoHistoryOptions): AccountHistory {
+  return {
+    async recentForAccount(accountId, since, until, limit) {
+      const found: Transaction[] = [];
+      let startKey: Record<string, AttributeValue> | undefined;
+      while (found.length < limit) {
+        const command = new QueryCommand({
+          TableName: tableName,
+          IndexName: indexName,
+          KeyConditionExpression: "account_id = :account AND #ts BETWEEN :since AND :until",
+          // `timestamp` is a DynamoDB reserved word.
+          ExpressionAttributeNames: { "#ts": "timestamp" },
+          ExpressionAttributeValues: marshall({ ":account": accountId, ":since": since, ":until": until }),
+          ScanIndexForward: false,
+          Limit: limit - found.length,
+          ExclusiveStartKey: startKey,
+        });
+        let page: QueryCommandOutput;
+        try {
+          page = await client.send(command);
+        } catch (err) {
+          throw storageError(err, "Query", tableName);
+        }
+        for (const item of page.Items ?? [])
+          found.push(contractFields(unmarshall(item)) as unknown as Transaction);
+        startKey = page.LastEvaluatedKey;
+        if (startKey === undefined) break;
+      }
+      return found;
+    },
+  };
+}
+
+/**
+ * VerdictStore over a conditional UpdateItem that sets the verdict attributes on the existing
+ * item. It never creates an item: when the transaction no longer exists (deleted since its stream
+ * record) it resolves without writing, because retrying could never succeed and a verdict is
+ * audit data about an existing item. IAM: `dynamodb:UpdateItem` on the table.
+ *
+ * @example
+ * const verdicts = makeDynamoVerdictStore({ client, tableName });
+ * await verdicts.recordVerdict({ transaction_id: "tx-1", timestamp }, verdict);
+ * @throws StorageThrottledError when DynamoDB throttles or fails transiently.
+ */
+function makeDynamoVerdictStore({ client, tableName }: DynamoTableOptions): VerdictStore {
+  return {
+    async recordVerdict(key: TransactionKey, verdict: Verdict) {
+      const command = new UpdateItemCommand({
+        TableName: tableName,
+        Key: marshall({ transaction_id: key.transaction_id, timestamp: key.timestamp }),
+        UpdateExpression:
+          "SET #verdict = :verdict, #score = :score, #rules = :rules, #verdictAt = :verdictAt",
+        ConditionExpression: "attribute_exists(transaction_id)",
+        ExpressionAttributeNames: {
+          "#verdict": ITEM_ATTRIBUTES.verdict,
+          "#score": ITEM_ATTRIBUTES.score,
+          "#rules": ITEM_ATTRIBUTES.rules,
+          "#verdictAt": ITEM_ATTRIBUTES.verdictAt,
+        },
+        ExpressionAttributeValues: marshall({
+          ":verdict": verdict.verdict,
+          ":score": verdict.score,
+          ":rules": [...verdict.rules],
+          ":verdictAt": verdict.decidedAt,
+        }),
+      });
+      try {
+        await client.send(command);
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return;
+        throw storageError(err, "UpdateItem", tableName);
+      }
+    },
+  };
+}
+
+export { makeDynamoAccountHistory, makeDynamoTransactionStore, makeDynamoVerdictStore };
+export type { DynamoHistoryOptions, DynamoTableOptions };

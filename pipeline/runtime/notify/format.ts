@@ -1,0 +1,96 @@
+/**
+ * Turns a fraud alert into the message the fraud team reads by email. Pure: no clock, no I/O.
+ */
+import type { FraudAlert } from "../contract/transaction";
+import type { Notification } from "../ports";
+
+/** SNS requires an email subject shorter than 100 characters. */
+const MAX_SUBJECT_LENGTH = 99;
+
+/** How many trailing characters of the account id the message shows. */
+const ACCOUNT_VISIBLE_CHARS = 4;
+
+/** Minor-unit digits when the runtime cannot tell them for a currency code. */
+const DEFAULT_CURRENCY_DIGITS = 2;
+
+/** `****1234`: enough for the team to recognise the account, not enough to identify it. */
+function maskAccount(accountId: string): string {
+  const visible = accountId.length > ACCOUNT_VISIBLE_CHARS ? accountId.slice(-ACCOUNT_VISIBLE_CHARS) : "";
+  return `****${visible}`;
+}
+
+/** Shortens `text` to `max` characters keeping its start and end, which is where ids differ. */
+function middleTruncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const marker = "...";
+  const head = Math.ceil((max - marker.length) / 2);
+  const tail = max - marker.length - head;
+  return `${text.slice(0, head)}${marker}${tail > 0 ? text.slice(-tail) : ""}`;
+}
+
+function formatScore(score: number): string {
+  return String(Math.round(score * 100) / 100);
+}
+
+/** `1,234.56 USD` from minor units, with the currency's own number of decimals (JPY has none). */
+function formatAmount(amountMinor: number, currency: string): string {
+  let digits = DEFAULT_CURRENCY_DIGITS;
+  try {
+    digits =
+      new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions()
+        .maximumFractionDigits ?? DEFAULT_CURRENCY_DIGITS;
+  } catch {
+    // A code Intl rejects still gets a readable amount with the common two decimals.
+  }
+  const major = new Intl.NumberFormat("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  return `${major.format(amountMinor / 10 ** digits)} ${currency}`;
+}
+
+function formatTime(epochMs: number): string {
+  const date = new Date(epochMs);
+  return Number.isNaN(date.getTime()) ? `${epochMs} (epoch ms)` : date.toISOString();
+}
+
+/**
+ * The email for one alert: a subject under 100 characters naming the transaction and score,
+ * and a plain-text body with what happened, the amount in major units, merchant, event time,
+ * each rule with its reason, and the detection time. The account id is masked to its last
+ * four characters.
+ *
+ * @example
+ * const { subject } = formatAlert(alert); // "Fraud alert: transaction tx-123 scored 87"
+ */
+function formatAlert(alert: FraudAlert): Notification {
+  const score = formatScore(alert.score);
+  const subjectWithoutId = `Fraud alert: transaction  scored ${score}`;
+  const id = middleTruncate(alert.transaction_id, MAX_SUBJECT_LENGTH - subjectWithoutId.length);
+  const rules =
+    alert.rules.length === 0
+      ? ["  (no rule details in the alert)"]
+      : alert.rules.map((hit) => `  - ${hit.rule} (score ${formatScore(hit.score)}): ${hit.reason}`);
+  const body = [
+    "The fraud detector flagged a suspicious transaction.",
+    "",
+    `Transaction: ${alert.transaction_id}`,
+    `Account:     ${maskAccount(alert.account_id)}`,
+    `Amount:      ${formatAmount(alert.amount, alert.currency)}`,
+    `Merchant:    ${alert.merchant_id}`,
+    `Event time:  ${formatTime(alert.timestamp)}`,
+    `Fraud score: ${score}`,
+    "",
+    "Rules that fired:",
+    ...rules,
+    "",
+    `Detected at: ${formatTime(alert.detected_at)}`,
+  ].join("\n");
+  return {
+    subject: `Fraud alert: transaction ${id} scored ${score}`,
+    body,
+    transactionId: alert.transaction_id,
+  };
+}
+
+export { formatAlert, maskAccount };

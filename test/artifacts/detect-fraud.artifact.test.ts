@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { DynamoDBClient, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { ACCOUNT_INDEX } from "../../pipeline/runtime/contract/item";
+import { detectFraudFactory } from "../../pipeline/runtime/lambda/detect-fraud";
+import { type LoadedArtifact, loadArtifact, useEnv } from "../helpers/artifact";
+import { useClientMock } from "../helpers/aws-mocks";
+import { insertRecord, modifyRecord, streamEvent } from "../helpers/streams";
+import { lambdaContext, validTransaction } from "../helpers/transactions";
+
+const TABLE = "dynamodb-transactions-artifact";
+const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/sqs-fraud-alerts-artifact";
+type DetectHandler = (event: DynamoDBStreamEvent, context: unknown) => Promise<DynamoDBBatchResponse>;
+
+describe("Function: detectFraudFactory (serialized artifact)", () => {
+  useEnv({
+    TABLE_NAME: TABLE,
+    ACCOUNT_INDEX_NAME: ACCOUNT_INDEX,
+    ALERT_QUEUE_URL: QUEUE_URL,
+    // An override proves the rules configuration is parsed inside the artifact: USD limit 5,000.00.
+    FRAUD_RULES_CONFIG: JSON.stringify({ rules: { highAmount: { limits: { USD: 500_000 } } } }),
+    AWS_REGION: "us-east-1",
+    POWERTOOLS_LOG_LEVEL: "SILENT",
+    POWERTOOLS_METRICS_DISABLED: "true",
+  });
+  const ddb = useClientMock(DynamoDBClient);
+  const sqs = useClientMock(SQSClient);
+  let artifact: LoadedArtifact<DetectHandler>;
+
+  before(async () => {
+    artifact = await loadArtifact<DetectHandler>(detectFraudFactory);
+  });
+
+  after(() => artifact?.dispose());
+
+  it("exports an async (event, context) handler, not a callback-style one", () => {
+    // Assess
+    assert.equal(artifact.handler.length, 2);
+    assert.equal(artifact.handler.constructor.name, "AsyncFunction");
+  });
+
+  it("captures no secrets, no configuration values and no @pulumi code", () => {
+    // Assess
+    assert.equal(artifact.containsSecrets, false);
+    assert.equal(artifact.text.includes(QUEUE_URL), false);
+    assert.doesNotMatch(artifact.text, /@pulumi\/|OutputImpl/);
+  });
+
+  it("flags a stream batch's suspicious INSERT, clears the rest, skips MODIFY and fails only the malformed record", async () => {
+    // Prepare
+    const normal = validTransaction({ transaction_id: "tx-normal", account_id: "acc-a", amount: 25_00 });
+    const large = validTransaction({ transaction_id: "tx-large", account_id: "acc-b", amount: 900_000 });
+    const malformed = insertRecord(validTransaction({ transaction_id: "tx-bad" }));
+    malformed.dynamodb!.NewImage!.amount = { S: "not a number" };
+    ddb().on(QueryCommand).resolves({ Items: [] });
+    ddb().on(UpdateItemCommand).resolves({});
+    sqs()
+      .on(SendMessageBatchCommand)
+      .callsFake((input: { Entries: { Id: string }[] }) => ({
+        Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: "x" })),
+        Failed: [],
+      }));
+
+    // Act
+    const response = await artifact.handler(
+      streamEvent([insertRecord(normal), malformed, insertRecord(large), modifyRecord(normal)]),
+      lambdaContext({ functionName: "lambda-detect-fraud-dev" }),
+    );
+
+    // Assess
+    assert.deepEqual(response, {
+      batchItemFailures: [{ itemIdentifier: malformed.dynamodb!.SequenceNumber }],
+    });
+    const [send] = sqs().commandCalls(SendMessageBatchCommand);
+    assert.equal(send.args[0].input.QueueUrl, QUEUE_URL);
+    const alerts = (send.args[0].input.Entries ?? []).map((e) => JSON.parse(e.MessageBody ?? "{}"));
+    assert.deepEqual(
+      alerts.map((a) => a.transaction_id),
+      ["tx-large"],
+    );
+    assert.ok(alerts[0].rules.some((r: { rule: string }) => r.rule === "high-amount"));
+    const query = ddb().commandCalls(QueryCommand)[0].args[0].input;
+    assert.equal(query.TableName, TABLE);
+    assert.equal(query.IndexName, ACCOUNT_INDEX);
+    const verdicts = ddb()
+      .commandCalls(UpdateItemCommand)
+      .map((c) => ({
+        key: unmarshall(c.args[0].input.Key ?? {}),
+        verdict: unmarshall(c.args[0].input.ExpressionAttributeValues ?? {}),
+        table: c.args[0].input.TableName,
+      }));
+    assert.deepEqual(verdicts.map((v) => [v.key.transaction_id, v.table]).sort(), [
+      ["tx-large", TABLE],
+      ["tx-normal", TABLE],
+    ]);
+    const flagged = verdicts.find((v) => v.key.transaction_id === "tx-large");
+    assert.ok(Object.values(flagged?.verdict ?? {}).includes("flagged"));
+  });
+
+  it("fails the records whose alert could not be sent, so the mapping retries them", async () => {
+    // Prepare
+    const large = validTransaction({ transaction_id: "tx-large-2", account_id: "acc-c", amount: 900_000 });
+    const record = insertRecord(large);
+    ddb()
+      .on(QueryCommand)
+      .resolves({ Items: [marshall({ ...large, transaction_id: "tx-old", timestamp: 1 })] });
+    ddb().on(UpdateItemCommand).resolves({});
+    sqs()
+      .on(SendMessageBatchCommand)
+      .callsFake((input: { Entries: { Id: string }[] }) => ({
+        Successful: [],
+        Failed: input.Entries.map((e) => ({ Id: e.Id, Code: "InternalError", SenderFault: false })),
+      }));
+
+    // Act
+    const response = await artifact.handler(streamEvent([record]), lambdaContext());
+
+    // Assess
+    assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber }] });
+    assert.equal(
+      ddb().commandCalls(UpdateItemCommand).length,
+      0,
+      "no verdict is written before the alert is sent",
+    );
+  });
+});

@@ -1,0 +1,334 @@
+import assert from "node:assert/strict";
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  PutItemCommand,
+  QueryCommand,
+  ResourceNotFoundException,
+  ThrottlingException,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import {
+  makeDynamoAccountHistory,
+  makeDynamoTransactionStore,
+  makeDynamoVerdictStore,
+} from "../../pipeline/runtime/aws/dynamodb";
+import { ACCOUNT_INDEX, toItem } from "../../pipeline/runtime/contract/item";
+import { ERROR_NAMES, isRuntimeError } from "../../pipeline/runtime/errors";
+import { useClientMock } from "../helpers/aws-mocks";
+import { FIXED_NOW, fullTransaction, validTransaction } from "../helpers/transactions";
+
+const TABLE = "dynamodb-transactions-dev";
+
+describe("Function: makeDynamoTransactionStore", () => {
+  const ddb = useClientMock(DynamoDBClient);
+
+  const conditionFailed = (item?: Record<string, unknown>) =>
+    new ConditionalCheckFailedException({
+      $metadata: {},
+      message: "The conditional request failed",
+      Item: item === undefined ? undefined : marshall(item, { removeUndefinedValues: true }),
+    });
+
+  it("puts the item with its received time under a not-exists condition", async () => {
+    // Prepare
+    ddb().on(PutItemCommand).resolves({});
+    const tx = fullTransaction();
+    const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    const outcome = await store.putTransaction(tx, FIXED_NOW);
+
+    // Assess
+    assert.equal(outcome, "created");
+    const [call] = ddb().commandCalls(PutItemCommand);
+    const input = call.args[0].input;
+    assert.equal(input.TableName, TABLE);
+    assert.equal(input.ConditionExpression, "attribute_not_exists(transaction_id)");
+    assert.equal(input.ReturnValuesOnConditionCheckFailure, "ALL_OLD");
+    assert.deepEqual(unmarshall(input.Item!), { ...tx, received_at: FIXED_NOW });
+  });
+
+  it("omits absent optional fields instead of failing to marshal them", async () => {
+    // Prepare
+    ddb().on(PutItemCommand).resolves({});
+    const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    await store.putTransaction({ ...validTransaction(), country: undefined }, FIXED_NOW);
+
+    // Assess
+    const item = ddb().commandCalls(PutItemCommand)[0].args[0].input.Item!;
+    assert.equal("country" in item, false);
+  });
+
+  it("answers duplicate when the stored item has the same contract fields", async () => {
+    // Prepare
+    const tx = fullTransaction();
+    const stored = { ...toItem(tx, FIXED_NOW - 1000), location: { longitude: -74.006, latitude: 40.7128 } };
+    ddb()
+      .on(PutItemCommand)
+      .rejects(conditionFailed({ ...stored, verdict: "cleared", fraud_score: 0 }));
+    const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    const outcome = await store.putTransaction(tx, FIXED_NOW);
+
+    // Assess
+    assert.equal(outcome, "duplicate");
+  });
+
+  it("answers conflict when the stored item differs in a contract field", async () => {
+    // Prepare
+    const tx = validTransaction();
+    ddb()
+      .on(PutItemCommand)
+      .rejects(conditionFailed(toItem({ ...tx, amount: tx.amount + 1 }, FIXED_NOW)));
+    const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    const outcome = await store.putTransaction(tx, FIXED_NOW);
+
+    // Assess
+    assert.equal(outcome, "conflict");
+  });
+
+  it("answers conflict when the stored item has an optional field the new one lacks", async () => {
+    // Prepare
+    const tx = validTransaction();
+    ddb()
+      .on(PutItemCommand)
+      .rejects(conditionFailed(toItem({ ...tx, country: "US" }, FIXED_NOW)));
+    const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    const outcome = await store.putTransaction(tx, FIXED_NOW);
+
+    // Assess
+    assert.equal(outcome, "conflict");
+  });
+
+  it("answers conflict when DynamoDB does not return the old item", async () => {
+    // Prepare
+    ddb().on(PutItemCommand).rejects(conditionFailed());
+    const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    const outcome = await store.putTransaction(validTransaction(), FIXED_NOW);
+
+    // Assess
+    assert.equal(outcome, "conflict");
+  });
+
+  for (const error of [
+    new ProvisionedThroughputExceededException({ $metadata: {}, message: "Rate exceeded" }),
+    new ThrottlingException({ $metadata: {}, message: "Throughput exceeds the limit" }),
+    new InternalServerError({ $metadata: { httpStatusCode: 500 }, message: "Internal error" }),
+    Object.assign(new Error("Service Unavailable"), {
+      name: "ServiceUnavailable",
+      $metadata: { httpStatusCode: 503 },
+    }),
+  ]) {
+    it(`maps ${error.name} to StorageThrottledError with the cause attached`, async () => {
+      // Prepare
+      ddb().on(PutItemCommand).rejects(error);
+      const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+      // Act
+      const failure = await store.putTransaction(validTransaction(), FIXED_NOW).then(
+        () => assert.fail("expected a rejection"),
+        (err: unknown) => err,
+      );
+
+      // Assess
+      assert.ok(isRuntimeError(failure, ERROR_NAMES.storageThrottled));
+      assert.match(failure.message, new RegExp(`PutItem on table ${TABLE}`));
+      assert.equal((failure as Error & { cause?: unknown }).cause, error);
+    });
+  }
+
+  it("lets a non-transient error through unchanged", async () => {
+    // Prepare
+    const error = new ResourceNotFoundException({
+      $metadata: { httpStatusCode: 400 },
+      message: "Requested resource not found",
+    });
+    ddb().on(PutItemCommand).rejects(error);
+    const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act + Assess
+    await assert.rejects(store.putTransaction(validTransaction(), FIXED_NOW), (err) => err === error);
+  });
+});
+
+describe("Function: makeDynamoAccountHistory", () => {
+  const ddb = useClientMock(DynamoDBClient);
+
+  it("queries the account index newest first within the time window", async () => {
+    // Prepare
+    const older = fullTransaction({ transaction_id: "tx-old", timestamp: FIXED_NOW - 5000 });
+    const newer = validTransaction({ transaction_id: "tx-new", timestamp: FIXED_NOW - 1000 });
+    ddb()
+      .on(QueryCommand)
+      .resolves({
+        Items: [
+          marshall({ ...toItem(newer, FIXED_NOW), verdict: "cleared" }),
+          marshall(toItem(older, FIXED_NOW)),
+        ],
+      });
+    const history = makeDynamoAccountHistory({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    const found = await history.recentForAccount("acc-0001", FIXED_NOW - 60_000, FIXED_NOW, 25);
+
+    // Assess
+    assert.deepEqual(found, [newer, older]);
+    const input = ddb().commandCalls(QueryCommand)[0].args[0].input;
+    assert.equal(input.TableName, TABLE);
+    assert.equal(input.IndexName, ACCOUNT_INDEX);
+    assert.equal(input.KeyConditionExpression, "account_id = :account AND #ts BETWEEN :since AND :until");
+    assert.deepEqual(input.ExpressionAttributeNames, { "#ts": "timestamp" });
+    assert.deepEqual(unmarshall(input.ExpressionAttributeValues!), {
+      ":account": "acc-0001",
+      ":since": FIXED_NOW - 60_000,
+      ":until": FIXED_NOW,
+    });
+    assert.equal(input.ScanIndexForward, false);
+    assert.equal(input.Limit, 25);
+  });
+
+  it("follows pages until it has the requested number of items", async () => {
+    // Prepare
+    const items = [1, 2, 3].map((n) =>
+      marshall(toItem(validTransaction({ transaction_id: `tx-${n}` }), FIXED_NOW)),
+    );
+    const lastKey = marshall({ transaction_id: "tx-2", timestamp: FIXED_NOW, account_id: "acc-0001" });
+    ddb()
+      .on(QueryCommand)
+      .resolvesOnce({ Items: items.slice(0, 2), LastEvaluatedKey: lastKey })
+      .resolvesOnce({ Items: items.slice(2) });
+    const history = makeDynamoAccountHistory({
+      client: new DynamoDBClient({}),
+      tableName: TABLE,
+      indexName: "idx",
+    });
+
+    // Act
+    const found = await history.recentForAccount("acc-0001", 0, FIXED_NOW, 3);
+
+    // Assess
+    assert.deepEqual(
+      found.map((tx) => tx.transaction_id),
+      ["tx-1", "tx-2", "tx-3"],
+    );
+    const calls = ddb()
+      .commandCalls(QueryCommand)
+      .map((call) => call.args[0].input);
+    assert.equal(calls.length, 2);
+    assert.equal(calls[0].IndexName, "idx");
+    assert.deepEqual(calls[1].ExclusiveStartKey, lastKey);
+    assert.equal(calls[1].Limit, 1);
+  });
+
+  it("does not call DynamoDB for a limit of zero", async () => {
+    // Prepare
+    const history = makeDynamoAccountHistory({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    const found = await history.recentForAccount("acc-0001", 0, FIXED_NOW, 0);
+
+    // Assess
+    assert.deepEqual(found, []);
+    assert.equal(ddb().commandCalls(QueryCommand).length, 0);
+  });
+
+  it("maps throttling to StorageThrottledError", async () => {
+    // Prepare
+    ddb()
+      .on(QueryCommand)
+      .rejects(new ProvisionedThroughputExceededException({ $metadata: {}, message: "Rate exceeded" }));
+    const history = makeDynamoAccountHistory({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act + Assess
+    await assert.rejects(history.recentForAccount("acc-0001", 0, FIXED_NOW, 10), (err) =>
+      isRuntimeError(err, ERROR_NAMES.storageThrottled),
+    );
+  });
+});
+
+describe("Function: makeDynamoVerdictStore", () => {
+  const ddb = useClientMock(DynamoDBClient);
+
+  const key = { transaction_id: "tx-0001", timestamp: FIXED_NOW - 60_000 };
+  const verdict = {
+    verdict: "flagged",
+    score: 85,
+    rules: ["amount-spike", "velocity"],
+    decidedAt: FIXED_NOW,
+  } as const;
+
+  it("updates only an existing item with the verdict attributes", async () => {
+    // Prepare
+    ddb().on(UpdateItemCommand).resolves({});
+    const verdicts = makeDynamoVerdictStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    await verdicts.recordVerdict(key, verdict);
+
+    // Assess
+    const input = ddb().commandCalls(UpdateItemCommand)[0].args[0].input;
+    assert.equal(input.TableName, TABLE);
+    assert.deepEqual(unmarshall(input.Key!), key);
+    assert.equal(input.ConditionExpression, "attribute_exists(transaction_id)");
+    assert.equal(
+      input.UpdateExpression,
+      "SET #verdict = :verdict, #score = :score, #rules = :rules, #verdictAt = :verdictAt",
+    );
+    assert.deepEqual(input.ExpressionAttributeNames, {
+      "#verdict": "verdict",
+      "#score": "fraud_score",
+      "#rules": "fraud_rules",
+      "#verdictAt": "verdict_at",
+    });
+    assert.deepEqual(unmarshall(input.ExpressionAttributeValues!), {
+      ":verdict": "flagged",
+      ":score": 85,
+      ":rules": ["amount-spike", "velocity"],
+      ":verdictAt": FIXED_NOW,
+    });
+  });
+
+  it("resolves without writing when the item no longer exists", async () => {
+    // Prepare
+    ddb()
+      .on(UpdateItemCommand)
+      .rejects(new ConditionalCheckFailedException({ $metadata: {}, message: "failed" }));
+    const verdicts = makeDynamoVerdictStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act + Assess
+    await assert.doesNotReject(verdicts.recordVerdict(key, verdict));
+    assert.equal(ddb().commandCalls(UpdateItemCommand).length, 1);
+  });
+
+  it("maps throttling to StorageThrottledError and lets other errors through", async () => {
+    // Prepare
+    const missingTable = new ResourceNotFoundException({
+      $metadata: {},
+      message: "Requested resource not found",
+    });
+    ddb()
+      .on(UpdateItemCommand)
+      .rejectsOnce(new ThrottlingException({ $metadata: {}, message: "slow down" }))
+      .rejectsOnce(missingTable);
+    const verdicts = makeDynamoVerdictStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act + Assess
+    await assert.rejects(verdicts.recordVerdict(key, verdict), (err) =>
+      isRuntimeError(err, ERROR_NAMES.storageThrottled),
+    );
+    await assert.rejects(verdicts.recordVerdict(key, verdict), (err) => err === missingTable);
+  });
+});

@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { SendMessageBatchCommand, SQSClient, SQSServiceException } from "@aws-sdk/client-sqs";
+import { makeSqsAlertQueue } from "../../pipeline/runtime/aws/sqs";
+import { useClientMock } from "../helpers/aws-mocks";
+import { fraudAlert } from "../helpers/alerts";
+
+const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/sqs-fraud-alerts-dev";
+
+const alerts = (count: number) =>
+  Array.from({ length: count }, (_, i) => fraudAlert({ transaction_id: `tx-${i}` }));
+
+describe("Function: makeSqsAlertQueue", () => {
+  const sqs = useClientMock(SQSClient);
+
+  it("sends each alert as a JSON message, in batches of at most 10", async () => {
+    // Prepare
+    sqs()
+      .on(SendMessageBatchCommand)
+      .callsFake((input: { Entries: { Id: string }[] }) => ({
+        Successful: input.Entries.map((entry) => ({
+          Id: entry.Id,
+          MessageId: `sqs-${entry.Id}`,
+          MD5OfMessageBody: "x",
+        })),
+        Failed: [],
+      }));
+    const sent = alerts(23);
+    const queue = makeSqsAlertQueue({ client: new SQSClient({}), queueUrl: QUEUE_URL });
+
+    // Act
+    const result = await queue.sendAlerts(sent);
+
+    // Assess
+    assert.deepEqual(result, { failed: [] });
+    const inputs = sqs()
+      .commandCalls(SendMessageBatchCommand)
+      .map((call) => call.args[0].input);
+    assert.deepEqual(
+      inputs.map((input) => input.Entries?.length),
+      [10, 10, 3],
+    );
+    assert.ok(inputs.every((input) => input.QueueUrl === QUEUE_URL));
+    const bodies = inputs.flatMap((input) => input.Entries!.map((entry) => JSON.parse(entry.MessageBody!)));
+    assert.deepEqual(bodies, sent);
+    assert.deepEqual(
+      inputs[2].Entries!.map((entry) => entry.Id),
+      ["m0", "m1", "m2"],
+    );
+  });
+
+  it("reports the transaction ids of entries SQS lists as failed", async () => {
+    // Prepare
+    sqs()
+      .on(SendMessageBatchCommand)
+      .resolves({
+        Successful: [
+          { Id: "m0", MessageId: "a", MD5OfMessageBody: "x" },
+          { Id: "m2", MessageId: "c", MD5OfMessageBody: "x" },
+        ],
+        Failed: [{ Id: "m1", SenderFault: false, Code: "InternalError", Message: "try again" }],
+      });
+    const queue = makeSqsAlertQueue({ client: new SQSClient({}), queueUrl: QUEUE_URL });
+
+    // Act
+    const result = await queue.sendAlerts(alerts(3));
+
+    // Assess
+    assert.deepEqual(result, { failed: ["tx-1"] });
+  });
+
+  it("reports every alert of a batch call that was rejected, and keeps the other batches", async () => {
+    // Prepare
+    sqs()
+      .on(SendMessageBatchCommand)
+      .rejectsOnce(
+        new SQSServiceException({
+          name: "RequestThrottled",
+          $fault: "client",
+          $metadata: {},
+          message: "throttled",
+        }),
+      )
+      .callsFake((input: { Entries: { Id: string }[] }) => ({
+        Successful: input.Entries.map((entry) => ({ Id: entry.Id, MessageId: "ok", MD5OfMessageBody: "x" })),
+        Failed: [],
+      }));
+    const queue = makeSqsAlertQueue({ client: new SQSClient({}), queueUrl: QUEUE_URL });
+
+    // Act
+    const result = await queue.sendAlerts(alerts(12));
+
+    // Assess
+    assert.deepEqual(result.failed, [
+      "tx-0",
+      "tx-1",
+      "tx-2",
+      "tx-3",
+      "tx-4",
+      "tx-5",
+      "tx-6",
+      "tx-7",
+      "tx-8",
+      "tx-9",
+    ]);
+    assert.equal(sqs().commandCalls(SendMessageBatchCommand).length, 2);
+  });
+
+  it("does not call SQS for no alerts", async () => {
+    // Prepare
+    const queue = makeSqsAlertQueue({ client: new SQSClient({}), queueUrl: QUEUE_URL });
+
+    // Act
+    const result = await queue.sendAlerts([]);
+
+    // Assess
+    assert.deepEqual(result, { failed: [] });
+    assert.equal(sqs().commandCalls(SendMessageBatchCommand).length, 0);
+  });
+});

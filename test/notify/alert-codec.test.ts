@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { makeAlertCodec } from "../../pipeline/runtime/notify/alert-codec";
+import { fraudAlert } from "../helpers/alerts";
+
+describe("Function: makeAlertCodec", () => {
+  it("decodes a valid alert after a JSON round trip", () => {
+    // Prepare
+    const alert = fraudAlert();
+    const codec = makeAlertCodec();
+
+    // Act
+    const result = codec.decode(JSON.parse(JSON.stringify(alert)));
+
+    // Assess
+    assert.deepEqual(result, { ok: true, value: alert });
+  });
+
+  it("drops properties that are not part of an alert", () => {
+    // Prepare
+    const codec = makeAlertCodec();
+
+    // Act
+    const result = codec.decode({ ...fraudAlert(), card_number: "4111111111111111" });
+
+    // Assess
+    assert.ok(result.ok);
+    assert.equal("card_number" in result.value, false);
+  });
+
+  const invalid: [string, Record<string, unknown>, string][] = [
+    ["an id with a newline", { transaction_id: "tx-1\nBcc: x" }, "transaction_id"],
+    ["an account id that is too long", { account_id: "a".repeat(65) }, "account_id"],
+    ["a fractional amount", { amount: 12.5 }, "amount"],
+    ["a zero amount", { amount: 0 }, "amount"],
+    ["a lower-case currency", { currency: "usd" }, "currency"],
+    ["an empty merchant", { merchant_id: "" }, "merchant_id"],
+    ["a score that is not a number", { score: "85" }, "score"],
+    ["a negative timestamp", { timestamp: -1 }, "timestamp"],
+    ["a rule without a reason", { rules: [{ rule: "velocity", score: 10 }] }, "rules.0.reason"],
+    ["a missing detection time", { detected_at: undefined }, "detected_at"],
+  ];
+  for (const [label, override, path] of invalid) {
+    it(`rejects ${label}, naming ${path} but not the value`, () => {
+      // Prepare
+      const codec = makeAlertCodec();
+      const body = JSON.parse(JSON.stringify({ ...fraudAlert(), ...override }));
+
+      // Act
+      const result = codec.decode(body);
+
+      // Assess
+      assert.equal(result.ok, false);
+      assert.ok(
+        !result.ok && result.errors.some((error) => error.startsWith(`${path}: expected `)),
+        String(result),
+      );
+      assert.ok(!result.ok && result.errors.every((error) => !error.includes("Bcc")));
+    });
+  }
+
+  it("rejects a body that is not an object", () => {
+    // Prepare
+    const codec = makeAlertCodec();
+
+    // Act
+    const result = codec.decode([1, 2]);
+
+    // Assess
+    assert.equal(result.ok, false);
+    assert.ok(!result.ok && result.errors[0].startsWith("body: expected "));
+  });
+});

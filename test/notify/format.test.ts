@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { formatAlert, maskAccount } from "../../pipeline/runtime/notify/format";
+import { fraudAlert } from "../helpers/alerts";
+import { FIXED_NOW } from "../helpers/transactions";
+
+describe("Function: formatAlert", () => {
+  it("names the transaction and score in the subject and carries the transaction id", () => {
+    // Prepare
+    const alert = fraudAlert({ transaction_id: "tx-42", score: 85 });
+
+    // Act
+    const notification = formatAlert(alert);
+
+    // Assess
+    assert.equal(notification.subject, "Fraud alert: transaction tx-42 scored 85");
+    assert.equal(notification.transactionId, "tx-42");
+  });
+
+  it("keeps the subject under 100 printable ASCII characters for the longest ids and scores", () => {
+    // Prepare
+    const ids = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
+    const scores = fc.double({ noNaN: true, noDefaultInfinity: true });
+
+    // Act + Assess
+    fc.assert(
+      fc.property(ids, scores, (id, score) => {
+        const { subject } = formatAlert(fraudAlert({ transaction_id: id, score }));
+        assert.ok(subject.length < 100, subject);
+        assert.match(subject, /^[\x20-\x7e]+$/);
+      }),
+    );
+  });
+
+  it("truncates a long id in the middle, keeping its start and end, and keeps it whole in the body", () => {
+    // Prepare
+    const id = `START${"x".repeat(200)}END`;
+
+    // Act
+    const { subject, body } = formatAlert(fraudAlert({ transaction_id: id, score: 91.256 }));
+
+    // Assess
+    assert.match(subject, /^Fraud alert: transaction STARTx*\.\.\.x*END scored 91\.26$/);
+    assert.ok(subject.length <= 99);
+    assert.ok(body.includes(id));
+  });
+
+  it("masks the account id to its last four characters", () => {
+    // Prepare
+    const alert = fraudAlert({ account_id: "acct-9876541234" });
+
+    // Act
+    const { subject, body } = formatAlert(alert);
+
+    // Assess
+    assert.ok(body.includes("****1234"));
+    assert.equal(body.includes("acct-9876541234"), false);
+    assert.equal(subject.includes("1234"), false);
+  });
+
+  it("explains each rule with its reason, the amount in major units, merchant and both times", () => {
+    // Prepare
+    const alert = fraudAlert({ amount: 123_456_789, currency: "USD", merchant_id: "merchant-77" });
+
+    // Act
+    const { body } = formatAlert(alert);
+
+    // Assess
+    assert.ok(body.includes("1,234,567.89 USD"));
+    assert.ok(body.includes("merchant-77"));
+    assert.ok(body.includes(new Date(alert.timestamp).toISOString()));
+    assert.ok(body.includes(new Date(FIXED_NOW).toISOString()));
+    for (const hit of alert.rules) {
+      assert.ok(body.includes(`${hit.rule} (score ${hit.score}): ${hit.reason}`), hit.rule);
+    }
+  });
+
+  it("uses the currency's own minor units", () => {
+    // Prepare
+    const yen = fraudAlert({ amount: 150_000, currency: "JPY" });
+    const dinar = fraudAlert({ amount: 1_500, currency: "BHD" });
+
+    // Act
+    const yenBody = formatAlert(yen).body;
+    const dinarBody = formatAlert(dinar).body;
+
+    // Assess
+    assert.ok(yenBody.includes("150,000 JPY"));
+    assert.ok(dinarBody.includes("1.500 BHD"));
+  });
+
+  it("says so when the alert carries no rule details", () => {
+    // Prepare
+    const alert = fraudAlert({ rules: [] });
+
+    // Act
+    const { body } = formatAlert(alert);
+
+    // Assess
+    assert.match(body, /no rule details/);
+  });
+});
+
+describe("Function: maskAccount", () => {
+  it("shows only the last four characters, and nothing of ids of four or fewer", () => {
+    // Prepare
+    const ids = ["acc-00015678", "12345", "1234", ""];
+
+    // Act
+    const masked = ids.map(maskAccount);
+
+    // Assess
+    assert.deepEqual(masked, ["****5678", "****2345", "****", "****"]);
+  });
+});

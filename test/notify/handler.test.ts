@@ -1,0 +1,237 @@
+import assert from "node:assert/strict";
+import { makeAlertCodec } from "../../pipeline/runtime/notify/alert-codec";
+import { makeNotifyHandler } from "../../pipeline/runtime/notify/handler";
+import type { NotificationLedger } from "../../pipeline/runtime/ports";
+import { fraudAlert, memoryLedger, recordingLog, recordingNotifier, sqsEvent } from "../helpers/alerts";
+import { FIXED_NOW, lambdaContext } from "../helpers/transactions";
+
+const LEASE_MS = 120_000;
+
+function setup(options: { failFor?: string[]; ledger?: NotificationLedger; now?: () => number } = {}) {
+  const ledger = memoryLedger();
+  const notifier = recordingNotifier({ failFor: options.failFor });
+  const log = recordingLog();
+  const handler = makeNotifyHandler({
+    notifier,
+    ledger: options.ledger ?? ledger,
+    codec: makeAlertCodec(),
+    now: options.now ?? (() => FIXED_NOW),
+    log,
+    leaseMs: LEASE_MS,
+  });
+  return { handler, ledger, notifier, log };
+}
+
+describe("Function: makeNotifyHandler", () => {
+  it("publishes one notification per alert and confirms each", async () => {
+    // Prepare
+    const { handler, ledger, notifier } = setup();
+    const event = sqsEvent([fraudAlert({ transaction_id: "tx-1" }), fraudAlert({ transaction_id: "tx-2" })]);
+
+    // Act
+    const response = await handler(event, lambdaContext());
+
+    // Assess
+    assert.deepEqual(response, { batchItemFailures: [] });
+    assert.deepEqual(notifier.published.map((n) => n.transactionId).sort(), ["tx-1", "tx-2"]);
+    assert.deepEqual(
+      ledger.calls
+        .filter((call) => call.op === "confirm")
+        .map((call) => call.transactionId)
+        .sort(),
+      ["tx-1", "tx-2"],
+    );
+  });
+
+  it("publishes a redelivered alert only once", async () => {
+    // Prepare
+    const { handler, notifier, log } = setup();
+    const event = sqsEvent([fraudAlert()]);
+
+    // Act
+    const first = await handler(event, lambdaContext());
+    const second = await handler(event, lambdaContext());
+
+    // Assess
+    assert.deepEqual(first.batchItemFailures, []);
+    assert.deepEqual(second.batchItemFailures, []);
+    assert.equal(notifier.published.length, 1);
+    assert.ok(log.entries.some((entry) => /already notified/.test(entry.message)));
+  });
+
+  it("fails a record whose claim another invocation holds, without publishing", async () => {
+    // Prepare
+    const { handler, ledger, notifier } = setup();
+    const alert = fraudAlert();
+    ledger.entry({ transaction_id: alert.transaction_id, timestamp: alert.timestamp }).leaseUntil =
+      FIXED_NOW + 1000;
+
+    // Act
+    const response = await handler(sqsEvent([alert]), lambdaContext());
+
+    // Assess
+    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: "msg-1" }]);
+    assert.equal(notifier.published.length, 0);
+  });
+
+  it("claims again once an abandoned lease has expired", async () => {
+    // Prepare
+    const { handler, ledger, notifier } = setup();
+    const alert = fraudAlert();
+    ledger.entry({ transaction_id: alert.transaction_id, timestamp: alert.timestamp }).leaseUntil =
+      FIXED_NOW - 1;
+
+    // Act
+    const response = await handler(sqsEvent([alert]), lambdaContext());
+
+    // Assess
+    assert.deepEqual(response.batchItemFailures, []);
+    assert.equal(notifier.published.length, 1);
+  });
+
+  it("releases the claim and fails only the record whose publish failed", async () => {
+    // Prepare
+    const { handler, ledger, notifier } = setup({ failFor: ["tx-2"] });
+    const event = sqsEvent([fraudAlert({ transaction_id: "tx-1" }), fraudAlert({ transaction_id: "tx-2" })]);
+
+    // Act
+    const response = await handler(event, lambdaContext());
+
+    // Assess
+    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: "msg-2" }]);
+    assert.deepEqual(
+      notifier.published.map((n) => n.transactionId),
+      ["tx-1"],
+    );
+    assert.deepEqual(
+      ledger.calls.filter((call) => call.transactionId === "tx-2").map((call) => call.op),
+      ["claim", "release"],
+    );
+  });
+
+  it("still fails the record when releasing after a failed publish also fails", async () => {
+    // Prepare
+    const base = memoryLedger();
+    const ledger: NotificationLedger = {
+      claim: base.claim,
+      confirm: base.confirm,
+      release: async () => {
+        throw new Error("release failed");
+      },
+    };
+    const { handler, log } = setup({ failFor: ["tx-0001"], ledger });
+
+    // Act
+    const response = await handler(sqsEvent([fraudAlert()]), lambdaContext());
+
+    // Assess
+    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: "msg-1" }]);
+    assert.ok(
+      log.entries.some((entry) => entry.level === "warn" && /expires on its own/.test(entry.message)),
+    );
+  });
+
+  it("fails malformed records by message id, logs no body, and still processes the others", async () => {
+    // Prepare
+    const { handler, notifier, log } = setup();
+    const secretish = { ...fraudAlert({ transaction_id: "tx-bad" }), amount: "a lot" };
+    const event = sqsEvent(["{not json", secretish, fraudAlert({ transaction_id: "tx-good" })]);
+
+    // Act
+    const response = await handler(event, lambdaContext());
+
+    // Assess
+    assert.deepEqual(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort(), [
+      "msg-1",
+      "msg-2",
+    ]);
+    assert.deepEqual(
+      notifier.published.map((n) => n.transactionId),
+      ["tx-good"],
+    );
+    const logged = JSON.stringify(log.entries);
+    assert.ok(log.entries.some((entry) => entry.attributes.messageId === "msg-1" && entry.level === "warn"));
+    assert.ok(log.entries.some((entry) => entry.attributes.messageId === "msg-2" && entry.level === "warn"));
+    assert.equal(logged.includes("{not json"), false);
+    assert.equal(logged.includes("a lot"), false);
+  });
+
+  it("fails the record when claiming throws, and logs the error name", async () => {
+    // Prepare
+    const throttled = Object.assign(new Error("DynamoDB throttled"), { name: "StorageThrottledError" });
+    const ledger: NotificationLedger = {
+      claim: async () => {
+        throw throttled;
+      },
+      confirm: async () => undefined,
+      release: async () => undefined,
+    };
+    const { handler, notifier, log } = setup({ ledger });
+
+    // Act
+    const response = await handler(sqsEvent([fraudAlert()]), lambdaContext());
+
+    // Assess
+    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: "msg-1" }]);
+    assert.equal(notifier.published.length, 0);
+    assert.ok(
+      log.entries.some(
+        (entry) => entry.level === "error" && entry.attributes.error === "StorageThrottledError",
+      ),
+    );
+  });
+
+  it("counts a published alert as done even when confirming it fails", async () => {
+    // Prepare
+    const base = memoryLedger();
+    const ledger: NotificationLedger = {
+      claim: base.claim,
+      release: base.release,
+      confirm: async () => {
+        throw new Error("confirm failed");
+      },
+    };
+    const { handler, notifier } = setup({ ledger });
+
+    // Act
+    const response = await handler(sqsEvent([fraudAlert()]), lambdaContext());
+
+    // Assess
+    assert.deepEqual(response.batchItemFailures, []);
+    assert.equal(notifier.published.length, 1);
+  });
+
+  it("processes a batch larger than its concurrency bound completely", async () => {
+    // Prepare
+    const { handler, notifier } = setup({ failFor: ["tx-7", "tx-23"] });
+    const alerts = Array.from({ length: 25 }, (_, i) => fraudAlert({ transaction_id: `tx-${i}` }));
+
+    // Act
+    const response = await handler(sqsEvent(alerts), lambdaContext());
+
+    // Assess
+    assert.equal(notifier.published.length, 23);
+    assert.deepEqual(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort(), [
+      "msg-24",
+      "msg-8",
+    ]);
+  });
+
+  it("logs a batch summary with the request id and outcome counts", async () => {
+    // Prepare
+    const { handler, log } = setup();
+
+    // Act
+    await handler(sqsEvent([fraudAlert(), "nope"]), lambdaContext({ awsRequestId: "req-7" }));
+
+    // Assess
+    const summary = log.entries.find((entry) => entry.message === "Alert batch processed");
+    assert.deepEqual(summary?.attributes, {
+      requestId: "req-7",
+      records: 2,
+      published: 1,
+      skipped: 0,
+      failed: 1,
+    });
+  });
+});
