@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
+import { decodeRecord, keyTransactionId } from "../../pipeline/runtime/detect/decode-record";
+import { insertRecord, modifyRecord, removeRecord, streamRecord } from "../helpers/streams";
+import { fullTransaction, validTransaction } from "../helpers/transactions";
+
+describe("Function: decodeRecord", () => {
+  const codec = makeTransactionCodec();
+
+  it("decodes the NewImage of an INSERT, dropping bookkeeping attributes", () => {
+    // Prepare
+    const tx = fullTransaction();
+
+    // Act
+    const decoded = decodeRecord(insertRecord(tx, { receivedAt: tx.timestamp + 20 }), codec);
+
+    // Assess
+    assert.deepEqual(decoded, { kind: "decoded", transaction: tx });
+  });
+
+  it("decodes a transaction far older than the API's recency window", () => {
+    // Prepare
+    const tx = validTransaction({ timestamp: 1_000 });
+
+    // Act
+    const decoded = decodeRecord(insertRecord(tx), codec);
+
+    // Assess
+    assert.deepEqual(decoded, { kind: "decoded", transaction: tx });
+  });
+
+  it("skips MODIFY and REMOVE records", () => {
+    // Prepare
+    const tx = validTransaction();
+
+    // Act
+    const decoded = [modifyRecord(tx), removeRecord(tx)].map((record) => decodeRecord(record, codec));
+
+    // Assess
+    assert.deepEqual(decoded, [{ kind: "skipped" }, { kind: "skipped" }]);
+  });
+
+  it("reports an INSERT without a NewImage as malformed", () => {
+    // Prepare
+    const record = streamRecord("INSERT", {});
+
+    // Act
+    const decoded = decodeRecord(record, codec);
+
+    // Assess
+    assert.deepEqual(decoded, { kind: "malformed", reason: "INSERT record has no NewImage" });
+  });
+
+  it("reports an image that breaks the contract, naming the fields", () => {
+    // Prepare
+    const record = streamRecord("INSERT", { newItem: { ...validTransaction(), amount: 0, currency: "usd" } });
+
+    // Act
+    const decoded = decodeRecord(record, codec);
+
+    // Assess
+    assert.equal(decoded.kind, "malformed");
+    assert.match(
+      decoded.kind === "malformed" ? decoded.reason : "",
+      /^NewImage is not a valid transaction: amount must .*; currency must/,
+    );
+  });
+
+  it("reports an image the SDK cannot unmarshall", () => {
+    // Prepare
+    const record = insertRecord(validTransaction());
+    record.dynamodb!.NewImage!.amount = {} as never;
+
+    // Act
+    const decoded = decodeRecord(record, codec);
+
+    // Assess
+    assert.equal(decoded.kind, "malformed");
+    assert.match(decoded.kind === "malformed" ? decoded.reason : "", /^NewImage cannot be unmarshalled: /);
+  });
+});
+
+describe("Function: keyTransactionId", () => {
+  it("reads the transaction id from the record's key, even when the image is broken", () => {
+    // Prepare
+    const record = streamRecord("INSERT", {
+      newItem: { transaction_id: "tx-broken", timestamp: 5, amount: "x" },
+    });
+
+    // Act
+    const id = keyTransactionId(record);
+
+    // Assess
+    assert.equal(id, "tx-broken");
+  });
+});

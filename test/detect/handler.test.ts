@@ -1,0 +1,303 @@
+import assert from "node:assert/strict";
+import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
+import type { Transaction } from "../../pipeline/runtime/contract/transaction";
+import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
+import { DETECT_METRICS, makeDetectHandler } from "../../pipeline/runtime/detect/handler";
+import {
+  memoryAlerts,
+  memoryHistory,
+  memoryLog,
+  memoryMetrics,
+  memoryVerdicts,
+  series,
+} from "../helpers/detect";
+import { insertRecord, modifyRecord, removeRecord, streamEvent, streamRecord } from "../helpers/streams";
+import { FIXED_NOW, lambdaContext, validTransaction } from "../helpers/transactions";
+
+const DETECTED_AT = FIXED_NOW + 2_000;
+const context = lambdaContext({ functionName: "lambda-detect-fraud-dev" });
+
+/** A transaction of `account` at FIXED_NOW minus `agoMs`. */
+function tx(id: string, options: Partial<Transaction> & { agoMs?: number } = {}): Transaction {
+  const { agoMs = 0, ...overrides } = options;
+  return validTransaction({ transaction_id: id, timestamp: FIXED_NOW - agoMs, ...overrides });
+}
+
+/** Twice the USD limit: high-amount scores 80, above the default threshold of 60. */
+const FRAUDULENT_AMOUNT = 2 * DEFAULT_RULES_CONFIG.rules.highAmount.limits.USD;
+
+function setup(
+  options: {
+    stored?: readonly Transaction[];
+    failingAccounts?: readonly string[];
+    failingAlerts?: readonly string[];
+    alertsReject?: boolean;
+    failingVerdicts?: readonly string[];
+  } = {},
+) {
+  const history = memoryHistory(options.stored ?? [], { failing: options.failingAccounts });
+  const alerts = memoryAlerts({ failing: options.failingAlerts, rejects: options.alertsReject });
+  const verdicts = memoryVerdicts({ failing: options.failingVerdicts });
+  const log = memoryLog();
+  const metrics = memoryMetrics();
+  const handler = makeDetectHandler({
+    history: history.port,
+    alerts: alerts.port,
+    verdicts: verdicts.port,
+    log: log.port,
+    metrics: metrics.port,
+    config: DEFAULT_RULES_CONFIG,
+    codec: makeTransactionCodec(),
+    now: () => DETECTED_AT,
+  });
+  return { handler, history, alerts, verdicts, log, metrics };
+}
+
+const sequenceOf = (record: { dynamodb?: { SequenceNumber?: string } }) => record.dynamodb?.SequenceNumber;
+const verdictIds = (written: readonly { key: { transaction_id: string } }[]) =>
+  written.map((w) => w.key.transaction_id).sort();
+
+describe("Function: makeDetectHandler", () => {
+  it("skips MODIFY and REMOVE records and assesses the INSERT", async () => {
+    // Prepare
+    const { handler, verdicts, history } = setup();
+    const event = streamEvent([modifyRecord(tx("old")), removeRecord(tx("gone")), insertRecord(tx("new"))]);
+
+    // Act
+    const response = await handler(event, context);
+
+    // Assess
+    assert.deepEqual(response, { batchItemFailures: [] });
+    assert.deepEqual(verdictIds(verdicts.written), ["new"]);
+    assert.deepEqual(
+      history.calls.map((c) => c.accountId),
+      ["acc-0001"],
+    );
+  });
+
+  it("reports a malformed record by sequence number and still processes the others", async () => {
+    // Prepare
+    const { handler, verdicts, log } = setup();
+    const broken = streamRecord("INSERT", { newItem: { ...tx("broken"), amount: -5 } });
+    const event = streamEvent([
+      insertRecord(tx("a")),
+      broken,
+      insertRecord(tx("b", { account_id: "acc-0002" })),
+    ]);
+
+    // Act
+    const response = await handler(event, context);
+
+    // Assess
+    assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: sequenceOf(broken) }] });
+    assert.deepEqual(verdictIds(verdicts.written), ["a", "b"]);
+    const failure = log.entries.find((e) => e.level === "error");
+    assert.equal(failure?.attributes?.eventId, broken.eventID);
+    assert.equal(failure?.attributes?.sequenceNumber, sequenceOf(broken));
+    assert.equal(failure?.attributes?.transactionId, "broken");
+    assert.match(String(failure?.attributes?.reason), /amount must be an integer/);
+  });
+
+  const stored = series(4, { amount: 5_00, stepMs: 30_000, endsBefore: 120_000 });
+  const first = tx("batch-1", { agoMs: 60_000 });
+  const second = tx("batch-2", { merchant_id: "merchant-0002" });
+  for (const [lag, indexed] of [
+    ["lags behind the batch", stored],
+    ["already holds the first batch record", [...stored, first]],
+    ["already holds both batch records", [...stored, first, second]],
+  ] as const) {
+    it(`merges the index history with earlier batch records when the index ${lag}`, async () => {
+      // Prepare: 4 stored transactions within 10 minutes, then 2 in the batch.
+      const { handler, history, verdicts } = setup({ stored: indexed });
+
+      // Act
+      await handler(streamEvent([insertRecord(first), insertRecord(second)]), context);
+
+      // Assess
+      assert.deepEqual(history.calls, [
+        {
+          accountId: "acc-0001",
+          since: first.timestamp - DEFAULT_RULES_CONFIG.history.windowMs,
+          until: second.timestamp,
+          limit: DEFAULT_RULES_CONFIG.history.limit + 2,
+        },
+      ]);
+      const byId = new Map(verdicts.written.map((w) => [w.key.transaction_id, w.verdict]));
+      assert.deepEqual(byId.get("batch-1")?.rules, [], "4 stored + itself = 5 transactions, at the limit");
+      assert.deepEqual(byId.get("batch-2")?.rules, ["velocity"], "4 stored + batch-1 + itself = 6");
+      assert.equal(byId.get("batch-2")?.score, 30);
+    });
+  }
+
+  it("sends one alert batch for every flagged record, in stream order", async () => {
+    // Prepare
+    const { handler, alerts, verdicts } = setup();
+    const event = streamEvent([
+      insertRecord(tx("f1", { amount: FRAUDULENT_AMOUNT })),
+      insertRecord(tx("ok")),
+      insertRecord(tx("f2", { amount: FRAUDULENT_AMOUNT, account_id: "acc-0002" })),
+    ]);
+
+    // Act
+    const response = await handler(event, context);
+
+    // Assess
+    assert.deepEqual(response, { batchItemFailures: [] });
+    assert.equal(alerts.calls.length, 1);
+    assert.deepEqual(
+      alerts.calls[0].map((a) => [a.transaction_id, a.score, a.detected_at]),
+      [
+        ["f1", 80, DETECTED_AT],
+        ["f2", 80, DETECTED_AT],
+      ],
+    );
+    assert.deepEqual(
+      alerts.calls[0][0].rules.map((r) => r.rule),
+      ["high-amount"],
+    );
+    const flagged = verdicts.written
+      .filter((w) => w.verdict.verdict === "flagged")
+      .map((w) => w.key.transaction_id);
+    assert.deepEqual(flagged.sort(), ["f1", "f2"]);
+    assert.ok(verdicts.written.every((w) => w.verdict.decidedAt === DETECTED_AT));
+  });
+
+  it("sends no alerts when nothing is flagged", async () => {
+    // Prepare
+    const { handler, alerts } = setup();
+
+    // Act
+    await handler(streamEvent([insertRecord(tx("ok"))]), context);
+
+    // Assess
+    assert.equal(alerts.calls.length, 0);
+  });
+
+  it("fails exactly the records whose alert was not sent and writes no verdict for them", async () => {
+    // Prepare
+    const { handler, verdicts, metrics } = setup({ failingAlerts: ["f2"] });
+    const records = ["f1", "f2", "f3"].map((id) => insertRecord(tx(id, { amount: FRAUDULENT_AMOUNT })));
+    const cleared = insertRecord(tx("ok"));
+
+    // Act
+    const response = await handler(streamEvent([...records, cleared]), context);
+
+    // Assess
+    assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: sequenceOf(records[1]) }] });
+    assert.deepEqual(verdictIds(verdicts.written), ["f1", "f3", "ok"]);
+    assert.equal(metrics.counts.get(DETECT_METRICS.flagged), 2);
+  });
+
+  it("fails every flagged record when the alert batch is rejected, and still clears the others", async () => {
+    // Prepare
+    const { handler, verdicts } = setup({ alertsReject: true });
+    const f1 = insertRecord(tx("f1", { amount: FRAUDULENT_AMOUNT }));
+    const f2 = insertRecord(tx("f2", { amount: FRAUDULENT_AMOUNT }));
+
+    // Act
+    const response = await handler(streamEvent([f1, insertRecord(tx("ok")), f2]), context);
+
+    // Assess
+    assert.deepEqual(response.batchItemFailures, [
+      { itemIdentifier: sequenceOf(f1) },
+      { itemIdentifier: sequenceOf(f2) },
+    ]);
+    assert.deepEqual(verdictIds(verdicts.written), ["ok"]);
+  });
+
+  it("fails a record whose verdict cannot be written", async () => {
+    // Prepare
+    const { handler, verdicts, log } = setup({ failingVerdicts: ["b"] });
+    const b = insertRecord(tx("b"));
+
+    // Act
+    const response = await handler(streamEvent([insertRecord(tx("a")), b, insertRecord(tx("c"))]), context);
+
+    // Assess
+    assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: sequenceOf(b) }] });
+    assert.deepEqual(verdictIds(verdicts.written), ["a", "c"]);
+    const failure = log.entries.find((e) => e.level === "error");
+    assert.match(String(failure?.attributes?.reason), /^verdict write failed: Error: ConditionalCheckFailed/);
+  });
+
+  it("fails the records of an account whose history query fails, and only those", async () => {
+    // Prepare
+    const { handler, verdicts, history } = setup({ failingAccounts: ["acc-0002"] });
+    const other = { account_id: "acc-0002" };
+    const b1 = insertRecord(tx("b1", other));
+    const b2 = insertRecord(tx("b2", other));
+
+    // Act
+    const response = await handler(streamEvent([b1, insertRecord(tx("a1")), b2]), context);
+
+    // Assess
+    assert.deepEqual(response.batchItemFailures, [
+      { itemIdentifier: sequenceOf(b1) },
+      { itemIdentifier: sequenceOf(b2) },
+    ]);
+    assert.deepEqual(verdictIds(verdicts.written), ["a1"]);
+    assert.equal(history.calls.length, 2);
+  });
+
+  it("counts flagged transactions and flushes metrics once per invocation", async () => {
+    // Prepare
+    const { handler, metrics } = setup({ failingVerdicts: ["f2"] });
+    const event = streamEvent([
+      insertRecord(tx("f1", { amount: FRAUDULENT_AMOUNT })),
+      insertRecord(tx("f2", { amount: FRAUDULENT_AMOUNT })),
+      insertRecord(tx("ok")),
+    ]);
+
+    // Act
+    await handler(event, context);
+
+    // Assess
+    assert.equal(metrics.counts.get(DETECT_METRICS.flagged), 1, "f2 failed and will be counted on retry");
+    assert.equal(metrics.counts.get(DETECT_METRICS.failedRecords), 1);
+    assert.equal(metrics.state.flushes, 1);
+  });
+
+  it("flushes metrics for an empty batch", async () => {
+    // Prepare
+    const { handler, metrics } = setup();
+
+    // Act
+    const response = await handler(streamEvent([]), context);
+
+    // Assess
+    assert.deepEqual(response, { batchItemFailures: [] });
+    assert.equal(metrics.counts.get(DETECT_METRICS.flagged), 0);
+    assert.equal(metrics.state.flushes, 1);
+  });
+
+  it("logs a batch summary of counts and never amounts or locations", async () => {
+    // Prepare
+    const { handler, log } = setup({ failingAlerts: ["f1"] });
+    const located = { location: { latitude: 48.8566, longitude: 2.3522 } };
+    const event = streamEvent([
+      modifyRecord(tx("m")),
+      insertRecord(tx("f1", { amount: FRAUDULENT_AMOUNT + 4_321, ...located })),
+      insertRecord(tx("ok", { amount: 987_65, ...located })),
+      streamRecord("INSERT", { newItem: { ...tx("bad"), amount: 55_555 }, oldItem: undefined }),
+    ]);
+    event.Records[3].dynamodb!.NewImage!.currency = { S: "usd" };
+
+    // Act
+    await handler(event, context);
+
+    // Assess
+    const summary = log.entries.find((e) => e.level === "info");
+    assert.deepEqual(summary?.attributes, {
+      records: 4,
+      skipped: 1,
+      assessed: 2,
+      flagged: 1,
+      flaggedDone: 0,
+      failed: 2,
+    });
+    const logged = JSON.stringify(log.entries);
+    for (const secret of [String(FRAUDULENT_AMOUNT + 4_321), "98765", "55555", "48.8566", "2.3522"]) {
+      assert.ok(!logged.includes(secret), `log contains ${secret}`);
+    }
+  });
+});
