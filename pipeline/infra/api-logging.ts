@@ -1,0 +1,71 @@
+/**
+ * API Gateway access logging. API Gateway refuses a stage with access logging unless the
+ * *account-level* setting names a CloudWatch role it can assume, so the stack sets that regional
+ * account setting (aws.apigateway.Account) to a role scoped to this stack's access log group.
+ * The setting is one per account and region: the last stack deployed wins, which is why the role
+ * carries only named log actions on a named log group.
+ */
+import * as aws from "@pulumi/aws";
+import { apiGatewayLogsPolicy } from "../../policies/iam/apigateway-logs";
+import { serviceTrustPolicy } from "../../policies/iam/trust";
+import { encryptedLogGroup } from "./logs";
+import type { Scope } from "./scope";
+
+/** Access log line: ids and outcomes only, no payloads or client addresses. */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  extendedRequestId: "$context.extendedRequestId",
+  apiKeyId: "$context.identity.apiKeyId",
+  requestTime: "$context.requestTimeEpoch",
+  httpMethod: "$context.httpMethod",
+  resourcePath: "$context.resourcePath",
+  status: "$context.status",
+  responseLatency: "$context.responseLatency",
+  integrationStatus: "$context.integration.status",
+  integrationLatency: "$context.integration.latency",
+  errorType: "$context.error.responseType",
+  validationError: "$context.error.validationErrorString",
+  xrayTraceId: "$context.xrayTraceId",
+});
+
+interface ApiLogging {
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  readonly account: aws.apigateway.Account;
+}
+
+/**
+ * Creates the access log group, the CloudWatch role API Gateway assumes, and the account setting.
+ *
+ * @example
+ * const { logGroup, account } = createApiLogging(scope, key.arn);
+ */
+function createApiLogging(scope: Scope, keyArn: aws.kms.Key["arn"]): ApiLogging {
+  const { names } = scope;
+  const logGroup = encryptedLogGroup(scope, "fraud-api-access", names.apiAccessLogGroup, keyArn);
+  const role = new aws.iam.Role(
+    "apigateway-logs",
+    {
+      name: names.apiLogsRole,
+      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("apigateway.amazonaws.com")),
+      tags: scope.tags,
+    },
+    scope.opts,
+  );
+  const rolePolicy = new aws.iam.RolePolicy(
+    "apigateway-logs",
+    {
+      name: names.apiLogsRolePolicy,
+      role: role.id,
+      policy: logGroup.arn.apply((logGroupArn) => JSON.stringify(apiGatewayLogsPolicy({ logGroupArn }))),
+    },
+    scope.opts,
+  );
+  const account = new aws.apigateway.Account(
+    "apigateway-logs",
+    { cloudwatchRoleArn: role.arn },
+    { ...scope.opts, dependsOn: [rolePolicy] },
+  );
+  return { logGroup, account };
+}
+
+export { ACCESS_LOG_FORMAT, createApiLogging };

@@ -1,0 +1,118 @@
+/**
+ * Stack configuration: pure validators (each throws a message naming the setting, the value and
+ * the rule) and the one reader over `pulumi.Config` that index.ts calls.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { parseRulesConfig } from "../runtime/detect/config";
+import { MAX_SUFFIX_LENGTH } from "./naming";
+
+/** Validated configuration of one stack. */
+interface PipelineConfig {
+  readonly environmentSuffix: string;
+  readonly alertEmail: string;
+  /** Compact JSON of the `fraudRules` override, absent when the detector's defaults apply. */
+  readonly fraudRulesJson?: string;
+}
+
+const SUFFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const SUFFIX_RULE =
+  `1 to ${MAX_SUFFIX_LENGTH} lowercase letters, digits and hyphens, starting and ending with a letter or digit ` +
+  `(${MAX_SUFFIX_LENGTH} keeps the longest derived name, a 64-character Lambda function name, within AWS limits)`;
+
+/** RFC 5321 caps an address at 254 characters; the shape check only catches typos, SNS confirms the rest. */
+const EMAIL_MAX_LENGTH = 254;
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
+const EMAIL_RULE = `an email address like fraud-team@example.com, at most ${EMAIL_MAX_LENGTH} characters`;
+
+function configError(setting: string, value: string, rule: string): Error {
+  return new pulumi.RunError(
+    `Invalid config ${setting}=${JSON.stringify(value)}: must be ${rule}. Set it with: pulumi config set ${setting} <value>`,
+  );
+}
+
+/**
+ * Checks an environment suffix (explicit or defaulted from the stack name).
+ *
+ * @example
+ * validateEnvironmentSuffix("dev"); // "dev"
+ * validateEnvironmentSuffix("Dev_1"); // throws: Invalid config environmentSuffix="Dev_1": must be 1 to 37 ...
+ * validateEnvironmentSuffix("Prod", { fromStackName: true }); // throws, adding that it defaulted to the stack name
+ */
+function validateEnvironmentSuffix(value: string, { fromStackName = false } = {}): string {
+  if (value.length > MAX_SUFFIX_LENGTH || !SUFFIX_PATTERN.test(value)) {
+    const rule = fromStackName
+      ? `${SUFFIX_RULE}; it defaults to the stack name, which does not qualify`
+      : SUFFIX_RULE;
+    throw configError("environmentSuffix", value, rule);
+  }
+  return value;
+}
+
+/**
+ * Checks the address that receives fraud notifications.
+ *
+ * @example
+ * validateAlertEmail("fraud-team@example.com"); // "fraud-team@example.com"
+ * validateAlertEmail(undefined); // throws: Missing required config alertEmail ...
+ */
+function validateAlertEmail(value: string | undefined): string {
+  if (value === undefined || value.trim() === "") {
+    throw new pulumi.RunError(
+      `Missing required config alertEmail: must be ${EMAIL_RULE}. Set it with: pulumi config set alertEmail fraud-team@example.com`,
+    );
+  }
+  if (value.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(value)) {
+    throw configError("alertEmail", value, EMAIL_RULE);
+  }
+  return value;
+}
+
+/**
+ * Checks the optional rule threshold override with the detector's own parser, so a bad setting
+ * fails at preview time instead of on the first stream batch. Returns compact JSON for the
+ * function's environment.
+ *
+ * @example
+ * validateFraudRules('{"threshold": 80}'); // '{"threshold":80}'
+ * validateFraudRules('{"treshold": 80}'); // throws: Invalid config fraudRules=...: ... unknown key ...
+ */
+function validateFraudRules(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const rule =
+    "a JSON object of rule settings overriding the detector defaults (see pipeline/runtime/detect/config.ts)";
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw configError("fraudRules", raw, rule);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw configError("fraudRules", raw, rule);
+  }
+  const json = JSON.stringify(parsed);
+  try {
+    parseRulesConfig(json);
+  } catch (error) {
+    throw new pulumi.RunError(`Invalid config fraudRules=${json}: ${(error as Error).message}`);
+  }
+  return json;
+}
+
+/**
+ * Reads and validates the stack's configuration; `environmentSuffix` defaults to the stack name.
+ *
+ * @example
+ * const config = readPipelineConfig(); // in index.ts
+ */
+function readPipelineConfig(config = new pulumi.Config(), stack = pulumi.getStack()): PipelineConfig {
+  const explicitSuffix = config.get("environmentSuffix");
+  const environmentSuffix = validateEnvironmentSuffix(explicitSuffix ?? stack, {
+    fromStackName: explicitSuffix === undefined,
+  });
+  const alertEmail = validateAlertEmail(config.get("alertEmail"));
+  const fraudRulesJson = validateFraudRules(config.get("fraudRules"));
+  return { environmentSuffix, alertEmail, ...(fraudRulesJson === undefined ? {} : { fraudRulesJson }) };
+}
+
+export type { PipelineConfig };
+export { readPipelineConfig, validateAlertEmail, validateEnvironmentSuffix, validateFraudRules };

@@ -1,0 +1,89 @@
+/**
+ * The whole pipeline as one component: API -> process-transaction -> table stream -> detect-fraud
+ * -> alert queue -> notify-team -> topic, all encrypted with one customer-managed key.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createAlerts } from "./alerts";
+import { createApi } from "./api";
+import type { PipelineConfig } from "./config";
+import { createEncryption } from "./encryption";
+import { createFunctions } from "./functions";
+import { physicalNames, TAGS } from "./naming";
+import { REGION, type Scope } from "./scope";
+import { createTransactionTable } from "./storage";
+import { createTriggers } from "./triggers";
+
+/** Everything a client or an operator reads from the stack. */
+class FraudPipeline extends pulumi.ComponentResource {
+  /** Full URL of POST /transactions. */
+  public readonly apiUrl: pulumi.Output<string>;
+  /** Value to send in the `x-api-key` header (secret). */
+  public readonly apiKey: pulumi.Output<string>;
+  public readonly tableName: pulumi.Output<string>;
+  public readonly tableStreamArn: pulumi.Output<string>;
+  public readonly alertQueueUrl: pulumi.Output<string>;
+  public readonly alertDlqUrl: pulumi.Output<string>;
+  public readonly topicArn: pulumi.Output<string>;
+  public readonly kmsKeyArn: pulumi.Output<string>;
+  public readonly processFunctionName: pulumi.Output<string>;
+  public readonly detectFunctionName: pulumi.Output<string>;
+  public readonly notifyFunctionName: pulumi.Output<string>;
+
+  /**
+   * @example
+   * const pipeline = new FraudPipeline("fraud-pipeline", readPipelineConfig());
+   */
+  constructor(name: string, config: PipelineConfig, opts?: pulumi.ComponentResourceOptions) {
+    super("fraud-pipeline:index:FraudPipeline", name, {}, opts);
+    const provider = new aws.Provider(
+      `aws-${REGION}`,
+      { region: REGION, defaultTags: { tags: { ...TAGS } } },
+      { parent: this },
+    );
+    const scope: Scope = {
+      names: physicalNames(config.environmentSuffix),
+      tags: { ...TAGS },
+      opts: { parent: this, provider },
+      accountId: aws.getCallerIdentityOutput({}, { parent: this, provider }).accountId,
+    };
+    const { key } = createEncryption(scope);
+    const table = createTransactionTable(scope, key.arn);
+    const alerts = createAlerts(scope, key.arn, config.alertEmail);
+    const functions = createFunctions(scope, {
+      keyArn: key.arn,
+      table,
+      alerts,
+      ...(config.fraudRulesJson === undefined ? {} : { fraudRulesJson: config.fraudRulesJson }),
+    });
+    createTriggers(scope, { table, alerts, functions });
+    const api = createApi(scope, { processFunction: functions.process.fn, keyArn: key.arn });
+
+    this.apiUrl = api.transactionsUrl;
+    this.apiKey = pulumi.secret(api.apiKey.value);
+    this.tableName = table.name;
+    this.tableStreamArn = table.streamArn;
+    this.alertQueueUrl = alerts.alertQueue.url;
+    this.alertDlqUrl = alerts.alertDlq.url;
+    this.topicArn = alerts.topic.arn;
+    this.kmsKeyArn = key.arn;
+    this.processFunctionName = functions.process.fn.name;
+    this.detectFunctionName = functions.detect.fn.name;
+    this.notifyFunctionName = functions.notify.fn.name;
+    this.registerOutputs({
+      apiUrl: this.apiUrl,
+      apiKey: this.apiKey,
+      tableName: this.tableName,
+      tableStreamArn: this.tableStreamArn,
+      alertQueueUrl: this.alertQueueUrl,
+      alertDlqUrl: this.alertDlqUrl,
+      topicArn: this.topicArn,
+      kmsKeyArn: this.kmsKeyArn,
+      processFunctionName: this.processFunctionName,
+      detectFunctionName: this.detectFunctionName,
+      notifyFunctionName: this.notifyFunctionName,
+    });
+  }
+}
+
+export { FraudPipeline };

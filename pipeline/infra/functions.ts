@@ -1,0 +1,174 @@
+/**
+ * The three functions. Each gets its own role (inline policy from policies/iam), its own
+ * encrypted log group created before it, and the same pinned settings; resource names reach the
+ * code through (KMS-encrypted) environment variables, never through captured Outputs.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { detectFraudPolicy } from "../../policies/iam/detect-fraud";
+import type { PolicyDocument } from "../../policies/iam/document";
+import { notifyTeamPolicy } from "../../policies/iam/notify-team";
+import { processTransactionPolicy } from "../../policies/iam/process-transaction";
+import { serviceTrustPolicy } from "../../policies/iam/trust";
+import { ACCOUNT_INDEX } from "../runtime/contract/item";
+import { ENV } from "../runtime/env";
+import { detectFraudFactory } from "../runtime/lambda/detect-fraud";
+import { notifyTeamFactory } from "../runtime/lambda/notify-team";
+import { processTransactionFactory } from "../runtime/lambda/process-transaction";
+import type { Alerts } from "./alerts";
+import { encryptedLogGroup } from "./logs";
+import { FUNCTION_PURPOSES, type FunctionKey } from "./naming";
+import type { Scope } from "./scope";
+
+/** Settings every function shares (DESIGN.md constraints 1 to 4). */
+const FUNCTION_DEFAULTS = {
+  runtime: "nodejs24.x",
+  memorySize: 512,
+  reservedConcurrentExecutions: 50,
+  tracingConfig: { mode: "Active" },
+} as const;
+
+/** API path well under API Gateway's 29 s; notify at most 50 s so the 300 s queue visibility is >= 6x it. */
+const TIMEOUT_SECONDS = { process: 10, detect: 60, notify: 50 } as const;
+
+const METRICS_NAMESPACE = "FraudPipeline";
+
+/** What differs between the functions. */
+interface FunctionSpec {
+  readonly key: FunctionKey;
+  readonly factory: aws.lambda.CallbackFactory<never, unknown>;
+  readonly variables: Readonly<Record<string, pulumi.Input<string>>>;
+  /** The role's identity policy, given the function's log group ARN. */
+  readonly policy: (logGroupArn: pulumi.Output<string>) => pulumi.Output<PolicyDocument>;
+}
+
+/** A function with the resources that exist only for it. */
+interface PipelineFunction {
+  readonly fn: aws.lambda.CallbackFunction<never, unknown>;
+  readonly role: aws.iam.Role;
+  readonly rolePolicy: aws.iam.RolePolicy;
+  readonly logGroup: aws.cloudwatch.LogGroup;
+}
+
+/** Resources the functions are granted access to. */
+interface FunctionDeps {
+  readonly keyArn: pulumi.Output<string>;
+  readonly table: aws.dynamodb.Table;
+  readonly alerts: Alerts;
+  readonly fraudRulesJson?: string;
+}
+
+function createFunction(scope: Scope, keyArn: pulumi.Output<string>, spec: FunctionSpec): PipelineFunction {
+  const names = scope.names.functions[spec.key];
+  const purpose = FUNCTION_PURPOSES[spec.key];
+  const role = new aws.iam.Role(
+    purpose,
+    {
+      name: names.role,
+      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com")),
+      tags: scope.tags,
+    },
+    scope.opts,
+  );
+  const logGroup = encryptedLogGroup(scope, purpose, names.logGroup, keyArn);
+  const rolePolicy = new aws.iam.RolePolicy(
+    purpose,
+    {
+      name: names.rolePolicy,
+      role: role.id,
+      policy: spec.policy(logGroup.arn).apply((doc) => JSON.stringify(doc)),
+    },
+    scope.opts,
+  );
+  const fn = new aws.lambda.CallbackFunction(
+    purpose,
+    {
+      ...FUNCTION_DEFAULTS,
+      name: names.function,
+      description: `Fraud pipeline ${purpose}`,
+      role: role.arn,
+      callbackFactory: spec.factory,
+      timeout: TIMEOUT_SECONDS[spec.key],
+      kmsKeyArn: keyArn,
+      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      environment: {
+        variables: {
+          ...spec.variables,
+          POWERTOOLS_SERVICE_NAME: purpose,
+          POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        },
+      },
+      tags: scope.tags,
+    },
+    // The role must carry its policy before the function (and its event source mappings) exist.
+    { ...scope.opts, dependsOn: [logGroup, rolePolicy] },
+  );
+  return { fn, role, rolePolicy, logGroup };
+}
+
+/**
+ * Creates process-transaction, detect-fraud and notify-team with their least-privilege roles.
+ *
+ * @example
+ * const functions = createFunctions(scope, { keyArn: key.arn, table, alerts });
+ */
+function createFunctions(scope: Scope, deps: FunctionDeps): Record<FunctionKey, PipelineFunction> {
+  const { keyArn, table, alerts } = deps;
+  const processFn = createFunction(scope, keyArn, {
+    key: "process",
+    factory: processTransactionFactory,
+    variables: { [ENV.tableName]: table.name },
+    policy: (logGroupArn) =>
+      pulumi
+        .all([table.arn, keyArn, logGroupArn])
+        .apply(([tableArn, keyArnValue, groupArn]) =>
+          processTransactionPolicy({ tableArn, keyArn: keyArnValue, logGroupArn: groupArn }),
+        ),
+  });
+  const detectFn = createFunction(scope, keyArn, {
+    key: "detect",
+    factory: detectFraudFactory,
+    variables: {
+      [ENV.tableName]: table.name,
+      [ENV.accountIndexName]: ACCOUNT_INDEX,
+      [ENV.alertQueueUrl]: alerts.alertQueue.url,
+      ...(deps.fraudRulesJson === undefined ? {} : { [ENV.rulesConfig]: deps.fraudRulesJson }),
+    },
+    policy: (logGroupArn) =>
+      pulumi
+        .all([
+          table.arn,
+          table.streamArn,
+          alerts.alertQueue.arn,
+          alerts.streamFailureQueue.arn,
+          keyArn,
+          logGroupArn,
+        ])
+        .apply(([tableArn, streamArn, alertQueueArn, streamFailureQueueArn, keyArnValue, groupArn]) =>
+          detectFraudPolicy({
+            tableArn,
+            streamArn,
+            indexArn: `${tableArn}/index/${ACCOUNT_INDEX}`,
+            alertQueueArn,
+            streamFailureQueueArn,
+            keyArn: keyArnValue,
+            logGroupArn: groupArn,
+          }),
+        ),
+  });
+  const notifyFn = createFunction(scope, keyArn, {
+    key: "notify",
+    factory: notifyTeamFactory,
+    variables: { [ENV.tableName]: table.name, [ENV.topicArn]: alerts.topic.arn },
+    policy: (logGroupArn) =>
+      pulumi
+        .all([table.arn, alerts.alertQueue.arn, alerts.topic.arn, keyArn, logGroupArn])
+        .apply(([tableArn, alertQueueArn, topicArn, keyArnValue, groupArn]) =>
+          notifyTeamPolicy({ tableArn, alertQueueArn, topicArn, keyArn: keyArnValue, logGroupArn: groupArn }),
+        ),
+  });
+  return { process: processFn, detect: detectFn, notify: notifyFn };
+}
+
+export type { PipelineFunction };
+export { createFunctions, TIMEOUT_SECONDS };

@@ -1,0 +1,133 @@
+/**
+ * Physical names and tags: every AWS name is `{resource-type}-{purpose}-{environmentSuffix}`, and
+ * the longest derived name bounds how long the suffix may be.
+ */
+
+/** Tags every taggable resource carries (also the provider's default tags). */
+const TAGS = { Environment: "production", CostCenter: "fraud-detection" } as const;
+
+/** The three functions, by key, with their purpose (the `{purpose}` part of their names). */
+const FUNCTION_PURPOSES = {
+  process: "process-transaction",
+  detect: "detect-fraud",
+  notify: "notify-team",
+} as const;
+
+type FunctionKey = keyof typeof FUNCTION_PURPOSES;
+
+/** Names of one function and the resources that exist only for it. */
+interface FunctionNames {
+  readonly function: string;
+  readonly role: string;
+  readonly rolePolicy: string;
+  /** Lambda's default log group path for the function, so the console links still work. */
+  readonly logGroup: string;
+}
+
+/** Every physical name the stack sets. */
+interface PhysicalNames {
+  readonly keyAlias: string;
+  readonly table: string;
+  readonly alertQueue: string;
+  readonly alertDlq: string;
+  readonly streamFailureQueue: string;
+  readonly topic: string;
+  readonly functions: Readonly<Record<FunctionKey, FunctionNames>>;
+  readonly api: string;
+  readonly apiAccessLogGroup: string;
+  readonly apiLogsRole: string;
+  readonly apiLogsRolePolicy: string;
+  readonly apiStage: string;
+  readonly apiKey: string;
+  readonly usagePlan: string;
+  readonly apiInvokePermission: string;
+}
+
+/** A name together with the AWS length limit of where it is used. */
+interface LimitedName {
+  readonly what: string;
+  readonly name: string;
+  readonly limit: number;
+}
+
+function named(type: string, purpose: string, suffix: string): string {
+  return `${type}-${purpose}-${suffix}`;
+}
+
+function functionNames(purpose: string, suffix: string): FunctionNames {
+  const fn = named("lambda", purpose, suffix);
+  return {
+    function: fn,
+    role: named("role", purpose, suffix),
+    rolePolicy: named("policy", purpose, suffix),
+    logGroup: `/aws/lambda/${fn}`,
+  };
+}
+
+/**
+ * All physical names for one environment suffix.
+ *
+ * @example
+ * physicalNames("dev").functions.process.function; // "lambda-process-transaction-dev"
+ */
+function physicalNames(suffix: string): PhysicalNames {
+  const api = named("apigw", "fraud-api", suffix);
+  return {
+    keyAlias: `alias/${named("kms", "fraud-pipeline", suffix)}`,
+    table: named("dynamodb", "transactions", suffix),
+    alertQueue: named("sqs", "fraud-alerts", suffix),
+    alertDlq: named("sqs", "fraud-alerts-dlq", suffix),
+    streamFailureQueue: named("sqs", "stream-failures", suffix),
+    topic: named("sns", "fraud-notifications", suffix),
+    functions: {
+      process: functionNames(FUNCTION_PURPOSES.process, suffix),
+      detect: functionNames(FUNCTION_PURPOSES.detect, suffix),
+      notify: functionNames(FUNCTION_PURPOSES.notify, suffix),
+    },
+    api,
+    apiAccessLogGroup: `/aws/apigateway/${api}`,
+    apiLogsRole: named("role", "apigateway-logs", suffix),
+    apiLogsRolePolicy: named("policy", "apigateway-logs", suffix),
+    apiStage: suffix,
+    apiKey: named("apikey", "fraud-api", suffix),
+    usagePlan: named("usageplan", "fraud-api", suffix),
+    apiInvokePermission: named("permission", "apigateway-invoke", suffix),
+  };
+}
+
+/**
+ * Each name that AWS limits in length, with its limit.
+ *
+ * @example
+ * limitedNames(physicalNames("dev")).every(({ name, limit }) => name.length <= limit); // true
+ */
+function limitedNames(names: PhysicalNames): LimitedName[] {
+  const perFunction = Object.values(names.functions).flatMap((fn) => [
+    { what: "Lambda function name", name: fn.function, limit: 64 },
+    { what: "IAM role name", name: fn.role, limit: 64 },
+    { what: "IAM inline policy name", name: fn.rolePolicy, limit: 128 },
+    { what: "CloudWatch log group name", name: fn.logGroup, limit: 512 },
+  ]);
+  return [
+    ...perFunction,
+    { what: "KMS alias name", name: names.keyAlias, limit: 256 },
+    { what: "DynamoDB table name", name: names.table, limit: 255 },
+    { what: "SQS queue name", name: names.alertQueue, limit: 80 },
+    { what: "SQS queue name", name: names.alertDlq, limit: 80 },
+    { what: "SQS queue name", name: names.streamFailureQueue, limit: 80 },
+    { what: "SNS topic name", name: names.topic, limit: 256 },
+    { what: "CloudWatch log group name", name: names.apiAccessLogGroup, limit: 512 },
+    { what: "IAM role name", name: names.apiLogsRole, limit: 64 },
+    { what: "IAM inline policy name", name: names.apiLogsRolePolicy, limit: 128 },
+    { what: "API Gateway stage name", name: names.apiStage, limit: 128 },
+    { what: "Lambda permission statement id", name: names.apiInvokePermission, limit: 100 },
+  ];
+}
+
+/** Longest suffix for which every limited name still fits (37: `lambda-process-transaction-` + 37 = 64). */
+const MAX_SUFFIX_LENGTH = Math.min(
+  ...limitedNames(physicalNames("")).map(({ name, limit }) => limit - name.length),
+);
+
+export type { FunctionKey, FunctionNames, LimitedName, PhysicalNames };
+export { FUNCTION_PURPOSES, MAX_SUFFIX_LENGTH, TAGS, limitedNames, physicalNames };

@@ -1,0 +1,72 @@
+/** Least-privilege identity policy of the detect-fraud function. */
+import { type PolicyDocument, policyDocument } from "./document";
+import { type FunctionBaseArns, sharedFunctionStatements } from "./lambda-shared";
+
+/** Resource ARNs detect-fraud touches. */
+interface DetectFraudArns extends FunctionBaseArns {
+  readonly tableArn: string;
+  readonly streamArn: string;
+  /** ARN of the account-history index (`<table arn>/index/<name>`). */
+  readonly indexArn: string;
+  readonly alertQueueArn: string;
+  /** Queue the stream mapping sends a batch's metadata to when retries are exhausted. */
+  readonly streamFailureQueueArn: string;
+}
+
+/**
+ * detect-fraud reads the table's stream (through its event source mapping, which runs with this
+ * role), queries the account history index, writes the verdict back, and sends alerts; the
+ * CMK-encrypted stream and queues need Decrypt and GenerateDataKey.
+ *
+ * @example
+ * const doc = detectFraudPolicy({ tableArn, streamArn, indexArn, alertQueueArn, streamFailureQueueArn, keyArn, logGroupArn });
+ */
+function detectFraudPolicy(arns: DetectFraudArns): PolicyDocument {
+  return policyDocument([
+    ...sharedFunctionStatements(arns),
+    {
+      Sid: "ReadTableStream",
+      Effect: "Allow",
+      Action: [
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams",
+      ],
+      Resource: arns.streamArn,
+    },
+    {
+      Sid: "QueryAccountHistory",
+      Effect: "Allow",
+      Action: ["dynamodb:Query"],
+      Resource: arns.indexArn,
+    },
+    {
+      Sid: "WriteVerdict",
+      Effect: "Allow",
+      Action: ["dynamodb:UpdateItem"],
+      Resource: arns.tableArn,
+    },
+    {
+      Sid: "SendAlerts",
+      Effect: "Allow",
+      Action: ["sqs:SendMessage"],
+      Resource: arns.alertQueueArn,
+    },
+    {
+      Sid: "SendStreamFailures",
+      Effect: "Allow",
+      Action: ["sqs:SendMessage"],
+      Resource: arns.streamFailureQueueArn,
+    },
+    {
+      Sid: "UseKeyForStreamAndQueues",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: arns.keyArn,
+    },
+  ]);
+}
+
+export type { DetectFraudArns };
+export { detectFraudPolicy };

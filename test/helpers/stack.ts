@@ -1,0 +1,216 @@
+/**
+ * Runs the Pulumi program (index.ts) under mocks and records the resource graph it registers:
+ * every resource's type, logical name, inputs, options and dependencies, every provider function
+ * call, and the stack outputs. Reusable within one mocha process: each call installs fresh mocks
+ * and config and re-requires the program. Calls must not overlap (Pulumi's runtime state is global).
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { promiseOf } from "./promise-of";
+import { MOCK_ACCOUNT_ID, MOCK_REGION, mockCall, mockState, type Props } from "./stack-mocks";
+
+const PROJECT = "fraud-pipeline";
+const STACK = "dev";
+const PROGRAM = path.resolve(__dirname, "../../index.ts");
+const INFRA_DIR = path.resolve(__dirname, "../../pipeline/infra");
+
+/** Configuration of a deployable dev stack (keys without the project prefix). */
+const DEFAULT_STACK_CONFIG: Readonly<Record<string, string>> = {
+  environmentSuffix: "dev",
+  alertEmail: "fraud-team@example.com",
+};
+
+/** A resource reference parsed from a URN. */
+interface ResourceRef {
+  readonly type: string;
+  readonly name: string;
+}
+
+/** One registered resource. */
+interface RecordedResource extends ResourceRef {
+  readonly inputs: Props;
+  /** `true` when registered with `protect`. */
+  readonly protect: boolean;
+  /** `true` when registered with `retainOnDelete`. */
+  readonly retainOnDelete: boolean;
+  /** Resources this one waits for (explicit `dependsOn` and inputs taken from other resources). */
+  readonly dependencies: readonly ResourceRef[];
+  /** Provider reference (`urn::id`), empty for component resources. */
+  readonly provider: string;
+}
+
+/** One provider function call (data source). */
+interface RecordedInvoke {
+  readonly token: string;
+  readonly inputs: Props;
+  readonly provider: string;
+}
+
+/** What the program registered and exported. */
+interface LoadedStack {
+  readonly resources: readonly RecordedResource[];
+  readonly invokes: readonly RecordedInvoke[];
+  /** Resolved stack outputs by export name. */
+  readonly outputs: Readonly<Record<string, unknown>>;
+  /** Names of the outputs marked secret. */
+  readonly secretOutputs: ReadonlySet<string>;
+}
+
+function parseUrn(urn: string): ResourceRef {
+  const [, , qualifiedType = "", name = ""] = urn.split("::");
+  return { type: qualifiedType.split("$").pop() ?? "", name };
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getDependenciesList(): string[];
+}
+type RegisterCallback = (err: unknown, response: unknown) => void;
+interface Monitor {
+  registerResource(req: RegisterRequest, callback: RegisterCallback): Promise<void>;
+}
+
+/** Records resource options, which the Mocks interface does not see, by wrapping the mock monitor. */
+function recordOptions(
+  into: Map<string, Pick<RecordedResource, "protect" | "retainOnDelete" | "dependencies">>,
+) {
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    into.set(`${req.getType()}::${req.getName()}`, {
+      protect: req.getProtect(),
+      retainOnDelete: req.getRetainondelete(),
+      dependencies: req.getDependenciesList().map(parseUrn),
+    });
+    return register(req, callback);
+  };
+}
+
+function loadProgram(): Record<string, unknown> {
+  for (const file of Object.keys(require.cache)) {
+    if (file === PROGRAM || file.startsWith(INFRA_DIR + path.sep)) delete require.cache[file];
+  }
+  return require(PROGRAM);
+}
+
+/**
+ * Runs index.ts under mocks with the given stack config (keys without the `fraud-pipeline:` prefix;
+ * pass the complete config, e.g. `{ ...DEFAULT_STACK_CONFIG, fraudRules: "{...}" }`).
+ * Rejects with the program's error when it throws (e.g. invalid config).
+ *
+ * @example
+ * const { resources, outputs } = await loadStack();
+ * const table = resources.find((r) => r.type === "aws:dynamodb/table:Table");
+ */
+async function loadStack(
+  config: Readonly<Record<string, string>> = DEFAULT_STACK_CONFIG,
+): Promise<LoadedStack> {
+  const registered: { type: string; name: string; inputs: Props; provider: string }[] = [];
+  const invokes: RecordedInvoke[] = [];
+  const options = new Map<string, Pick<RecordedResource, "protect" | "retainOnDelete" | "dependencies">>();
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          provider: args.provider ?? "",
+        });
+        return mockState(args);
+      },
+      call: (args) => {
+        invokes.push({ token: args.token, inputs: args.inputs, provider: args.provider ?? "" });
+        return mockCall(args);
+      },
+    },
+    PROJECT,
+    STACK,
+    false,
+  );
+  recordOptions(options);
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(config).map(([key, value]) => [`${PROJECT}:${key}`, value])),
+  );
+
+  const program = loadProgram();
+  const outputs: Record<string, unknown> = {};
+  const secretOutputs = new Set<string>();
+  for (const [exportName, value] of Object.entries(program)) {
+    if (!pulumi.Output.isInstance(value)) continue;
+    outputs[exportName] = await promiseOf(value);
+    if (await pulumi.isSecret(value)) secretOutputs.add(exportName);
+  }
+  await (pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs();
+
+  const resources = registered.map((r) => {
+    const recorded = options.get(`${r.type}::${r.name}`);
+    return { ...r, protect: false, retainOnDelete: false, dependencies: [], ...recorded };
+  });
+  return { resources, invokes, outputs, secretOutputs };
+}
+
+/**
+ * True when the @pulumi/aws resource type takes the given input (read from the resource class,
+ * so a new resource type is judged without a hand-kept list).
+ *
+ * @example
+ * acceptsInput("aws:sqs/queue:Queue", "name"); // true
+ * acceptsInput("aws:sqs/queuePolicy:QueuePolicy", "tags"); // false
+ */
+function acceptsInput(type: string, input: string): boolean {
+  const match = /^aws:([a-zA-Z0-9]+)\/([a-zA-Z0-9]+):([a-zA-Z0-9]+)$/.exec(type);
+  if (match === null) return false;
+  const [, modulePath, file, className] = match;
+  const resourceClass = require(`@pulumi/aws/${modulePath}/${file}`)[className as string] as {
+    toString(): string;
+  };
+  return resourceClass.toString().includes(`resourceInputs["${input}"] = args`);
+}
+
+/**
+ * True when the resource type takes `tags`.
+ *
+ * @example
+ * isTaggableType("aws:sqs/queue:Queue"); // true
+ */
+function isTaggableType(type: string): boolean {
+  return acceptsInput(type, "tags");
+}
+
+/**
+ * Resources of one type.
+ *
+ * @example
+ * const queues = ofType(stack.resources, "aws:sqs/queue:Queue");
+ */
+function ofType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+/**
+ * The one resource of a type with a logical name; throws naming both when there is not exactly one.
+ *
+ * @example
+ * const table = single(stack.resources, "aws:dynamodb/table:Table", "transactions");
+ */
+function single(resources: readonly RecordedResource[], type: string, name: string): RecordedResource {
+  const found = resources.filter((r) => r.type === type && r.name === name);
+  if (found.length !== 1) throw new Error(`Expected one ${type} named ${name}, found ${found.length}`);
+  return found[0] as RecordedResource;
+}
+
+export type { LoadedStack, Props, RecordedInvoke, RecordedResource, ResourceRef };
+export {
+  DEFAULT_STACK_CONFIG,
+  MOCK_ACCOUNT_ID,
+  MOCK_REGION,
+  acceptsInput,
+  isTaggableType,
+  loadStack,
+  ofType,
+  single,
+};

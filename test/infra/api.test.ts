@@ -1,0 +1,121 @@
+/** The REST API as registered: definition, deployment, stage, logging, keys and invoke permission. */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { T } from "../helpers/infra-graph";
+import { type LoadedStack, loadStack, type RecordedResource, single } from "../helpers/stack";
+
+const EXECUTION_ARN = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5";
+const ACCESS_LOG_GROUP_ARN =
+  "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/apigw-fraud-api-dev";
+
+describe("Stack: REST API", () => {
+  let stack: LoadedStack;
+  let restApi: RecordedResource;
+  // biome-ignore lint/suspicious/noExplicitAny: the OpenAPI body is untyped JSON.
+  let body: any;
+
+  before(async () => {
+    stack = await loadStack();
+    restApi = single(stack.resources, T.restApi, "fraud-api");
+    body = JSON.parse(restApi.inputs.body);
+  });
+
+  it("is a regional API that reads the API key from the header", () => {
+    assert.deepEqual(restApi.inputs.endpointConfiguration, { types: "REGIONAL" });
+    assert.equal(restApi.inputs.apiKeySource, "HEADER");
+    assert.equal(restApi.inputs.name, "apigw-fraud-api-dev");
+  });
+
+  it("proxies POST /transactions to process-transaction and requires the API key", () => {
+    // Prepare
+    const post = body.paths["/transactions"].post;
+    // Assess
+    assert.deepEqual(Object.keys(body.paths), ["/transactions"]);
+    assert.equal(post["x-amazon-apigateway-integration"].type, "aws_proxy");
+    assert.equal(post["x-amazon-apigateway-integration"].httpMethod, "POST");
+    assert.match(
+      post["x-amazon-apigateway-integration"].uri,
+      /:function:lambda-process-transaction-dev\/invocations$/,
+    );
+    assert.deepEqual(post.security, [{ api_key: [] }]);
+    assert.deepEqual(body.securityDefinitions.api_key, { type: "apiKey", name: "x-api-key", in: "header" });
+  });
+
+  it("answers a body that fails the model with a JSON 400 naming the validation error", () => {
+    assert.deepEqual(body["x-amazon-apigateway-gateway-responses"].BAD_REQUEST_BODY, {
+      statusCode: 400,
+      responseTemplates: {
+        "application/json":
+          '{"error":"invalid_request","message":"$util.escapeJavaScript($context.error.validationErrorString)","request_id":"$context.requestId"}',
+      },
+    });
+  });
+
+  it("lets only this API's POST /transactions invoke process-transaction", () => {
+    // Prepare
+    const permission = single(stack.resources, T.permission, "fraud-api-invoke-process");
+    // Assess
+    assert.equal(permission.inputs.principal, "apigateway.amazonaws.com");
+    assert.equal(permission.inputs.action, "lambda:InvokeFunction");
+    assert.equal(permission.inputs.function, "lambda-process-transaction-dev");
+    assert.equal(permission.inputs.sourceArn, `${EXECUTION_ARN}/*/POST/transactions`);
+  });
+
+  it("redeploys when the definition changes: the trigger is the body's SHA-256", () => {
+    // Prepare
+    const deployment = single(stack.resources, T.deployment, "fraud-api");
+    // Assess
+    assert.equal(
+      deployment.inputs.triggers.redeployment,
+      createHash("sha256").update(restApi.inputs.body).digest("hex"),
+    );
+  });
+
+  it("serves stage dev with X-Ray and access logs to its own log group", () => {
+    // Prepare
+    const stage = single(stack.resources, T.stage, "fraud-api");
+    // Assess
+    assert.equal(stage.inputs.stageName, "dev");
+    assert.equal(stage.inputs.xrayTracingEnabled, true);
+    assert.equal(stage.inputs.accessLogSettings.destinationArn, ACCESS_LOG_GROUP_ARN);
+    assert.equal(JSON.parse(stage.inputs.accessLogSettings.format).requestId, "$context.requestId");
+    assert.ok(
+      stage.dependencies.some((d) => d.type === T.account),
+      "stage must wait for the account log role",
+    );
+  });
+
+  it("throttles every method of the stage", () => {
+    const settings = single(stack.resources, T.methodSettings, "fraud-api");
+    assert.equal(settings.inputs.methodPath, "*/*");
+    assert.equal(settings.inputs.settings.throttlingRateLimit, 1000);
+    assert.equal(settings.inputs.settings.throttlingBurstLimit, 2000);
+  });
+
+  it("sets the account's CloudWatch role to one that writes only the access log group", () => {
+    // Prepare
+    const role = single(stack.resources, T.role, "apigateway-logs");
+    const policy = JSON.parse(single(stack.resources, T.rolePolicy, "apigateway-logs").inputs.policy);
+    const account = single(stack.resources, T.account, "apigateway-logs");
+    // Assess
+    assert.equal(role.inputs.name, "role-apigateway-logs-dev");
+    assert.equal(account.inputs.cloudwatchRoleArn, "arn:aws:iam::123456789012:role/role-apigateway-logs-dev");
+    for (const statement of policy.Statement) {
+      for (const resource of [statement.Resource].flat())
+        assert.ok(resource.startsWith(ACCESS_LOG_GROUP_ARN));
+    }
+  });
+
+  it("meters the API key through a usage plan (1000 rps, burst 2000, daily quota)", () => {
+    // Prepare
+    const plan = single(stack.resources, T.usagePlan, "fraud-api");
+    const planKey = single(stack.resources, T.usagePlanKey, "fraud-api");
+    // Assess
+    assert.deepEqual(plan.inputs.throttleSettings, { rateLimit: 1000, burstLimit: 2000 });
+    assert.equal(plan.inputs.quotaSettings.period, "DAY");
+    assert.ok(plan.inputs.quotaSettings.limit > 0);
+    assert.deepEqual(plan.inputs.apiStages, [{ apiId: "a1b2c3d4e5", stage: "dev" }]);
+    assert.equal(planKey.inputs.keyType, "API_KEY");
+    assert.equal(planKey.inputs.keyId, "mockapikeyid");
+  });
+});

@@ -1,0 +1,126 @@
+/** Pure validators of the stack configuration. */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  validateAlertEmail,
+  validateEnvironmentSuffix,
+  validateFraudRules,
+} from "../../pipeline/infra/config";
+import { limitedNames, MAX_SUFFIX_LENGTH, physicalNames } from "../../pipeline/infra/naming";
+
+const SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-".split("");
+
+/** Suffixes the rule accepts: lowercase letters, digits and inner hyphens, 1..MAX_SUFFIX_LENGTH long. */
+const validSuffix = fc
+  .stringMatching(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/)
+  .filter((s) => s.length <= MAX_SUFFIX_LENGTH);
+
+describe("Function: validateEnvironmentSuffix", () => {
+  it("accepts every suffix of lowercase letters, digits and inner hyphens up to the maximum length", () => {
+    fc.assert(fc.property(validSuffix, (suffix) => validateEnvironmentSuffix(suffix) === suffix));
+  });
+
+  it("keeps every derived name within its AWS limit for every accepted suffix", () => {
+    fc.assert(
+      fc.property(validSuffix, (suffix) =>
+        limitedNames(physicalNames(validateEnvironmentSuffix(suffix))).every(
+          ({ name, limit }) => name.length <= limit,
+        ),
+      ),
+    );
+  });
+
+  it("accepts the longest allowed suffix, whose Lambda name is exactly 64 characters", () => {
+    // Prepare
+    const suffix = "a".repeat(MAX_SUFFIX_LENGTH);
+    // Act
+    const accepted = validateEnvironmentSuffix(suffix);
+    // Assess
+    assert.equal(physicalNames(accepted).functions.process.function.length, 64);
+  });
+
+  it("rejects one character more than the maximum, naming the setting and the limit", () => {
+    assert.throws(
+      () => validateEnvironmentSuffix("a".repeat(MAX_SUFFIX_LENGTH + 1)),
+      new RegExp(`environmentSuffix="a{${MAX_SUFFIX_LENGTH + 1}}".*1 to ${MAX_SUFFIX_LENGTH}`),
+    );
+  });
+
+  it("rejects any suffix containing a character outside lowercase letters, digits and hyphens", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 10 }),
+        fc.string({ minLength: 1, maxLength: 1 }).filter((c) => !SUFFIX_CHARS.includes(c)),
+        fc.string({ maxLength: 10 }),
+        (before, bad, after) => {
+          assert.throws(() => validateEnvironmentSuffix(`${before}${bad}${after}`), /environmentSuffix=/);
+        },
+      ),
+    );
+  });
+
+  for (const bad of ["", "-dev", "dev-", "Dev", "dev_1", "dév"]) {
+    it(`rejects ${JSON.stringify(bad)}, naming the setting and the value`, () => {
+      assert.throws(() => validateEnvironmentSuffix(bad), {
+        message: new RegExp(`environmentSuffix=${JSON.stringify(bad)}`),
+      });
+    });
+  }
+
+  it("says when the rejected value came from the stack name", () => {
+    assert.throws(
+      () => validateEnvironmentSuffix("Prod", { fromStackName: true }),
+      /defaults to the stack name/,
+    );
+  });
+});
+
+describe("Function: validateAlertEmail", () => {
+  for (const good of ["fraud-team@example.com", "a.b+alerts@sub.example.co.uk"]) {
+    it(`accepts ${good}`, () => {
+      assert.equal(validateAlertEmail(good), good);
+    });
+  }
+
+  for (const missing of [undefined, "", "   "]) {
+    it(`rejects ${JSON.stringify(missing)} as missing, naming the setting`, () => {
+      assert.throws(() => validateAlertEmail(missing), /Missing required config alertEmail/);
+    });
+  }
+
+  for (const bad of ["fraud-team", "fraud team@example.com", "a@b", "a@@example.com", "a@example."]) {
+    it(`rejects ${JSON.stringify(bad)}, naming the setting and the value`, () => {
+      assert.throws(() => validateAlertEmail(bad), {
+        message: new RegExp(`alertEmail=${JSON.stringify(bad)}`),
+      });
+    });
+  }
+
+  it("rejects an address longer than 254 characters", () => {
+    assert.throws(() => validateAlertEmail(`${"a".repeat(250)}@example.com`), /alertEmail=.*at most 254/);
+  });
+});
+
+describe("Function: validateFraudRules", () => {
+  it("means the detector defaults when unset", () => {
+    assert.equal(validateFraudRules(undefined), undefined);
+  });
+
+  it("returns compact JSON of a valid override", () => {
+    assert.equal(validateFraudRules('{ "threshold": 80 }'), '{"threshold":80}');
+  });
+
+  for (const bad of ["not json", "[1]", "null", "42"]) {
+    it(`rejects ${JSON.stringify(bad)} as not a JSON object, naming fraudRules`, () => {
+      assert.throws(() => validateFraudRules(bad), /Invalid config fraudRules=.*JSON object/);
+    });
+  }
+
+  it("rejects an unknown key with the detector's message, naming fraudRules and the key", () => {
+    assert.throws(() => validateFraudRules('{"treshold": 80}'), /Invalid config fraudRules=.*treshold/);
+  });
+
+  it("rejects an out-of-range value, naming fraudRules and the setting", () => {
+    assert.throws(() => validateFraudRules('{"threshold": -1}'), /Invalid config fraudRules=.*threshold/);
+  });
+});

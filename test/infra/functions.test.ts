@@ -1,0 +1,177 @@
+/** The three functions as registered: own role and log group, settings, environment, grants, triggers. */
+import assert from "node:assert/strict";
+import { ACCOUNT_INDEX } from "../../pipeline/runtime/contract/item";
+import { ENV } from "../../pipeline/runtime/env";
+import { allowedActions, functionGraph, PURPOSES, T } from "../helpers/infra-graph";
+import { DEFAULT_STACK_CONFIG, type LoadedStack, loadStack, ofType, single } from "../helpers/stack";
+
+const TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/dynamodb-transactions-dev";
+const ALERT_QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:sqs-fraud-alerts-dev";
+const STREAM_FAILURE_QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:sqs-stream-failures-dev";
+const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:sns-fraud-notifications-dev";
+
+describe("Stack: functions", () => {
+  let stack: LoadedStack;
+  const graph = (purpose: string) => functionGraph(stack.resources, purpose);
+
+  before(async () => {
+    stack = await loadStack();
+  });
+
+  it("gives every function its own role and its own /aws/lambda/<name> log group, created first", () => {
+    for (const purpose of PURPOSES) {
+      // Act
+      const { fn, role, logGroup } = graph(purpose);
+      // Assess
+      assert.equal(role.inputs.name, `role-${purpose}-dev`);
+      assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, {
+        Service: "lambda.amazonaws.com",
+      });
+      assert.equal(logGroup.inputs.name, `/aws/lambda/${fn.inputs.name}`);
+      assert.ok(
+        fn.dependencies.some((d) => d.type === T.logGroup && d.name === logGroup.name),
+        `${purpose} does not wait for its log group`,
+      );
+    }
+  });
+
+  it("sets timeouts 10 s (process), 60 s (detect) and 50 s (notify), never the 180 s default", () => {
+    assert.equal(graph("process-transaction").fn.inputs.timeout, 10);
+    assert.equal(graph("detect-fraud").fn.inputs.timeout, 60);
+    assert.equal(graph("notify-team").fn.inputs.timeout, 50);
+  });
+
+  it("keeps the alert queue's visibility timeout at least 6x notify-team's timeout", () => {
+    // Prepare
+    const queue = single(stack.resources, T.queue, "fraud-alerts");
+    const notify = graph("notify-team").fn;
+    // Assess
+    assert.ok(queue.inputs.visibilityTimeoutSeconds >= 6 * notify.inputs.timeout);
+  });
+
+  it("traces with X-Ray and logs JSON to its own log group", () => {
+    for (const purpose of PURPOSES) {
+      const { fn, logGroup } = graph(purpose);
+      assert.deepEqual(fn.inputs.tracingConfig, { mode: "Active" }, purpose);
+      assert.deepEqual(
+        fn.inputs.loggingConfig,
+        { logFormat: "JSON", logGroup: logGroup.inputs.name },
+        purpose,
+      );
+    }
+  });
+
+  it("passes resource names through environment variables, per function", () => {
+    // Prepare
+    const env = (purpose: string) => graph(purpose).fn.inputs.environment.variables;
+    const powertools = (service: string) => ({
+      POWERTOOLS_SERVICE_NAME: service,
+      POWERTOOLS_METRICS_NAMESPACE: "FraudPipeline",
+    });
+    // Assess
+    assert.deepEqual(env("process-transaction"), {
+      [ENV.tableName]: "dynamodb-transactions-dev",
+      ...powertools("process-transaction"),
+    });
+    assert.deepEqual(env("detect-fraud"), {
+      [ENV.tableName]: "dynamodb-transactions-dev",
+      [ENV.accountIndexName]: ACCOUNT_INDEX,
+      [ENV.alertQueueUrl]: stack.outputs.alertQueueUrl,
+      ...powertools("detect-fraud"),
+    });
+    assert.deepEqual(env("notify-team"), {
+      [ENV.tableName]: "dynamodb-transactions-dev",
+      [ENV.topicArn]: TOPIC_ARN,
+      ...powertools("notify-team"),
+    });
+  });
+
+  it("passes the fraudRules config to detect-fraud as FRAUD_RULES_CONFIG", async () => {
+    // Act
+    const tuned = await loadStack({ ...DEFAULT_STACK_CONFIG, fraudRules: '{"threshold": 80}' });
+    // Assess
+    const variables = functionGraph(tuned.resources, "detect-fraud").fn.inputs.environment.variables;
+    assert.equal(variables[ENV.rulesConfig], '{"threshold":80}');
+  });
+
+  it("grants process-transaction only PutItem on the table", () => {
+    // Prepare
+    const { policy } = graph("process-transaction");
+    // Assess
+    assert.deepEqual(allowedActions(policy, TABLE_ARN), ["dynamodb:PutItem"]);
+  });
+
+  it("grants detect-fraud stream reads, index queries, verdict updates and sends to its two queues", () => {
+    // Prepare
+    const { policy } = graph("detect-fraud");
+    // Assess
+    assert.deepEqual(allowedActions(policy, `${TABLE_ARN}/stream/2025-01-01T00:00:00.000`), [
+      "dynamodb:DescribeStream",
+      "dynamodb:GetRecords",
+      "dynamodb:GetShardIterator",
+      "dynamodb:ListStreams",
+    ]);
+    assert.deepEqual(allowedActions(policy, `${TABLE_ARN}/index/${ACCOUNT_INDEX}`), ["dynamodb:Query"]);
+    assert.deepEqual(allowedActions(policy, TABLE_ARN), ["dynamodb:UpdateItem"]);
+    assert.deepEqual(allowedActions(policy, ALERT_QUEUE_ARN), ["sqs:SendMessage"]);
+    assert.deepEqual(allowedActions(policy, STREAM_FAILURE_QUEUE_ARN), ["sqs:SendMessage"]);
+    assert.deepEqual(allowedActions(policy, stack.outputs.kmsKeyArn as string).sort(), [
+      "kms:Decrypt",
+      "kms:Decrypt",
+      "kms:GenerateDataKey",
+    ]);
+  });
+
+  it("grants notify-team queue consumption, publish on the topic and item updates", () => {
+    // Prepare
+    const { policy } = graph("notify-team");
+    // Assess
+    assert.deepEqual(allowedActions(policy, ALERT_QUEUE_ARN), [
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:GetQueueAttributes",
+      "sqs:ChangeMessageVisibility",
+    ]);
+    assert.deepEqual(allowedActions(policy, TOPIC_ARN), ["sns:Publish"]);
+    assert.deepEqual(allowedActions(policy, TABLE_ARN), ["dynamodb:UpdateItem"]);
+  });
+
+  it("lets every function write only to its own log group", () => {
+    for (const purpose of PURPOSES) {
+      const { policy, logGroup } = graph(purpose);
+      const groupArn = `arn:aws:logs:us-east-1:123456789012:log-group:${logGroup.inputs.name}`;
+      assert.deepEqual(allowedActions(policy, `${groupArn}:*`), [
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+      ]);
+    }
+  });
+
+  it("feeds detect-fraud INSERT records from the stream with partial failures, bisection and a failure DLQ", () => {
+    // Prepare
+    const mapping = single(stack.resources, T.mapping, "detect-fraud-stream");
+    // Assess
+    assert.equal(mapping.inputs.eventSourceArn, stack.outputs.tableStreamArn);
+    assert.match(mapping.inputs.functionName, /:function:lambda-detect-fraud-dev$/);
+    assert.deepEqual(mapping.inputs.filterCriteria, { filters: [{ pattern: '{"eventName":["INSERT"]}' }] });
+    assert.deepEqual(mapping.inputs.functionResponseTypes, ["ReportBatchItemFailures"]);
+    assert.equal(mapping.inputs.bisectBatchOnFunctionError, true);
+    assert.equal(mapping.inputs.maximumRetryAttempts, 5);
+    assert.equal(mapping.inputs.maximumRecordAgeInSeconds, 3600);
+    assert.equal(mapping.inputs.batchSize, 100);
+    assert.equal(mapping.inputs.startingPosition, "LATEST");
+    assert.equal(mapping.inputs.destinationConfig.onFailure.destinationArn, STREAM_FAILURE_QUEUE_ARN);
+    assert.ok(mapping.dependencies.some((d) => d.type === T.rolePolicy && d.name === "detect-fraud"));
+  });
+
+  it("feeds notify-team from the alert queue in batches of 10 with partial failures", () => {
+    // Prepare
+    const mapping = single(stack.resources, T.mapping, "notify-team-alerts");
+    // Assess
+    assert.equal(mapping.inputs.eventSourceArn, ALERT_QUEUE_ARN);
+    assert.match(mapping.inputs.functionName, /:function:lambda-notify-team-dev$/);
+    assert.equal(mapping.inputs.batchSize, 10);
+    assert.deepEqual(mapping.inputs.functionResponseTypes, ["ReportBatchItemFailures"]);
+    assert.equal(ofType(stack.resources, T.mapping).length, 2);
+  });
+});
