@@ -12,10 +12,11 @@ import { processTransactionPolicy } from "../../policies/iam/process-transaction
 import { serviceTrustPolicy } from "../../policies/iam/trust";
 import { ACCOUNT_INDEX } from "../runtime/contract/item";
 import { ENV } from "../runtime/env";
-import { detectFraudFactory } from "../runtime/lambda/detect-fraud";
+import { detectFraudFactory, METRICS_NAMESPACE } from "../runtime/lambda/detect-fraud";
 import { notifyTeamFactory } from "../runtime/lambda/notify-team";
 import { processTransactionFactory } from "../runtime/lambda/process-transaction";
 import type { Alerts } from "./alerts";
+import { codePathOptionsFor } from "./archives";
 import { encryptedLogGroup } from "./logs";
 import { FUNCTION_PURPOSES, type FunctionKey } from "./naming";
 import type { Scope } from "./scope";
@@ -30,8 +31,6 @@ const FUNCTION_DEFAULTS = {
 
 /** API path well under API Gateway's 29 s; notify at most 50 s so the 300 s queue visibility is >= 6x it. */
 const TIMEOUT_SECONDS = { process: 10, detect: 60, notify: 50 } as const;
-
-const METRICS_NAMESPACE = "FraudPipeline";
 
 /** What differs between the functions. */
 interface FunctionSpec {
@@ -88,6 +87,7 @@ function createFunction(scope: Scope, keyArn: pulumi.Output<string>, spec: Funct
       description: `Fraud pipeline ${purpose}`,
       role: role.arn,
       callbackFactory: spec.factory,
+      codePathOptions: codePathOptionsFor(spec.key),
       timeout: TIMEOUT_SECONDS[spec.key],
       kmsKeyArn: keyArn,
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },

@@ -1,5 +1,17 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { UNUSED_RUNTIME_PACKAGES } from "../../pipeline/infra/archives";
+import type { FunctionKey } from "../../pipeline/infra/naming";
+import { detectFraudFactory } from "../../pipeline/runtime/lambda/detect-fraud";
+import { notifyTeamFactory } from "../../pipeline/runtime/lambda/notify-team";
+import { processTransactionFactory } from "../../pipeline/runtime/lambda/process-transaction";
 import { type ArchivePackage, archivePackages } from "../helpers/archive";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const manifest = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+const RUNTIME_DEPENDENCIES = Object.keys(manifest(ROOT).dependencies ?? {});
 
 /** Development tools that must never be shipped to Lambda (they belong in devDependencies). */
 const DEV_TOOLS = [
@@ -17,61 +29,80 @@ const DEV_TOOLS = [
   "@types/aws-lambda",
 ];
 
-/** What the handlers require at run time. */
-const RUNTIME_PACKAGES = [
-  "@aws-sdk/client-dynamodb",
-  "@aws-sdk/util-dynamodb",
-  "@aws-sdk/client-sqs",
-  "@aws-sdk/client-sns",
-  "@aws-lambda-powertools/logger",
-  "@aws-lambda-powertools/metrics",
-  "io-ts",
-  "fp-ts",
-];
+const FACTORIES: Record<FunctionKey, () => unknown> = {
+  process: processTransactionFactory,
+  detect: detectFraudFactory,
+  notify: notifyTeamFactory,
+};
 
-describe("Function: archivePackages (what CallbackFunction uploads)", () => {
-  let packages: ArchivePackage[];
+/** `@aws-sdk/client-sns/dist-cjs/index.js` -> `@aws-sdk/client-sns`. */
+function packageOf(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
 
-  before(async () => {
-    packages = await archivePackages();
+/** The packages a serialized handler requires, plus their required peer dependencies (io-ts needs fp-ts). */
+async function requiredPackages(factory: () => unknown): Promise<Set<string>> {
+  const { text } = await pulumi.runtime.serializeFunction(factory, { isFactoryFunction: true });
+  const required = new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => packageOf(m[1])));
+  for (const name of [...required]) {
+    const { peerDependencies = {}, peerDependenciesMeta = {} } = manifest(
+      path.join(ROOT, "node_modules", name),
+    );
+    for (const peer of Object.keys(peerDependencies)) {
+      if (!peerDependenciesMeta[peer]?.optional) required.add(peer);
+    }
+  }
+  return required;
+}
+
+for (const key of Object.keys(FACTORIES) as FunctionKey[]) {
+  describe(`Function: archive of ${key} (what its CallbackFunction uploads)`, () => {
+    let packages: ArchivePackage[];
+    let names: Set<string>;
+    let required: Set<string>;
+
+    before(async () => {
+      packages = await archivePackages({ extraExcludePackages: UNUSED_RUNTIME_PACKAGES[key] });
+      names = new Set(packages.map((p) => p.name));
+      required = await requiredPackages(FACTORIES[key]);
+    });
+
+    it("ships every package the serialized handler requires", () => {
+      // Assess
+      assert.ok(required.size > 0);
+      for (const name of required) assert.ok(names.has(name), `${name} is required but not in the archive`);
+    });
+
+    it("leaves out every runtime dependency the handler does not require", () => {
+      // Assess
+      const unused = RUNTIME_DEPENDENCIES.filter(
+        (name) => !name.startsWith("@pulumi/") && !required.has(name),
+      );
+      assert.deepEqual(
+        unused.filter((name) => names.has(name)),
+        [],
+      );
+    });
+
+    it("ships no test or build tool, no Pulumi package and not the v2 AWS SDK", () => {
+      // Assess
+      const shipped = [...names].filter(
+        (name) => DEV_TOOLS.includes(name) || name.startsWith("@pulumi/") || name === "aws-sdk",
+      );
+      assert.deepEqual(shipped, []);
+    });
   });
+}
 
-  it("ships every package the handlers require", () => {
-    // Assess
-    const names = new Set(packages.map((p) => p.name));
-    for (const name of RUNTIME_PACKAGES) assert.ok(names.has(name), `${name} is missing from the archive`);
-  });
+describe("Function: archivePackages", () => {
+  it("reports a size for every package, largest first", async () => {
+    // Act
+    const packages = await archivePackages();
 
-  it("ships no test or build tool", () => {
-    // Assess
-    const shipped = packages.map((p) => p.name).filter((name) => DEV_TOOLS.includes(name));
-    assert.deepEqual(shipped, []);
-  });
-
-  it("ships no Pulumi package and not the v2 AWS SDK", () => {
-    // Assess
-    const shipped = packages
-      .map((p) => p.name)
-      .filter((name) => name.startsWith("@pulumi/") || name === "aws-sdk");
-    assert.deepEqual(shipped, []);
-  });
-
-  it("reports a size for every package, largest first", () => {
     // Assess
     assert.ok(packages.length > 0);
     assert.ok(packages.every((p) => p.bytes > 0 && p.path.includes("node_modules")));
     assert.ok(packages.every((p, i) => i === 0 || packages[i - 1].bytes >= p.bytes));
-  });
-
-  it("leaves out what a function excludes through codePathOptions", async () => {
-    // Act
-    const trimmed = await archivePackages({ extraExcludePackages: ["@aws-sdk/client-sqs"] });
-
-    // Assess
-    assert.equal(
-      trimmed.some((p) => p.name === "@aws-sdk/client-sqs"),
-      false,
-    );
-    assert.ok(trimmed.some((p) => p.name === "@aws-sdk/client-sns"));
   });
 });
