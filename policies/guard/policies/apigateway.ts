@@ -1,0 +1,34 @@
+/**
+ * Policies on API Gateway: constraints 7 and 8.
+ */
+import * as aws from "@pulumi/aws";
+import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { checkNotHttpApi, checkValidatedRoute, checkValidator } from "../checks/apigateway";
+import { reportEach, subjectOf } from "./report";
+
+const apigatewayRestApiOnly: ResourceValidationPolicy = {
+  name: "apigateway-rest-api-only",
+  description:
+    "The API is an API Gateway REST API; no API Gateway v2 (HTTP or WebSocket API) resource is deployed.",
+  validateResource: (args, report) => reportEach(checkNotHttpApi(subjectOf(args)), report),
+};
+
+const apigatewayRequestValidator: ResourceValidationPolicy = {
+  name: "apigateway-request-validator-body-and-parameters",
+  description:
+    "Every API Gateway request validator validates both the request body and the request parameters.",
+  validateResource: validateResourceOfType(aws.apigateway.RequestValidator, (validator, args, report) =>
+    reportEach(checkValidator(subjectOf(args), validator), report),
+  ),
+};
+
+const apigatewayTransactionsValidated: ResourceValidationPolicy = {
+  name: "apigateway-transactions-route-validated",
+  description:
+    "The REST API's OpenAPI body puts POST /transactions behind a body-and-parameters request validator and a JSON Schema model.",
+  validateResource: validateResourceOfType(aws.apigateway.RestApi, (api, args, report) =>
+    reportEach(checkValidatedRoute(subjectOf(args), api.body), report),
+  ),
+};
+
+export { apigatewayRequestValidator, apigatewayRestApiOnly, apigatewayTransactionsValidated };

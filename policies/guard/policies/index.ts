@@ -1,0 +1,65 @@
+/**
+ * Every policy of the fraud-pipeline guard, in the order of DESIGN.md's constraint table.
+ */
+import type { Policies } from "@pulumi/policy";
+import {
+  apigatewayRequestValidator,
+  apigatewayRestApiOnly,
+  apigatewayTransactionsValidated,
+} from "./apigateway";
+import {
+  dynamodbKmsEncrypted,
+  dynamodbNoDeletionProtection,
+  dynamodbOnDemand,
+  dynamodbStream,
+} from "./dynamodb";
+import { noProtect, physicalNames, regionUsEast1, requiredTags } from "./governance";
+import {
+  iamNoAwsManagedPolicies,
+  iamNoWildcardActions,
+  iamNoWildcardResources,
+  lambdaOneRolePerFunction,
+} from "./iam";
+import { kmsDeletionWindow, kmsKeyRotation, logGroupKmsEncrypted, logGroupRetention } from "./kms";
+import {
+  lambdaEnvironmentKey,
+  lambdaMemory,
+  lambdaNoVpc,
+  lambdaReservedConcurrency,
+  lambdaRuntime,
+} from "./lambda";
+import { queuesAndTopicsTlsOnly, snsKmsEncrypted, sqsAlertsVisibility, sqsKmsEncrypted } from "./messaging";
+
+/** The pack's policies; index.ts serves them, the tests call them directly. */
+const guardPolicies: Policies = [
+  lambdaReservedConcurrency,
+  lambdaMemory,
+  lambdaRuntime,
+  lambdaEnvironmentKey,
+  dynamodbOnDemand,
+  dynamodbStream,
+  apigatewayRestApiOnly,
+  apigatewayRequestValidator,
+  apigatewayTransactionsValidated,
+  sqsAlertsVisibility,
+  requiredTags,
+  noProtect,
+  dynamodbNoDeletionProtection,
+  kmsDeletionWindow,
+  physicalNames,
+  regionUsEast1,
+  lambdaNoVpc,
+  logGroupRetention,
+  logGroupKmsEncrypted,
+  iamNoWildcardActions,
+  iamNoWildcardResources,
+  iamNoAwsManagedPolicies,
+  lambdaOneRolePerFunction,
+  kmsKeyRotation,
+  dynamodbKmsEncrypted,
+  sqsKmsEncrypted,
+  snsKmsEncrypted,
+  queuesAndTopicsTlsOnly,
+];
+
+export { guardPolicies };

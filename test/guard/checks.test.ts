@@ -1,0 +1,220 @@
+import * as assert from "node:assert/strict";
+import { unknownCheckingProxy } from "@pulumi/policy";
+import { checkValidatedRoute } from "../../policies/guard/checks/apigateway";
+import { checkNamedActions, checkNamedResources } from "../../policies/guard/checks/iam";
+import {
+  checkTlsOnlyInStack,
+  deniesInsecureTransport,
+  isAlertsQueue,
+} from "../../policies/guard/checks/messaging";
+import { stackOfUrn } from "../../policies/guard/checks/naming";
+import { effectiveTags } from "../../policies/guard/checks/tags";
+import { isSet } from "../../policies/guard/checks/values";
+import { tlsOnlyDocument } from "../helpers/guard-stack";
+
+const POLICY = { type: "aws:iam/rolePolicy:RolePolicy", name: "p" };
+const API = { type: "aws:apigateway/restApi:RestApi", name: "api" };
+const document = (statement: Record<string, unknown>) => JSON.stringify({ Statement: statement });
+
+describe("Function: checkNamedActions", () => {
+  it("flags partial wildcards and NotAction in Allow statements, and ignores Deny", () => {
+    // Prepare
+    const cases = [
+      document({ Effect: "Allow", Action: "dynamodb:Get*", Resource: "arn" }),
+      document({ Effect: "Allow", NotAction: "iam:*", Resource: "arn" }),
+      document({ Effect: "Deny", Action: "*", Resource: "*" }),
+      "not json",
+    ];
+
+    // Act
+    const counts = cases.map((c) => checkNamedActions(POLICY, "policy", c).length);
+
+    // Assess
+    assert.deepEqual(counts, [1, 1, 0, 1]);
+  });
+});
+
+describe("Function: checkNamedResources", () => {
+  it('allows "*" for X-Ray actions only', () => {
+    // Prepare
+    const xrayOnly = document({ Effect: "Allow", Action: ["xray:PutTraceSegments"], Resource: "*" });
+    const mixed = document({
+      Effect: "Allow",
+      Action: ["xray:PutTraceSegments", "s3:GetObject"],
+      Resource: "*",
+    });
+    const notResource = document({ Effect: "Allow", Action: "s3:GetObject", NotResource: "arn" });
+
+    // Act
+    const counts = [xrayOnly, mixed, notResource].map((d) => checkNamedResources(POLICY, "policy", d).length);
+
+    // Assess
+    assert.deepEqual(counts, [0, 1, 1]);
+  });
+});
+
+describe("Function: checkValidatedRoute", () => {
+  it("accepts an OpenAPI 3 request body model and the document-level default validator", () => {
+    // Prepare
+    const body = {
+      openapi: "3.0.1",
+      "x-amazon-apigateway-request-validator": "all",
+      "x-amazon-apigateway-request-validators": {
+        all: { validateRequestBody: true, validateRequestParameters: true },
+      },
+      paths: {
+        "/transactions": {
+          post: {
+            requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/T" } } } },
+          },
+        },
+      },
+    };
+
+    // Act
+    const violations = checkValidatedRoute(API, JSON.stringify(body));
+
+    // Assess
+    assert.deepEqual(violations, []);
+  });
+
+  it("names a missing route, a missing model and a validator that skips the body", () => {
+    // Prepare
+    const noRoute = JSON.stringify({ paths: {} });
+    const weak = JSON.stringify({
+      "x-amazon-apigateway-request-validators": {
+        v: { validateRequestBody: false, validateRequestParameters: true },
+      },
+      paths: { "/transactions": { post: { "x-amazon-apigateway-request-validator": "v" } } },
+    });
+
+    // Act
+    const missingRoute = checkValidatedRoute(API, noRoute);
+    const weakRoute = checkValidatedRoute(API, weak);
+
+    // Assess
+    assert.deepEqual(missingRoute, [
+      'aws:apigateway/restApi:RestApi "api": body paths["/transactions"].post is not set; it must be defined (POST /transactions is the ingestion route).',
+    ]);
+    assert.deepEqual(weakRoute, [
+      'aws:apigateway/restApi:RestApi "api": body x-amazon-apigateway-request-validators["v"].validateRequestBody is false; it must be true.',
+      'aws:apigateway/restApi:RestApi "api": body paths["/transactions"].post request body model is not set; it must be a JSON Schema model for "application/json".',
+    ]);
+  });
+});
+
+describe("Function: deniesInsecureTransport", () => {
+  it("recognises the Deny for every principal on aws:SecureTransport false, in its spellings", () => {
+    // Prepare
+    const deny = (principal: unknown, value: unknown) =>
+      document({
+        Effect: "Deny",
+        Principal: principal,
+        Action: "sqs:*",
+        Condition: { Bool: { "aws:SecureTransport": value } },
+      });
+
+    // Act
+    const verdicts = [
+      deny("*", "false"),
+      deny({ AWS: "*" }, false),
+      deny({ Service: "sns.amazonaws.com" }, "false"),
+      deny("*", "true"),
+    ];
+
+    // Assess
+    assert.deepEqual(verdicts.map(deniesInsecureTransport), [true, true, false, false]);
+  });
+});
+
+describe("Function: checkTlsOnlyInStack", () => {
+  it("links a queue policy by its queueUrl value when the engine recorded no dependency, and accepts an inline policy", () => {
+    // Prepare
+    const url = "https://sqs.us-east-1.amazonaws.com/1/sqs-a-dev";
+    const queue = { urn: "urn:q", type: "aws:sqs/queue:Queue", name: "a", props: { url } };
+    const attached = {
+      urn: "urn:qp",
+      type: "aws:sqs/queuePolicy:QueuePolicy",
+      name: "a",
+      props: { queueUrl: url, policy: tlsOnlyDocument("sqs", "arn") },
+    };
+    const inline = {
+      urn: "urn:t",
+      type: "aws:sns/topic:Topic",
+      name: "t",
+      props: { policy: tlsOnlyDocument("sns", "arn") },
+    };
+    const bare = { urn: "urn:b", type: "aws:sqs/queue:Queue", name: "b", props: { url: `${url}-other` } };
+
+    // Act
+    const violations = checkTlsOnlyInStack([queue, attached, inline, bare]);
+
+    // Assess
+    assert.deepEqual(
+      violations.map((v) => v.urn),
+      ["urn:b"],
+    );
+  });
+});
+
+describe("Function: isAlertsQueue", () => {
+  it("matches the alerts queue and not its dead-letter queue, ignoring case", () => {
+    // Prepare
+    const matcher = { includes: "fraud-alerts", excludes: "dlq" };
+
+    // Act
+    const verdicts = [
+      "sqs-fraud-alerts-dev",
+      "sqs-fraud-alerts-dlq-dev",
+      "SQS-FRAUD-ALERTS-PROD",
+      "sqs-stream-failures-dev",
+    ].map((name) => isAlertsQueue(name, matcher));
+
+    // Assess
+    assert.deepEqual(verdicts, [true, false, true, false]);
+  });
+});
+
+describe("Function: effectiveTags", () => {
+  it("overlays resource tags on the provider's default tags, given as JSON text or an object", () => {
+    // Prepare
+    const asText = { defaultTags: '{"tags":{"CostCenter":"fraud-detection","Environment":"production"}}' };
+    const asObject = { defaultTags: { tags: { CostCenter: "fraud-detection" } } };
+
+    // Act
+    const fromText = effectiveTags({ Environment: "dev" }, asText);
+    const fromObject = effectiveTags(undefined, asObject);
+
+    // Assess
+    assert.deepEqual(fromText, { CostCenter: "fraud-detection", Environment: "dev" });
+    assert.deepEqual(fromObject, { CostCenter: "fraud-detection" });
+  });
+});
+
+describe("Function: isSet", () => {
+  it("sees an unknown preview value as set without tripping the engine's unknown-value proxy", () => {
+    // Prepare
+    const props = unknownCheckingProxy({ kmsKeyArn: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", empty: "" });
+
+    // Act
+    const verdicts = [isSet(props, "kmsKeyArn"), isSet(props, "empty"), isSet(props, "absent")];
+
+    // Assess
+    assert.deepEqual(verdicts, [true, false, false]);
+    assert.throws(() => props.kmsKeyArn, /can't be known during preview/);
+  });
+});
+
+describe("Function: stackOfUrn", () => {
+  it("reads the stack name from a URN", () => {
+    // Prepare
+    const urn =
+      "urn:pulumi:prod::fraud-pipeline::fraud-pipeline:index:FraudPipeline$aws:sqs/queue:Queue::alerts";
+
+    // Act
+    const stack = stackOfUrn(urn);
+
+    // Assess
+    assert.equal(stack, "prod");
+  });
+});

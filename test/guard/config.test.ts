@@ -1,0 +1,104 @@
+import * as assert from "node:assert/strict";
+import { GUARD_DEFAULTS } from "../../policies/guard/config";
+import { guardPolicies } from "../../policies/guard/policies";
+import { configOf, runPack } from "../helpers/guard";
+import { GT, happyStack, TAGS, withProps } from "../helpers/guard-stack";
+
+function policyNamed(name: string) {
+  const policy = guardPolicies.find((p) => p.name === name);
+  if (policy === undefined) throw new Error(`No policy ${name}`);
+  return policy;
+}
+
+describe("Policy pack: configuration", () => {
+  it("declares today's values as the configSchema defaults", () => {
+    // Prepare
+    const names = ["required-tags", "physical-names", "sqs-fraud-alerts-visibility-300"];
+
+    // Act
+    const defaults = names.map((name) => configOf(policyNamed(name), {}));
+
+    // Assess
+    assert.deepEqual(defaults, [
+      { tags: { Environment: "production", CostCenter: "fraud-detection" } },
+      { suffixPattern: "{stack}" },
+      { queueNameIncludes: "fraud-alerts", queueNameExcludes: "dlq" },
+    ]);
+    assert.deepEqual(defaults, [
+      GUARD_DEFAULTS.requiredTags,
+      GUARD_DEFAULTS.physicalNames,
+      GUARD_DEFAULTS.alertsQueue,
+    ]);
+  });
+
+  it("required-tags enforces the configured tag values instead of the defaults", async () => {
+    // Prepare
+    const config = { "required-tags": { tags: { ...TAGS, Environment: "staging" } } };
+    const staging = happyStack().map((r) =>
+      "tags" in r.props ? { ...r, props: { ...r.props, tags: { ...TAGS, Environment: "staging" } } } : r,
+    );
+
+    // Act
+    const onProduction = await runPack(happyStack(), config);
+    const onStaging = await runPack(staging, config);
+
+    // Assess
+    assert.ok(onProduction.violations.length > 10);
+    assert.ok(onProduction.violations.every((v) => v.policy === "required-tags"));
+    assert.ok(
+      onProduction.violations.every((v) =>
+        v.message.endsWith('tags.Environment is "production"; it must be "staging".'),
+      ),
+    );
+    assert.deepEqual(onStaging.violations, []);
+  });
+
+  it("physical-names takes the suffix from the configured pattern", async () => {
+    // Prepare
+    const config = { "physical-names": { suffixPattern: "pr-[0-9]+" } };
+    const renamed = withProps(happyStack(), GT.queue, "fraud-alerts", { name: "sqs-fraud-alerts-pr-42" });
+
+    // Act
+    const { violations } = await runPack(renamed, config);
+
+    // Assess
+    const flagged = violations.map((v) => v.urn);
+    assert.ok(violations.every((v) => v.policy === "physical-names"));
+    assert.ok(!flagged.includes("urn:pulumi:dev::fraud-pipeline::aws:sqs/queue:Queue::fraud-alerts"));
+    assert.ok(flagged.includes("urn:pulumi:dev::fraud-pipeline::aws:sqs/queue:Queue::fraud-alerts-dlq"));
+  });
+
+  it("physical-names defaults the suffix to the stack name read from the URN", async () => {
+    // Prepare
+    const prodStack = happyStack().map((r) => ({
+      ...r,
+      urn: `urn:pulumi:prod::fraud-pipeline::${r.type}::${r.name}`,
+    }));
+
+    // Act
+    const { violations } = await runPack(prodStack);
+
+    // Assess
+    assert.ok(violations.length > 10);
+    assert.ok(violations.every((v) => v.policy === "physical-names" && v.message.includes("-(?:prod)$")));
+  });
+
+  it("sqs-fraud-alerts-visibility-300 follows the configured queue matcher", async () => {
+    // Prepare
+    const config = {
+      "sqs-fraud-alerts-visibility-300": { queueNameIncludes: "fraud-alerts", queueNameExcludes: "" },
+    };
+
+    // Act
+    const { violations } = await runPack(happyStack(), config);
+
+    // Assess
+    assert.deepEqual(violations, [
+      {
+        policy: "sqs-fraud-alerts-visibility-300",
+        message: 'aws:sqs/queue:Queue "fraud-alerts-dlq": visibilityTimeoutSeconds is 30; it must be 300.',
+        urn: "urn:pulumi:dev::fraud-pipeline::aws:sqs/queue:Queue::fraud-alerts-dlq",
+      },
+    ]);
+  });
+});

@@ -1,0 +1,61 @@
+import * as assert from "node:assert/strict";
+import type { GuardResource } from "../helpers/guard";
+import { runPack } from "../helpers/guard";
+import { GT, happyStack, withProps } from "../helpers/guard-stack";
+
+// The engine's placeholders for values not known until `pulumi up` (see @pulumi/policy proxy.js).
+const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Properties computed from other resources' outputs, unknown when previewing a new stack. */
+const COMPUTED: Readonly<Record<string, readonly string[]>> = {
+  [GT.fn]: ["kmsKeyArn", "role"],
+  [GT.logGroup]: ["kmsKeyId"],
+  [GT.queue]: ["kmsMasterKeyId", "url", "arn"],
+  [GT.topic]: ["kmsMasterKeyId", "arn"],
+  [GT.rolePolicy]: ["policy"],
+  [GT.restApi]: ["body"],
+  [GT.queuePolicy]: ["queueUrl", "policy"],
+  [GT.topicPolicy]: ["arn", "policy"],
+};
+
+function asFirstPreview(stack: readonly GuardResource[]): GuardResource[] {
+  return stack.map((resource) => {
+    const unknown = Object.fromEntries((COMPUTED[resource.type] ?? []).map((key) => [key, UNKNOWN_STRING]));
+    const props = { ...resource.props, ...unknown };
+    if (resource.type === GT.table) props.serverSideEncryption = { enabled: true, kmsKeyArn: UNKNOWN_STRING };
+    return { ...resource, props };
+  });
+}
+
+describe("Policy pack: first preview of a new stack", () => {
+  it("passes presence rules on unknown ARNs and defers only the rules that need the values", async () => {
+    // Prepare
+    const stack = asFirstPreview(happyStack());
+
+    // Act
+    const { violations, advisories } = await runPack(stack);
+
+    // Assess
+    assert.deepEqual(violations, []);
+    assert.deepEqual([...new Set(advisories.map((a) => a.policy))].sort(), [
+      "apigateway-transactions-route-validated",
+      "iam-no-wildcard-actions",
+      "iam-no-wildcard-resources",
+      "sqs-sns-tls-only",
+    ]);
+  });
+
+  it("still blocks on a known value that breaks a rule", async () => {
+    // Prepare
+    const stack = asFirstPreview(withProps(happyStack(), GT.fn, "notify-team", { memorySize: 128 }));
+
+    // Act
+    const { violations } = await runPack(stack);
+
+    // Assess
+    assert.deepEqual(
+      violations.map((v) => v.policy),
+      ["lambda-memory-512"],
+    );
+  });
+});

@@ -1,0 +1,50 @@
+import * as assert from "node:assert/strict";
+import { fromLoadedStack, runPack } from "../helpers/guard";
+import { happyStack } from "../helpers/guard-stack";
+import { loadStack } from "../helpers/stack";
+
+const FUNCTION = "aws:lambda/function:Function";
+
+describe("Policy pack: fraud-pipeline-guard over whole stacks", () => {
+  it("reports no violation on the happy-path fixture stack", async () => {
+    // Prepare
+    const resources = happyStack();
+
+    // Act
+    const { violations, advisories } = await runPack(resources);
+
+    // Assess
+    assert.deepEqual(violations, []);
+    assert.deepEqual(advisories, []);
+  });
+
+  it("reports no violation on the resource graph index.ts registers under mocks", async () => {
+    // Prepare
+    const resources = fromLoadedStack(await loadStack());
+
+    // Act
+    const { violations, advisories } = await runPack(resources);
+
+    // Assess
+    assert.ok(resources.length > 20, `expected the whole stack, got ${resources.length} resources`);
+    assert.deepEqual(violations, []);
+    assert.deepEqual(advisories, []);
+  });
+
+  it("judges the program's resources: a broken memory size is reported once per recorded function", async () => {
+    // Prepare
+    const resources = fromLoadedStack(await loadStack()).map((resource) =>
+      resource.type === FUNCTION ? { ...resource, props: { ...resource.props, memorySize: 128 } } : resource,
+    );
+
+    // Act
+    const { violations } = await runPack(resources);
+
+    // Assess
+    const reported = violations.map((v) => `${v.policy} ${v.urn}`).sort();
+    const expected = ["detect-fraud", "notify-team", "process-transaction"].map(
+      (name) => `lambda-memory-512 urn:pulumi:dev::fraud-pipeline::${FUNCTION}::${name}`,
+    );
+    assert.deepEqual(reported, expected);
+  });
+});

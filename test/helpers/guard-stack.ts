@@ -1,0 +1,298 @@
+/**
+ * Happy-path builders for the guard's tests: a small stack shaped like ours (dev suffix) that
+ * breaks no policy, and helpers that change one property of one resource.
+ */
+import { type GuardResource, urnOf } from "./guard";
+
+const ACCOUNT = "123456789012";
+const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
+const TAGS = { Environment: "production", CostCenter: "fraud-detection" };
+const PROVIDER = {
+  type: "pulumi:providers:aws",
+  name: "aws-us-east-1",
+  urn: urnOf("pulumi:providers:aws", "aws-us-east-1"),
+  props: { region: "us-east-1" },
+};
+
+/** Type tokens of the fixture's resources. */
+const GT = {
+  key: "aws:kms/key:Key",
+  alias: "aws:kms/alias:Alias",
+  table: "aws:dynamodb/table:Table",
+  queue: "aws:sqs/queue:Queue",
+  queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+  topic: "aws:sns/topic:Topic",
+  topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  fn: "aws:lambda/function:Function",
+  restApi: "aws:apigateway/restApi:RestApi",
+  validator: "aws:apigateway/requestValidator:RequestValidator",
+  stage: "aws:apigateway/stage:Stage",
+  apiKey: "aws:apigateway/apiKey:ApiKey",
+  usagePlan: "aws:apigateway/usagePlan:UsagePlan",
+  httpApi: "aws:apigatewayv2/api:Api",
+} as const;
+
+function resource(
+  type: string,
+  name: string,
+  props: Record<string, unknown>,
+  extra: Partial<GuardResource> = {},
+) {
+  return { type, name, props, provider: PROVIDER, ...extra } satisfies GuardResource;
+}
+
+/**
+ * A policy document with one Allow statement per entry.
+ *
+ * @example
+ * allowDocument([{ Action: ["sqs:SendMessage"], Resource: "arn:aws:sqs:us-east-1:1:q" }]);
+ */
+function allowDocument(statements: readonly Record<string, unknown>[]): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: statements.map((s) => ({ Effect: "Allow", ...s })),
+  });
+}
+
+/**
+ * A resource policy denying every non-TLS request on `arn` (what our queues and topic carry).
+ *
+ * @example
+ * tlsOnlyDocument("sqs", "arn:aws:sqs:us-east-1:1:q");
+ */
+function tlsOnlyDocument(service: "sqs" | "sns", arn: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: `${service}:*`,
+        Resource: arn,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  });
+}
+
+/**
+ * The REST API's OpenAPI body: POST /transactions validated against the Transaction model.
+ *
+ * @example
+ * JSON.parse(apiBody()).paths["/transactions"].post["x-amazon-apigateway-request-validator"]; // "body-and-parameters"
+ */
+function apiBody(): string {
+  return JSON.stringify({
+    swagger: "2.0",
+    info: { title: "apigw-fraud-api-dev", version: "1.0.0" },
+    "x-amazon-apigateway-request-validators": {
+      "body-and-parameters": { validateRequestBody: true, validateRequestParameters: true },
+    },
+    definitions: { Transaction: { type: "object", additionalProperties: false } },
+    paths: {
+      "/transactions": {
+        post: {
+          parameters: [
+            {
+              in: "body",
+              name: "Transaction",
+              required: true,
+              schema: { $ref: "#/definitions/Transaction" },
+            },
+          ],
+          "x-amazon-apigateway-request-validator": "body-and-parameters",
+          "x-amazon-apigateway-integration": {
+            type: "aws_proxy",
+            httpMethod: "POST",
+            uri: "arn:aws:apigateway:invoke",
+          },
+        },
+      },
+    },
+  });
+}
+
+function queueResources(purpose: string, visibilityTimeoutSeconds: number): GuardResource[] {
+  const name = `sqs-${purpose}-dev`;
+  const url = `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${name}`;
+  const arn = `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`;
+  const queue = resource(GT.queue, purpose, {
+    name,
+    visibilityTimeoutSeconds,
+    kmsMasterKeyId: KEY_ARN,
+    tags: TAGS,
+    url,
+    arn,
+  });
+  const policy = resource(
+    GT.queuePolicy,
+    purpose,
+    { queueUrl: url, policy: tlsOnlyDocument("sqs", arn) },
+    { propertyDependencies: { queueUrl: [urnOf(GT.queue, purpose)] } },
+  );
+  return [queue, policy];
+}
+
+function functionResources(purpose: string, grants: Record<string, unknown>): GuardResource[] {
+  const roleArn = `arn:aws:iam::${ACCOUNT}:role/role-${purpose}-dev`;
+  const role = resource(GT.role, purpose, {
+    name: `role-${purpose}-dev`,
+    assumeRolePolicy: "{}",
+    tags: TAGS,
+    arn: roleArn,
+  });
+  const rolePolicy = resource(GT.rolePolicy, purpose, {
+    name: `policy-${purpose}-dev`,
+    role: `role-${purpose}-dev`,
+    policy: allowDocument([
+      grants,
+      { Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+    ]),
+  });
+  const fn = resource(
+    GT.fn,
+    purpose,
+    {
+      name: `lambda-${purpose}-dev`,
+      runtime: "nodejs24.x",
+      memorySize: 512,
+      reservedConcurrentExecutions: 50,
+      timeout: 10,
+      kmsKeyArn: KEY_ARN,
+      role: roleArn,
+      environment: { variables: { TABLE_NAME: "dynamodb-transactions-dev" } },
+      tags: TAGS,
+    },
+    { propertyDependencies: { role: [urnOf(GT.role, purpose)] } },
+  );
+  const logGroup = resource(GT.logGroup, purpose, {
+    name: `/aws/lambda/lambda-${purpose}-dev`,
+    retentionInDays: 7,
+    kmsKeyId: KEY_ARN,
+    tags: TAGS,
+  });
+  return [role, rolePolicy, fn, logGroup];
+}
+
+/**
+ * A stack shaped like ours that satisfies every policy: KMS key and alias, table, two functions
+ * with their roles and log groups, alerts queue and DLQ, topic, REST API with validator, stage,
+ * API key and usage plan.
+ *
+ * @example
+ * const { violations } = await runPack(happyStack()); // none
+ */
+function happyStack(): GuardResource[] {
+  const tableArn = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/dynamodb-transactions-dev`;
+  const topicArn = `arn:aws:sns:us-east-1:${ACCOUNT}:sns-fraud-notifications-dev`;
+  return [
+    resource(GT.key, "fraud-pipeline", {
+      enableKeyRotation: true,
+      deletionWindowInDays: 7,
+      tags: TAGS,
+      arn: KEY_ARN,
+    }),
+    resource(GT.alias, "fraud-pipeline", { name: "alias/kms-fraud-pipeline-dev", targetKeyId: "key-id" }),
+    resource(GT.table, "transactions", {
+      name: "dynamodb-transactions-dev",
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "transaction_id",
+      rangeKey: "timestamp",
+      streamEnabled: true,
+      streamViewType: "NEW_AND_OLD_IMAGES",
+      serverSideEncryption: { enabled: true, kmsKeyArn: KEY_ARN },
+      deletionProtectionEnabled: false,
+      tags: TAGS,
+    }),
+    ...functionResources("process-transaction", { Action: ["dynamodb:PutItem"], Resource: tableArn }),
+    ...functionResources("notify-team", { Action: ["sns:Publish"], Resource: topicArn }),
+    ...queueResources("fraud-alerts", 300),
+    ...queueResources("fraud-alerts-dlq", 30),
+    resource(GT.topic, "fraud-notifications", {
+      name: "sns-fraud-notifications-dev",
+      kmsMasterKeyId: KEY_ARN,
+      tags: TAGS,
+      arn: topicArn,
+    }),
+    resource(
+      GT.topicPolicy,
+      "fraud-notifications",
+      { arn: topicArn, policy: tlsOnlyDocument("sns", topicArn) },
+      { propertyDependencies: { arn: [urnOf(GT.topic, "fraud-notifications")] } },
+    ),
+    resource(GT.logGroup, "fraud-api-access", {
+      name: "/aws/apigateway/apigw-fraud-api-dev",
+      retentionInDays: 7,
+      kmsKeyId: KEY_ARN,
+      tags: TAGS,
+    }),
+    resource(GT.restApi, "fraud-api", { name: "apigw-fraud-api-dev", body: apiBody(), tags: TAGS }),
+    resource(GT.validator, "fraud-api", {
+      name: "body-and-parameters",
+      restApi: "a1b2c3",
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    }),
+    resource(GT.stage, "fraud-api", { stageName: "dev", restApi: "a1b2c3", deployment: "d1", tags: TAGS }),
+    resource(GT.apiKey, "fraud-api", { name: "apikey-fraud-api-dev", tags: TAGS }),
+    resource(GT.usagePlan, "fraud-api", { name: "usageplan-fraud-api-dev", tags: TAGS }),
+  ];
+}
+
+/**
+ * The stack with one resource's props changed: `patch` entries set to `undefined` are removed.
+ *
+ * @example
+ * const broken = withProps(happyStack(), GT.fn, "notify-team", { memorySize: 256 });
+ */
+function withProps(
+  stack: readonly GuardResource[],
+  type: string,
+  name: string,
+  patch: Record<string, unknown>,
+): GuardResource[] {
+  const index = stack.findIndex((r) => r.type === type && r.name === name);
+  if (index < 0) throw new Error(`No ${type} named ${name} in the fixture stack`);
+  const target = stack[index] as GuardResource;
+  const props = Object.fromEntries(
+    Object.entries({ ...target.props, ...patch }).filter(
+      ([key]) => !(key in patch && patch[key] === undefined),
+    ),
+  );
+  return stack.map((r, i) => (i === index ? { ...target, props } : r));
+}
+
+/**
+ * The stack with one resource replaced by the result of `change`.
+ *
+ * @example
+ * const protectedStack = withResource(happyStack(), GT.table, "transactions", (t) => ({ ...t, protect: true }));
+ */
+function withResource(
+  stack: readonly GuardResource[],
+  type: string,
+  name: string,
+  change: (resource: GuardResource) => GuardResource,
+): GuardResource[] {
+  if (!stack.some((r) => r.type === type && r.name === name)) throw new Error(`No ${type} named ${name}`);
+  return stack.map((r) => (r.type === type && r.name === name ? change(r) : r));
+}
+
+export {
+  ACCOUNT,
+  GT,
+  KEY_ARN,
+  PROVIDER,
+  TAGS,
+  allowDocument,
+  apiBody,
+  happyStack,
+  tlsOnlyDocument,
+  withProps,
+  withResource,
+};
