@@ -1,0 +1,159 @@
+/**
+ * Reads backtest input as a stream of source rows: JSON Lines (one transaction object per line,
+ * optional `is_fraud`) or CSV with a header of the contract's field names (`latitude` and
+ * `longitude` columns for the location) and the same optional label. Rows are not validated here
+ * beyond their syntax and label: the contract's codec does that in the replay.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as readline from "node:readline";
+import type { Readable } from "node:stream";
+import { makeCsvReader } from "./csv";
+
+/** One input row: its first line number and either the raw object and label, or why it is unusable. */
+export type SourceRow =
+  | { readonly line: number; readonly value: Record<string, unknown>; readonly label?: boolean }
+  | { readonly line: number; readonly errors: string[] };
+
+export type InputFormat = "jsonl" | "csv";
+
+const LABEL = "is_fraud";
+const NUMERIC_COLUMNS = new Set(["amount", "timestamp", "latitude", "longitude"]);
+const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
+/** `.csv` is CSV, `.jsonl`/`.ndjson`/`.json` JSON Lines; anything else is decided by the first line. */
+function formatOfPath(file: string): InputFormat | undefined {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === ".csv") return "csv";
+  if (ext === ".jsonl" || ext === ".ndjson" || ext === ".json") return "jsonl";
+  return undefined;
+}
+
+/** Splits off the label; `undefined` when absent, an error text when it is not a boolean or 0/1. */
+function takeLabel(value: Record<string, unknown>): { label?: boolean; error?: string } {
+  if (!(LABEL in value)) return {};
+  const raw = value[LABEL];
+  delete value[LABEL];
+  if (raw === true || raw === 1 || raw === "1" || raw === "true") return { label: true };
+  if (raw === false || raw === 0 || raw === "0" || raw === "false") return { label: false };
+  if (raw === "" || raw === null) return {};
+  return { error: `${LABEL}: must be true, false, 1 or 0` };
+}
+
+function jsonRow(text: string, line: number): SourceRow {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { line, errors: ["line: is not valid JSON"] };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { line, errors: ["line: must be a JSON object"] };
+  }
+  const record = value as Record<string, unknown>;
+  const { label, error } = takeLabel(record);
+  return error === undefined ? { line, value: record, label } : { line, errors: [error] };
+}
+
+/** A CSV record to the contract's shape: numbers where the contract has numbers, location nested. */
+function csvRow(header: readonly string[], fields: readonly string[], line: number): SourceRow {
+  if (fields.length !== header.length) {
+    return { line, errors: [`row: has ${fields.length} fields, the header has ${header.length}`] };
+  }
+  const value: Record<string, unknown> = {};
+  header.forEach((name, i) => {
+    const cell = fields[i];
+    if (cell === "") return;
+    value[name] = NUMERIC_COLUMNS.has(name) && NUMBER.test(cell) ? Number(cell) : cell;
+  });
+  if ("latitude" in value || "longitude" in value) {
+    value.location = { latitude: value.latitude, longitude: value.longitude };
+    delete value.latitude;
+    delete value.longitude;
+  }
+  const { label, error } = takeLabel(value);
+  return error === undefined ? { line, value, label } : { line, errors: [error] };
+}
+
+async function* csvRows(lines: AsyncIterable<string>): AsyncGenerator<SourceRow> {
+  const reader = makeCsvReader();
+  let header: string[] | undefined;
+  const handle = function* (record: ReturnType<typeof reader.push>): Generator<SourceRow> {
+    if (record === undefined) return;
+    if (!record.ok) {
+      yield { line: record.line, errors: [`row: ${record.error}`] };
+    } else if (header === undefined) {
+      header = record.fields.map((name) => name.trim());
+    } else if (!(record.fields.length === 1 && record.fields[0] === "")) {
+      yield csvRow(header, record.fields, record.line);
+    }
+  };
+  for await (const line of lines) yield* handle(reader.push(line));
+  yield* handle(reader.end());
+}
+
+/**
+ * Rows of a stream in the given format, or (when `format` is undefined) in the format its first
+ * non-empty line suggests: `{` starts JSON Lines, anything else is a CSV header. Blank lines are skipped.
+ *
+ * @example
+ * for await (const row of readRows(process.stdin, "jsonl")) console.log(row.line);
+ */
+async function* readRows(stream: Readable, format?: InputFormat): AsyncGenerator<SourceRow> {
+  const lines = readline.createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  const iterator = lines[Symbol.asyncIterator]();
+  const buffered: string[] = [];
+  let chosen = format;
+  while (chosen === undefined) {
+    const next = await iterator.next();
+    if (next.done) return;
+    buffered.push(next.value);
+    if (next.value.trim() !== "") chosen = next.value.trimStart().startsWith("{") ? "jsonl" : "csv";
+  }
+  const all = (async function* () {
+    yield* buffered;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  })();
+  if (chosen === "csv") {
+    yield* csvRows(all);
+    return;
+  }
+  let line = 0;
+  for await (const text of all) {
+    line += 1;
+    if (text.trim() !== "") yield jsonRow(text, line);
+  }
+}
+
+/**
+ * Rows of transaction objects held in memory (line = position + 1); `is_fraud` is the label.
+ *
+ * @example
+ * const rows = [...rowsOfObjects([{ ...tx, is_fraud: true }])];
+ */
+function* rowsOfObjects(objects: readonly object[]): Generator<SourceRow> {
+  for (const [index, object] of objects.entries()) {
+    const value: Record<string, unknown> = { ...object };
+    const { label, error } = takeLabel(value);
+    yield error === undefined ? { line: index + 1, value, label } : { line: index + 1, errors: [error] };
+  }
+}
+
+/**
+ * Opens `file` (or stdin for `-`, read as JSON Lines) and reads its rows. Opening is synchronous,
+ * so a missing or unreadable file throws here (ENOENT, EACCES, EISDIR), before any output.
+ *
+ * @example
+ * for await (const row of readRowsFromFile("history.csv")) ...
+ */
+function readRowsFromFile(file: string): AsyncGenerator<SourceRow> {
+  if (file === "-") return readRows(process.stdin, "jsonl");
+  const fd = fs.openSync(file, "r");
+  if (fs.fstatSync(fd).isDirectory()) {
+    fs.closeSync(fd);
+    throw Object.assign(new Error(`${file} is a directory`), { code: "EISDIR" });
+  }
+  return readRows(fs.createReadStream("", { fd }), formatOfPath(file));
+}
+
+export { formatOfPath, readRows, readRowsFromFile, rowsOfObjects };

@@ -1,0 +1,181 @@
+/**
+ * The table's stream and its Lambda event source mapping, in one shard: every table change gets a
+ * sequence number and becomes a DynamoDB stream record (NEW_AND_OLD_IMAGES, marshalled); records
+ * the mapping's filter rejects are dropped (as Lambda event filtering does); the rest are delivered
+ * in order, in batches, to the handler. With ReportBatchItemFailures semantics: records before the
+ * lowest failed sequence number are checkpointed, delivery retries from it; a thrown error retries
+ * the whole batch; after `maxRetries` retries the rest of the batch goes to the on-failure
+ * destination (the stream-failure DLQ) and the shard moves on.
+ */
+import { marshall } from "@aws-sdk/util-dynamodb";
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { LOCAL_ACCOUNT, LOCAL_REGION } from "./lambda-context";
+import type { TableChange } from "./memory-table";
+
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
+
+export interface ChangeFeedOptions {
+  readonly tableName: string;
+  /** The mapping's filter: records it rejects are never delivered. */
+  readonly filter: (record: DynamoDBRecord) => boolean;
+  readonly batchSize?: number;
+  /** Retries of a failing batch before it is sent to the DLQ (Lambda's MaximumRetryAttempts). */
+  readonly maxRetries?: number;
+  /** Batching window, and the delay before a retry. */
+  readonly pollIntervalMs: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A batch given up on, as the on-failure destination receives it. */
+export interface StreamDeadLetter {
+  readonly records: readonly DynamoDBRecord[];
+  readonly attempts: number;
+  readonly reason: string;
+}
+
+export interface ChangeFeed {
+  /** Appends a table change to the stream. */
+  push(change: TableChange): void;
+  /** Starts delivering to `handler`; records pushed before are delivered too. */
+  start(handler: StreamHandler): void;
+  /** True when nothing is pending or in flight. */
+  isIdle(): boolean;
+  deadLetters(): readonly StreamDeadLetter[];
+  /** Number of records delivered successfully. */
+  delivered(): number;
+  /** Stops scheduling deliveries after the batch in flight, which it awaits. */
+  stop(): Promise<void>;
+}
+
+/** Marshals a plain item, leaving out undefined attributes like the SDK adapters do. */
+function image(item: Record<string, unknown>): Record<string, unknown> {
+  return marshall(item, { removeUndefinedValues: true });
+}
+
+/** Maps a table change to the stream record Lambda would receive. */
+function toStreamRecord(change: TableChange, sequence: number, tableName: string): DynamoDBRecord {
+  const newImage = image(change.newImage);
+  const oldImage = change.oldImage === undefined ? undefined : image(change.oldImage);
+  const sequenceNumber = String(sequence).padStart(21, "0");
+  return {
+    eventID: `local-${sequenceNumber}`,
+    eventName: change.eventName,
+    eventVersion: "1.1",
+    eventSource: "aws:dynamodb",
+    awsRegion: LOCAL_REGION,
+    dynamodb: {
+      ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+      Keys: image({ ...change.keys }) as never,
+      NewImage: newImage as never,
+      ...(oldImage === undefined ? {} : { OldImage: oldImage as never }),
+      SequenceNumber: sequenceNumber,
+      SizeBytes: JSON.stringify(newImage).length + JSON.stringify(oldImage ?? {}).length,
+      StreamViewType: "NEW_AND_OLD_IMAGES",
+    },
+    eventSourceARN: `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${tableName}/stream/local`,
+  };
+}
+
+/**
+ * Builds the feed. Deliveries are event-driven: a push schedules one after the batching window.
+ *
+ * @example
+ * const feed = makeChangeFeed({ tableName, filter: (r) => r.eventName === "INSERT", pollIntervalMs: 20 });
+ * table.onChange(feed.push);
+ * feed.start((event) => detect(event, lambdaContext("lambda-detect-fraud-local", 60_000)));
+ */
+function makeChangeFeed(options: ChangeFeedOptions): ChangeFeed {
+  const batchSize = options.batchSize ?? 100;
+  const maxRetries = options.maxRetries ?? 3;
+  const pending: DynamoDBRecord[] = [];
+  const dead: StreamDeadLetter[] = [];
+  let sequence = 0;
+  let delivered = 0;
+  let handler: StreamHandler | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+  let stopped = false;
+  let failing: { sequenceNumber: string; attempts: number } | undefined;
+
+  const schedule = () => {
+    if (
+      stopped ||
+      handler === undefined ||
+      timer !== undefined ||
+      inFlight !== undefined ||
+      pending.length === 0
+    )
+      return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      inFlight = deliver().finally(() => {
+        inFlight = undefined;
+        schedule();
+      });
+    }, options.pollIntervalMs);
+  };
+
+  /** Handles a failure from `index` in the current batch: retry later, or dead-letter the rest. */
+  const fail = (batch: DynamoDBRecord[], index: number, reason: string) => {
+    pending.splice(0, index);
+    delivered += index;
+    const sequenceNumber = batch[index].dynamodb!.SequenceNumber!;
+    const attempts = failing?.sequenceNumber === sequenceNumber ? failing.attempts + 1 : 1;
+    failing = { sequenceNumber, attempts };
+    if (attempts > maxRetries) {
+      const rest = pending.splice(0, batch.length - index);
+      dead.push({ records: rest, attempts, reason });
+      failing = undefined;
+    }
+  };
+
+  const deliver = async () => {
+    const batch = pending.slice(0, batchSize);
+    let response: DynamoDBBatchResponse | undefined;
+    try {
+      response = await handler!({ Records: batch });
+    } catch (error) {
+      options.onError?.(error);
+      fail(batch, 0, `handler error: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    const failures = response?.batchItemFailures ?? [];
+    if (failures.length === 0) {
+      pending.splice(0, batch.length);
+      delivered += batch.length;
+      failing = undefined;
+      return;
+    }
+    const positions = failures.map((f) =>
+      batch.findIndex((r) => r.dynamodb?.SequenceNumber === f.itemIdentifier),
+    );
+    // Lambda treats an unknown or empty itemIdentifier as a failure of the whole batch.
+    const index = positions.includes(-1) ? 0 : Math.min(...positions);
+    fail(batch, index, "batchItemFailures");
+  };
+
+  return {
+    push(change) {
+      sequence += 1;
+      const record = toStreamRecord(change, sequence, options.tableName);
+      if (!options.filter(record)) return;
+      pending.push(record);
+      schedule();
+    },
+    start(h) {
+      handler = h;
+      schedule();
+    },
+    isIdle: () => pending.length === 0 && inFlight === undefined,
+    deadLetters: () => dead,
+    delivered: () => delivered,
+    async stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      await inFlight;
+    },
+  };
+}
+
+export { makeChangeFeed, toStreamRecord };

@@ -1,0 +1,109 @@
+/**
+ * Options of `npm start`, from flags and environment variables (flags win). Pure: reading the
+ * rules file is the caller's job, so parsing never touches the file system.
+ */
+import { ENV } from "../pipeline/runtime/env";
+
+/** What `npm start` was asked to do. */
+export interface StartArgs {
+  readonly help: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly outbox: string;
+  readonly dataDir?: string;
+  readonly apiKey?: string;
+  /** A file holding the rules JSON (`--rules`); takes precedence over `rulesJson`. */
+  readonly rulesFile?: string;
+  /** The rules JSON from FRAUD_RULES_CONFIG. */
+  readonly rulesJson?: string;
+  readonly visibilityTimeoutMs?: number;
+  readonly logLevel: "info" | "warn" | "error" | "silent";
+}
+
+export type ParsedArgs =
+  | { readonly ok: true; readonly args: StartArgs }
+  | { readonly ok: false; readonly error: string };
+
+const USAGE = `Usage: npm start -- [options]
+
+Runs the fraud pipeline on localhost with embedded adapters (no AWS account needed).
+
+Options (environment variable in brackets; flags win):
+  --port N                   port to listen on, 0 for any free port [PORT] (default 3000)
+  --host HOST                address to listen on (default 127.0.0.1)
+  --outbox FILE              where alerts are appended as JSON lines [OUTBOX] (default .local/outbox.jsonl)
+  --data DIR                 persist the table in DIR so a restart loses nothing [DATA_DIR]
+  --rules FILE               JSON rule overrides, same shape as the stack config [FRAUD_RULES_CONFIG holds the JSON itself]
+  --visibility-timeout-ms N  how long a failed notification waits before a retry (default 30000)
+  --log-level LEVEL          handler logs on stderr: info, warn, error, silent [LOG_LEVEL] (default warn)
+  --help                     print this help
+[LOCAL_API_KEY]              when set, POST /transactions requires the header x-api-key with this value`;
+
+const FLAGS = ["port", "host", "outbox", "data", "rules", "visibility-timeout-ms", "log-level"] as const;
+const LOG_LEVELS = ["info", "warn", "error", "silent"] as const;
+
+function integer(name: string, text: string, min: number, max: number): number | string {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    return `${name} must be an integer from ${min} to ${max}, got "${text}"`;
+  return value;
+}
+
+/**
+ * Parses argv (without `node` and the script) and the environment.
+ *
+ * @example
+ * parseStartArgs(["--port", "0", "--data", ".local/data"], process.env);
+ * // { ok: true, args: { port: 0, dataDir: ".local/data", host: "127.0.0.1", ... } }
+ */
+function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedArgs {
+  const flags: Record<string, string> = {};
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--help" || arg === "-h") {
+      help = true;
+      continue;
+    }
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    const name = match?.[1] as (typeof FLAGS)[number] | undefined;
+    if (name === undefined || !FLAGS.includes(name)) {
+      return { ok: false, error: `Unknown option "${arg}"; run npm start -- --help for the options` };
+    }
+    const value = match?.[2] ?? argv[++i];
+    if (value === undefined || value === "") return { ok: false, error: `Option --${name} needs a value` };
+    flags[name] = value;
+  }
+  const nonEmpty = (value: string | undefined) =>
+    value === undefined || value.trim() === "" ? undefined : value;
+  const port = integer("--port (or PORT)", flags.port ?? nonEmpty(env.PORT) ?? "3000", 0, 65535);
+  if (typeof port === "string") return { ok: false, error: port };
+  const timeoutText = flags["visibility-timeout-ms"];
+  const visibilityTimeoutMs =
+    timeoutText === undefined ? undefined : integer("--visibility-timeout-ms", timeoutText, 1, 43_200_000);
+  if (typeof visibilityTimeoutMs === "string") return { ok: false, error: visibilityTimeoutMs };
+  const logLevel = flags["log-level"] ?? nonEmpty(env.LOG_LEVEL) ?? "warn";
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    return {
+      ok: false,
+      error: `--log-level (or LOG_LEVEL) must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`,
+    };
+  }
+  return {
+    ok: true,
+    args: {
+      help,
+      port,
+      host: flags.host ?? "127.0.0.1",
+      outbox: flags.outbox ?? nonEmpty(env.OUTBOX) ?? ".local/outbox.jsonl",
+      dataDir: flags.data ?? nonEmpty(env.DATA_DIR),
+      apiKey: nonEmpty(env.LOCAL_API_KEY),
+      rulesFile: flags.rules,
+      rulesJson: nonEmpty(env[ENV.rulesConfig]),
+      visibilityTimeoutMs,
+      logLevel: logLevel as StartArgs["logLevel"],
+    },
+  };
+}
+
+export { parseStartArgs, USAGE };

@@ -1,0 +1,134 @@
+/**
+ * The embedded `transactions` table: items keyed like DynamoDB (pk `transaction_id`, sk
+ * `timestamp`), conditional inserts, read-modify-write updates, the account index
+ * (`account_id` + `timestamp`) and a change listener that the change feed turns into stream records.
+ * Writes go through an optional journal before they become visible.
+ */
+import type { TransactionKey } from "../pipeline/runtime/contract/transaction";
+import type { Item, Journal } from "./journal";
+
+/** One change, as the stream would see it. */
+export interface TableChange {
+  readonly eventName: "INSERT" | "MODIFY";
+  readonly keys: TransactionKey;
+  readonly oldImage?: Item;
+  readonly newImage: Item;
+}
+
+export interface MemoryTable {
+  get(key: TransactionKey): Item | undefined;
+  /** Inserts unless the key exists (`attribute_not_exists`); returns the existing item otherwise. */
+  putIfAbsent(item: Item): { created: true } | { created: false; existing: Item };
+  /** Replaces an existing item with `change(item)`; `undefined` from `change` means "no write". */
+  update(key: TransactionKey, change: (item: Item) => Item | undefined): Item | undefined;
+  /** Items of the account index with `since <= timestamp <= until`, most recent first. */
+  queryAccount(accountId: string, since: number, until: number, limit: number): Item[];
+  scan(): Item[];
+  size(): number;
+  onChange(listener: (change: TableChange) => void): void;
+}
+
+interface IndexEntry {
+  readonly timestamp: number;
+  readonly key: string;
+}
+
+function keyOf(key: TransactionKey): string {
+  return `${key.transaction_id}#${key.timestamp}`;
+}
+
+function keysOf(item: Item): TransactionKey {
+  return { transaction_id: String(item.transaction_id), timestamp: Number(item.timestamp) };
+}
+
+/** Index of the first entry with timestamp > `timestamp` (entries sorted ascending). */
+function upperBound(entries: readonly IndexEntry[], timestamp: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (entries[mid].timestamp <= timestamp) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Builds the table, loading what the journal recovered.
+ *
+ * @example
+ * const table = makeMemoryTable();
+ * table.putIfAbsent({ transaction_id: "t1", timestamp: 1, account_id: "a1" }); // { created: true }
+ */
+function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
+  const items = new Map<string, Item>();
+  const byAccount = new Map<string, IndexEntry[]>();
+  const listeners: ((change: TableChange) => void)[] = [];
+
+  const index = (item: Item, key: string) => {
+    const account = String(item.account_id);
+    const entries = byAccount.get(account) ?? [];
+    const timestamp = Number(item.timestamp);
+    entries.splice(upperBound(entries, timestamp), 0, { timestamp, key });
+    byAccount.set(account, entries);
+  };
+
+  const write = (key: string, item: Item, eventName: TableChange["eventName"], oldImage?: Item) => {
+    const image = structuredClone(item);
+    options.journal?.append(image);
+    items.set(key, image);
+    if (oldImage === undefined) index(image, key);
+    for (const listener of listeners) {
+      listener({
+        eventName,
+        keys: keysOf(image),
+        oldImage: oldImage && structuredClone(oldImage),
+        newImage: structuredClone(image),
+      });
+    }
+  };
+
+  for (const item of options.journal?.recovered ?? []) {
+    const key = keyOf(keysOf(item));
+    items.set(key, item);
+    index(item, key);
+  }
+
+  return {
+    get: (key) => {
+      const item = items.get(keyOf(key));
+      return item && structuredClone(item);
+    },
+    putIfAbsent(item) {
+      const key = keyOf(keysOf(item));
+      const existing = items.get(key);
+      if (existing !== undefined) return { created: false, existing: structuredClone(existing) };
+      write(key, item, "INSERT");
+      return { created: true };
+    },
+    update(key, change) {
+      const existing = items.get(keyOf(key));
+      if (existing === undefined) return undefined;
+      const next = change(structuredClone(existing));
+      if (next === undefined) return undefined;
+      write(keyOf(key), next, "MODIFY", existing);
+      return structuredClone(next);
+    },
+    queryAccount(accountId, since, until, limit) {
+      const entries = byAccount.get(accountId) ?? [];
+      const out: Item[] = [];
+      for (let i = upperBound(entries, until) - 1; i >= 0 && out.length < limit; i--) {
+        if (entries[i].timestamp < since) break;
+        out.push(structuredClone(items.get(entries[i].key)!));
+      }
+      return out;
+    },
+    scan: () => [...items.values()].map((item) => structuredClone(item)),
+    size: () => items.size,
+    onChange: (listener) => {
+      listeners.push(listener);
+    },
+  };
+}
+
+export { keyOf, makeMemoryTable };

@@ -1,0 +1,252 @@
+/**
+ * Composes the whole pipeline on localhost: the same runtime core (process, detect and notify
+ * handlers, codecs, rules) over embedded adapters (table + journal, change feed, queue, outbox
+ * topic) behind the local API. `startLocalPipeline` is what `npm start` and the tests call.
+ */
+import { makeTransactionCodec } from "../pipeline/runtime/contract/codec";
+import { ITEM_ATTRIBUTES } from "../pipeline/runtime/contract/item";
+import { LIMITS } from "../pipeline/runtime/contract/transaction";
+import { parseRulesConfig } from "../pipeline/runtime/detect/config";
+import { makeDetectHandler } from "../pipeline/runtime/detect/handler";
+import { makeAlertCodec } from "../pipeline/runtime/notify/alert-codec";
+import { makeNotifyHandler } from "../pipeline/runtime/notify/handler";
+import { makeProcessHandler } from "../pipeline/runtime/process/handler";
+import { type ChangeFeed, makeChangeFeed } from "./change-feed";
+import { type FaultPlan, type Faults, makeFaults } from "./faults";
+import { openJournal } from "./journal";
+import { lambdaContext } from "./lambda-context";
+import { type LocalMetrics, type LogLevel, makeLocalLog, makeLocalMetrics } from "./log";
+import { type MemoryQueue, makeMemoryQueue, makeQueueAlertSender } from "./memory-queue";
+import { type MemoryTable, makeMemoryTable } from "./memory-table";
+import { openOutboxTopic } from "./outbox-topic";
+import { makeRequestValidator } from "./request-validator";
+import { startServer } from "./server";
+import { makeTablePorts } from "./table-ports";
+import { localError, openOrExplain } from "./startup-errors";
+
+/** Physical names, following the stack's `{type}-{purpose}-{env}` convention with env `local`. */
+const LOCAL_NAMES = {
+  table: "dynamodb-transactions-local",
+  queue: "sqs-fraud-alerts-local",
+  topic: "sns-fraud-notifications-local",
+  process: "lambda-process-transaction-local",
+  detect: "lambda-detect-fraud-local",
+  notify: "lambda-notify-team-local",
+} as const;
+
+/** Defaults of {@link LocalPipelineOptions}. */
+const LOCAL_DEFAULTS = {
+  host: "127.0.0.1",
+  port: 3000,
+  outbox: ".local/outbox.jsonl",
+  // The deployed queue waits 300 s; locally a failed notification comes back after 30 s.
+  visibilityTimeoutMs: 30_000,
+  maxReceiveCount: 5,
+  streamMaxRetries: 3,
+  pollIntervalMs: 20,
+  drainTimeoutMs: 10_000,
+} as const;
+
+export interface LocalPipelineOptions {
+  /** 0 picks a free port. Default 3000. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Where notifications are appended, one JSON line each. */
+  readonly outbox?: string;
+  /** Persist the table here (journal + snapshot); in memory only when absent. */
+  readonly dataDir?: string;
+  /** When set, POST /transactions requires this `x-api-key`. */
+  readonly apiKey?: string;
+  /** Rule overrides as JSON text (the stack config value) or the same object. */
+  readonly rulesConfig?: string | object;
+  readonly visibilityTimeoutMs?: number;
+  readonly maxReceiveCount?: number;
+  /** Retries of a failing stream batch before it goes to the stream-failure DLQ. */
+  readonly streamMaxRetries?: number;
+  /** Batching window of the change feed and the queue consumer. */
+  readonly pollIntervalMs?: number;
+  /** How long `stop` waits for the feed and queue to finish before giving up on them. */
+  readonly drainTimeoutMs?: number;
+  readonly faults?: FaultPlan;
+  /** Handler logs (JSON lines on stderr). Default "warn". */
+  readonly logLevel?: LogLevel;
+  /** Receives the one-line alert summaries. Default: stdout. */
+  readonly print?: (line: string) => void;
+}
+
+export interface LocalPipeline {
+  readonly url: string;
+  readonly port: number;
+  readonly outbox: string;
+  readonly table: MemoryTable;
+  readonly feed: ChangeFeed;
+  readonly queue: MemoryQueue;
+  readonly faults: Faults;
+  readonly metrics: LocalMetrics;
+  /** Items recovered from `dataDir` whose detection was resumed. */
+  readonly resumed: number;
+  /** Resolves once no request, stream batch or queue message is pending or in flight. */
+  idle(): Promise<void>;
+  /** Stops accepting requests, drains the feed and the queue, closes files. */
+  stop(): Promise<void>;
+}
+
+function rulesText(rules: LocalPipelineOptions["rulesConfig"]): string | undefined {
+  return typeof rules === "object" ? JSON.stringify(rules) : rules;
+}
+
+/** Resolves once `ready()` holds on two consecutive checks (a batch may enqueue the next step). */
+async function until(ready: () => boolean, deadline = Number.POSITIVE_INFINITY): Promise<void> {
+  let streak = 0;
+  while (streak < 2 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    streak = ready() ? streak + 1 : 0;
+  }
+}
+
+/**
+ * Starts the local pipeline. Rejects with one clear ConfigurationError (no stack needed) for a bad
+ * rules config, an unwritable outbox or data directory, or a port already in use.
+ *
+ * @example
+ * const local = await startLocalPipeline({ port: 0, outbox: "/tmp/outbox.jsonl", logLevel: "silent" });
+ * await fetch(`${local.url}/transactions`, { method: "POST", body: JSON.stringify(tx) });
+ * await local.idle();
+ * await local.stop();
+ */
+async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
+  // An option passed as `undefined` (e.g. a flag not given) keeps its default.
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const settings: typeof LOCAL_DEFAULTS & LocalPipelineOptions = { ...LOCAL_DEFAULTS, ...given };
+  const write = (line: string) => process.stderr.write(`${line}\n`);
+  const logOf = (service: string) => makeLocalLog(service, settings.logLevel ?? "warn", write);
+  const config = parseRulesConfig(rulesText(settings.rulesConfig));
+  const faults = makeFaults(settings.faults);
+  const metrics = makeLocalMetrics();
+  const print = settings.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+
+  const topic = openOrExplain(
+    () => openOutboxTopic({ path: settings.outbox, topicName: LOCAL_NAMES.topic, faults, print }),
+    `Cannot write the outbox file ${settings.outbox}`,
+    "set OUTBOX (or --outbox) to a writable file",
+  );
+  const dataDir = settings.dataDir;
+  const journal =
+    dataDir === undefined
+      ? undefined
+      : openOrExplain(
+          () => openJournal(dataDir),
+          `Cannot use the data directory ${dataDir}`,
+          "set DATA_DIR (or --data) to a writable directory",
+          topic.close,
+        );
+  const table = makeMemoryTable({ journal });
+  const ports = makeTablePorts(table, faults);
+  const feed = makeChangeFeed({
+    tableName: LOCAL_NAMES.table,
+    // The event source mapping's filter: INSERT only, so verdict write-backs (MODIFY) never re-trigger detection.
+    filter: (record) => record.eventName === "INSERT",
+    maxRetries: settings.streamMaxRetries,
+    pollIntervalMs: settings.pollIntervalMs,
+    onError: (error) => logOf(LOCAL_NAMES.detect).error("Stream batch failed", { error: String(error) }),
+  });
+  table.onChange(feed.push);
+  const queue = makeMemoryQueue({
+    queueName: LOCAL_NAMES.queue,
+    visibilityTimeoutMs: settings.visibilityTimeoutMs,
+    maxReceiveCount: settings.maxReceiveCount,
+    pollIntervalMs: settings.pollIntervalMs,
+    onError: (error) => logOf(LOCAL_NAMES.notify).error("Queue batch failed", { error: String(error) }),
+  });
+
+  const detect = makeDetectHandler({
+    ...ports,
+    alerts: makeQueueAlertSender(queue, faults),
+    config,
+    codec: makeTransactionCodec(),
+    now: Date.now,
+    log: logOf(LOCAL_NAMES.detect),
+    metrics,
+  });
+  const notify = makeNotifyHandler({
+    notifier: topic.notifier,
+    ledger: ports.ledger,
+    codec: makeAlertCodec(),
+    now: Date.now,
+    log: logOf(LOCAL_NAMES.notify),
+    // Shorter than the visibility timeout, so a crashed notifier's claim has expired on redelivery.
+    leaseMs: Math.max(1, Math.floor(settings.visibilityTimeoutMs / 2)),
+  });
+  const processHandler = makeProcessHandler({
+    store: ports.store,
+    codec: makeTransactionCodec(),
+    now: Date.now,
+    log: logOf(LOCAL_NAMES.process),
+  });
+
+  const closeFiles = () => {
+    topic.close();
+    journal?.close();
+  };
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      host: settings.host,
+      port: settings.port,
+      apiKey: settings.apiKey,
+      maxBodyBytes: LIMITS.maxBodyBytes,
+      validate: makeRequestValidator(),
+      handler: processHandler,
+      context: () => lambdaContext(LOCAL_NAMES.process, 10_000),
+      log: logOf("local-api"),
+    });
+  } catch (error) {
+    closeFiles();
+    throw localError(
+      error,
+      `Cannot listen on ${settings.host}:${settings.port}`,
+      "set PORT (or --port) to a free port",
+    );
+  }
+
+  const unassessed = table
+    .scan()
+    .filter((item) => item[ITEM_ATTRIBUTES.verdict] === undefined)
+    .sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
+  for (const item of unassessed) {
+    feed.push({
+      eventName: "INSERT",
+      keys: { transaction_id: String(item.transaction_id), timestamp: Number(item.timestamp) },
+      newImage: item,
+    });
+  }
+  feed.start((event) => detect(event, lambdaContext(LOCAL_NAMES.detect, 60_000)));
+  queue.start((event) => notify(event, lambdaContext(LOCAL_NAMES.notify, 50_000)));
+
+  let stopping: Promise<void> | undefined;
+  const url = `http://${settings.host}:${server.port}`;
+  return {
+    url,
+    port: server.port,
+    outbox: settings.outbox,
+    table,
+    feed,
+    queue,
+    faults,
+    metrics,
+    resumed: unassessed.length,
+    idle: () => until(() => server.inFlight() === 0 && feed.isIdle() && queue.isIdle()),
+    stop() {
+      stopping ??= (async () => {
+        await server.close();
+        await until(() => feed.isIdle() && queue.isQuiet(), Date.now() + settings.drainTimeoutMs);
+        await feed.stop();
+        await queue.stop();
+        closeFiles();
+      })();
+      return stopping;
+    },
+  };
+}
+
+export { LOCAL_DEFAULTS, LOCAL_NAMES, startLocalPipeline };

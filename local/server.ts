@@ -1,0 +1,184 @@
+/**
+ * The local API: plays API Gateway in front of process-transaction. Routes, the API key check,
+ * the request validator with the gateway's 400 shape, the body size limit (enforced while
+ * reading), then the handler with a real-shaped proxy event; its result is written back as-is.
+ *
+ * Unknown paths answer 404 and wrong methods 405 (with `Allow`), both JSON, rather than API
+ * Gateway's catch-all 403 "Missing Authentication Token": locally a clear answer helps more.
+ */
+import { randomUUID } from "node:crypto";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import type { Log } from "../pipeline/runtime/ports";
+import { payloadTooLarge } from "../pipeline/runtime/process/responses";
+import { apiGatewayEvent } from "./api-gateway-event";
+import type { ValidationResult } from "./request-validator";
+
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export interface ServerOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** When set, POST /transactions requires `x-api-key` to equal it. */
+  readonly apiKey?: string;
+  readonly maxBodyBytes: number;
+  readonly validate: (body: string) => ValidationResult;
+  readonly handler: ProxyHandler;
+  readonly context: () => Context;
+  readonly log: Log;
+}
+
+export interface LocalServer {
+  readonly port: number;
+  /** Requests being handled right now. */
+  inFlight(): number;
+  /** Stops accepting connections and resolves once in-flight requests are answered. */
+  close(): Promise<void>;
+}
+
+const ROUTES: Record<string, string> = { "/transactions": "POST", "/health": "GET" };
+
+function send(res: http.ServerResponse, status: number, body: object, headers: Record<string, string> = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Reads the body up to `maxBytes`; resolves `undefined` as soon as it grows past the limit. */
+function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers["content-length"] ?? 0) > maxBytes) {
+      resolve(undefined);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.off("data", onData);
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/**
+ * Starts listening; rejects with the listen error (e.g. EADDRINUSE) when the port is taken.
+ *
+ * @example
+ * const server = await startServer({ host: "127.0.0.1", port: 0, maxBodyBytes: 16_384, validate,
+ *   handler, context: () => lambdaContext("lambda-process-transaction-local", 10_000), log });
+ */
+async function startServer(options: ServerOptions): Promise<LocalServer> {
+  let inFlight = 0;
+  const idleWaiters: (() => void)[] = [];
+
+  const postTransaction = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
+    const requestId = randomUUID();
+    const ids = { "x-amzn-requestid": requestId };
+    if (options.apiKey !== undefined && req.headers["x-api-key"] !== options.apiKey) {
+      send(res, 403, { message: "Forbidden" }, ids);
+      return;
+    }
+    const body = await readBody(req, options.maxBodyBytes);
+    if (body === undefined) {
+      const tooLarge = payloadTooLarge(options.maxBodyBytes, requestId);
+      send(res, 413, JSON.parse(tooLarge.body), { ...ids, connection: "close" });
+      res.on("finish", () => req.destroy());
+      return;
+    }
+    const validation = options.validate(body);
+    if (!validation.ok) {
+      send(res, 400, { error: "invalid_request", message: validation.message, request_id: requestId }, ids);
+      return;
+    }
+    const event = apiGatewayEvent({
+      method: "POST",
+      path: url.pathname,
+      resource: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
+      requestId,
+      receivedAt: Date.now(),
+    });
+    const result = await options.handler(event, options.context());
+    const headers: Record<string, string> = { ...ids };
+    for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+    res.writeHead(result.statusCode, headers);
+    res.end(result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body);
+  };
+
+  const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const allowed = ROUTES[url.pathname];
+    if (allowed === undefined) {
+      send(res, 404, {
+        error: "not_found",
+        message: `No route ${url.pathname}; the API serves POST /transactions and GET /health`,
+      });
+    } else if (req.method !== allowed) {
+      send(
+        res,
+        405,
+        { error: "method_not_allowed", message: `${url.pathname} accepts ${allowed} only` },
+        { allow: allowed },
+      );
+    } else if (url.pathname === "/health") {
+      send(res, 200, { status: "ok" });
+    } else {
+      await postTransaction(req, res, url);
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    inFlight += 1;
+    route(req, res)
+      .catch((error: unknown) => {
+        options.log.error("Local API request failed", {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        if (!res.headersSent) send(res, 500, { message: "Internal server error" });
+        else res.destroy();
+      })
+      .finally(() => {
+        inFlight -= 1;
+        if (inFlight === 0) for (const wake of idleWaiters.splice(0)) wake();
+      });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+
+  return {
+    port: (server.address() as AddressInfo).port,
+    inFlight: () => inFlight,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+      server.closeIdleConnections();
+      await closed;
+    },
+  };
+}
+
+export { startServer };

@@ -1,0 +1,38 @@
+/**
+ * Startup failures of the local runner as one clear ConfigurationError: what could not be done,
+ * the system's reason (its error code), and what to change.
+ */
+import { ERROR_NAMES, runtimeError } from "../pipeline/runtime/errors";
+
+function reasonOf(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string") return code;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * @example
+ * throw localError(err, "Cannot listen on 127.0.0.1:3000", "set PORT to a free port");
+ * // ConfigurationError: Cannot listen on 127.0.0.1:3000 (EADDRINUSE): set PORT to a free port
+ */
+function localError(error: unknown, what: string, fix: string): Error {
+  return runtimeError(ERROR_NAMES.configuration, `${what} (${reasonOf(error)}): ${fix}`, { cause: error });
+}
+
+/**
+ * Runs `open`, turning a failure into {@link localError} after running `cleanUp` (closing what
+ * was opened before).
+ *
+ * @example
+ * const journal = openOrExplain(() => openJournal(dir), `Cannot use ${dir}`, "set DATA_DIR to a writable directory");
+ */
+function openOrExplain<T>(open: () => T, what: string, fix: string, cleanUp?: () => void): T {
+  try {
+    return open();
+  } catch (error) {
+    cleanUp?.();
+    throw localError(error, what, fix);
+  }
+}
+
+export { localError, openOrExplain };

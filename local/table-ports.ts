@@ -1,0 +1,109 @@
+/**
+ * The runtime's table ports over the embedded table, with the DynamoDB adapters' semantics
+ * (pipeline/runtime/aws/dynamodb*.ts): conditional insert telling duplicate from conflict by the
+ * contract fields, history newest first, verdict and ledger updates that never create an item.
+ * Injected faults surface as the same `StorageThrottledError` the AWS adapters throw.
+ */
+import { isDeepStrictEqual } from "node:util";
+import { contractFields, ITEM_ATTRIBUTES, toItem } from "../pipeline/runtime/contract/item";
+import type { Transaction, TransactionKey } from "../pipeline/runtime/contract/transaction";
+import { ERROR_NAMES, runtimeError } from "../pipeline/runtime/errors";
+import {
+  type AccountHistory,
+  CLAIM_OUTCOMES,
+  type NotificationLedger,
+  PUT_OUTCOMES,
+  type TransactionStore,
+  type VerdictStore,
+} from "../pipeline/runtime/ports";
+import type { FaultOperation, Faults } from "./faults";
+import type { MemoryTable } from "./memory-table";
+
+export interface TablePorts {
+  readonly store: TransactionStore;
+  readonly history: AccountHistory;
+  readonly verdicts: VerdictStore;
+  readonly ledger: NotificationLedger;
+}
+
+function throttleIfInjected(faults: Faults, op: FaultOperation, operation: string): void {
+  if (faults.shouldFail(op)) {
+    throw runtimeError(
+      ERROR_NAMES.storageThrottled,
+      `Local table ${operation} failed (injected ${op} fault); retry later`,
+    );
+  }
+}
+
+/**
+ * Builds the four table ports over one embedded table.
+ *
+ * @example
+ * const { store, history, verdicts, ledger } = makeTablePorts(makeMemoryTable(), makeFaults());
+ */
+function makeTablePorts(table: MemoryTable, faults: Faults): TablePorts {
+  const store: TransactionStore = {
+    async putTransaction(tx: Transaction, receivedAt: number) {
+      throttleIfInjected(faults, "tableWrite", "PutItem");
+      const result = table.putIfAbsent(toItem(tx, receivedAt));
+      if (result.created) return PUT_OUTCOMES.created;
+      const same = isDeepStrictEqual(contractFields(result.existing), contractFields({ ...tx }));
+      return same ? PUT_OUTCOMES.duplicate : PUT_OUTCOMES.conflict;
+    },
+  };
+
+  const history: AccountHistory = {
+    async recentForAccount(accountId, since, until, limit) {
+      throttleIfInjected(faults, "historyQuery", "Query");
+      return table
+        .queryAccount(accountId, since, until, limit)
+        .map((item) => contractFields(item) as unknown as Transaction);
+    },
+  };
+
+  const verdicts: VerdictStore = {
+    async recordVerdict(key, verdict) {
+      throttleIfInjected(faults, "verdictWrite", "UpdateItem");
+      table.update(key, (item) => ({
+        ...item,
+        [ITEM_ATTRIBUTES.verdict]: verdict.verdict,
+        [ITEM_ATTRIBUTES.score]: verdict.score,
+        [ITEM_ATTRIBUTES.rules]: [...verdict.rules],
+        [ITEM_ATTRIBUTES.verdictAt]: verdict.decidedAt,
+      }));
+    },
+  };
+
+  const withoutLease = (item: Record<string, unknown>) => {
+    const { [ITEM_ATTRIBUTES.notifyLeaseUntil]: _lease, ...rest } = item;
+    return rest;
+  };
+
+  const ledger: NotificationLedger = {
+    async claim(key: TransactionKey, now: number, leaseMs: number) {
+      const item = table.get(key);
+      if (item === undefined) {
+        throw new Error(
+          `Transaction ${key.transaction_id} at timestamp ${key.timestamp} is not in the local table; cannot claim its notification`,
+        );
+      }
+      if (item[ITEM_ATTRIBUTES.notifiedAt] !== undefined) return CLAIM_OUTCOMES.alreadyNotified;
+      const lease = item[ITEM_ATTRIBUTES.notifyLeaseUntil];
+      if (typeof lease === "number" && lease >= now) return CLAIM_OUTCOMES.inProgress;
+      table.update(key, (current) => ({ ...current, [ITEM_ATTRIBUTES.notifyLeaseUntil]: now + leaseMs }));
+      return CLAIM_OUTCOMES.claimed;
+    },
+    async confirm(key, now) {
+      table.update(key, (item) => ({ ...withoutLease(item), [ITEM_ATTRIBUTES.notifiedAt]: now }));
+    },
+    async release(key) {
+      table.update(key, (item) =>
+        item[ITEM_ATTRIBUTES.notifyLeaseUntil] === undefined ? undefined : withoutLease(item),
+      );
+    },
+  };
+
+  return { store, history, verdicts, ledger };
+}
+
+export { makeTablePorts };

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { makeChangeFeed } from "../../local/change-feed";
+import type { TableChange } from "../../local/memory-table";
+
+function insert(id: string): TableChange {
+  const item = { transaction_id: id, timestamp: 1, account_id: "a1" };
+  return { eventName: "INSERT", keys: { transaction_id: id, timestamp: 1 }, newImage: item };
+}
+
+function idsOf(records: readonly DynamoDBRecord[]): (string | undefined)[] {
+  return records.map((record) => record.dynamodb?.NewImage?.transaction_id?.S);
+}
+
+async function untilIdle(feed: { isIdle(): boolean }): Promise<void> {
+  while (!feed.isIdle()) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
+describe("Function: makeChangeFeed", () => {
+  it("delivers marshalled INSERT records, drops what the filter rejects, and retries from the failed sequence number", async () => {
+    // Prepare
+    const feed = makeChangeFeed({
+      tableName: "t",
+      filter: (r) => r.eventName === "INSERT",
+      pollIntervalMs: 1,
+      maxRetries: 3,
+    });
+    const batches: DynamoDBStreamEvent[] = [];
+    let failOnce = true;
+    feed.start(async (event) => {
+      batches.push(event);
+      if (failOnce) {
+        failOnce = false;
+        return { batchItemFailures: [{ itemIdentifier: event.Records[1].dynamodb!.SequenceNumber! }] };
+      }
+      return { batchItemFailures: [] };
+    });
+
+    // Act
+    feed.push(insert("t1"));
+    feed.push({ ...insert("t1"), eventName: "MODIFY", oldImage: insert("t1").newImage });
+    feed.push(insert("t2"));
+    feed.push(insert("t3"));
+    await untilIdle(feed);
+    await feed.stop();
+
+    // Assess
+    assert.deepEqual(
+      batches.map((b) => idsOf(b.Records)),
+      [
+        ["t1", "t2", "t3"],
+        ["t2", "t3"],
+      ],
+    );
+    const record = batches[0].Records[0];
+    assert.equal(record.eventSource, "aws:dynamodb");
+    assert.equal(record.dynamodb?.StreamViewType, "NEW_AND_OLD_IMAGES");
+    assert.deepEqual(record.dynamodb?.Keys, { transaction_id: { S: "t1" }, timestamp: { N: "1" } });
+    assert.equal(feed.delivered(), 3);
+    assert.deepEqual(feed.deadLetters(), []);
+  });
+
+  it("dead-letters the rest of a batch once a thrown error exhausts the retries, then moves on", async () => {
+    // Prepare
+    const feed = makeChangeFeed({ tableName: "t", filter: () => true, pollIntervalMs: 1, maxRetries: 1 });
+    let calls = 0;
+    feed.start(async () => {
+      calls += 1;
+      throw new Error("boom");
+    });
+
+    // Act
+    feed.push(insert("t1"));
+    await untilIdle(feed);
+    await feed.stop();
+
+    // Assess
+    assert.equal(calls, 2);
+    assert.equal(feed.deadLetters().length, 1);
+    assert.deepEqual(idsOf(feed.deadLetters()[0].records), ["t1"]);
+    assert.match(feed.deadLetters()[0].reason, /boom/);
+  });
+});

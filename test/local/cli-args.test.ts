@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { parseStartArgs } from "../../local/cli-args";
+
+describe("Function: parseStartArgs", () => {
+  it("uses the defaults without flags or environment", () => {
+    // Act
+    const parsed = parseStartArgs([], {});
+
+    // Assess
+    assert.deepEqual(parsed, {
+      ok: true,
+      args: {
+        help: false,
+        port: 3000,
+        host: "127.0.0.1",
+        outbox: ".local/outbox.jsonl",
+        dataDir: undefined,
+        apiKey: undefined,
+        rulesFile: undefined,
+        rulesJson: undefined,
+        visibilityTimeoutMs: undefined,
+        logLevel: "warn",
+      },
+    });
+  });
+
+  it("reads the environment and lets flags win over it", () => {
+    // Prepare
+    const env = {
+      PORT: "4000",
+      DATA_DIR: "env-data",
+      OUTBOX: "env.jsonl",
+      LOCAL_API_KEY: "k",
+      FRAUD_RULES_CONFIG: "{}",
+    };
+
+    // Act
+    const parsed = parseStartArgs(["--port=0", "--data", "flag-data", "--rules", "r.json"], env);
+
+    // Assess
+    assert.equal(parsed.ok, true);
+    if (!parsed.ok) return;
+    assert.equal(parsed.args.port, 0);
+    assert.equal(parsed.args.dataDir, "flag-data");
+    assert.equal(parsed.args.outbox, "env.jsonl");
+    assert.equal(parsed.args.apiKey, "k");
+    assert.equal(parsed.args.rulesFile, "r.json");
+    assert.equal(parsed.args.rulesJson, "{}");
+  });
+
+  it("names the option and what is valid for a bad port, an unknown flag or a missing value", () => {
+    // Act
+    const badPort = parseStartArgs([], { PORT: "http" });
+    const unknown = parseStartArgs(["--verbose"], {});
+    const missing = parseStartArgs(["--data"], {});
+
+    // Assess
+    assert.deepEqual(badPort, {
+      ok: false,
+      error: '--port (or PORT) must be an integer from 0 to 65535, got "http"',
+    });
+    assert.equal(unknown.ok, false);
+    assert.match(unknown.ok ? "" : unknown.error, /Unknown option "--verbose"/);
+    assert.deepEqual(missing, { ok: false, error: "Option --data needs a value" });
+  });
+});

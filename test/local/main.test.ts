@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { LocalPipeline } from "../../local/pipeline";
+import { removeDir, startTestPipeline, tempDir } from "../helpers/local";
+
+const MAIN = path.resolve(__dirname, "../../local/main.ts");
+
+/** Runs `npm start`'s entry point in a child process and collects its exit code and output. */
+function runMain(
+  args: string[],
+  env: Record<string, string>,
+  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", MAIN, ...args], {
+      env: { ...process.env, ...env },
+      cwd: path.resolve(__dirname, "../.."),
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      onStdout?.(stdout, child);
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("Function: main (npm start)", () => {
+  let dir: string;
+  let busy: LocalPipeline | undefined;
+
+  beforeEach(() => {
+    dir = tempDir();
+  });
+
+  afterEach(async () => {
+    await busy?.stop();
+    busy = undefined;
+    removeDir(dir);
+  });
+
+  it("prints one line and exits 1 when the port is in use", async () => {
+    // Prepare
+    busy = await startTestPipeline(dir);
+
+    // Act
+    const run = await runMain([], { PORT: String(busy.port), OUTBOX: path.join(dir, "other.jsonl") });
+
+    // Assess
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /^npm start: Cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\): set PORT \(or --port\) to a free port\n$/,
+    );
+  });
+
+  it("prints one line and exits 1 when the outbox is not writable", async () => {
+    // Prepare
+    const blocker = path.join(dir, "file");
+    fs.writeFileSync(blocker, "");
+
+    // Act
+    const run = await runMain([], { PORT: "0", OUTBOX: path.join(blocker, "outbox.jsonl") });
+
+    // Assess
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /^npm start: Cannot write the outbox file .*outbox\.jsonl \(E[A-Z]+\): set OUTBOX/,
+    );
+    assert.equal(run.stderr.trim().split("\n").length, 1);
+  });
+
+  it("prints one line naming the source and exits 1 for a bad rules config", async () => {
+    // Act
+    const run = await runMain([], {
+      PORT: "0",
+      OUTBOX: path.join(dir, "o.jsonl"),
+      FRAUD_RULES_CONFIG: '{"threshold": 0}',
+    });
+
+    // Assess
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr.trim().split("\n").length, 1);
+    assert.match(
+      run.stderr,
+      /^npm start: Invalid fraud rules config: .*threshold.*\(from FRAUD_RULES_CONFIG\)\n$/,
+    );
+  });
+
+  it("prints the URL, an example curl and the outbox, and exits 0 on SIGINT", async () => {
+    // Prepare
+    const outbox = path.join(dir, "alerts.jsonl");
+    let signalled = false;
+
+    // Act
+    const run = await runMain([], { PORT: "0", OUTBOX: outbox }, (text, child) => {
+      if (!signalled && text.includes("Ctrl-C")) {
+        signalled = true;
+        child.kill("SIGINT");
+      }
+    });
+
+    // Assess
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /running locally at http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(run.stdout, /curl -s -X POST http:\/\/127\.0\.0\.1:\d+\/transactions/);
+    assert.ok(run.stdout.includes(outbox));
+    assert.match(run.stdout, /Stopped\./);
+  });
+});

@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { ITEM_ATTRIBUTES } from "../../pipeline/runtime/contract/item";
+import type { LocalPipeline } from "../../local/pipeline";
+import { readOutbox } from "../../local/outbox-topic";
+import { liveTransaction, postJson, removeDir, startTestPipeline, tempDir } from "../helpers/local";
+
+/** Above the default USD limit twice over: high-amount alone flags it. */
+const FLAGGED_AMOUNT = 2_000_000;
+
+describe("Function: startLocalPipeline (fault injection)", () => {
+  let dir: string;
+  let local: LocalPipeline | undefined;
+
+  beforeEach(() => {
+    dir = tempDir();
+  });
+
+  afterEach(async () => {
+    await local?.stop();
+    local = undefined;
+    removeDir(dir);
+  });
+
+  it("retries a failed publish after the visibility timeout and notifies exactly once", async () => {
+    // Prepare
+    local = await startTestPipeline(dir, {
+      visibilityTimeoutMs: 50,
+      maxReceiveCount: 3,
+      faults: { failFirst: { publish: 1 } },
+    });
+    const tx = liveTransaction({ transaction_id: "tx-retry", amount: FLAGGED_AMOUNT });
+
+    // Act
+    await postJson(local.url, "/transactions", tx);
+    await local.idle();
+
+    // Assess
+    assert.equal(local.faults.injected().publish, 1);
+    assert.deepEqual(
+      readOutbox(local.outbox).map((entry) => entry.transaction_id),
+      ["tx-retry"],
+    );
+    assert.deepEqual(local.queue.deadLetters(), []);
+    const item = local.table.get({ transaction_id: "tx-retry", timestamp: tx.timestamp });
+    assert.equal(typeof item?.[ITEM_ATTRIBUTES.notifiedAt], "number");
+  });
+
+  it("dead-letters a notification whose publish keeps failing after maxReceiveCount receives", async () => {
+    // Prepare
+    local = await startTestPipeline(dir, {
+      visibilityTimeoutMs: 30,
+      maxReceiveCount: 3,
+      faults: { rates: { publish: 1 } },
+    });
+    const tx = liveTransaction({ transaction_id: "tx-doomed", amount: FLAGGED_AMOUNT });
+
+    // Act
+    await postJson(local.url, "/transactions", tx);
+    await local.idle();
+
+    // Assess
+    const dead = local.queue.deadLetters();
+    assert.equal(dead.length, 1);
+    assert.equal(dead[0].receiveCount, 3);
+    assert.equal(JSON.parse(dead[0].body).transaction_id, "tx-doomed");
+    assert.equal(local.faults.injected().publish, 3);
+    assert.deepEqual(readOutbox(local.outbox), []);
+    const item = local.table.get({ transaction_id: "tx-doomed", timestamp: tx.timestamp });
+    assert.equal(item?.[ITEM_ATTRIBUTES.verdict], "flagged");
+    assert.equal(item?.[ITEM_ATTRIBUTES.notifiedAt], undefined);
+    assert.equal(item?.[ITEM_ATTRIBUTES.notifyLeaseUntil], undefined);
+  });
+
+  it("sends a stream batch whose verdict write keeps failing to the stream DLQ after the retries", async () => {
+    // Prepare
+    local = await startTestPipeline(dir, { streamMaxRetries: 2, faults: { rates: { verdictWrite: 1 } } });
+    const tx = liveTransaction({ transaction_id: "tx-stuck" });
+
+    // Act
+    const response = await postJson(local.url, "/transactions", tx);
+    await local.idle();
+
+    // Assess
+    assert.equal(response.status, 201);
+    const dead = local.feed.deadLetters();
+    assert.equal(dead.length, 1);
+    assert.equal(dead[0].attempts, 3);
+    assert.deepEqual(
+      dead[0].records.map((record) => record.dynamodb?.Keys?.transaction_id?.S),
+      ["tx-stuck"],
+    );
+    assert.equal(local.faults.injected().verdictWrite, 3);
+  });
+
+  it("answers 503 with Retry-After when the table write fails", async () => {
+    // Prepare
+    local = await startTestPipeline(dir, { faults: { failFirst: { tableWrite: 1 } } });
+    const tx = liveTransaction({ transaction_id: "tx-throttled" });
+
+    // Act
+    const first = await postJson(local.url, "/transactions", tx);
+    const retry = await postJson(local.url, "/transactions", tx);
+
+    // Assess
+    assert.equal(first.status, 503);
+    assert.equal(first.headers.get("retry-after"), "1");
+    assert.equal(retry.status, 201);
+  });
+});
