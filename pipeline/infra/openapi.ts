@@ -70,6 +70,10 @@ function transactionApiDefinition(args: {
             "200": jsonResponse("Exact retry of an accepted transaction; nothing stored"),
             "201": jsonResponse("Transaction accepted"),
             "400": jsonResponse("Invalid request; the body names every offending field"),
+            "403": jsonResponse("Missing or wrong x-api-key"),
+            "409": jsonResponse("Same transaction_id and timestamp as a stored transaction, different body"),
+            "413": jsonResponse("Body larger than 16 KiB"),
+            "500": jsonResponse("Internal error; carries the request id, retrying the same request is safe"),
             "503": jsonResponse("Storage throttled; retry after the Retry-After header"),
           },
           "x-amazon-apigateway-integration": {
