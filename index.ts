@@ -15,3 +15,4 @@ export const kmsKeyArn = pipeline.kmsKeyArn;
 export const processFunctionName = pipeline.processFunctionName;
 export const detectFunctionName = pipeline.detectFunctionName;
 export const notifyFunctionName = pipeline.notifyFunctionName;
+export const opsTopicArn = pipeline.opsTopicArn;

@@ -10,6 +10,8 @@ import { MAX_SUFFIX_LENGTH } from "./naming";
 interface PipelineConfig {
   readonly environmentSuffix: string;
   readonly alertEmail: string;
+  /** Address subscribed to the ops alarm topic, absent when nobody is subscribed by the stack. */
+  readonly opsEmail?: string;
   /** Compact JSON of the `fraudRules` override, absent when the detector's defaults apply. */
   readonly fraudRulesJson?: string;
 }
@@ -68,6 +70,23 @@ function validateAlertEmail(value: string | undefined): string {
 }
 
 /**
+ * Checks the optional address that receives the operational alarms; unset or blank means no
+ * subscription (the topic still exists for other subscribers).
+ *
+ * @example
+ * validateOpsEmail("oncall@example.com"); // "oncall@example.com"
+ * validateOpsEmail(undefined); // undefined
+ * validateOpsEmail("oncall"); // throws: Invalid config opsEmail="oncall": must be an email address ...
+ */
+function validateOpsEmail(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  if (value.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(value)) {
+    throw configError("opsEmail", value, EMAIL_RULE);
+  }
+  return value;
+}
+
+/**
  * Checks the optional rule threshold override with the detector's own parser, so a bad setting
  * fails at preview time instead of on the first stream batch. Returns compact JSON for the
  * function's environment.
@@ -110,9 +129,21 @@ function readPipelineConfig(config = new pulumi.Config(), stack = pulumi.getStac
     fromStackName: explicitSuffix === undefined,
   });
   const alertEmail = validateAlertEmail(config.get("alertEmail"));
+  const opsEmail = validateOpsEmail(config.get("opsEmail"));
   const fraudRulesJson = validateFraudRules(config.get("fraudRules"));
-  return { environmentSuffix, alertEmail, ...(fraudRulesJson === undefined ? {} : { fraudRulesJson }) };
+  return {
+    environmentSuffix,
+    alertEmail,
+    ...(opsEmail === undefined ? {} : { opsEmail }),
+    ...(fraudRulesJson === undefined ? {} : { fraudRulesJson }),
+  };
 }
 
 export type { PipelineConfig };
-export { readPipelineConfig, validateAlertEmail, validateEnvironmentSuffix, validateFraudRules };
+export {
+  readPipelineConfig,
+  validateAlertEmail,
+  validateEnvironmentSuffix,
+  validateFraudRules,
+  validateOpsEmail,
+};

@@ -10,6 +10,7 @@ import type { PipelineConfig } from "./config";
 import { createEncryption } from "./encryption";
 import { createFunctions } from "./functions";
 import { physicalNames, TAGS } from "./naming";
+import { createOperations } from "./operations";
 import { REGION, type Scope } from "./scope";
 import { createTransactionTable } from "./storage";
 import { createTriggers } from "./triggers";
@@ -29,6 +30,8 @@ class FraudPipeline extends pulumi.ComponentResource {
   public readonly processFunctionName: pulumi.Output<string>;
   public readonly detectFunctionName: pulumi.Output<string>;
   public readonly notifyFunctionName: pulumi.Output<string>;
+  /** Topic the CloudWatch alarms notify. */
+  public readonly opsTopicArn: pulumi.Output<string>;
 
   /**
    * @example
@@ -58,6 +61,13 @@ class FraudPipeline extends pulumi.ComponentResource {
     });
     createTriggers(scope, { table, alerts, functions });
     const api = createApi(scope, { processFunction: functions.process.fn, keyArn: key.arn });
+    const operations = createOperations(scope, {
+      keyArn: key.arn,
+      alerts,
+      functions,
+      api,
+      ...(config.opsEmail === undefined ? {} : { opsEmail: config.opsEmail }),
+    });
 
     this.apiUrl = api.transactionsUrl;
     this.apiKey = pulumi.secret(api.apiKey.value);
@@ -70,6 +80,7 @@ class FraudPipeline extends pulumi.ComponentResource {
     this.processFunctionName = functions.process.fn.name;
     this.detectFunctionName = functions.detect.fn.name;
     this.notifyFunctionName = functions.notify.fn.name;
+    this.opsTopicArn = operations.opsTopic.arn;
     this.registerOutputs({
       apiUrl: this.apiUrl,
       apiKey: this.apiKey,
@@ -82,6 +93,7 @@ class FraudPipeline extends pulumi.ComponentResource {
       processFunctionName: this.processFunctionName,
       detectFunctionName: this.detectFunctionName,
       notifyFunctionName: this.notifyFunctionName,
+      opsTopicArn: this.opsTopicArn,
     });
   }
 }

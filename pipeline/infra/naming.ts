@@ -15,6 +15,24 @@ const FUNCTION_PURPOSES = {
 
 type FunctionKey = keyof typeof FUNCTION_PURPOSES;
 
+/** The stack-wide alarms, by key, with their purpose (per-function alarms are in `functionAlarms`). */
+const ALARM_PURPOSES = {
+  alertDlqNotEmpty: "fraud-alerts-dlq-not-empty",
+  streamFailuresNotEmpty: "stream-failures-dlq-not-empty",
+  alertQueueOldestMessage: "fraud-alerts-oldest-message",
+  streamIteratorAge: "detect-fraud-iterator-age",
+  api5xxRate: "api-5xx-rate",
+  apiP99Latency: "api-p99-latency",
+} as const;
+
+type AlarmKey = keyof typeof ALARM_PURPOSES;
+
+/** Names of the alarms watching one function. */
+interface FunctionAlarmNames {
+  readonly errors: string;
+  readonly throttles: string;
+}
+
 /** Names of one function and the resources that exist only for it. */
 interface FunctionNames {
   readonly function: string;
@@ -41,6 +59,10 @@ interface PhysicalNames {
   readonly apiKey: string;
   readonly usagePlan: string;
   readonly apiInvokePermission: string;
+  readonly opsTopic: string;
+  readonly dashboard: string;
+  readonly alarms: Readonly<Record<AlarmKey, string>>;
+  readonly functionAlarms: Readonly<Record<FunctionKey, FunctionAlarmNames>>;
 }
 
 /** A name together with the AWS length limit of where it is used. */
@@ -61,6 +83,13 @@ function functionNames(purpose: string, suffix: string): FunctionNames {
     role: named("role", purpose, suffix),
     rolePolicy: named("policy", purpose, suffix),
     logGroup: `/aws/lambda/${fn}`,
+  };
+}
+
+function functionAlarmNames(purpose: string, suffix: string): FunctionAlarmNames {
+  return {
+    errors: named("cw-alarm", `${purpose}-errors`, suffix),
+    throttles: named("cw-alarm", `${purpose}-throttles`, suffix),
   };
 }
 
@@ -92,6 +121,21 @@ function physicalNames(suffix: string): PhysicalNames {
     apiKey: named("apikey", "fraud-api", suffix),
     usagePlan: named("usageplan", "fraud-api", suffix),
     apiInvokePermission: named("permission", "apigateway-invoke", suffix),
+    opsTopic: named("sns", "ops-alarms", suffix),
+    dashboard: named("cw-dashboard", "fraud-pipeline", suffix),
+    alarms: {
+      alertDlqNotEmpty: named("cw-alarm", ALARM_PURPOSES.alertDlqNotEmpty, suffix),
+      streamFailuresNotEmpty: named("cw-alarm", ALARM_PURPOSES.streamFailuresNotEmpty, suffix),
+      alertQueueOldestMessage: named("cw-alarm", ALARM_PURPOSES.alertQueueOldestMessage, suffix),
+      streamIteratorAge: named("cw-alarm", ALARM_PURPOSES.streamIteratorAge, suffix),
+      api5xxRate: named("cw-alarm", ALARM_PURPOSES.api5xxRate, suffix),
+      apiP99Latency: named("cw-alarm", ALARM_PURPOSES.apiP99Latency, suffix),
+    },
+    functionAlarms: {
+      process: functionAlarmNames(FUNCTION_PURPOSES.process, suffix),
+      detect: functionAlarmNames(FUNCTION_PURPOSES.detect, suffix),
+      notify: functionAlarmNames(FUNCTION_PURPOSES.notify, suffix),
+    },
   };
 }
 
@@ -108,6 +152,10 @@ function limitedNames(names: PhysicalNames): LimitedName[] {
     { what: "IAM inline policy name", name: fn.rolePolicy, limit: 128 },
     { what: "CloudWatch log group name", name: fn.logGroup, limit: 512 },
   ]);
+  const alarmNames = [
+    ...Object.values(names.alarms),
+    ...Object.values(names.functionAlarms).flatMap((fn) => [fn.errors, fn.throttles]),
+  ];
   return [
     ...perFunction,
     { what: "KMS alias name", name: names.keyAlias, limit: 256 },
@@ -121,6 +169,9 @@ function limitedNames(names: PhysicalNames): LimitedName[] {
     { what: "IAM inline policy name", name: names.apiLogsRolePolicy, limit: 128 },
     { what: "API Gateway stage name", name: names.apiStage, limit: 128 },
     { what: "Lambda permission statement id", name: names.apiInvokePermission, limit: 100 },
+    { what: "SNS topic name", name: names.opsTopic, limit: 256 },
+    { what: "CloudWatch dashboard name", name: names.dashboard, limit: 255 },
+    ...alarmNames.map((name) => ({ what: "CloudWatch alarm name", name, limit: 255 })),
   ];
 }
 
@@ -129,5 +180,5 @@ const MAX_SUFFIX_LENGTH = Math.min(
   ...limitedNames(physicalNames("")).map(({ name, limit }) => limit - name.length),
 );
 
-export type { FunctionKey, FunctionNames, LimitedName, PhysicalNames };
-export { FUNCTION_PURPOSES, MAX_SUFFIX_LENGTH, TAGS, limitedNames, physicalNames };
+export type { AlarmKey, FunctionAlarmNames, FunctionKey, FunctionNames, LimitedName, PhysicalNames };
+export { ALARM_PURPOSES, FUNCTION_PURPOSES, MAX_SUFFIX_LENGTH, TAGS, limitedNames, physicalNames };

@@ -7,7 +7,7 @@ import {
   deniesInsecureTransport,
   isAlertsQueue,
 } from "../../policies/guard/checks/messaging";
-import { stackOfUrn } from "../../policies/guard/checks/naming";
+import { checkPhysicalName, stackOfUrn } from "../../policies/guard/checks/naming";
 import { effectiveTags } from "../../policies/guard/checks/tags";
 import { isSet } from "../../policies/guard/checks/values";
 import { tlsOnlyDocument } from "../helpers/guard-stack";
@@ -216,5 +216,35 @@ describe("Function: stackOfUrn", () => {
 
     // Assess
     assert.equal(stack, "prod");
+  });
+});
+
+describe("Function: checkPhysicalName", () => {
+  const ALARM = { type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: "api-5xx-rate" };
+  const DASHBOARD = { type: "aws:cloudwatch/dashboard:Dashboard", name: "fraud-pipeline" };
+
+  it("accepts cw-alarm-{purpose}-{suffix} alarms and a cw-dashboard-{purpose}-{suffix} dashboard", () => {
+    // Act
+    const verdicts = [
+      checkPhysicalName(ALARM, { name: "cw-alarm-api-5xx-rate-dev" }, "{stack}", "dev"),
+      checkPhysicalName(DASHBOARD, { dashboardName: "cw-dashboard-fraud-pipeline-dev" }, "{stack}", "dev"),
+    ];
+
+    // Assess
+    assert.deepEqual(verdicts, [[], []]);
+  });
+
+  it("flags an alarm without its type word and a dashboard left without a name", () => {
+    // Act
+    const verdicts = [
+      checkPhysicalName(ALARM, { name: "api-5xx-rate-dev" }, "{stack}", "dev"),
+      checkPhysicalName(DASHBOARD, { dashboardName: undefined }, "{stack}", "dev"),
+    ];
+
+    // Assess
+    assert.equal(verdicts[0]?.length, 1);
+    assert.match(verdicts[0]?.[0] ?? "", /name is "api-5xx-rate-dev".*\^cw-alarm-/);
+    assert.equal(verdicts[1]?.length, 1);
+    assert.match(verdicts[1]?.[0] ?? "", /dashboardName is not set.*\^cw-dashboard-/);
   });
 });

@@ -30,6 +30,8 @@ const T = {
   usagePlan: "aws:apigateway/usagePlan:UsagePlan",
   apiKey: "aws:apigateway/apiKey:ApiKey",
   usagePlanKey: "aws:apigateway/usagePlanKey:UsagePlanKey",
+  metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  dashboard: "aws:cloudwatch/dashboard:Dashboard",
 } as const;
 
 /** The three functions by logical name (their purpose). */

@@ -5,6 +5,7 @@ import {
   validateAlertEmail,
   validateEnvironmentSuffix,
   validateFraudRules,
+  validateOpsEmail,
 } from "../../pipeline/infra/config";
 import { limitedNames, MAX_SUFFIX_LENGTH, physicalNames } from "../../pipeline/infra/naming";
 
@@ -98,6 +99,28 @@ describe("Function: validateAlertEmail", () => {
 
   it("rejects an address longer than 254 characters", () => {
     assert.throws(() => validateAlertEmail(`${"a".repeat(250)}@example.com`), /alertEmail=.*at most 254/);
+  });
+});
+
+describe("Function: validateOpsEmail", () => {
+  it("accepts an address", () => {
+    assert.equal(validateOpsEmail("oncall@example.com"), "oncall@example.com");
+  });
+
+  for (const unset of [undefined, "", "   "]) {
+    it(`means no subscription for ${JSON.stringify(unset)}`, () => {
+      assert.equal(validateOpsEmail(unset), undefined);
+    });
+  }
+
+  for (const bad of ["oncall", "on call@example.com", "a@b"]) {
+    it(`rejects ${JSON.stringify(bad)}, naming the setting and the value`, () => {
+      assert.throws(() => validateOpsEmail(bad), { message: new RegExp(`opsEmail=${JSON.stringify(bad)}`) });
+    });
+  }
+
+  it("rejects an address longer than 254 characters", () => {
+    assert.throws(() => validateOpsEmail(`${"a".repeat(250)}@example.com`), /opsEmail=.*at most 254/);
   });
 });
 

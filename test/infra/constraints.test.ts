@@ -22,6 +22,7 @@ const NAME_PREFIXES: Record<string, string> = {
   [T.restApi]: "apigw-",
   [T.usagePlan]: "usageplan-",
   [T.apiKey]: "apikey-",
+  [T.metricAlarm]: "cw-alarm-",
 };
 
 describe("Stack: DESIGN.md mandatory constraints", () => {

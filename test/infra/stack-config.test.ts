@@ -15,6 +15,7 @@ const OUTPUTS = [
   "processFunctionName",
   "detectFunctionName",
   "notifyFunctionName",
+  "opsTopicArn",
 ];
 
 describe("Stack: config and outputs", () => {

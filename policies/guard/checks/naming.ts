@@ -22,6 +22,11 @@ const NAMING_RULES: Readonly<Record<string, NamingRule>> = {
   "aws:apigateway/restApi:RestApi": { property: "name", forms: [{ path: "", typeWord: "apigw" }] },
   "aws:apigateway/apiKey:ApiKey": { property: "name", forms: [{ path: "", typeWord: "apikey" }] },
   "aws:apigateway/usagePlan:UsagePlan": { property: "name", forms: [{ path: "", typeWord: "usageplan" }] },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": { property: "name", forms: [{ path: "", typeWord: "cw-alarm" }] },
+  "aws:cloudwatch/dashboard:Dashboard": {
+    property: "dashboardName",
+    forms: [{ path: "", typeWord: "cw-dashboard" }],
+  },
   "aws:cloudwatch/logGroup:LogGroup": {
     property: "name",
     forms: [

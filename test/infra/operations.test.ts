@@ -1,0 +1,472 @@
+/** Operations: the ops topic, the alarms on it, and the dashboard, as pure builders and as registered. */
+import assert from "node:assert/strict";
+import { DynamoDBClient, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { alarmSpecs } from "../../pipeline/infra/alarms";
+import { dashboardBody, WIDGET_TITLES, type Widget } from "../../pipeline/infra/dashboard";
+import { flaggedTransactionsMetric } from "../../pipeline/infra/metrics";
+import { MAX_SUFFIX_LENGTH, physicalNames } from "../../pipeline/infra/naming";
+import { ACCOUNT_INDEX } from "../../pipeline/runtime/contract/item";
+import { detectFraudFactory } from "../../pipeline/runtime/lambda/detect-fraud";
+import { opsTopicPolicy } from "../../policies/iam/ops-topic";
+import { useEnv } from "../helpers/artifact";
+import { useClientMock } from "../helpers/aws-mocks";
+import { T } from "../helpers/infra-graph";
+import { captureEmf, monitoredNames } from "../helpers/operations";
+import {
+  DEFAULT_STACK_CONFIG,
+  type LoadedStack,
+  loadStack,
+  MOCK_ACCOUNT_ID,
+  ofType,
+  type RecordedResource,
+  single,
+} from "../helpers/stack";
+import { insertRecord, streamEvent } from "../helpers/streams";
+import { lambdaContext, validTransaction } from "../helpers/transactions";
+
+const OPS_TOPIC_ARN = `arn:aws:sns:us-east-1:${MOCK_ACCOUNT_ID}:sns-ops-alarms-dev`;
+const TAGS = { Environment: "production", CostCenter: "fraud-detection" };
+const FUNCTION_PURPOSES = ["process-transaction", "detect-fraud", "notify-team"] as const;
+
+/** Physical names of our resources, read from what the program registered. */
+interface Ours {
+  fn(purpose: string): string;
+  queue(logicalName: string): string;
+  readonly api: string;
+  readonly stage: string;
+}
+
+/** One row of the runbook's alarm table (pipeline/infra/OPERATIONS.md). */
+interface ExpectedAlarm {
+  readonly name: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: (ours: Ours) => Record<string, string>;
+  readonly statistic: { statistic: string } | { extendedStatistic: string };
+  readonly threshold: number;
+  readonly period: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+}
+
+const ONE_MINUTE = { period: 60, evaluationPeriods: 1, datapointsToAlarm: 1 };
+const FIVE_MINUTES = { period: 300, evaluationPeriods: 1, datapointsToAlarm: 1 };
+const THREE_OF_FIVE_MINUTES = { period: 60, evaluationPeriods: 5, datapointsToAlarm: 3 };
+
+const EXPECTED_ALARMS: readonly ExpectedAlarm[] = [
+  {
+    name: "cw-alarm-fraud-alerts-dlq-not-empty-dev",
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    dimensions: (ours) => ({ QueueName: ours.queue("fraud-alerts-dlq") }),
+    statistic: { statistic: "Maximum" },
+    threshold: 0,
+    ...ONE_MINUTE,
+  },
+  {
+    name: "cw-alarm-stream-failures-dlq-not-empty-dev",
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    dimensions: (ours) => ({ QueueName: ours.queue("stream-failures") }),
+    statistic: { statistic: "Maximum" },
+    threshold: 0,
+    ...ONE_MINUTE,
+  },
+  {
+    name: "cw-alarm-fraud-alerts-oldest-message-dev",
+    namespace: "AWS/SQS",
+    metricName: "ApproximateAgeOfOldestMessage",
+    dimensions: (ours) => ({ QueueName: ours.queue("fraud-alerts") }),
+    statistic: { statistic: "Maximum" },
+    threshold: 600,
+    ...ONE_MINUTE,
+  },
+  {
+    name: "cw-alarm-detect-fraud-iterator-age-dev",
+    namespace: "AWS/Lambda",
+    metricName: "IteratorAge",
+    dimensions: (ours) => ({ FunctionName: ours.fn("detect-fraud") }),
+    statistic: { statistic: "Maximum" },
+    threshold: 60_000,
+    ...THREE_OF_FIVE_MINUTES,
+  },
+  {
+    name: "cw-alarm-api-5xx-rate-dev",
+    namespace: "AWS/ApiGateway",
+    metricName: "5XXError",
+    dimensions: (ours) => ({ ApiName: ours.api, Stage: ours.stage }),
+    statistic: { statistic: "Average" },
+    threshold: 0.01,
+    ...FIVE_MINUTES,
+  },
+  {
+    name: "cw-alarm-api-p99-latency-dev",
+    namespace: "AWS/ApiGateway",
+    metricName: "Latency",
+    dimensions: (ours) => ({ ApiName: ours.api, Stage: ours.stage }),
+    statistic: { extendedStatistic: "p99" },
+    threshold: 1_000,
+    ...THREE_OF_FIVE_MINUTES,
+  },
+  ...FUNCTION_PURPOSES.flatMap((purpose) =>
+    ["Errors", "Throttles"].map((metricName) => ({
+      name: `cw-alarm-${purpose}-${metricName.toLowerCase()}-dev`,
+      namespace: "AWS/Lambda",
+      metricName,
+      dimensions: (ours: Ours) => ({ FunctionName: ours.fn(purpose) }),
+      statistic: { statistic: "Sum" },
+      threshold: 0,
+      ...FIVE_MINUTES,
+    })),
+  ),
+];
+
+/** A widget of a dashboard body by title; throws naming the title when absent. */
+function widget(body: { widgets: readonly Widget[] }, title: string): Widget {
+  const found = body.widgets.find((w) => w.properties.title === title);
+  if (found === undefined) throw new Error(`No widget titled ${title}`);
+  return found;
+}
+
+/** A metric widget's lines as `namespace metric dim=value ... stat`. */
+function lines(w: Widget): string[] {
+  return (w.properties.metrics as unknown[][]).map((metricLine) => {
+    const options = metricLine.at(-1) as { stat: string };
+    const [namespace, metricName, ...dimensions] = metricLine.slice(0, -1) as string[];
+    const pairs = dimensions.flatMap((value, i) => (i % 2 === 0 ? [`${value}=${dimensions[i + 1]}`] : []));
+    return [namespace, metricName, ...pairs, options.stat].join(" ");
+  });
+}
+
+function overlaps(a: Widget, b: Widget): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+describe("Function: alarmSpecs", () => {
+  it("names every alarm cw-alarm-{purpose}-{suffix}, each distinct and within 255 characters at the longest suffix", () => {
+    // Prepare
+    const suffix = "a".repeat(MAX_SUFFIX_LENGTH);
+    // Act
+    const names = alarmSpecs(physicalNames(suffix), monitoredNames(suffix)).map((spec) => spec.name);
+    // Assess
+    assert.equal(names.length, EXPECTED_ALARMS.length);
+    assert.equal(new Set(names).size, names.length);
+    for (const name of names) {
+      assert.match(name, new RegExp(`^cw-alarm-[a-z0-9]+(?:-[a-z0-9]+)*-${suffix}$`));
+      assert.ok(name.length <= 255, name);
+    }
+  });
+
+  it("treats a period without data as not breaching for every alarm (each metric is only reported with traffic)", () => {
+    const specs = alarmSpecs(physicalNames("dev"), monitoredNames("dev"));
+    assert.deepEqual(new Set(specs.map((spec) => spec.treatMissingData)), new Set(["notBreaching"]));
+  });
+});
+
+describe("Function: dashboardBody", () => {
+  const monitored = monitoredNames("dev");
+  const alarmArns = ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:cw-alarm-api-5xx-rate-dev"];
+  const body = dashboardBody(monitored, { region: "us-east-1", alarmArns });
+
+  it("has the alarm strip and every graph of the runbook, on a 24-column grid without overlaps", () => {
+    // Assess
+    assert.deepEqual(
+      body.widgets.map((w) => w.properties.title),
+      Object.values(WIDGET_TITLES),
+    );
+    for (const [i, a] of body.widgets.entries()) {
+      assert.ok(a.x >= 0 && a.x + a.width <= 24, `${a.properties.title} leaves the grid`);
+      for (const b of body.widgets.slice(i + 1)) {
+        assert.ok(!overlaps(a, b), `${a.properties.title} overlaps ${b.properties.title}`);
+      }
+    }
+    assert.deepEqual(widget(body, WIDGET_TITLES.alarms).properties.alarms, alarmArns);
+    for (const w of body.widgets.filter((w) => w.type === "metric")) {
+      assert.equal(w.properties.region, "us-east-1", String(w.properties.title));
+    }
+  });
+
+  it("graphs requests, 4xx/5xx and latency p50/p99 of the API's stage", () => {
+    const api = "ApiName=apigw-fraud-api-dev Stage=dev";
+    assert.deepEqual(lines(widget(body, WIDGET_TITLES.apiRequests)), [`AWS/ApiGateway Count ${api} Sum`]);
+    assert.deepEqual(lines(widget(body, WIDGET_TITLES.apiErrors)), [
+      `AWS/ApiGateway 4XXError ${api} Sum`,
+      `AWS/ApiGateway 5XXError ${api} Sum`,
+    ]);
+    assert.deepEqual(lines(widget(body, WIDGET_TITLES.apiLatency)), [
+      `AWS/ApiGateway Latency ${api} p50`,
+      `AWS/ApiGateway Latency ${api} p99`,
+    ]);
+  });
+
+  it("graphs invocations, errors, throttles and duration of each of the three functions", () => {
+    const cases = [
+      [WIDGET_TITLES.invocations, "Invocations", "Sum"],
+      [WIDGET_TITLES.errors, "Errors", "Sum"],
+      [WIDGET_TITLES.throttles, "Throttles", "Sum"],
+      [WIDGET_TITLES.duration, "Duration", "p99"],
+    ] as const;
+    for (const [title, metricName, stat] of cases) {
+      assert.deepEqual(
+        lines(widget(body, title)),
+        FUNCTION_PURPOSES.map(
+          (purpose) => `AWS/Lambda ${metricName} FunctionName=lambda-${purpose}-dev ${stat}`,
+        ),
+        title,
+      );
+    }
+  });
+
+  it("graphs iterator age, alert queue depth and both DLQs, with the alarm thresholds drawn", () => {
+    // Prepare
+    const thresholds = (title: string) =>
+      (widget(body, title).properties.annotations as { horizontal: { value: number }[] }).horizontal.map(
+        (a) => a.value,
+      );
+    // Assess
+    assert.deepEqual(lines(widget(body, WIDGET_TITLES.iteratorAge)), [
+      "AWS/Lambda IteratorAge FunctionName=lambda-detect-fraud-dev Maximum",
+    ]);
+    assert.deepEqual(lines(widget(body, WIDGET_TITLES.queueDepth)), [
+      "AWS/SQS ApproximateNumberOfMessagesVisible QueueName=sqs-fraud-alerts-dev Maximum",
+      "AWS/SQS ApproximateNumberOfMessagesNotVisible QueueName=sqs-fraud-alerts-dev Maximum",
+      "AWS/SQS ApproximateAgeOfOldestMessage QueueName=sqs-fraud-alerts-dev Maximum",
+    ]);
+    assert.deepEqual(lines(widget(body, WIDGET_TITLES.dlqDepth)), [
+      "AWS/SQS ApproximateNumberOfMessagesVisible QueueName=sqs-fraud-alerts-dlq-dev Maximum",
+      "AWS/SQS ApproximateNumberOfMessagesVisible QueueName=sqs-stream-failures-dev Maximum",
+    ]);
+    assert.deepEqual(thresholds(WIDGET_TITLES.iteratorAge), [60_000]);
+    assert.deepEqual(thresholds(WIDGET_TITLES.apiLatency), [1_000]);
+    assert.deepEqual(thresholds(WIDGET_TITLES.queueDepth), [600]);
+  });
+
+  it("graphs the flagged-transaction count detect-fraud emits", () => {
+    assert.deepEqual(lines(widget(body, WIDGET_TITLES.flagged)), [
+      "FraudPipeline FlaggedTransactions service=detect-fraud Sum",
+    ]);
+  });
+});
+
+describe("Function: flaggedTransactionsMetric", () => {
+  useEnv({
+    TABLE_NAME: "dynamodb-transactions-dev",
+    ACCOUNT_INDEX_NAME: ACCOUNT_INDEX,
+    ALERT_QUEUE_URL: `https://sqs.us-east-1.amazonaws.com/${MOCK_ACCOUNT_ID}/sqs-fraud-alerts-dev`,
+    FRAUD_RULES_CONFIG: undefined,
+    AWS_REGION: "us-east-1",
+    POWERTOOLS_LOG_LEVEL: "SILENT",
+    POWERTOOLS_METRICS_DISABLED: undefined,
+    POWERTOOLS_DEV: undefined,
+  });
+  const ddb = useClientMock(DynamoDBClient);
+  const sqs = useClientMock(SQSClient);
+
+  it("is the namespace, name and only dimension set detect-fraud writes when it flags a transaction", async () => {
+    // Prepare
+    ddb().on(QueryCommand).resolves({ Items: [] });
+    ddb().on(UpdateItemCommand).resolves({});
+    sqs()
+      .on(SendMessageBatchCommand)
+      .callsFake((input: { Entries: { Id: string }[] }) => ({
+        Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: "x" })),
+        Failed: [],
+      }));
+    const handler = detectFraudFactory() as unknown as (
+      event: DynamoDBStreamEvent,
+      context: unknown,
+    ) => Promise<DynamoDBBatchResponse>;
+    const large = validTransaction({ transaction_id: "tx-large", amount: 5_000_000 });
+    const expected = flaggedTransactionsMetric();
+
+    // Act
+    const emitted = await captureEmf(() =>
+      handler(streamEvent([insertRecord(large)]), lambdaContext({ functionName: "lambda-detect-fraud-dev" })),
+    );
+
+    // Assess
+    const line = emitted.find((l) =>
+      l._aws.CloudWatchMetrics.some((d) => d.Metrics.some((m) => m.Name === expected.metricName)),
+    );
+    assert.ok(line, `no EMF line carries ${expected.metricName}`);
+    const [directive] = line._aws.CloudWatchMetrics;
+    assert.equal(directive?.Namespace, expected.namespace);
+    assert.deepEqual(directive?.Dimensions, [Object.keys(expected.dimensions)]);
+    for (const [name, value] of Object.entries(expected.dimensions)) assert.equal(line[name], value, name);
+    assert.equal(line[expected.metricName], 1);
+  });
+});
+
+describe("Function: opsTopicPolicy", () => {
+  it("lets CloudWatch publish only for alarms of the account and region, and denies publish without TLS", () => {
+    // Prepare
+    const topicArn = "arn:aws:sns:us-east-1:111122223333:sns-ops-alarms-dev";
+    // Act
+    const [allow, deny] = opsTopicPolicy({
+      topicArn,
+      accountId: "111122223333",
+      region: "us-east-1",
+    }).Statement;
+    // Assess
+    assert.deepEqual(allow, {
+      Sid: "CloudWatchAlarmsPublish",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: ["sns:Publish"],
+      Resource: topicArn,
+      Condition: {
+        StringEquals: { "aws:SourceAccount": "111122223333" },
+        ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:us-east-1:111122223333:alarm:*" },
+      },
+    });
+    assert.equal(deny?.Effect, "Deny");
+    assert.equal(deny?.Principal, "*");
+    assert.equal(deny?.Resource, topicArn);
+    assert.deepEqual(deny?.Condition, { Bool: { "aws:SecureTransport": "false" } });
+  });
+});
+
+describe("Stack: operations", () => {
+  let stack: LoadedStack;
+  let ours: Ours;
+  let alarms: RecordedResource[];
+
+  before(async () => {
+    stack = await loadStack();
+    alarms = ofType(stack.resources, T.metricAlarm);
+    ours = {
+      fn: (purpose) => single(stack.resources, T.fn, purpose).inputs.name,
+      queue: (logicalName) => single(stack.resources, T.queue, logicalName).inputs.name,
+      api: single(stack.resources, T.restApi, "fraud-api").inputs.name,
+      stage: single(stack.resources, T.stage, "fraud-api").inputs.stageName,
+    };
+  });
+
+  it("creates the ops topic sns-ops-alarms-dev, encrypted with the pipeline key, tagged, and exports its ARN", () => {
+    // Prepare
+    const topic = single(stack.resources, T.topic, "ops-alarms");
+    // Assess
+    assert.equal(topic.inputs.name, "sns-ops-alarms-dev");
+    assert.equal(topic.inputs.kmsMasterKeyId, stack.outputs.kmsKeyArn);
+    assert.deepEqual(topic.inputs.tags, TAGS);
+    assert.equal(stack.outputs.opsTopicArn, OPS_TOPIC_ARN);
+  });
+
+  it("attaches the TLS-only topic policy that lets this account's alarms publish", () => {
+    // Prepare
+    const policy = single(stack.resources, T.topicPolicy, "ops-alarms");
+    const [allow, deny] = JSON.parse(policy.inputs.policy).Statement;
+    // Assess
+    assert.equal(policy.inputs.arn, OPS_TOPIC_ARN);
+    assert.deepEqual(allow.Principal, { Service: "cloudwatch.amazonaws.com" });
+    assert.deepEqual(allow.Condition.ArnLike, {
+      "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${MOCK_ACCOUNT_ID}:alarm:*`,
+    });
+    assert.deepEqual(allow.Condition.StringEquals, { "aws:SourceAccount": MOCK_ACCOUNT_ID });
+    assert.equal(deny.Effect, "Deny");
+    assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
+  });
+
+  it("lets CloudWatch use the key to publish to the encrypted topic", () => {
+    // Prepare
+    const keyPolicy = JSON.parse(single(stack.resources, T.key, "fraud-pipeline").inputs.policy);
+    // Act
+    const cloudwatch = keyPolicy.Statement.filter(
+      (s: { Principal?: { Service?: string } }) => s.Principal?.Service === "cloudwatch.amazonaws.com",
+    );
+    // Assess
+    assert.equal(cloudwatch.length, 1);
+    assert.deepEqual(cloudwatch[0].Action, ["kms:Decrypt", "kms:GenerateDataKey"]);
+    assert.deepEqual(cloudwatch[0].Condition, { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } });
+  });
+
+  it("creates exactly the alarms of the runbook", () => {
+    assert.deepEqual(alarms.map((a) => a.inputs.name).sort(), EXPECTED_ALARMS.map((a) => a.name).sort());
+  });
+
+  for (const expected of EXPECTED_ALARMS) {
+    it(`${expected.name}: ${expected.metricName} above ${expected.threshold}, notifying the ops topic`, () => {
+      // Prepare
+      const alarm = alarms.find((a) => a.inputs.name === expected.name);
+      assert.ok(alarm, `${expected.name} is missing`);
+      const { inputs } = alarm;
+      // Assess
+      assert.equal(inputs.namespace, expected.namespace);
+      assert.equal(inputs.metricName, expected.metricName);
+      assert.deepEqual(inputs.dimensions, expected.dimensions(ours));
+      assert.deepEqual(
+        { statistic: inputs.statistic, extendedStatistic: inputs.extendedStatistic },
+        { statistic: undefined, extendedStatistic: undefined, ...expected.statistic },
+      );
+      assert.equal(inputs.threshold, expected.threshold);
+      assert.equal(inputs.comparisonOperator, "GreaterThanThreshold");
+      assert.deepEqual(
+        [inputs.period, inputs.evaluationPeriods, inputs.datapointsToAlarm],
+        [expected.period, expected.evaluationPeriods, expected.datapointsToAlarm],
+      );
+      assert.equal(inputs.treatMissingData, "notBreaching");
+      assert.deepEqual(inputs.alarmActions, [OPS_TOPIC_ARN]);
+      assert.deepEqual(inputs.okActions, [OPS_TOPIC_ARN]);
+      assert.deepEqual(inputs.tags, TAGS);
+      assert.ok(inputs.alarmDescription.length > 20 && inputs.alarmDescription.length <= 1024);
+    });
+  }
+
+  it("evaluates the p99 latency alarm even on few requests", () => {
+    const latency = alarms.find((a) => a.inputs.name === "cw-alarm-api-p99-latency-dev");
+    assert.equal(latency?.inputs.evaluateLowSampleCountPercentiles, "evaluate");
+  });
+
+  it("creates the dashboard cw-dashboard-fraud-pipeline-dev over our resources and every alarm", () => {
+    // Prepare
+    const dashboard = single(stack.resources, T.dashboard, "fraud-pipeline");
+    const body = JSON.parse(dashboard.inputs.dashboardBody);
+    const text = dashboard.inputs.dashboardBody as string;
+    // Assess
+    assert.equal(dashboard.inputs.dashboardName, "cw-dashboard-fraud-pipeline-dev");
+    assert.match(dashboard.inputs.dashboardName, /^[A-Za-z0-9_-]{1,255}$/);
+    assert.deepEqual(
+      body.widgets.map((w: Widget) => w.properties.title),
+      Object.values(WIDGET_TITLES),
+    );
+    for (const name of [
+      ...FUNCTION_PURPOSES.map((purpose) => ours.fn(purpose)),
+      ours.queue("fraud-alerts"),
+      ours.queue("fraud-alerts-dlq"),
+      ours.queue("stream-failures"),
+      ours.api,
+    ]) {
+      assert.ok(text.includes(JSON.stringify(name)), `the dashboard does not show ${name}`);
+    }
+    const alarmArns: string[] = widget(body, WIDGET_TITLES.alarms).properties.alarms as string[];
+    assert.deepEqual(alarmArns.map((arn) => arn.split(":").pop()).sort(), alarms.map((a) => a.name).sort());
+  });
+
+  it("subscribes no address to the ops topic unless opsEmail is set", () => {
+    const subscriptions = ofType(stack.resources, T.subscription).filter(
+      (s) => s.inputs.topic === OPS_TOPIC_ARN,
+    );
+    assert.deepEqual(subscriptions, []);
+  });
+
+  it("subscribes opsEmail to the ops topic by email", async () => {
+    // Act
+    const { resources } = await loadStack({ ...DEFAULT_STACK_CONFIG, opsEmail: "oncall@example.com" });
+    // Assess
+    const subscription = single(resources, T.subscription, "ops-alarms-email");
+    assert.deepEqual(
+      {
+        topic: subscription.inputs.topic,
+        protocol: subscription.inputs.protocol,
+        endpoint: subscription.inputs.endpoint,
+      },
+      { topic: OPS_TOPIC_ARN, protocol: "email", endpoint: "oncall@example.com" },
+    );
+  });
+
+  it("stops on an opsEmail that is not an address, naming the setting and the value", async () => {
+    await assert.rejects(loadStack({ ...DEFAULT_STACK_CONFIG, opsEmail: "oncall" }), /opsEmail="oncall"/);
+  });
+});
