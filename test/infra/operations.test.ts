@@ -38,7 +38,7 @@ interface Ours {
   readonly stage: string;
 }
 
-/** One row of the runbook's alarm table (pipeline/infra/OPERATIONS.md). */
+/** One row of the runbook's alarm table (README.md, "Operations"). */
 interface ExpectedAlarm {
   readonly name: string;
   readonly namespace: string;
