@@ -5,7 +5,7 @@
  */
 import { makeTransactionCodec } from "../pipeline/runtime/contract/codec";
 import { ITEM_ATTRIBUTES } from "../pipeline/runtime/contract/item";
-import { LIMITS } from "../pipeline/runtime/contract/transaction";
+import { LIMITS, VERDICTS } from "../pipeline/runtime/contract/transaction";
 import { parseRulesConfig } from "../pipeline/runtime/detect/config";
 import { makeDetectHandler } from "../pipeline/runtime/detect/handler";
 import { makeAlertCodec } from "../pipeline/runtime/notify/alert-codec";
@@ -13,7 +13,7 @@ import { makeNotifyHandler } from "../pipeline/runtime/notify/handler";
 import { makeProcessHandler } from "../pipeline/runtime/process/handler";
 import { type ChangeFeed, makeChangeFeed } from "./change-feed";
 import { type FaultPlan, type Faults, makeFaults } from "./faults";
-import { openJournal } from "./journal";
+import { type Item, openJournal } from "./journal";
 import { lambdaContext } from "./lambda-context";
 import { type LocalMetrics, type LogLevel, makeLocalLog, makeLocalMetrics } from "./log";
 import { type MemoryQueue, makeMemoryQueue, makeQueueAlertSender } from "./memory-queue";
@@ -83,7 +83,7 @@ export interface LocalPipeline {
   readonly queue: MemoryQueue;
   readonly faults: Faults;
   readonly metrics: LocalMetrics;
-  /** Items recovered from `dataDir` whose detection was resumed. */
+  /** Items recovered from `dataDir` whose detection was resumed (no verdict, or flagged and not notified). */
   readonly resumed: number;
   /** Resolves once no request, stream batch or queue message is pending or in flight. */
   idle(): Promise<void>;
@@ -93,6 +93,19 @@ export interface LocalPipeline {
 
 function rulesText(rules: LocalPipelineOptions["rulesConfig"]): string | undefined {
   return typeof rules === "object" ? JSON.stringify(rules) : rules;
+}
+
+/**
+ * True for a recovered item whose detection must run again: it has no verdict yet, or it was
+ * flagged but never notified. The alert queue lives in memory, so a flagged item's alert dies with
+ * the process; assessing it again re-sends the alert (with its rule reasons, which the item does
+ * not store), and the notification ledger (`notified_at`) keeps the re-send from notifying twice.
+ */
+function needsDetection(item: Item): boolean {
+  const verdict = item[ITEM_ATTRIBUTES.verdict];
+  return (
+    verdict === undefined || (verdict === VERDICTS.flagged && item[ITEM_ATTRIBUTES.notifiedAt] === undefined)
+  );
 }
 
 /** Resolves once `ready()` holds on two consecutive checks (a batch may enqueue the next step). */
@@ -209,11 +222,11 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     );
   }
 
-  const unassessed = table
+  const unfinished = table
     .scan()
-    .filter((item) => item[ITEM_ATTRIBUTES.verdict] === undefined)
+    .filter(needsDetection)
     .sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
-  for (const item of unassessed) {
+  for (const item of unfinished) {
     feed.push({
       eventName: "INSERT",
       keys: { transaction_id: String(item.transaction_id), timestamp: Number(item.timestamp) },
@@ -234,7 +247,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     queue,
     faults,
     metrics,
-    resumed: unassessed.length,
+    resumed: unfinished.length,
     idle: () => until(() => server.inFlight() === 0 && feed.isIdle() && queue.isIdle()),
     stop() {
       stopping ??= (async () => {
