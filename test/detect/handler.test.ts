@@ -239,6 +239,24 @@ describe("Function: makeDetectHandler", () => {
     assert.equal(history.calls.length, 2);
   });
 
+  it("leaves undecodable index items out of the history and logs how many, by account", async () => {
+    // Prepare: six items within the velocity window would fire velocity, but their currency breaks the contract
+    const malformed = Array.from(
+      { length: 6 },
+      (_, i) => ({ ...tx(`bad-${i}`, { agoMs: (i + 1) * 30_000 }), currency: "usd" }) as Transaction,
+    );
+    const { handler, verdicts, log } = setup({ stored: malformed });
+
+    // Act
+    const response = await handler(streamEvent([insertRecord(tx("a1"))]), context);
+
+    // Assess
+    assert.deepEqual(response.batchItemFailures, []);
+    assert.deepEqual(verdicts.written[0].verdict.rules, []);
+    const warning = log.entries.find((e) => e.message === "Skipped undecodable history items");
+    assert.deepEqual(warning?.attributes, { accountId: "acc-0001", skipped: 6 });
+  });
+
   it("counts flagged transactions and flushes metrics once per invocation", async () => {
     // Prepare
     const { handler, metrics } = setup({ failingVerdicts: ["f2"] });

@@ -6,7 +6,7 @@
  * each transaction once, so a re-sent alert notifies nobody twice.
  */
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import type { TransactionCodec } from "../contract/codec";
+import { decodeTransaction, type TransactionCodec } from "../contract/codec";
 import type { Assessment, Transaction } from "../contract/transaction";
 import type { AccountHistory, AlertQueue, Clock, Log, MetricsSink, VerdictStore } from "../ports";
 import { assessTransaction, toAlert, toVerdict } from "./assess";
@@ -77,10 +77,27 @@ async function fetchHistories(deps: DetectDeps, entries: readonly Entry[]) {
   queries.forEach((query, i) => {
     const outcome = settled[i];
     const value =
-      outcome.status === "fulfilled" ? outcome.value : `history query failed: ${errorText(outcome.reason)}`;
+      outcome.status === "fulfilled"
+        ? decodeHistory(deps, query.accountId, outcome.value)
+        : `history query failed: ${errorText(outcome.reason)}`;
     histories.set(query.accountId, value);
   });
   return histories;
+}
+
+/**
+ * Index items through the contract's codec: an item another writer stored malformed must not
+ * feed bad values into every later assessment of its account, so it is left out and counted.
+ */
+function decodeHistory(deps: DetectDeps, accountId: string, items: readonly unknown[]): Transaction[] {
+  const valid: Transaction[] = [];
+  for (const item of items) {
+    const decoded = decodeTransaction(deps.codec, item);
+    if (decoded.ok) valid.push(decoded.value);
+  }
+  const skipped = items.length - valid.length;
+  if (skipped > 0) deps.log.warn("Skipped undecodable history items", { accountId, skipped });
+  return valid;
 }
 
 /** Assesses in stream order; each record also sees the earlier records of its account in the batch. */
