@@ -33,7 +33,8 @@ function validationErrorString(errors: readonly ErrorObject[]): string {
         ? `must be one of ${(error.params.allowedValues as string[]).join(", ")}`
         : undefined;
     const detail = allowed ?? DETAILS[error.keyword] ?? error.message;
-    return `${fieldOf(error)}: ${detail}`;
+    // Quoted, so a property named "" or containing ", " still reads as one name.
+    return `${JSON.stringify(fieldOf(error))}: ${detail}`;
   });
   return `[${parts.join(", ")}]`;
 }
@@ -43,7 +44,7 @@ function validationErrorString(errors: readonly ErrorObject[]): string {
  *
  * @example
  * const validate = makeRequestValidator();
- * validate('{"amount": 0}'); // { ok: false, message: "[body: must have required property 'transaction_id', ...]" }
+ * validate('{"amount": 0}'); // { ok: false, message: '["transaction_id": is required, ...]' }
  */
 function makeRequestValidator(): (body: string) => ValidationResult {
   const ajv = new Ajv({ allErrors: true, strict: false });
@@ -53,7 +54,7 @@ function makeRequestValidator(): (body: string) => ValidationResult {
     try {
       value = JSON.parse(body);
     } catch {
-      return { ok: false, message: "[body: must be valid JSON]" };
+      return { ok: false, message: '["body": must be valid JSON]' };
     }
     if (validate(value)) return { ok: true };
     return { ok: false, message: validationErrorString(validate.errors ?? []) };

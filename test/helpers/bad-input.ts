@@ -47,7 +47,7 @@ function makeJudges() {
 
 /**
  * Asserts a 400 names what is wrong: the handler's `fields` (each with a field and a message,
- * all named in `message`) or the validator's `[field: problem, ...]`; returns the body.
+ * all named, quoted, in `message`) or the validator's `["field": problem, ...]`; returns the body.
  *
  * @example
  * const body = assertNamesFields(outcome.response);
@@ -61,9 +61,9 @@ function assertNamesFields(response: RawResponse): Record<string, unknown> {
   if (body.fields !== undefined) {
     assert.ok(body.fields.length > 0, response.text);
     for (const { field, message } of body.fields) {
-      // A field name may be empty: a client can send a property named "".
+      // Names are quoted, so even a property named "" is visibly named.
       assert.ok(typeof field === "string" && message.length > 0, response.text);
-      assert.ok(body.message.includes(field), response.text);
+      assert.ok(body.message.includes(JSON.stringify(field)), response.text);
     }
   } else {
     assert.match(body.message, /^\[.*: \S.*\]$/s, response.text);

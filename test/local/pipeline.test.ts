@@ -58,8 +58,8 @@ describe("Function: startLocalPipeline", () => {
     assert.equal(invalid.status, 400);
     assert.deepEqual(Object.keys(invalid.body).sort(), ["error", "message", "request_id"]);
     assert.equal(invalid.body.error, "invalid_request");
-    assert.match(String(invalid.body.message), /amount: must be integer/);
-    assert.match(String(invalid.body.message), /card_number: is not an accepted property/);
+    assert.match(String(invalid.body.message), /"amount": must be integer/);
+    assert.match(String(invalid.body.message), /"card_number": is not an accepted property/);
     assert.equal(invalid.body.request_id, invalid.headers.get("x-amzn-requestid"));
     assert.equal(duplicate.status, 200);
     assert.equal(duplicate.body.status, "duplicate");

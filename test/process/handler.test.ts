@@ -220,7 +220,7 @@ describe("Function: makeProcessHandler", () => {
       ]);
       assert.equal(
         body.message,
-        'The request body has invalid fields: account_id, amount, currency, card_number (each entry of "fields" says what is valid).',
+        'The request body has invalid fields: "account_id", "amount", "currency", "card_number" (each entry of "fields" says what is valid).',
       );
       assert.equal(body.request_id, REQUEST_ID);
     });

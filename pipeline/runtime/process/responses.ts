@@ -70,7 +70,8 @@ function conflict(key: TransactionKey, requestId: string): APIGatewayProxyResult
  * invalidRequest([{ field: "amount", message: "must be an integer ..." }], "req-1");
  */
 function invalidRequest(fields: readonly FieldError[], requestId: string): APIGatewayProxyResult {
-  const names = [...new Set(fields.map((f) => f.field))].join(", ");
+  // Quoted, so a property named "" or containing ", " still reads as one name.
+  const names = [...new Set(fields.map((f) => JSON.stringify(f.field)))].join(", ");
   return json(400, {
     error: ERROR_CODES.invalidRequest,
     message: `The request body has invalid fields: ${names} (each entry of "fields" says what is valid).`,
