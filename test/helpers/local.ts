@@ -6,9 +6,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 import { seededRandom } from "../../local/faults";
 import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from "../../local/pipeline";
+import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 
 /** A fresh directory under the OS temp dir; remove it with `removeDir`. */
 function tempDir(prefix = "fraud-local-"): string {
@@ -35,6 +35,36 @@ function startTestPipeline(dir: string, options: LocalPipelineOptions = {}): Pro
     pollIntervalMs: 5,
     ...options,
   });
+}
+
+/**
+ * Per-test lifecycle for the calling `describe` block: a fresh directory before each test; after
+ * it, every pipeline the test started is stopped and the directory removed.
+ *
+ * @example
+ * const pipelines = useTestPipelines();
+ * it("restarts", async () => { const local = await pipelines.start({ dataDir: path.join(pipelines.dir, "data") }); });
+ */
+function useTestPipelines() {
+  let dir = "";
+  const running: LocalPipeline[] = [];
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(async () => {
+    for (const pipeline of running.splice(0)) await pipeline.stop();
+    removeDir(dir);
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    async start(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
+      const pipeline = await startTestPipeline(dir, options);
+      running.push(pipeline);
+      return pipeline;
+    },
+  };
 }
 
 /** Status, headers and parsed JSON body of one response. */
@@ -258,10 +288,10 @@ function toCsv(rows: readonly LabelledRow[]): string {
   return `${[header, ...lines].join("\r\n")}\r\n`;
 }
 
+export type { JsonResponse, LabelledRow };
 export {
   accountBurst,
   captureOutput,
-  toCsv,
   labelledScenario,
   liveTransaction,
   postJson,
@@ -270,5 +300,6 @@ export {
   startTestPipeline,
   syntheticHistory,
   tempDir,
+  toCsv,
+  useTestPipelines,
 };
-export type { JsonResponse, LabelledRow };

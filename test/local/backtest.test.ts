@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseRulesConfig } from "../../pipeline/runtime/detect/config";
 import { main } from "../../local/backtest/main";
 import { readRowsFromFile } from "../../local/backtest/read-rows";
 import { runBacktest } from "../../local/backtest/run";
+import { parseRulesConfig } from "../../pipeline/runtime/detect/config";
 import { captureOutput, labelledScenario, removeDir, SCENARIO_RULES, tempDir, toCsv } from "../helpers/local";
 
 const START = Date.UTC(2025, 0, 6, 9, 0, 0);

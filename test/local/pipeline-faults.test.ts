@@ -1,29 +1,19 @@
 import assert from "node:assert/strict";
-import { ITEM_ATTRIBUTES } from "../../pipeline/runtime/contract/item";
-import type { LocalPipeline } from "../../local/pipeline";
 import { readOutbox } from "../../local/outbox-topic";
-import { liveTransaction, postJson, removeDir, startTestPipeline, tempDir } from "../helpers/local";
+import type { LocalPipeline } from "../../local/pipeline";
+import { ITEM_ATTRIBUTES } from "../../pipeline/runtime/contract/item";
+import { liveTransaction, postJson, useTestPipelines } from "../helpers/local";
 
 /** Above the default USD limit twice over: high-amount alone flags it. */
 const FLAGGED_AMOUNT = 2_000_000;
 
 describe("Function: startLocalPipeline (fault injection)", () => {
-  let dir: string;
-  let local: LocalPipeline | undefined;
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-
-  afterEach(async () => {
-    await local?.stop();
-    local = undefined;
-    removeDir(dir);
-  });
+  const pipelines = useTestPipelines();
+  let local: LocalPipeline;
 
   it("retries a failed publish after the visibility timeout and notifies exactly once", async () => {
     // Prepare
-    local = await startTestPipeline(dir, {
+    local = await pipelines.start({
       visibilityTimeoutMs: 50,
       maxReceiveCount: 3,
       faults: { failFirst: { publish: 1 } },
@@ -47,7 +37,7 @@ describe("Function: startLocalPipeline (fault injection)", () => {
 
   it("dead-letters a notification whose publish keeps failing after maxReceiveCount receives", async () => {
     // Prepare
-    local = await startTestPipeline(dir, {
+    local = await pipelines.start({
       visibilityTimeoutMs: 30,
       maxReceiveCount: 3,
       faults: { rates: { publish: 1 } },
@@ -73,7 +63,7 @@ describe("Function: startLocalPipeline (fault injection)", () => {
 
   it("sends a stream batch whose verdict write keeps failing to the stream DLQ after the retries", async () => {
     // Prepare
-    local = await startTestPipeline(dir, { streamMaxRetries: 2, faults: { rates: { verdictWrite: 1 } } });
+    local = await pipelines.start({ streamMaxRetries: 2, faults: { rates: { verdictWrite: 1 } } });
     const tx = liveTransaction({ transaction_id: "tx-stuck" });
 
     // Act
@@ -94,7 +84,7 @@ describe("Function: startLocalPipeline (fault injection)", () => {
 
   it("answers 503 with Retry-After when the table write fails", async () => {
     // Prepare
-    local = await startTestPipeline(dir, { faults: { failFirst: { tableWrite: 1 } } });
+    local = await pipelines.start({ faults: { failFirst: { tableWrite: 1 } } });
     const tx = liveTransaction({ transaction_id: "tx-throttled" });
 
     // Act

@@ -1,34 +1,24 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { ITEM_ATTRIBUTES } from "../../pipeline/runtime/contract/item";
 import type { LocalPipeline } from "../../local/pipeline";
-import { liveTransaction, postJson, removeDir, startTestPipeline, tempDir } from "../helpers/local";
+import { ITEM_ATTRIBUTES } from "../../pipeline/runtime/contract/item";
+import { liveTransaction, postJson, useTestPipelines } from "../helpers/local";
 
 describe("Function: startLocalPipeline (--data)", () => {
-  let dir: string;
-  let local: LocalPipeline | undefined;
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-
-  afterEach(async () => {
-    await local?.stop();
-    local = undefined;
-    removeDir(dir);
-  });
+  const pipelines = useTestPipelines();
+  let local: LocalPipeline;
 
   it("keeps stored items and their verdicts across a restart", async () => {
     // Prepare
-    const dataDir = path.join(dir, "data");
-    local = await startTestPipeline(dir, { dataDir });
+    const dataDir = path.join(pipelines.dir, "data");
+    local = await pipelines.start({ dataDir });
     const tx = liveTransaction({ transaction_id: "tx-kept" });
     await postJson(local.url, "/transactions", tx);
     await local.idle();
     await local.stop();
 
     // Act
-    local = await startTestPipeline(dir, { dataDir });
+    local = await pipelines.start({ dataDir });
     const retry = await postJson(local.url, "/transactions", tx);
 
     // Assess
@@ -43,8 +33,8 @@ describe("Function: startLocalPipeline (--data)", () => {
 
   it("resumes detection after a restart for items stored without a verdict", async () => {
     // Prepare
-    const dataDir = path.join(dir, "data");
-    local = await startTestPipeline(dir, {
+    const dataDir = path.join(pipelines.dir, "data");
+    local = await pipelines.start({
       dataDir,
       streamMaxRetries: 0,
       faults: { rates: { verdictWrite: 1 } },
@@ -55,7 +45,7 @@ describe("Function: startLocalPipeline (--data)", () => {
     await local.stop();
 
     // Act
-    local = await startTestPipeline(dir, { dataDir });
+    local = await pipelines.start({ dataDir });
     await local.idle();
 
     // Assess

@@ -1,37 +1,20 @@
 import assert from "node:assert/strict";
 import * as http from "node:http";
-import { ITEM_ATTRIBUTES } from "../../pipeline/runtime/contract/item";
-import type { LocalPipeline } from "../../local/pipeline";
 import { readOutbox } from "../../local/outbox-topic";
-import {
-  accountBurst,
-  liveTransaction,
-  postJson,
-  removeDir,
-  startTestPipeline,
-  tempDir,
-} from "../helpers/local";
+import type { LocalPipeline } from "../../local/pipeline";
+import { ITEM_ATTRIBUTES } from "../../pipeline/runtime/contract/item";
+import { accountBurst, liveTransaction, postJson, useTestPipelines } from "../helpers/local";
 
 /** Velocity fires from the 4th transaction in 10 minutes and alone reaches the threshold. */
 const VELOCITY_RULES = { rules: { velocity: { maxCount: 3, baseScore: 60, maxScore: 80 } } };
 
 describe("Function: startLocalPipeline", () => {
-  let dir: string;
-  let local: LocalPipeline | undefined;
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-
-  afterEach(async () => {
-    await local?.stop();
-    local = undefined;
-    removeDir(dir);
-  });
+  const pipelines = useTestPipelines();
+  let local: LocalPipeline;
 
   it("accepts, refuses and de-duplicates transactions and alerts exactly on the velocity burst", async () => {
     // Prepare
-    local = await startTestPipeline(dir, { rulesConfig: VELOCITY_RULES });
+    local = await pipelines.start({ rulesConfig: VELOCITY_RULES });
     const single = liveTransaction({ transaction_id: "tx-single", account_id: "acct-quiet" });
     const burst = accountBurst("acct-busy", 5, Date.now() - 120_000);
 
@@ -80,7 +63,7 @@ describe("Function: startLocalPipeline", () => {
 
   it("keeps the defaults for options passed as undefined (flags not given on the command line)", async () => {
     // Prepare
-    local = await startTestPipeline(dir, { visibilityTimeoutMs: undefined, maxReceiveCount: undefined });
+    local = await pipelines.start({ visibilityTimeoutMs: undefined, maxReceiveCount: undefined });
     const tx = liveTransaction({ transaction_id: "tx-default-options", amount: 2_000_000 });
 
     // Act
@@ -97,7 +80,7 @@ describe("Function: startLocalPipeline", () => {
 
   it("answers health, unknown paths, wrong methods and oversized bodies like a gateway", async () => {
     // Prepare
-    local = await startTestPipeline(dir);
+    local = await pipelines.start();
 
     // Act
     const health = await fetch(`${local.url}/health`);
@@ -122,7 +105,7 @@ describe("Function: startLocalPipeline", () => {
 
   it("answers 413 to a chunked body as soon as it grows past the limit", async () => {
     // Prepare
-    local = await startTestPipeline(dir);
+    local = await pipelines.start();
     const { port } = local;
 
     // Act
@@ -143,7 +126,7 @@ describe("Function: startLocalPipeline", () => {
 
   it("refuses requests without the matching x-api-key with API Gateway's 403 when LOCAL_API_KEY is set", async () => {
     // Prepare
-    local = await startTestPipeline(dir, { apiKey: "local-secret" });
+    local = await pipelines.start({ apiKey: "local-secret" });
     const tx = liveTransaction();
 
     // Act
@@ -160,11 +143,11 @@ describe("Function: startLocalPipeline", () => {
 
   it("rejects a port in use and a bad rules config with one clear configuration error", async () => {
     // Prepare
-    local = await startTestPipeline(dir);
+    local = await pipelines.start();
 
     // Act
-    const portInUse = startTestPipeline(dir, { port: local.port });
-    const badRules = startTestPipeline(dir, { rulesConfig: '{"threshold": -1}' });
+    const portInUse = pipelines.start({ port: local.port });
+    const badRules = pipelines.start({ rulesConfig: '{"threshold": -1}' });
 
     // Assess
     await assert.rejects(portInUse, {
