@@ -1,0 +1,84 @@
+/**
+ * Baseline function factories: the same handlers as pipeline/runtime/lambda/*, built on the whole
+ * AWS SDK v2 (`aws-sdk`), which the original brief's package list suggests. The factory builds the
+ * DocumentClient / SQS / SNS clients, so loading the artifact loads all of `aws-sdk`, as a v2
+ * Lambda would. Serialized exactly like the real factories for the cold-init and archive figures.
+ */
+import { DynamoDB, SNS, SQS } from "aws-sdk";
+import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
+import { parseRulesConfig } from "../../pipeline/runtime/detect/config";
+import { makeDetectHandler } from "../../pipeline/runtime/detect/handler";
+import { ENV, requireEnv } from "../../pipeline/runtime/env";
+import { NOTIFY_LEASE_MS } from "../../pipeline/runtime/lambda/notify-team";
+import { makeAlertCodec } from "../../pipeline/runtime/notify/alert-codec";
+import { makeNotifyHandler } from "../../pipeline/runtime/notify/handler";
+import { makeLogger, makeMetrics } from "../../pipeline/runtime/observability";
+import { makeProcessHandler } from "../../pipeline/runtime/process/handler";
+import {
+  makeV2AccountHistory,
+  makeV2AlertQueue,
+  makeV2NotificationLedger,
+  makeV2Notifier,
+  makeV2TransactionStore,
+  makeV2VerdictStore,
+} from "./v2-adapters";
+
+/**
+ * process-transaction on `aws-sdk` v2.
+ *
+ * @example
+ * await pulumi.runtime.serializeFunction(v2ProcessTransactionFactory, { isFactoryFunction: true });
+ */
+function v2ProcessTransactionFactory() {
+  const tableName = requireEnv(process.env, ENV.tableName);
+  return makeProcessHandler({
+    store: makeV2TransactionStore(new DynamoDB.DocumentClient(), tableName),
+    codec: makeTransactionCodec(),
+    now: () => Date.now(),
+    log: makeLogger("process-transaction"),
+  });
+}
+
+/**
+ * detect-fraud on `aws-sdk` v2.
+ *
+ * @example
+ * await pulumi.runtime.serializeFunction(v2DetectFraudFactory, { isFactoryFunction: true });
+ */
+function v2DetectFraudFactory() {
+  const tableName = requireEnv(process.env, ENV.tableName);
+  const indexName = requireEnv(process.env, ENV.accountIndexName);
+  const queueUrl = requireEnv(process.env, ENV.alertQueueUrl);
+  const doc = new DynamoDB.DocumentClient();
+  return makeDetectHandler({
+    history: makeV2AccountHistory(doc, tableName, indexName),
+    verdicts: makeV2VerdictStore(doc, tableName),
+    alerts: makeV2AlertQueue(new SQS(), queueUrl),
+    config: parseRulesConfig(process.env[ENV.rulesConfig]),
+    codec: makeTransactionCodec(),
+    now: () => Date.now(),
+    log: makeLogger("detect-fraud"),
+    metrics: makeMetrics("FraudPipeline", "detect-fraud"),
+  });
+}
+
+/**
+ * notify-team on `aws-sdk` v2.
+ *
+ * @example
+ * await pulumi.runtime.serializeFunction(v2NotifyTeamFactory, { isFactoryFunction: true });
+ */
+function v2NotifyTeamFactory() {
+  const tableName = requireEnv(process.env, ENV.tableName);
+  const topicArn = requireEnv(process.env, ENV.topicArn);
+  return makeNotifyHandler({
+    notifier: makeV2Notifier(new SNS(), topicArn),
+    ledger: makeV2NotificationLedger(new DynamoDB.DocumentClient(), tableName),
+    codec: makeAlertCodec(),
+    now: () => Date.now(),
+    log: makeLogger("notify-team"),
+    leaseMs: NOTIFY_LEASE_MS,
+  });
+}
+
+export { v2DetectFraudFactory, v2NotifyTeamFactory, v2ProcessTransactionFactory };

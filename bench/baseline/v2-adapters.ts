@@ -1,0 +1,267 @@
+/**
+ * The runtime ports over the whole AWS SDK v2 (`aws-sdk`, DocumentClient), written the way the
+ * original brief's package list suggests. Benchmark baseline only: same semantics as the v3
+ * adapters in pipeline/runtime/aws/, so the handlers built on them are the same handlers and the
+ * cold-init and archive figures isolate the SDK choice.
+ */
+import type { DynamoDB, SNS, SQS } from "aws-sdk";
+import { ACCOUNT_INDEX, contractFields, ITEM_ATTRIBUTES, toItem } from "../../pipeline/runtime/contract/item";
+import type { Transaction } from "../../pipeline/runtime/contract/transaction";
+import { isConditionalCheckFailed, storageError } from "../../pipeline/runtime/aws/dynamodb-errors";
+import {
+  type AccountHistory,
+  type AlertQueue,
+  CLAIM_OUTCOMES,
+  type NotificationLedger,
+  type Notifier,
+  PUT_OUTCOMES,
+  type TransactionStore,
+  type VerdictStore,
+} from "../../pipeline/runtime/ports";
+
+type DocumentClient = DynamoDB.DocumentClient;
+
+/** Keys sorted, so two items compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Runs a DynamoDB call; a failed condition resolves `false`, throttling becomes StorageThrottledError. */
+async function conditional(
+  call: () => Promise<unknown>,
+  operation: string,
+  tableName: string,
+): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (err) {
+    if (isConditionalCheckFailed(err)) return false;
+    throw storageError(err, operation, tableName);
+  }
+}
+
+/**
+ * TransactionStore over a conditional put; on a failed condition a consistent get tells an exact
+ * retry (`duplicate`) from a different transaction with the same key (`conflict`).
+ *
+ * @example
+ * const store = makeV2TransactionStore(new DynamoDB.DocumentClient(), "dynamodb-transactions-dev");
+ */
+function makeV2TransactionStore(doc: DocumentClient, tableName: string): TransactionStore {
+  return {
+    async putTransaction(tx, receivedAt) {
+      const put = () =>
+        doc
+          .put({
+            TableName: tableName,
+            Item: toItem(tx, receivedAt),
+            ConditionExpression: "attribute_not_exists(transaction_id)",
+          })
+          .promise();
+      if (await conditional(put, "PutItem", tableName)) return PUT_OUTCOMES.created;
+      const key = { transaction_id: tx.transaction_id, timestamp: tx.timestamp };
+      const stored = await doc.get({ TableName: tableName, Key: key, ConsistentRead: true }).promise();
+      const same =
+        stored.Item !== undefined &&
+        canonicalJson(contractFields(stored.Item)) === canonicalJson(contractFields({ ...tx }));
+      return same ? PUT_OUTCOMES.duplicate : PUT_OUTCOMES.conflict;
+    },
+  };
+}
+
+/**
+ * AccountHistory over a query of the account index, newest first, one page of at most `limit`.
+ *
+ * @example
+ * const history = makeV2AccountHistory(doc, tableName);
+ */
+function makeV2AccountHistory(
+  doc: DocumentClient,
+  tableName: string,
+  indexName = ACCOUNT_INDEX,
+): AccountHistory {
+  return {
+    async recentForAccount(accountId, since, until, limit) {
+      try {
+        const page = await doc
+          .query({
+            TableName: tableName,
+            IndexName: indexName,
+            KeyConditionExpression: "account_id = :account AND #ts BETWEEN :since AND :until",
+            ExpressionAttributeNames: { "#ts": "timestamp" },
+            ExpressionAttributeValues: { ":account": accountId, ":since": since, ":until": until },
+            ScanIndexForward: false,
+            Limit: limit,
+          })
+          .promise();
+        return (page.Items ?? []).map((item) => contractFields(item) as unknown as Transaction);
+      } catch (err) {
+        throw storageError(err, "Query", tableName);
+      }
+    },
+  };
+}
+
+/**
+ * VerdictStore over a conditional update that never creates an item.
+ *
+ * @example
+ * const verdicts = makeV2VerdictStore(doc, tableName);
+ */
+function makeV2VerdictStore(doc: DocumentClient, tableName: string): VerdictStore {
+  return {
+    async recordVerdict(key, verdict) {
+      const update = () =>
+        doc
+          .update({
+            TableName: tableName,
+            Key: { transaction_id: key.transaction_id, timestamp: key.timestamp },
+            UpdateExpression: "SET #verdict = :verdict, #score = :score, #rules = :rules, #at = :at",
+            ConditionExpression: "attribute_exists(transaction_id)",
+            ExpressionAttributeNames: {
+              "#verdict": ITEM_ATTRIBUTES.verdict,
+              "#score": ITEM_ATTRIBUTES.score,
+              "#rules": ITEM_ATTRIBUTES.rules,
+              "#at": ITEM_ATTRIBUTES.verdictAt,
+            },
+            ExpressionAttributeValues: {
+              ":verdict": verdict.verdict,
+              ":score": verdict.score,
+              ":rules": [...verdict.rules],
+              ":at": verdict.decidedAt,
+            },
+          })
+          .promise();
+      await conditional(update, "UpdateItem", tableName);
+    },
+  };
+}
+
+/**
+ * NotificationLedger (lease, confirm, release) over conditional updates of the transaction item.
+ *
+ * @example
+ * const ledger = makeV2NotificationLedger(doc, tableName);
+ */
+function makeV2NotificationLedger(doc: DocumentClient, tableName: string): NotificationLedger {
+  const names = { "#notified": ITEM_ATTRIBUTES.notifiedAt, "#lease": ITEM_ATTRIBUTES.notifyLeaseUntil };
+  const keyOf = (key: { transaction_id: string; timestamp: number }) => ({
+    transaction_id: key.transaction_id,
+    timestamp: key.timestamp,
+  });
+  return {
+    async claim(key, now, leaseMs) {
+      const update = () =>
+        doc
+          .update({
+            TableName: tableName,
+            Key: keyOf(key),
+            UpdateExpression: "SET #lease = :leaseUntil",
+            ConditionExpression:
+              "attribute_exists(transaction_id) AND attribute_not_exists(#notified) AND (attribute_not_exists(#lease) OR #lease < :now)",
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ":leaseUntil": now + leaseMs, ":now": now },
+          })
+          .promise();
+      if (await conditional(update, "UpdateItem", tableName)) return CLAIM_OUTCOMES.claimed;
+      const stored = await doc.get({ TableName: tableName, Key: keyOf(key), ConsistentRead: true }).promise();
+      if (stored.Item === undefined) {
+        throw new Error(
+          `Transaction ${key.transaction_id} is not in table ${tableName}; cannot claim its notification`,
+        );
+      }
+      return stored.Item[ITEM_ATTRIBUTES.notifiedAt] !== undefined
+        ? CLAIM_OUTCOMES.alreadyNotified
+        : CLAIM_OUTCOMES.inProgress;
+    },
+    async confirm(key, now) {
+      const update = () =>
+        doc
+          .update({
+            TableName: tableName,
+            Key: keyOf(key),
+            UpdateExpression: "SET #notified = :now REMOVE #lease",
+            ConditionExpression: "attribute_exists(transaction_id)",
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ":now": now },
+          })
+          .promise();
+      await conditional(update, "UpdateItem", tableName);
+    },
+    async release(key) {
+      const update = () =>
+        doc
+          .update({
+            TableName: tableName,
+            Key: keyOf(key),
+            UpdateExpression: "REMOVE #lease",
+            ConditionExpression: "attribute_exists(transaction_id)",
+            ExpressionAttributeNames: { "#lease": ITEM_ATTRIBUTES.notifyLeaseUntil },
+          })
+          .promise();
+      await conditional(update, "UpdateItem", tableName);
+    },
+  };
+}
+
+/**
+ * AlertQueue over SendMessageBatch, 10 entries per call, resolving with the ids not sent.
+ *
+ * @example
+ * const alerts = makeV2AlertQueue(new SQS(), queueUrl);
+ */
+function makeV2AlertQueue(sqs: SQS, queueUrl: string): AlertQueue {
+  return {
+    async sendAlerts(alerts) {
+      const chunks = [];
+      for (let start = 0; start < alerts.length; start += 10) chunks.push(alerts.slice(start, start + 10));
+      const failed = await Promise.all(
+        chunks.map(async (chunk) => {
+          const entries = chunk.map((alert, i) => ({ Id: `m${i}`, MessageBody: JSON.stringify(alert) }));
+          try {
+            const result = await sqs.sendMessageBatch({ QueueUrl: queueUrl, Entries: entries }).promise();
+            const sent = new Set(result.Successful.map((entry) => entry.Id));
+            return chunk.filter((_, i) => !sent.has(`m${i}`)).map((alert) => alert.transaction_id);
+          } catch {
+            return chunk.map((alert) => alert.transaction_id);
+          }
+        }),
+      );
+      return { failed: failed.flat() };
+    },
+  };
+}
+
+/**
+ * Notifier over SNS Publish.
+ *
+ * @example
+ * const notifier = makeV2Notifier(new SNS(), topicArn);
+ */
+function makeV2Notifier(sns: SNS, topicArn: string): Notifier {
+  return {
+    async publish(notification) {
+      await sns
+        .publish({ TopicArn: topicArn, Subject: notification.subject, Message: notification.body })
+        .promise();
+    },
+  };
+}
+
+export {
+  makeV2AccountHistory,
+  makeV2AlertQueue,
+  makeV2NotificationLedger,
+  makeV2Notifier,
+  makeV2TransactionStore,
+  makeV2VerdictStore,
+};

@@ -1,0 +1,175 @@
+/**
+ * `npm run bench [-- --quick] [--only cold,archive,...] [--markdown FILE]`: measures cold init,
+ * archive size, warm handler cost, the local pipeline under HTTP load, backtest throughput and
+ * capacity; prints one table per figure and writes the same figures to bench/results.json.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { measureArchives } from "./archive";
+import { buildArtifacts, useFactoryEnv } from "./artifacts";
+import { measureBacktest } from "./backtest";
+import { computeCapacity, readApiThrottle } from "./capacity";
+import { measureColdInit } from "./cold-init";
+import { measureHttpLoad } from "./http-load";
+import { type BenchResults, reportTables } from "./report";
+import { renderMarkdown, renderText } from "./table";
+import { measureWarm, type WarmBudget } from "./warm";
+
+const SECTIONS = ["cold", "archive", "warm", "http", "backtest", "capacity"] as const;
+
+type Section = (typeof SECTIONS)[number];
+
+const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(",")}] [--markdown FILE]
+
+  --quick          fewer processes, shorter loads, a smaller backtest file (a smoke check, < 60 s)
+  --only LIST      run only these figures (capacity also runs warm)
+  --markdown FILE  also write the tables as Markdown
+Figures are printed and written to bench/results.json.`;
+
+interface Settings {
+  readonly coldProcesses: number;
+  readonly warm: WarmBudget;
+  readonly http: { readonly connections: number; readonly durationSec: number };
+  readonly backtestRows: number;
+}
+
+const FULL: Settings = {
+  coldProcesses: 20,
+  warm: { warmupMs: 300, handlerMs: 2_000, floorMs: 1_000 },
+  http: { connections: 10, durationSec: 10 },
+  backtestRows: 200_000,
+};
+
+const QUICK: Settings = {
+  coldProcesses: 5,
+  warm: { warmupMs: 100, handlerMs: 300, floorMs: 150 },
+  http: { connections: 10, durationSec: 5 },
+  backtestRows: 50_000,
+};
+
+interface BenchArgs {
+  readonly quick: boolean;
+  readonly sections: ReadonlySet<Section>;
+  readonly markdown?: string;
+  readonly help: boolean;
+}
+
+/**
+ * Parses the bench's argv (without node and the script).
+ *
+ * @example
+ * parseBenchArgs(["--quick", "--only", "warm,capacity"]); // { quick: true, sections: Set { "warm", "capacity" }, ... }
+ */
+function parseBenchArgs(argv: readonly string[]): BenchArgs | string {
+  let quick = false;
+  let help = false;
+  let markdown: string | undefined;
+  let sections = new Set<Section>(SECTIONS);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--quick") quick = true;
+    else if (arg === "--help" || arg === "-h") help = true;
+    else if (arg === "--markdown" && argv[i + 1] !== undefined) markdown = argv[++i];
+    else if (arg === "--only" && argv[i + 1] !== undefined) {
+      const names = argv[++i].split(",").map((name) => name.trim());
+      const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+      if (unknown.length > 0)
+        return `--only: unknown figure ${unknown.join(", ")}; choose from ${SECTIONS.join(", ")}`;
+      sections = new Set(names as Section[]);
+    } else return `Unexpected argument "${arg}"`;
+  }
+  return { quick, sections, markdown, help };
+}
+
+function progress(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+async function timed<T>(label: string, work: () => Promise<T> | T): Promise<T> {
+  const start = performance.now();
+  progress(`${label}...`);
+  const result = await work();
+  progress(`${label} done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+async function measure(args: BenchArgs, settings: Settings): Promise<BenchResults> {
+  const results: { -readonly [K in keyof BenchResults]: BenchResults[K] } = {};
+  const has = (section: Section) => args.sections.has(section);
+  if (has("cold") || has("archive")) {
+    const { artifacts, dispose } = await timed("serializing 6 artifacts", buildArtifacts);
+    try {
+      if (has("cold"))
+        results.coldInit = await timed("cold init", () => measureColdInit(artifacts, settings.coldProcesses));
+      if (has("archive")) results.archive = await timed("archive", () => measureArchives(artifacts));
+    } finally {
+      dispose();
+    }
+  }
+  if (has("warm") || has("capacity"))
+    results.warm = await timed("warm handlers", () => measureWarm(settings.warm));
+  if (has("http")) results.httpLoad = await timed("HTTP load", () => measureHttpLoad(settings.http));
+  if (has("backtest"))
+    results.backtest = await timed("backtest", () => measureBacktest(settings.backtestRows));
+  if (has("capacity") && results.warm) results.capacity = computeCapacity(results.warm, readApiThrottle());
+  return results;
+}
+
+/**
+ * Runs the benchmark; resolves with the exit code.
+ *
+ * @example
+ * main(["--quick"]).then((code) => { process.exitCode = code; });
+ */
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseBenchArgs(argv);
+  if (typeof args === "string") {
+    process.stderr.write(`bench: ${args}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const settings = args.quick ? QUICK : FULL;
+  useFactoryEnv();
+  // Other work on the machine skews every figure; the load average puts a run in context.
+  const loadBefore = os.loadavg()[0];
+  const started = performance.now();
+  const results = await measure(args, settings);
+  const seconds = (performance.now() - started) / 1000;
+  const tables = reportTables(results);
+  const machine = `${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+  const load = `load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after`;
+  const heading = `Fraud pipeline benchmark${args.quick ? " (--quick)" : ""}, ${new Date().toISOString()}, ${machine}, ${load}, ${seconds.toFixed(0)} s`;
+  process.stdout.write(`\n${heading}\n\n${tables.map(renderText).join("\n\n")}\n`);
+  const json = {
+    date: new Date().toISOString(),
+    machine,
+    quick: args.quick,
+    durationSec: seconds,
+    settings,
+    ...results,
+  };
+  fs.writeFileSync(path.join(__dirname, "results.json"), `${JSON.stringify(json, null, 2)}\n`);
+  if (args.markdown !== undefined)
+    fs.writeFileSync(args.markdown, `${heading}\n\n${tables.map(renderMarkdown).join("\n\n")}\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
+}
+
+export { main, parseBenchArgs };

@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { CAPACITY_ASSUMPTIONS, computeCapacity, readApiThrottle } from "../../bench/capacity";
+import { warmRows } from "../helpers/bench";
+
+describe("Function: computeCapacity", () => {
+  const throttle = { rateLimit: 1000, burstLimit: 2000, source: "test" };
+
+  it("adds the assumed SDK round trips to the handler time and scales by concurrency and batch size", () => {
+    // Prepare
+    const warm = warmRows({ process: 2_000, detect: 5_000, notify: 1_000 });
+
+    // Act
+    const { rows } = computeCapacity(warm, throttle);
+
+    // Assess
+    const trip = CAPACITY_ASSUMPTIONS.roundTripMs;
+    assert.deepEqual(
+      rows.map((row) => [row.name, row.durationMs]),
+      [
+        ["process-transaction", 2 + trip],
+        ["detect-fraud", 5 + 3 * trip],
+        ["notify-team", 1 + 3 * trip],
+      ],
+    );
+    assert.equal(rows[0].sustainedPerSec, (50 * 1) / ((2 + trip) / 1000));
+    assert.equal(rows[1].sustainedPerSec, (50 * 100) / ((5 + 3 * trip) / 1000));
+  });
+
+  it("prices process-transaction per million at billed (rounded up) ms, 512 MB, plus requests", () => {
+    // Prepare
+    const warm = warmRows({ process: 500, detect: 1_000, notify: 100 });
+
+    // Act
+    const [processRow] = computeCapacity(warm, throttle).rows;
+
+    // Assess
+    const expected = 1_000_000 * (Math.ceil(10.5) / 1000) * 0.5 * 0.0000166667 + 0.2;
+    assert.ok(Math.abs(processRow.costPerMillionTx - expected) < 1e-9);
+  });
+
+  it("reports the throttle above capacity when process-transaction cannot sustain the rate", () => {
+    // Prepare: 90 ms per request at concurrency 50 serves about 500 rps.
+    const warm = warmRows({ process: 80_000, detect: 1_000, notify: 100 });
+
+    // Act
+    const result = computeCapacity(warm, throttle);
+
+    // Assess
+    assert.equal(result.throttleBelowCapacity, false);
+    assert.ok(Math.abs(result.concurrencyAtRate - 90) < 1e-9);
+  });
+});
+
+describe("Function: readApiThrottle", () => {
+  it("reads the THROTTLE constant of the API module", () => {
+    // Prepare
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-bench-test-"));
+    const file = path.join(dir, "api.ts");
+    fs.writeFileSync(file, "const THROTTLE = { rateLimit: 1_500, burstLimit: 3000 } as const;\n");
+
+    // Act
+    const throttle = readApiThrottle(file);
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    // Assess
+    assert.deepEqual(throttle, { rateLimit: 1500, burstLimit: 3000, source: "pipeline/infra/api.ts" });
+  });
+
+  it("falls back to the planned values and says so when the constant is missing", () => {
+    // Act
+    const throttle = readApiThrottle(path.join(os.tmpdir(), "does-not-exist-api.ts"));
+
+    // Assess
+    assert.equal(throttle.rateLimit, 1000);
+    assert.equal(throttle.burstLimit, 2000);
+    assert.match(throttle.source, /planned values/);
+  });
+});

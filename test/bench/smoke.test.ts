@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { v2ProcessTransactionFactory } from "../../bench/baseline/factories";
+import { parseBenchArgs } from "../../bench/main";
+import { renderText } from "../../bench/table";
+import { measureWarm } from "../../bench/warm";
+import { type LoadedArtifact, loadArtifact, useEnv } from "../helpers/artifact";
+import { apiGatewayEvent, lambdaContext } from "../helpers/transactions";
+
+// aws-sdk v2 prints an end-of-support notice on a timer after it loads (here, at import); Lambda
+// never prints it, and it would only clutter the test output.
+process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = "1";
+
+describe("Function: measureWarm (smoke, no figure asserted)", () => {
+  it("measures every handler and its floor", async () => {
+    // Act
+    const rows = await measureWarm({ warmupMs: 5, handlerMs: 30, floorMs: 10 });
+
+    // Assess
+    assert.deepEqual(
+      rows.map((row) => row.name),
+      ["process-transaction", "detect-fraud", "notify-team"],
+    );
+    assert.ok(rows.every((row) => row.handler.micros.n > 0 && row.floor.micros.n > 0));
+  });
+});
+
+describe("Function: v2ProcessTransactionFactory (baseline artifact)", () => {
+  useEnv({
+    TABLE_NAME: "dynamodb-transactions-test",
+    AWS_REGION: "us-east-1",
+    POWERTOOLS_LOG_LEVEL: "SILENT",
+  });
+  let artifact: LoadedArtifact<(event: unknown, context: unknown) => Promise<{ statusCode: number }>>;
+
+  before(async () => {
+    artifact = await loadArtifact(v2ProcessTransactionFactory);
+  });
+
+  after(() => artifact.dispose());
+
+  it("serializes with aws-sdk as a require and answers like the real handler", async () => {
+    // Act
+    const response = await artifact.handler(apiGatewayEvent({ amount: "12.34" }), lambdaContext());
+
+    // Assess
+    assert.match(artifact.text, /require\("aws-sdk/);
+    assert.equal(response.statusCode, 400);
+  });
+});
+
+describe("Function: parseBenchArgs", () => {
+  it("reads --quick and --only, and rejects an unknown figure by name", () => {
+    // Act
+    const parsed = parseBenchArgs(["--quick", "--only", "warm,capacity"]);
+    const unknown = parseBenchArgs(["--only", "warm,speed"]);
+
+    // Assess
+    assert.ok(typeof parsed !== "string");
+    assert.equal(parsed.quick, true);
+    assert.deepEqual([...parsed.sections], ["warm", "capacity"]);
+    assert.match(String(unknown), /unknown figure speed/);
+  });
+});
+
+describe("Function: renderText", () => {
+  it("left-aligns the first column, right-aligns the others and formats numbers", () => {
+    // Act
+    const text = renderText({
+      title: "T",
+      header: ["name", "value"],
+      rows: [
+        ["a", 1234.5],
+        ["bb", 0.5],
+      ],
+      notes: ["n"],
+    });
+
+    // Assess
+    assert.equal(text, ["T", "name  value", "----  -----", "a     1,235", "bb    0.500", "  n"].join("\n"));
+  });
+});
