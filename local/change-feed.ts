@@ -77,7 +77,8 @@ function toStreamRecord(change: TableChange, sequence: number, tableName: string
 }
 
 /**
- * Builds the feed. Deliveries are event-driven: a push schedules one after the batching window.
+ * Builds the feed. Deliveries are event-driven: a push schedules one after the batching window,
+ * or at once when a full batch is pending.
  *
  * @example
  * const feed = makeChangeFeed({ tableName, filter: (r) => r.eventName === "INSERT", pollIntervalMs: 20 });
@@ -93,26 +94,31 @@ function makeChangeFeed(options: ChangeFeedOptions): ChangeFeed {
   let delivered = 0;
   let handler: StreamHandler | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let timerIsImmediate = false;
   let inFlight: Promise<void> | undefined;
   let stopped = false;
   let failing: { sequenceNumber: string; attempts: number } | undefined;
 
   const schedule = () => {
-    if (
-      stopped ||
-      handler === undefined ||
-      timer !== undefined ||
-      inFlight !== undefined ||
-      pending.length === 0
-    )
-      return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      inFlight = deliver().finally(() => {
-        inFlight = undefined;
-        schedule();
-      });
-    }, options.pollIntervalMs);
+    if (stopped || handler === undefined || inFlight !== undefined || pending.length === 0) return;
+    // The batching window only gathers a partial batch; a full one goes at once, as the stream
+    // mapping does when its batch size is reached before its window closes.
+    const full = pending.length >= batchSize;
+    if (timer !== undefined) {
+      if (!full || timerIsImmediate) return;
+      clearTimeout(timer);
+    }
+    timerIsImmediate = full;
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        inFlight = deliver().finally(() => {
+          inFlight = undefined;
+          schedule();
+        });
+      },
+      full ? 0 : options.pollIntervalMs,
+    );
   };
 
   /** Handles a failure from `index` in the current batch: retry later, or dead-letter the rest. */

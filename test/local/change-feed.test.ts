@@ -80,4 +80,31 @@ describe("Function: makeChangeFeed", () => {
     assert.deepEqual(idsOf(feed.deadLetters()[0].records), ["t1"]);
     assert.match(feed.deadLetters()[0].reason, /boom/);
   });
+
+  it("delivers a full batch at once instead of waiting for the batching window", async () => {
+    // Prepare: a window far longer than the test's timeout, so only the full batch can be delivered
+    const feed = makeChangeFeed({
+      tableName: "t",
+      filter: () => true,
+      pollIntervalMs: 600_000,
+      batchSize: 3,
+    });
+    const batches: DynamoDBStreamEvent[] = [];
+    feed.start(async (event) => {
+      batches.push(event);
+      return { batchItemFailures: [] };
+    });
+
+    // Act
+    for (const id of ["t1", "t2", "t3", "t4"]) feed.push(insert(id));
+    while (batches.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    await feed.stop();
+
+    // Assess: the first three went together; the fourth waits for the window
+    assert.deepEqual(
+      batches.map((b) => idsOf(b.Records)),
+      [["t1", "t2", "t3"]],
+    );
+    assert.equal(feed.delivered(), 3);
+  });
 });
