@@ -1,6 +1,7 @@
 /**
  * Turns a fraud alert into the message the fraud team reads by email. Pure: no clock, no I/O.
  */
+import { formatAmount } from "../contract/money";
 import type { FraudAlert } from "../contract/transaction";
 import type { Notification } from "../ports";
 
@@ -9,9 +10,6 @@ const MAX_SUBJECT_LENGTH = 99;
 
 /** How many trailing characters of the account id the message shows. */
 const ACCOUNT_VISIBLE_CHARS = 4;
-
-/** Minor-unit digits when the runtime cannot tell them for a currency code. */
-const DEFAULT_CURRENCY_DIGITS = 2;
 
 /** `****1234`: enough for the team to recognise the account, not enough to identify it. */
 function maskAccount(accountId: string): string {
@@ -30,23 +28,6 @@ function middleTruncate(text: string, max: number): string {
 
 function formatScore(score: number): string {
   return String(Math.round(score * 100) / 100);
-}
-
-/** `1,234.56 USD` from minor units, with the currency's own number of decimals (JPY has none). */
-function formatAmount(amountMinor: number, currency: string): string {
-  let digits = DEFAULT_CURRENCY_DIGITS;
-  try {
-    digits =
-      new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions()
-        .maximumFractionDigits ?? DEFAULT_CURRENCY_DIGITS;
-  } catch {
-    // A code Intl rejects still gets a readable amount with the common two decimals.
-  }
-  const major = new Intl.NumberFormat("en-US", {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
-  return `${major.format(amountMinor / 10 ** digits)} ${currency}`;
 }
 
 function formatTime(epochMs: number): string {
@@ -76,7 +57,7 @@ function formatAlert(alert: FraudAlert): Notification {
     "",
     `Transaction: ${alert.transaction_id}`,
     `Account:     ${maskAccount(alert.account_id)}`,
-    `Amount:      ${formatAmount(alert.amount, alert.currency)}`,
+    `Amount:      ${formatAmount(alert.amount, alert.currency, { grouped: true })}`,
     `Merchant:    ${alert.merchant_id}`,
     `Event time:  ${formatTime(alert.timestamp)}`,
     `Fraud score: ${score}`,

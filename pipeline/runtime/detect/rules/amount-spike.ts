@@ -1,7 +1,9 @@
 /** amount-spike: an amount far above what the account usually spends. */
+
+import { formatAmount } from "../../contract/money";
 import type { RuleHit, Transaction } from "../../contract/transaction";
 import type { AmountSpikeConfig } from "../config";
-import { formatAmount, formatMultiple } from "./format";
+import { formatMultiple } from "./format";
 import { RULE_NAMES, ruleHit } from "./score";
 
 /** Median of a non-empty list. */

@@ -1,7 +1,9 @@
 /** card-testing: small probing charges that check a stolen card works, then a large one. */
+
+import { formatAmount } from "../../contract/money";
 import type { RuleHit, Transaction } from "../../contract/transaction";
 import type { CardTestingConfig } from "../config";
-import { formatAmount, formatDuration } from "./format";
+import { formatDuration } from "./format";
 import { RULE_NAMES, ruleHit } from "./score";
 
 /**

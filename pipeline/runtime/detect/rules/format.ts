@@ -3,29 +3,6 @@
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
-/** Fraction digits of a currency's minor unit (2 for USD, 0 for JPY, 3 for BHD). */
-function minorUnitDigits(currency: string): number {
-  try {
-    const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
-      .maximumFractionDigits;
-    return digits ?? 2;
-  } catch {
-    return 2;
-  }
-}
-
-/**
- * An amount in minor units as major units with its currency code.
- *
- * @example
- * formatAmount(4210, "USD"); // "42.10 USD"
- * formatAmount(4210, "JPY"); // "4210 JPY"
- */
-function formatAmount(minorUnits: number, currency: string): string {
-  const digits = minorUnitDigits(currency);
-  return `${(minorUnits / 10 ** digits).toFixed(digits)} ${currency}`;
-}
-
 function trimmed(value: number, decimals: number): string {
   return String(Number(value.toFixed(decimals)));
 }
@@ -56,4 +33,4 @@ function formatMultiple(ratio: number): string {
   return `${ratio.toFixed(1)}x`;
 }
 
-export { formatAmount, formatDuration, formatMultiple };
+export { formatDuration, formatMultiple };

@@ -1,7 +1,9 @@
 /** high-amount: an absolute per-currency ceiling, independent of the account's history. */
+
+import { formatAmount } from "../../contract/money";
 import type { RuleHit, Transaction } from "../../contract/transaction";
 import type { HighAmountConfig } from "../config";
-import { formatAmount, formatMultiple } from "./format";
+import { formatMultiple } from "./format";
 import { RULE_NAMES, ruleHit } from "./score";
 
 /**

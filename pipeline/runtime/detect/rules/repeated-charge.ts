@@ -1,7 +1,9 @@
 /** repeated-charge: the same charge again within minutes (double billing or a replayed request). */
+
+import { formatAmount } from "../../contract/money";
 import type { RuleHit, Transaction } from "../../contract/transaction";
 import type { RepeatedChargeConfig } from "../config";
-import { formatAmount, formatDuration } from "./format";
+import { formatDuration } from "./format";
 import { RULE_NAMES, ruleHit } from "./score";
 
 /**
