@@ -13,8 +13,9 @@ interface HistoryQuery {
   readonly limit: number;
 }
 
+/** Identity of a stored transaction; NUL cannot occur in an id, so the key is unambiguous. */
 function keyOf(tx: Pick<Transaction, "transaction_id" | "timestamp">): string {
-  return JSON.stringify([tx.transaction_id, tx.timestamp]);
+  return `${tx.transaction_id}\u0000${tx.timestamp}`;
 }
 
 /**
