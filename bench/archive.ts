@@ -147,5 +147,5 @@ async function measureArchives(artifacts: readonly BenchArtifact[]): Promise<Arc
   return rows;
 }
 
-export { measureArchives };
 export type { ArchiveRow, ArchiveSize };
+export { measureArchives };

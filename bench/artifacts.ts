@@ -58,5 +58,5 @@ async function buildArtifacts(): Promise<{ artifacts: BenchArtifact[]; dispose: 
   return { artifacts, dispose };
 }
 
-export { buildArtifacts, useFactoryEnv };
 export type { BenchArtifact };
+export { buildArtifacts, useFactoryEnv };

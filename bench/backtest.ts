@@ -61,5 +61,5 @@ async function measureBacktest(rows: number): Promise<BacktestFigure> {
   }
 }
 
-export { measureBacktest };
 export type { BacktestFigure };
+export { measureBacktest };

@@ -5,8 +5,7 @@
  * transactions at 512 MB, and whether the API stage throttle sits below what
  * process-transaction can serve.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { API_THROTTLE } from "../pipeline/infra/api-limits";
 import type { FunctionName } from "./functions";
 import type { WarmRow } from "./warm";
 
@@ -31,11 +30,6 @@ const ROUND_TRIPS: Record<FunctionName, { trips: number; why: string }> = {
   },
   "notify-team": { trips: 3, why: "claim UpdateItem, SNS Publish, confirm UpdateItem (records in parallel)" },
 };
-
-/** The API's throttle as planned, used when it cannot be read from the stack code. */
-const PLANNED_THROTTLE = { rateLimit: 1000, burstLimit: 2000 } as const;
-
-const API_SOURCE = path.resolve(__dirname, "..", "pipeline", "infra", "api.ts");
 
 interface Throttle {
   readonly rateLimit: number;
@@ -71,19 +65,13 @@ interface CapacityResult {
 }
 
 /**
- * The API stage throttle from pipeline/infra/api.ts (`const THROTTLE = { rateLimit, burstLimit }`),
- * or the planned values when the file or the constant is not there.
+ * The API stage throttle the stack deploys (pipeline/infra/api-limits.ts).
  *
  * @example
- * readApiThrottle(); // { rateLimit: 1000, burstLimit: 2000, source: "pipeline/infra/api.ts" }
+ * readApiThrottle(); // { rateLimit: 1000, burstLimit: 2000, source: "pipeline/infra/api-limits.ts" }
  */
-function readApiThrottle(file = API_SOURCE): Throttle {
-  const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
-  const match = /THROTTLE\s*=\s*\{\s*rateLimit:\s*([\d_]+),\s*burstLimit:\s*([\d_]+)/.exec(text);
-  if (match === null)
-    return { ...PLANNED_THROTTLE, source: "planned values (THROTTLE not found in pipeline/infra/api.ts)" };
-  const number = (digits: string) => Number(digits.replaceAll("_", ""));
-  return { rateLimit: number(match[1]), burstLimit: number(match[2]), source: "pipeline/infra/api.ts" };
+function readApiThrottle(): Throttle {
+  return { ...API_THROTTLE, source: "pipeline/infra/api-limits.ts" };
 }
 
 /**
@@ -127,5 +115,5 @@ function computeCapacity(warm: readonly WarmRow[], throttle: Throttle): Capacity
   };
 }
 
-export { CAPACITY_ASSUMPTIONS, computeCapacity, readApiThrottle, ROUND_TRIPS };
 export type { CapacityResult, CapacityRow, Throttle };
+export { CAPACITY_ASSUMPTIONS, computeCapacity, ROUND_TRIPS, readApiThrottle };

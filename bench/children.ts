@@ -115,5 +115,5 @@ function stopChild({ process: child }: BenchChild, graceMs: number): Promise<voi
   });
 }
 
-export { ask, spawnTsChild, stopChild };
 export type { BenchChild };
+export { ask, spawnTsChild, stopChild };

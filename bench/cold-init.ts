@@ -118,5 +118,5 @@ function measureColdInit(artifacts: readonly BenchArtifact[], processes: number)
   }
 }
 
-export { measureColdInit };
 export type { ColdInitResult, ColdInitRow };
+export { measureColdInit };

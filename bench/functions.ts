@@ -61,5 +61,5 @@ function benchFunctions(): BenchFunction[] {
   );
 }
 
-export { benchFunctions, FACTORY_ENV, FUNCTION_NAMES, VARIANTS };
 export type { BenchFunction, FunctionName, Variant };
+export { benchFunctions, FACTORY_ENV, FUNCTION_NAMES, VARIANTS };

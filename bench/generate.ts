@@ -8,8 +8,8 @@
  * CLI: `npx ts-node --transpile-only bench/generate.ts --rows 200000 --out history.jsonl [--seed 1]`
  */
 import * as fs from "node:fs";
+import { seededRandom } from "../local/faults";
 import type { Transaction } from "../pipeline/runtime/contract/transaction";
-import { seededRandom } from "./warm-fixtures";
 
 /** One generated row: a contract transaction plus the backtest's label. */
 type LabelledTransaction = Transaction & { readonly is_fraud: boolean };
@@ -211,5 +211,5 @@ if (require.main === module) {
   }
 }
 
-export { generateTransactions, writeTransactionsFile };
 export type { GenerateOptions, LabelledTransaction };
+export { generateTransactions, writeTransactionsFile };

@@ -5,7 +5,7 @@
  * transaction id; after the load the pipeline reports how long detection and notification took
  * to catch up.
  */
-import { seededRandom } from "./warm-fixtures";
+import { seededRandom } from "../local/faults";
 import { ask, type BenchChild, spawnTsChild, stopChild } from "./children";
 import type { DrainReport } from "./http-target";
 import { summarize } from "./stats";
@@ -185,5 +185,5 @@ async function measureHttpLoad(options: {
   };
 }
 
-export { measureHttpLoad };
 export type { HttpLoadResult, LoadFigure };
+export { measureHttpLoad };

@@ -203,5 +203,5 @@ function reportTables(results: BenchResults): Table[] {
   return tables;
 }
 
-export { reportTables };
 export type { BenchResults };
+export { reportTables };

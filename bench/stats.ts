@@ -50,5 +50,5 @@ function summarize(samples: ArrayLike<number>): Summary {
   };
 }
 
-export { percentile, summarize };
 export type { Summary };
+export { percentile, summarize };

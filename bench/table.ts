@@ -85,5 +85,5 @@ function renderMarkdown(table: Table): string {
   ].join("\n");
 }
 
-export { mb, num, renderMarkdown, renderText };
 export type { Cell, Table };
+export { mb, num, renderMarkdown, renderText };

@@ -3,7 +3,9 @@
  * (the store accepts, the ledger grants the claim, the queue and topic take everything), so the
  * figure is the handler's own CPU; SDK round trips are added in the capacity figure.
  */
+
 import type { APIGatewayProxyEvent, DynamoDBStreamEvent, SQSEvent } from "aws-lambda";
+import { seededRandom } from "../local/faults";
 import type { Transaction } from "../pipeline/runtime/contract/transaction";
 import {
   type AccountHistory,
@@ -29,18 +31,6 @@ const BATCH_ACCOUNTS = 25;
 const HISTORY_PER_ACCOUNT = 30;
 
 const HOUR_MS = 3_600_000;
-
-/** A deterministic pseudo-random source (mulberry32), so every run measures the same events. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const noop = () => undefined;
 
@@ -142,6 +132,5 @@ export {
   GRANTING_LEDGER,
   QUIET_LOG,
   QUIET_METRICS,
-  seededRandom,
   streamBatch,
 };

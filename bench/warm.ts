@@ -186,5 +186,5 @@ async function measureWarm(budget: WarmBudget): Promise<WarmRow[]> {
   return rows;
 }
 
-export { measureWarm };
 export type { LoopResult, WarmBudget, WarmRow };
+export { measureWarm };

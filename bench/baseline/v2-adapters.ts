@@ -5,9 +5,9 @@
  * cold-init and archive figures isolate the SDK choice.
  */
 import type { DynamoDB, SNS, SQS } from "aws-sdk";
+import { isConditionalCheckFailed, storageError } from "../../pipeline/runtime/aws/dynamodb-errors";
 import { ACCOUNT_INDEX, contractFields, ITEM_ATTRIBUTES, toItem } from "../../pipeline/runtime/contract/item";
 import type { Transaction } from "../../pipeline/runtime/contract/transaction";
-import { isConditionalCheckFailed, storageError } from "../../pipeline/runtime/aws/dynamodb-errors";
 import {
   type AccountHistory,
   type AlertQueue,

@@ -5,15 +5,10 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { API_DAILY_QUOTA, API_THROTTLE } from "./api-limits";
 import { ACCESS_LOG_FORMAT, createApiLogging } from "./api-logging";
 import { transactionApiDefinition } from "./openapi";
 import type { Scope } from "./scope";
-
-/** Steady-state and burst request rates, per stage and per API key. */
-const THROTTLE = { rateLimit: 1000, burstLimit: 2000 } as const;
-
-/** Daily cap per key: bounds what a leaked key can submit (about 10 % of a day at the full rate). */
-const DAILY_QUOTA = 10_000_000;
 
 interface ApiDeps {
   readonly processFunction: aws.lambda.Function;
@@ -99,8 +94,8 @@ function createApi(scope: Scope, { processFunction, keyArn }: ApiDeps): Api {
       methodPath: "*/*",
       settings: {
         metricsEnabled: true,
-        throttlingRateLimit: THROTTLE.rateLimit,
-        throttlingBurstLimit: THROTTLE.burstLimit,
+        throttlingRateLimit: API_THROTTLE.rateLimit,
+        throttlingBurstLimit: API_THROTTLE.burstLimit,
       },
     },
     opts,
@@ -110,8 +105,8 @@ function createApi(scope: Scope, { processFunction, keyArn }: ApiDeps): Api {
     {
       name: names.usagePlan,
       apiStages: [{ apiId: restApi.id, stage: stage.stageName }],
-      throttleSettings: THROTTLE,
-      quotaSettings: { limit: DAILY_QUOTA, period: "DAY" },
+      throttleSettings: API_THROTTLE,
+      quotaSettings: { limit: API_DAILY_QUOTA, period: "DAY" },
       tags,
     },
     opts,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { decodeTransaction, makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
 import { generateTransactions } from "../../bench/generate";
+import { decodeTransaction, makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
 
 describe("Function: generateTransactions", () => {
   const rows = generateTransactions({ rows: 5_000, seed: 3 });
