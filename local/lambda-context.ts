@@ -36,4 +36,4 @@ function lambdaContext(functionName: string, timeoutMs: number): Context {
   };
 }
 
-export { lambdaContext, LOCAL_ACCOUNT, LOCAL_REGION };
+export { LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext };

@@ -21,8 +21,8 @@ import { type MemoryTable, makeMemoryTable } from "./memory-table";
 import { openOutboxTopic } from "./outbox-topic";
 import { makeRequestValidator } from "./request-validator";
 import { startServer } from "./server";
-import { makeTablePorts } from "./table-ports";
 import { localError, openOrExplain } from "./startup-errors";
+import { makeTablePorts } from "./table-ports";
 
 /** Physical names, following the stack's `{type}-{purpose}-{env}` convention with env `local`. */
 const LOCAL_NAMES = {

@@ -181,4 +181,4 @@ const MAX_SUFFIX_LENGTH = Math.min(
 );
 
 export type { AlarmKey, FunctionAlarmNames, FunctionKey, FunctionNames, LimitedName, PhysicalNames };
-export { ALARM_PURPOSES, FUNCTION_PURPOSES, MAX_SUFFIX_LENGTH, TAGS, limitedNames, physicalNames };
+export { ALARM_PURPOSES, FUNCTION_PURPOSES, limitedNames, MAX_SUFFIX_LENGTH, physicalNames, TAGS };

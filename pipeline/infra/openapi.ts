@@ -88,4 +88,4 @@ function transactionApiDefinition(args: {
   };
 }
 
-export { API_KEY_SCHEME, REQUEST_VALIDATOR, VALIDATION_ERROR_TEMPLATE, transactionApiDefinition };
+export { API_KEY_SCHEME, REQUEST_VALIDATOR, transactionApiDefinition, VALIDATION_ERROR_TEMPLATE };

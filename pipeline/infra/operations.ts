@@ -5,8 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { opsTopicPolicy } from "../../policies/iam/ops-topic";
-import type { Alerts } from "./alerts";
 import { alarmSpecs, createAlarms } from "./alarms";
+import type { Alerts } from "./alerts";
 import type { Api } from "./api";
 import { createDashboard } from "./dashboard";
 import type { PipelineFunction } from "./functions";

@@ -23,7 +23,10 @@ export const ENV = {
 function requireEnv(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (value === undefined || value.trim() === "") {
-    throw runtimeError(ERROR_NAMES.configuration, `Environment variable ${name} is required and must not be empty`);
+    throw runtimeError(
+      ERROR_NAMES.configuration,
+      `Environment variable ${name} is required and must not be empty`,
+    );
   }
   return value;
 }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { SendMessageBatchCommand, SQSClient, SQSServiceException } from "@aws-sdk/client-sqs";
 import { makeSqsAlertQueue } from "../../pipeline/runtime/aws/sqs";
-import { useClientMock } from "../helpers/aws-mocks";
 import { fraudAlert } from "../helpers/alerts";
+import { useClientMock } from "../helpers/aws-mocks";
 
 const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/sqs-fraud-alerts-dev";
 

@@ -67,5 +67,5 @@ async function archivePackages(
   }
 }
 
-export { archivePackages };
 export type { ArchivePackage };
+export { archivePackages };

@@ -98,5 +98,5 @@ function useEnv(vars: Record<string, string | undefined>): void {
   });
 }
 
-export { loadArtifact, useEnv };
 export type { LoadedArtifact };
+export { loadArtifact, useEnv };

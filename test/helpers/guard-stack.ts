@@ -285,13 +285,13 @@ function withResource(
 
 export {
   ACCOUNT,
+  allowDocument,
+  apiBody,
   GT,
+  happyStack,
   KEY_ARN,
   PROVIDER,
   TAGS,
-  allowDocument,
-  apiBody,
-  happyStack,
   tlsOnlyDocument,
   withProps,
   withResource,

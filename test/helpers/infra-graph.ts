@@ -120,4 +120,4 @@ function resources(statement: Statement): readonly string[] {
 }
 
 export type { FunctionGraph, SourcedDocument };
-export { PURPOSES, T, allowedActions, functionGraph, iamDocuments, resources };
+export { allowedActions, functionGraph, iamDocuments, PURPOSES, resources, T };

@@ -205,12 +205,12 @@ function single(resources: readonly RecordedResource[], type: string, name: stri
 
 export type { LoadedStack, Props, RecordedInvoke, RecordedResource, ResourceRef };
 export {
-  DEFAULT_STACK_CONFIG,
-  MOCK_ACCOUNT_ID,
-  MOCK_REGION,
   acceptsInput,
+  DEFAULT_STACK_CONFIG,
   isTaggableType,
   loadStack,
+  MOCK_ACCOUNT_ID,
+  MOCK_REGION,
   ofType,
   single,
 };

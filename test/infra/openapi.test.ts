@@ -52,7 +52,16 @@ describe("Function: transactionApiDefinition", () => {
   });
 
   it("documents every status the function answers with", () => {
-    assert.deepEqual(Object.keys(post.responses).sort(), ["200", "201", "400", "403", "409", "413", "500", "503"]);
+    assert.deepEqual(Object.keys(post.responses).sort(), [
+      "200",
+      "201",
+      "400",
+      "403",
+      "409",
+      "413",
+      "500",
+      "503",
+    ]);
   });
 
   it("changes when the integration target changes (so the deployment trigger changes)", () => {

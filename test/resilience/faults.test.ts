@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import * as http from "node:http";
+import { seededRandom } from "../../local/faults";
 import { readOutbox } from "../../local/outbox-topic";
 import type { LocalPipeline } from "../../local/pipeline";
-import { seededRandom } from "../../local/faults";
 import { ITEM_ATTRIBUTES } from "../../pipeline/runtime/contract/item";
 import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 import { removeDir, startTestPipeline, tempDir } from "../helpers/local";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import * as http from "node:http";
 import { isDeepStrictEqual } from "node:util";
-import type { LocalPipeline } from "../../local/pipeline";
 import { seededRandom } from "../../local/faults";
+import type { LocalPipeline } from "../../local/pipeline";
 import { contractFields } from "../../pipeline/runtime/contract/item";
 import { liveTransaction, removeDir, startTestPipeline, tempDir } from "../helpers/local";
 import { rawRequest, runPool } from "../helpers/resilience";

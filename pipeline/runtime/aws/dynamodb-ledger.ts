@@ -8,8 +8,8 @@ import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { ITEM_ATTRIBUTES } from "../contract/item";
 import type { TransactionKey } from "../contract/transaction";
 import { CLAIM_OUTCOMES, type NotificationLedger } from "../ports";
-import { isConditionalCheckFailed, storageError } from "./dynamodb-errors";
 import type { DynamoTableOptions } from "./dynamodb";
+import { isConditionalCheckFailed, storageError } from "./dynamodb-errors";
 
 /** Names used in every ledger expression (both are plain identifiers, aliased for uniformity). */
 const LEDGER_NAMES = {

@@ -177,5 +177,5 @@ function makeDynamoVerdictStore({ client, tableName }: DynamoTableOptions): Verd
   };
 }
 
-export { makeDynamoAccountHistory, makeDynamoTransactionStore, makeDynamoVerdictStore };
 export type { DynamoHistoryOptions, DynamoTableOptions };
+export { makeDynamoAccountHistory, makeDynamoTransactionStore, makeDynamoVerdictStore };

@@ -29,5 +29,5 @@ function makeSnsNotifier({ client, topicArn }: SnsNotifierOptions): Notifier {
   };
 }
 
-export { makeSnsNotifier };
 export type { SnsNotifierOptions };
+export { makeSnsNotifier };

@@ -63,5 +63,5 @@ function makeSqsAlertQueue({ client, queueUrl }: SqsAlertQueueOptions): AlertQue
   };
 }
 
-export { makeSqsAlertQueue };
 export type { SqsAlertQueueOptions };
+export { makeSqsAlertQueue };

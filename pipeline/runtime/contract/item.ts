@@ -57,4 +57,4 @@ function contractFields(item: Record<string, unknown>): Record<string, unknown> 
   return out;
 }
 
-export { contractFields, toItem, CONTRACT_FIELDS };
+export { CONTRACT_FIELDS, contractFields, toItem };

@@ -7,8 +7,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { makeDynamoTransactionStore } from "../aws/dynamodb";
 import { makeTransactionCodec } from "../contract/codec";
 import { ENV, requireEnv } from "../env";
-import { makeProcessHandler, type ProcessHandler } from "../process/handler";
 import { makeLogger } from "../observability";
+import { makeProcessHandler, type ProcessHandler } from "../process/handler";
 
 /**
  * Builds the process-transaction handler from the environment (`TABLE_NAME`).

@@ -4,7 +4,7 @@
  * in an email subject, so notify-team decodes before it formats.
  */
 import * as t from "io-ts";
-import { LIMITS, type FraudAlert } from "../contract/transaction";
+import { type FraudAlert, LIMITS } from "../contract/transaction";
 
 /** Result of decoding one message body. `errors` name fields and expectations, never values. */
 type AlertDecodeResult =
@@ -75,5 +75,5 @@ function makeAlertCodec(): AlertCodec {
   };
 }
 
-export { makeAlertCodec };
 export type { AlertCodec, AlertDecodeResult };
+export { makeAlertCodec };

@@ -159,5 +159,5 @@ function makeNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
   };
 }
 
-export { makeNotifyHandler };
 export type { NotifyHandler, NotifyHandlerDeps };
+export { makeNotifyHandler };
