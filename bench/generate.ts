@@ -8,6 +8,7 @@
  * CLI: `npx ts-node --transpile-only bench/generate.ts --rows 200000 --out history.jsonl [--seed 1]`
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { seededRandom } from "../local/faults";
 import type { Transaction } from "../pipeline/runtime/contract/transaction";
 
@@ -167,6 +168,7 @@ function generateTransactions(options: GenerateOptions): LabelledTransaction[] {
  */
 function writeTransactionsFile(file: string, options: GenerateOptions): { rows: number; fraud: number } {
   const rows = generateTransactions(options);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   const fd = fs.openSync(file, "w");
   try {
     const chunk = 5_000;
