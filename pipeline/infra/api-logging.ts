@@ -1,15 +1,16 @@
 /**
  * API Gateway access logging. API Gateway refuses a stage with access logging unless the
  * *account-level* setting names a CloudWatch role it can assume, so the stack sets that regional
- * account setting (aws.apigateway.Account) to a role scoped to this stack's access log group.
- * The setting is one per account and region: the last stack deployed wins, which is why the role
- * carries only named log actions on a named log group.
+ * account setting (aws.apigateway.Account) to a role that writes API Gateway's log groups.
+ * The setting is one per account and region: the last stack deployed wins, and every REST API
+ * stage of the region logs through that role, so it writes the `/aws/apigateway/` log groups
+ * (API Gateway also checks the role by writing `/aws/apigateway/welcome` when the setting changes).
  */
 import * as aws from "@pulumi/aws";
 import { apiGatewayLogsPolicy } from "../../policies/iam/apigateway-logs";
 import { serviceTrustPolicy } from "../../policies/iam/trust";
 import { encryptedLogGroup } from "./logs";
-import type { Scope } from "./scope";
+import { REGION, type Scope } from "./scope";
 
 /** Access log line: ids and outcomes only, no payloads or client addresses. */
 const ACCESS_LOG_FORMAT = JSON.stringify({
@@ -56,7 +57,9 @@ function createApiLogging(scope: Scope, keyArn: aws.kms.Key["arn"]): ApiLogging 
     {
       name: names.apiLogsRolePolicy,
       role: role.id,
-      policy: logGroup.arn.apply((logGroupArn) => JSON.stringify(apiGatewayLogsPolicy({ logGroupArn }))),
+      policy: scope.accountId.apply((accountId) =>
+        JSON.stringify(apiGatewayLogsPolicy({ accountId, region: REGION })),
+      ),
     },
     scope.opts,
   );

@@ -59,7 +59,8 @@ function createApi(scope: Scope, { processFunction, keyArn }: ApiDeps): Api {
       principal: "apigateway.amazonaws.com",
       sourceArn: pulumi.interpolate`${restApi.executionArn}/*/POST/transactions`,
     },
-    opts,
+    // The statement id is fixed, so a replacement must remove the old statement first.
+    { ...opts, deleteBeforeReplace: true },
   );
   // A deployment snapshots the API; it is replaced whenever the body changes. Pulumi's default
   // create-before-delete replacement is what the stage needs: the stage moves to the new

@@ -171,4 +171,4 @@ function createFunctions(scope: Scope, deps: FunctionDeps): Record<FunctionKey, 
 }
 
 export type { PipelineFunction };
-export { createFunctions, TIMEOUT_SECONDS };
+export { createFunctions, FUNCTION_DEFAULTS, TIMEOUT_SECONDS };

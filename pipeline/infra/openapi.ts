@@ -11,9 +11,13 @@ const REQUEST_VALIDATOR = "body-and-parameters";
 /** Name of the API key security scheme. */
 const API_KEY_SCHEME = "api_key";
 
-/** Body of API Gateway's own 400 for a body that fails the model, shaped like the function's 400. */
+/**
+ * Body of API Gateway's own 400 for a body that fails the model, shaped like the function's 400.
+ * Gateway response templates are not run through VTL (simple `$context` substitution only), so
+ * `$util` functions are not available and would appear verbatim in the body.
+ */
 const VALIDATION_ERROR_TEMPLATE =
-  '{"error":"invalid_request","message":"$util.escapeJavaScript($context.error.validationErrorString)","request_id":"$context.requestId"}';
+  '{"error":"invalid_request","message":"$context.error.validationErrorString","request_id":"$context.requestId"}';
 
 /** The model without `$schema`: OpenAPI schema objects do not take it (API Gateway models are draft-04). */
 function transactionModel(): Record<string, unknown> {
@@ -47,7 +51,8 @@ function transactionApiDefinition(args: {
     },
     "x-amazon-apigateway-gateway-responses": {
       BAD_REQUEST_BODY: {
-        statusCode: 400,
+        // A string in API Gateway's extension (gatewayResponse.statusCode is documented as string).
+        statusCode: "400",
         responseTemplates: { "application/json": VALIDATION_ERROR_TEMPLATE },
       },
     },

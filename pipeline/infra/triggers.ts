@@ -4,7 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import type { Alerts } from "./alerts";
-import type { PipelineFunction } from "./functions";
+import { FUNCTION_DEFAULTS, type PipelineFunction } from "./functions";
 import type { FunctionKey } from "./naming";
 import type { Scope } from "./scope";
 
@@ -59,6 +59,9 @@ function createTriggers(
       functionName: notify.fn.arn,
       batchSize: 10,
       functionResponseTypes: ["ReportBatchItemFailures"],
+      // SQS pollers ignore reserved concurrency: without this cap they scale past 50, the extra
+      // invocations are throttled, and each throttled batch counts a receive towards the DLQ.
+      scalingConfig: { maximumConcurrency: FUNCTION_DEFAULTS.reservedConcurrentExecutions },
       tags: scope.tags,
     },
     { ...scope.opts, dependsOn: [notify.rolePolicy] },

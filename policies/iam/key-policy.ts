@@ -5,11 +5,15 @@
  */
 import { type PolicyDocument, policyDocument } from "./document";
 
-/** Administration actions (no key use), enumerated so a new KMS action is never granted silently. */
+/**
+ * Administration actions (no key use), enumerated so a new KMS action is never granted silently.
+ * No `kms:CreateGrant`: a grant confers key use, so an unconditioned CreateGrant would let any
+ * account principal grant itself Decrypt outside the data services. The services create the
+ * grants they need (Lambda, DynamoDB) on the caller's behalf, which the ViaService statement allows.
+ */
 const KEY_ADMIN_ACTIONS = [
   "kms:CancelKeyDeletion",
   "kms:CreateAlias",
-  "kms:CreateGrant",
   "kms:DeleteAlias",
   "kms:DescribeKey",
   "kms:DisableKey",

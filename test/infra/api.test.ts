@@ -43,10 +43,10 @@ describe("Stack: REST API", () => {
 
   it("answers a body that fails the model with a JSON 400 naming the validation error", () => {
     assert.deepEqual(body["x-amazon-apigateway-gateway-responses"].BAD_REQUEST_BODY, {
-      statusCode: 400,
+      statusCode: "400",
       responseTemplates: {
         "application/json":
-          '{"error":"invalid_request","message":"$util.escapeJavaScript($context.error.validationErrorString)","request_id":"$context.requestId"}',
+          '{"error":"invalid_request","message":"$context.error.validationErrorString","request_id":"$context.requestId"}',
       },
     });
   });
@@ -92,7 +92,7 @@ describe("Stack: REST API", () => {
     assert.equal(settings.inputs.settings.throttlingBurstLimit, 2000);
   });
 
-  it("sets the account's CloudWatch role to one that writes only the access log group", () => {
+  it("sets the account's CloudWatch role to one that writes only API Gateway's log groups", () => {
     // Prepare
     const role = single(stack.resources, T.role, "apigateway-logs");
     const policy = JSON.parse(single(stack.resources, T.rolePolicy, "apigateway-logs").inputs.policy);
@@ -100,9 +100,15 @@ describe("Stack: REST API", () => {
     // Assess
     assert.equal(role.inputs.name, "role-apigateway-logs-dev");
     assert.equal(account.inputs.cloudwatchRoleArn, "arn:aws:iam::123456789012:role/role-apigateway-logs-dev");
+    // API Gateway checks the role by writing /aws/apigateway/welcome; the role serves every stage
+    // of the region. DescribeLogGroups has no narrower resource than the account's log groups.
+    const logGroups = "arn:aws:logs:us-east-1:123456789012:log-group:";
+    assert.ok(ACCESS_LOG_GROUP_ARN.startsWith(`${logGroups}/aws/apigateway/`));
     for (const statement of policy.Statement) {
-      for (const resource of [statement.Resource].flat())
-        assert.ok(resource.startsWith(ACCESS_LOG_GROUP_ARN));
+      for (const resource of [statement.Resource].flat()) {
+        const everyGroup = statement.Action.every((action: string) => action === "logs:DescribeLogGroups");
+        assert.equal(resource, everyGroup ? `${logGroups}*` : `${logGroups}/aws/apigateway/*`);
+      }
     }
   });
 

@@ -172,6 +172,8 @@ describe("Stack: functions", () => {
     assert.match(mapping.inputs.functionName, /:function:lambda-notify-team-dev$/);
     assert.equal(mapping.inputs.batchSize, 10);
     assert.deepEqual(mapping.inputs.functionResponseTypes, ["ReportBatchItemFailures"]);
+    // Pollers capped at the reserved concurrency, so throttled batches do not drift to the DLQ.
+    assert.deepEqual(mapping.inputs.scalingConfig, { maximumConcurrency: 50 });
     assert.equal(ofType(stack.resources, T.mapping).length, 2);
   });
 });

@@ -146,6 +146,11 @@ describe("Function: keyPolicy", () => {
       );
   });
 
+  it("grants CreateGrant (which confers key use) only through the pipeline's services", () => {
+    assert.ok(!statement("AccountAdministersKey").Action.includes("kms:CreateGrant"));
+    assert.ok(statement("AccountUsesKeyThroughDataServices").Action.includes("kms:CreateGrant"));
+  });
+
   it("lets account principals use the key only through the pipeline's services", () => {
     const use = statement("AccountUsesKeyThroughDataServices");
     assert.deepEqual(use.Condition?.StringEquals, {
@@ -189,15 +194,31 @@ describe("Function: queueTlsOnlyPolicy / topicTlsOnlyPolicy", () => {
 });
 
 describe("Function: apiGatewayLogsPolicy", () => {
-  it("grants named log actions on the one log group", () => {
+  it("grants named log actions on API Gateway's log groups of the account and region only", () => {
     // Act
-    const document = apiGatewayLogsPolicy({ logGroupArn: ARNS.logGroupArn });
+    const document = apiGatewayLogsPolicy({ accountId: "111122223333", region: "us-east-1" });
     // Assess
-    for (const grant of grants(document)) {
-      assert.match(grant, /^logs:[A-Za-z]+ /);
-      assert.ok(grant.split(" ")[1]?.startsWith(ARNS.logGroupArn), grant);
-    }
-    assert.ok(allowedActions(document, `${ARNS.logGroupArn}:*`).includes("logs:PutLogEvents"));
+    const apiGatewayGroups = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/*";
+    assert.deepEqual(grants(document), [
+      "logs:DescribeLogGroups arn:aws:logs:us-east-1:111122223333:log-group:*",
+      `logs:CreateLogGroup ${apiGatewayGroups}`,
+      `logs:CreateLogStream ${apiGatewayGroups}`,
+      `logs:DescribeLogStreams ${apiGatewayGroups}`,
+      `logs:PutLogEvents ${apiGatewayGroups}`,
+    ]);
+  });
+
+  it("lets API Gateway write the welcome log group it checks the role with", () => {
+    // Act
+    const document = apiGatewayLogsPolicy({ accountId: "111122223333", region: "us-east-1" });
+    // Assess
+    const [, write] = document.Statement;
+    const pattern = new RegExp(`^${String(write?.Resource).replaceAll("*", ".*")}$`);
+    assert.ok(pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/welcome"));
+    assert.ok(
+      pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/welcome:log-stream:s"),
+    );
+    assert.ok(!pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/f"));
   });
 });
 
