@@ -87,13 +87,14 @@ function validateOpsEmail(value: string | undefined): string | undefined {
 }
 
 /**
- * Checks the optional rule threshold override with the detector's own parser, so a bad setting
+ * Checks the optional rule settings override (the JSON text `pulumi.Config.get` returns, also for
+ * an object set with `pulumi config set --path`) with the detector's own parser, so a bad setting
  * fails at preview time instead of on the first stream batch. Returns compact JSON for the
  * function's environment.
  *
  * @example
  * validateFraudRules('{"threshold": 80}'); // '{"threshold":80}'
- * validateFraudRules('{"treshold": 80}'); // throws: Invalid config fraudRules=...: ... unknown key ...
+ * validateFraudRules('{"treshold": 80}'); // throws: Invalid config fraudRules=...: ... unknown setting treshold ...
  */
 function validateFraudRules(raw: string | undefined): string | undefined {
   if (raw === undefined || raw.trim() === "") return undefined;
