@@ -86,6 +86,19 @@ function validateOpsEmail(value: string | undefined): string | undefined {
   return value;
 }
 
+/** A decimal number as `pulumi config set --path` stores a non-integer value: as text. */
+const NUMERIC_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+
+/**
+ * Every rule setting is a number, but `pulumi config set --path 'fraudRules.x' 2.5` stores "2.5"
+ * as text (only integers become numbers); read such leaves back as numbers.
+ */
+function numbersFromText(value: unknown): unknown {
+  if (typeof value === "string") return NUMERIC_TEXT.test(value) ? Number(value) : value;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, numbersFromText(child)]));
+}
+
 /**
  * Checks the optional rule settings override (the JSON text `pulumi.Config.get` returns, also for
  * an object set with `pulumi config set --path`) with the detector's own parser, so a bad setting
@@ -94,6 +107,7 @@ function validateOpsEmail(value: string | undefined): string | undefined {
  *
  * @example
  * validateFraudRules('{"threshold": 80}'); // '{"threshold":80}'
+ * validateFraudRules('{"rules":{"amountSpike":{"minMultiple":"2.5"}}}'); // '{"rules":{"amountSpike":{"minMultiple":2.5}}}'
  * validateFraudRules('{"treshold": 80}'); // throws: Invalid config fraudRules=...: ... unknown setting treshold ...
  */
 function validateFraudRules(raw: string | undefined): string | undefined {
@@ -109,7 +123,7 @@ function validateFraudRules(raw: string | undefined): string | undefined {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw configError("fraudRules", raw, rule);
   }
-  const json = JSON.stringify(parsed);
+  const json = JSON.stringify(numbersFromText(parsed));
   try {
     parseRulesConfig(json);
   } catch (error) {

@@ -125,6 +125,20 @@ describe("Function: validateOpsEmail", () => {
 });
 
 describe("Function: validateFraudRules", () => {
+  it("reads decimal text, as pulumi config set --path stores a fraction, back as numbers", () => {
+    // Act
+    const json = validateFraudRules('{"threshold":"62.5","rules":{"amountSpike":{"minMultiple":"2.5"}}}');
+
+    // Assess
+    assert.equal(json, '{"threshold":62.5,"rules":{"amountSpike":{"minMultiple":2.5}}}');
+  });
+
+  it("still rejects text that is not a number, naming the setting", () => {
+    // Assess
+    assert.throws(() => validateFraudRules('{"threshold":"high"}'), /Invalid config fraudRules=.*threshold/);
+    assert.throws(() => validateFraudRules('{"threshold":"1e3"}'), /Invalid config fraudRules=.*threshold/);
+  });
+
   it("means the detector defaults when unset", () => {
     assert.equal(validateFraudRules(undefined), undefined);
   });
