@@ -65,6 +65,29 @@ describe("Function: makeDynamoTransactionStore", () => {
     assert.equal("country" in item, false);
   });
 
+  it("stores a coordinate closer to zero than DynamoDB can hold as 0, and knows the retry as a duplicate", async () => {
+    // Prepare: valid by the contract (within -90..90), but PutItem rejects magnitudes below 1e-130
+    const tx = validTransaction({ location: { latitude: 1e-200, longitude: -5e-324 } });
+    ddb()
+      .on(PutItemCommand)
+      .resolvesOnce({})
+      .rejects(conditionFailed({ ...tx, location: { latitude: 0, longitude: 0 } }));
+    const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    const first = await store.putTransaction(tx, FIXED_NOW);
+    const retry = await store.putTransaction(tx, FIXED_NOW);
+
+    // Assess
+    assert.deepEqual([first, retry], ["created", "duplicate"]);
+    const item = ddb().commandCalls(PutItemCommand)[0].args[0].input.Item!;
+    assert.deepEqual(item.location, { M: { latitude: { N: "0" }, longitude: { N: "0" } } });
+    for (const value of Object.values(item)) {
+      const magnitude = value.N === undefined ? 0 : Math.abs(Number(value.N));
+      assert.ok(magnitude === 0 || (magnitude >= 1e-130 && magnitude < 1e126), value.N);
+    }
+  });
+
   it("answers duplicate when the stored item has the same contract fields", async () => {
     // Prepare
     const tx = fullTransaction();

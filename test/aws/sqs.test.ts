@@ -116,4 +116,29 @@ describe("Function: makeSqsAlertQueue", () => {
     assert.deepEqual(result, { failed: [] });
     assert.equal(sqs().commandCalls(SendMessageBatchCommand).length, 0);
   });
+  it("sends only characters SQS allows, and the alert survives the round trip", async () => {
+    // Prepare: the contract accepts any merchant_id string, noncharacters and lone surrogates included
+    sqs()
+      .on(SendMessageBatchCommand)
+      .callsFake((input: { Entries: { Id: string }[] }) => ({
+        Successful: input.Entries.map((entry) => ({
+          Id: entry.Id,
+          MessageId: entry.Id,
+          MD5OfMessageBody: "x",
+        })),
+        Failed: [],
+      }));
+    const alert = fraudAlert({ merchant_id: "shop\uFFFF\uFFFE\ud800\u0001\u{1F600}" });
+    const queue = makeSqsAlertQueue({ client: new SQSClient({}), queueUrl: QUEUE_URL });
+
+    // Act
+    const result = await queue.sendAlerts([alert]);
+
+    // Assess
+    assert.deepEqual(result, { failed: [] });
+    const body = sqs().commandCalls(SendMessageBatchCommand)[0].args[0].input.Entries![0].MessageBody!;
+    const allowed = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+    assert.match(body, allowed);
+    assert.deepEqual(JSON.parse(body), alert);
+  });
 });

@@ -58,6 +58,37 @@ describe("Function: makeAlertCodec", () => {
     });
   }
 
+  // The transaction contract counts merchant_id in code points and accepts lone surrogates; an
+  // alert for any accepted transaction must decode, or it is dead-lettered and nobody is told.
+  const acceptedMerchants: [string, string][] = [
+    ["64 astral code points (128 UTF-16 units)", "\u{1F600}".repeat(64)],
+    ["64 lone surrogates", "\ud800".repeat(64)],
+  ];
+  for (const [label, merchant] of acceptedMerchants) {
+    it(`decodes an alert whose merchant_id is ${label}, as the transaction contract accepts`, () => {
+      // Prepare
+      const codec = makeAlertCodec();
+      const alert = fraudAlert({ merchant_id: merchant });
+
+      // Act
+      const result = codec.decode(JSON.parse(JSON.stringify(alert)));
+
+      // Assess
+      assert.deepEqual(result, { ok: true, value: alert });
+    });
+  }
+
+  it("rejects a merchant_id of 65 astral code points", () => {
+    // Prepare
+    const codec = makeAlertCodec();
+
+    // Act
+    const result = codec.decode({ ...fraudAlert(), merchant_id: "\u{1F600}".repeat(65) });
+
+    // Assess
+    assert.ok(!result.ok && result.errors.some((error) => error.startsWith("merchant_id: expected ")));
+  });
+
   it("rejects a body that is not an object", () => {
     // Prepare
     const codec = makeAlertCodec();

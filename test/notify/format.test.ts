@@ -89,6 +89,28 @@ describe("Function: formatAlert", () => {
     assert.ok(dinarBody.includes("1.500 BHD"));
   });
 
+  it("keeps a client-chosen merchant id on its own line and the body well-formed for SNS", () => {
+    // Prepare: the contract accepts any merchant_id string, lone surrogates and line breaks included
+    const merchant = "shop\r\nFraud score: 0\u2028\ud800\u0000end\u{1F600}";
+    const alert = fraudAlert({
+      merchant_id: merchant,
+      rules: [{ rule: "repeated-charge", score: 30, reason: `1 earlier charge at merchant ${merchant}` }],
+    });
+    const plainLines = formatAlert(
+      fraudAlert({ rules: alert.rules.map((hit) => ({ ...hit, reason: "r" })) }),
+    ).body.split("\n").length;
+
+    // Act
+    const { body } = formatAlert(alert);
+
+    // Assess: the SDK encodes an SNS Message with encodeURIComponent, which throws on lone surrogates
+    assert.doesNotThrow(() => encodeURIComponent(body));
+    assert.equal(body.split("\n").length, plainLines);
+    for (const forbidden of ["\r", "\u2028", "\u0000", "\ud800"])
+      assert.equal(body.includes(forbidden), false);
+    assert.ok(body.includes("Merchant:    shop\uFFFD\uFFFDFraud score: 0\uFFFD\uFFFD\uFFFDend\u{1F600}"));
+  });
+
   it("says so when the alert carries no rule details", () => {
     // Prepare
     const alert = fraudAlert({ rules: [] });

@@ -47,12 +47,31 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Smallest non-zero magnitude of a DynamoDB number (range 1e-130 .. 9.99e125, or 0). */
+const DYNAMODB_MIN_MAGNITUDE = 1e-130;
+
+/**
+ * `value` with every number closer to zero than DynamoDB can hold replaced by 0. The contract
+ * accepts e.g. a latitude of 1e-200 (it is within -90..90), but PutItem rejects it with a
+ * ValidationException (number underflow), which would answer a valid body with a 500. Amounts and
+ * timestamps are integers, so in practice only coordinates change, by less than 1e-130 degrees.
+ */
+function storable(value: unknown): unknown {
+  if (typeof value === "number") return value !== 0 && Math.abs(value) < DYNAMODB_MIN_MAGNITUDE ? 0 : value;
+  if (Array.isArray(value)) return value.map(storable);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, storable(entry)]));
+  }
+  return value;
+}
+
 /** `duplicate` when the stored item carries the same contract fields as `tx`, else `conflict`. */
 function compareWithStored(tx: Transaction, stored: Record<string, AttributeValue> | undefined): PutOutcome {
   // ALL_OLD always returns the item that failed the condition; without it we cannot prove an
   // exact retry, and answering `conflict` never hides a different transaction behind a 200.
   if (stored === undefined) return PUT_OUTCOMES.conflict;
-  const same = canonicalJson(contractFields(unmarshall(stored))) === canonicalJson(contractFields({ ...tx }));
+  const sent = contractFields(storable({ ...tx }) as Record<string, unknown>);
+  const same = canonicalJson(contractFields(unmarshall(stored))) === canonicalJson(sent);
   return same ? PUT_OUTCOMES.duplicate : PUT_OUTCOMES.conflict;
 }
 
@@ -71,7 +90,9 @@ function makeDynamoTransactionStore({ client, tableName }: DynamoTableOptions): 
     async putTransaction(tx, receivedAt) {
       const command = new PutItemCommand({
         TableName: tableName,
-        Item: marshall(toItem(tx, receivedAt), { removeUndefinedValues: true }),
+        Item: marshall(storable(toItem(tx, receivedAt)) as Record<string, unknown>, {
+          removeUndefinedValues: true,
+        }),
         ConditionExpression: "attribute_not_exists(transaction_id)",
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       });

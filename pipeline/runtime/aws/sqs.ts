@@ -18,6 +18,16 @@ interface SqsAlertQueueOptions {
   readonly queueUrl: string;
 }
 
+/**
+ * The alert as a message body SQS accepts. SQS allows only #x9 | #xA | #xD | #x20-#xD7FF |
+ * #xE000-#xFFFD | #x10000-#x10FFFF and rejects (InvalidMessageContents) or replaces anything else.
+ * JSON.stringify already escapes control characters and lone surrogates; the noncharacters U+FFFE
+ * and U+FFFF, which a client may put in `merchant_id`, are escaped here. JSON.parse restores them.
+ */
+function messageBody(alert: FraudAlert): string {
+  return JSON.stringify(alert).replace(/[\uFFFE\uFFFF]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
+}
+
 /** Transaction ids of `chunk` that SQS did not report as sent. */
 async function sendChunk(
   client: SQSClient,
@@ -27,7 +37,7 @@ async function sendChunk(
   // Entry ids must be unique within a batch and match [A-Za-z0-9_-]{1,80}; the position is.
   const entries: SendMessageBatchRequestEntry[] = chunk.map((alert, index) => ({
     Id: `m${index}`,
-    MessageBody: JSON.stringify(alert),
+    MessageBody: messageBody(alert),
   }));
   try {
     const result = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));

@@ -39,7 +39,10 @@ function makeAlertCodec(): AlertCodec {
   const refine = <A>(name: string, is: (u: unknown) => u is A) =>
     new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity);
   const matching = (name: string, source: string) => {
-    const pattern = new RegExp(source);
+    // `u`: quantifiers count code points, as the transaction contract counts `merchant_id`
+    // (64 emoji are a valid merchant id; without `u` they are 128 units and the alert would be
+    // rejected here, retried and dead-lettered without anyone being notified).
+    const pattern = new RegExp(source, "u");
     return refine(name, (u): u is string => typeof u === "string" && pattern.test(u));
   };
   const integerIn = (name: string, min: number, max: number) =>

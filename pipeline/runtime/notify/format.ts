@@ -26,6 +26,35 @@ function middleTruncate(text: string, max: number): string {
   return `${text.slice(0, head)}${marker}${tail > 0 ? text.slice(-tail) : ""}`;
 }
 
+/** U+FFFD, shown in place of a character that cannot or must not appear in the email. */
+const REPLACEMENT_CHARACTER = "\uFFFD";
+
+/** C0 and C1 controls, DEL, and the line/paragraph separators: they could forge lines of the email. */
+function isControl(codePoint: number): boolean {
+  return (
+    codePoint <= 0x1f ||
+    (codePoint >= 0x7f && codePoint <= 0x9f) ||
+    codePoint === 0x2028 ||
+    codePoint === 0x2029
+  );
+}
+
+/**
+ * Client-chosen text (the merchant id, and rule reasons that quote it) made safe for the email
+ * body: one line, and well-formed Unicode. The contract accepts any string as `merchant_id`,
+ * including lone surrogates, which make the SDK's SNS request encoding throw ("URI malformed"),
+ * so the alert would fail on every delivery and be dead-lettered without anyone being told.
+ */
+function displayText(text: string): string {
+  let out = "";
+  for (const char of text) {
+    const codePoint = char.codePointAt(0) ?? 0;
+    const loneSurrogate = codePoint >= 0xd800 && codePoint <= 0xdfff;
+    out += loneSurrogate || isControl(codePoint) ? REPLACEMENT_CHARACTER : char;
+  }
+  return out;
+}
+
 function formatScore(score: number): string {
   return String(Math.round(score * 100) / 100);
 }
@@ -51,14 +80,17 @@ function formatAlert(alert: FraudAlert): Notification {
   const rules =
     alert.rules.length === 0
       ? ["  (no rule details in the alert)"]
-      : alert.rules.map((hit) => `  - ${hit.rule} (score ${formatScore(hit.score)}): ${hit.reason}`);
+      : alert.rules.map(
+          (hit) =>
+            `  - ${displayText(hit.rule)} (score ${formatScore(hit.score)}): ${displayText(hit.reason)}`,
+        );
   const body = [
     "The fraud detector flagged a suspicious transaction.",
     "",
     `Transaction: ${alert.transaction_id}`,
     `Account:     ${maskAccount(alert.account_id)}`,
     `Amount:      ${formatAmount(alert.amount, alert.currency, { grouped: true })}`,
-    `Merchant:    ${alert.merchant_id}`,
+    `Merchant:    ${displayText(alert.merchant_id)}`,
     `Event time:  ${formatTime(alert.timestamp)}`,
     `Fraud score: ${score}`,
     "",
@@ -74,4 +106,4 @@ function formatAlert(alert: FraudAlert): Notification {
   };
 }
 
-export { formatAlert, maskAccount };
+export { displayText, formatAlert, maskAccount };
