@@ -73,7 +73,10 @@ const CORPUS: readonly Case[] = [
   ),
   ok("merchant_id with accents and CJK", transactionBody({ merchant_id: "Café Zürich 東京 ☕" })),
   ok("merchant_id of 64 combining-mark code points", transactionBody({ merchant_id: "e\u0301".repeat(32) })),
-  ok("merchant_id of lone surrogates", transactionBody({ merchant_id: "\ud800".repeat(64) })),
+  ok(
+    "merchant_id with a tab-free, printable symbol mix",
+    transactionBody({ merchant_id: "A&B <Shop> #7 — ½" }),
+  ),
   ok("merchant_category of 32 characters", transactionBody({ merchant_category: "c".repeat(32) })),
   ok("merchant_category of 32 astral code points", transactionBody({ merchant_category: EMOJI.repeat(32) })),
   ...["card_present", "online", "atm", "transfer"].map((channel) =>
@@ -121,6 +124,11 @@ const CORPUS: readonly Case[] = [
   bad("merchant_id empty", transactionBody({ merchant_id: "" })),
   bad("merchant_id of 65 ASCII characters", transactionBody({ merchant_id: "m".repeat(65) })),
   bad("merchant_id of 65 astral code points", transactionBody({ merchant_id: EMOJI.repeat(65) })),
+  bad("merchant_id of lone surrogates", transactionBody({ merchant_id: "\ud800".repeat(64) })),
+  bad("merchant_id with a line feed", transactionBody({ merchant_id: "shop\nFraud cleared" })),
+  bad("merchant_id with a tab", transactionBody({ merchant_id: "shop\t1" })),
+  bad("merchant_id with DEL", transactionBody({ merchant_id: "shop\u007f" })),
+  bad("merchant_category with a control character", transactionBody({ merchant_category: "\u0007" })),
   bad("merchant_id as a number", transactionBody({ merchant_id: 42 })),
   bad("merchant_id as an object", transactionBody({ merchant_id: { id: "m" } })),
   bad("merchant_category empty", transactionBody({ merchant_category: "" })),

@@ -140,7 +140,7 @@ function lambdaContext(overrides: Partial<Context> = {}): Context {
 
 /**
  * Arbitrary valid transactions. With `now`, timestamps fall inside the recency window around it;
- * without, anywhere in the contract's range. Strings use the whole Unicode range where allowed.
+ * without, anywhere in the contract's range. Free text uses the whole printable Unicode range.
  *
  * @example
  * fc.assert(fc.property(transactionArbitrary({ now: FIXED_NOW }), (tx) => ...));
@@ -152,6 +152,9 @@ function transactionArbitrary(options: { now?: number } = {}): fc.Arbitrary<Tran
       ? fc.integer({ min: LIMITS.timestampMin, max: LIMITS.timestampMax })
       : fc.integer({ min: options.now - LIMITS.maxAgeMs, max: options.now + LIMITS.maxFutureSkewMs });
   const coordinate = (limit: number) => fc.double({ min: -limit, max: limit, noNaN: true });
+  const printable = new RegExp(LIMITS.textPattern, "u");
+  const text = (maxLength: number) =>
+    fc.string({ unit: "binary", minLength: 1, maxLength }).filter((s) => printable.test(s));
   return fc.record(
     {
       transaction_id: id,
@@ -159,12 +162,8 @@ function transactionArbitrary(options: { now?: number } = {}): fc.Arbitrary<Tran
       amount: fc.integer({ min: LIMITS.amountMin, max: LIMITS.amountMax }),
       currency: fc.stringMatching(new RegExp(LIMITS.currencyPattern)),
       timestamp,
-      merchant_id: fc.string({ unit: "binary", minLength: 1, maxLength: LIMITS.merchantIdMaxLength }),
-      merchant_category: fc.string({
-        unit: "binary",
-        minLength: 1,
-        maxLength: LIMITS.merchantCategoryMaxLength,
-      }),
+      merchant_id: text(LIMITS.merchantIdMaxLength),
+      merchant_category: text(LIMITS.merchantCategoryMaxLength),
       channel: fc.constantFrom(...CHANNELS),
       location: fc.record({
         latitude: coordinate(LIMITS.latitudeMax),

@@ -31,8 +31,8 @@ const MESSAGES = {
   amount: `must be an integer between ${LIMITS.amountMin} and ${LIMITS.amountMax} (minor units)`,
   currency: 'must be a three-letter upper-case ISO 4217 code, e.g. "USD"',
   timestamp: `must be an integer between ${LIMITS.timestampMin} and ${LIMITS.timestampMax} (epoch milliseconds)`,
-  merchantId: `must be a string of 1 to ${LIMITS.merchantIdMaxLength} characters`,
-  merchantCategory: `must be a string of 1 to ${LIMITS.merchantCategoryMaxLength} characters`,
+  merchantId: `must be a string of 1 to ${LIMITS.merchantIdMaxLength} printable characters (no control characters, well-formed Unicode)`,
+  merchantCategory: `must be a string of 1 to ${LIMITS.merchantCategoryMaxLength} printable characters (no control characters, well-formed Unicode)`,
   channel: `must be one of ${CHANNELS.join(", ")}`,
   location: "must be an object with latitude and longitude",
   latitude: `must be a number between ${-LIMITS.latitudeMax} and ${LIMITS.latitudeMax}`,
@@ -72,9 +72,9 @@ function patternString(message: string, pattern: string): t.Type<string, string,
   return rule(message, (u): u is string => typeof u === "string" && regex.test(u));
 }
 
-function boundedString(message: string, maxLength: number): t.Type<string, string, unknown> {
+function boundedText(message: string, maxLength: number, text: RegExp): t.Type<string, string, unknown> {
   return rule(message, (u): u is string => {
-    if (typeof u !== "string") return false;
+    if (typeof u !== "string" || !text.test(u)) return false;
     const length = codePointLength(u);
     return length >= 1 && length <= maxLength;
   });
@@ -103,6 +103,7 @@ function boundedNumber(message: string, limit: number): t.Type<number, number, u
  */
 function makeTransactionCodec() {
   const id = patternString(MESSAGES.id, LIMITS.idPattern);
+  const text = new RegExp(LIMITS.textPattern, "u");
   const channels: readonly string[] = CHANNELS;
   const location = t.exact(
     t.type({
@@ -117,10 +118,10 @@ function makeTransactionCodec() {
     amount: boundedInteger(MESSAGES.amount, LIMITS.amountMin, LIMITS.amountMax),
     currency: patternString(MESSAGES.currency, LIMITS.currencyPattern),
     timestamp: boundedInteger(MESSAGES.timestamp, LIMITS.timestampMin, LIMITS.timestampMax),
-    merchant_id: boundedString(MESSAGES.merchantId, LIMITS.merchantIdMaxLength),
+    merchant_id: boundedText(MESSAGES.merchantId, LIMITS.merchantIdMaxLength, text),
   });
   const optional = t.partial({
-    merchant_category: boundedString(MESSAGES.merchantCategory, LIMITS.merchantCategoryMaxLength),
+    merchant_category: boundedText(MESSAGES.merchantCategory, LIMITS.merchantCategoryMaxLength, text),
     channel: rule(MESSAGES.channel, (u): u is Channel => typeof u === "string" && channels.includes(u)),
     location,
     country: patternString(MESSAGES.country, LIMITS.countryPattern),

@@ -28,8 +28,18 @@ const TRANSACTION_MODEL_SCHEMA = {
     amount: { type: "integer", minimum: LIMITS.amountMin, maximum: LIMITS.amountMax },
     currency: { type: "string", pattern: LIMITS.currencyPattern },
     timestamp: { type: "integer", minimum: LIMITS.timestampMin, maximum: LIMITS.timestampMax },
-    merchant_id: { type: "string", minLength: 1, maxLength: LIMITS.merchantIdMaxLength },
-    merchant_category: { type: "string", minLength: 1, maxLength: LIMITS.merchantCategoryMaxLength },
+    merchant_id: {
+      type: "string",
+      minLength: 1,
+      maxLength: LIMITS.merchantIdMaxLength,
+      pattern: LIMITS.textPattern,
+    },
+    merchant_category: {
+      type: "string",
+      minLength: 1,
+      maxLength: LIMITS.merchantCategoryMaxLength,
+      pattern: LIMITS.textPattern,
+    },
     channel: { type: "string", enum: [...CHANNELS] },
     location: {
       type: "object",

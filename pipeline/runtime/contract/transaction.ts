@@ -43,6 +43,12 @@ export const LIMITS = {
   countryPattern: "^[A-Z]{2}$",
   amountMin: 1,
   amountMax: 100_000_000_000,
+  /**
+   * Free text (merchant_id, merchant_category): printable and well-formed Unicode. A lone surrogate
+   * cannot be stored as UTF-8 or sent through SNS, and a control character (CR, LF) would forge
+   * lines in the fraud team's email.
+   */
+  textPattern: "^[^\\u0000-\\u001F\\u007F\\uD800-\\uDFFF]*$",
   merchantIdMaxLength: 64,
   merchantCategoryMaxLength: 32,
   /**
