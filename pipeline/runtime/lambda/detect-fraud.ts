@@ -4,8 +4,7 @@
  * rule thresholds once, and builds the SDK clients, logger, metrics and codec here, so the
  * serialized closure captures only functions.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import { makeDynamoDBClient, makeSqsClient } from "../aws/clients";
 import { makeDynamoAccountHistory, makeDynamoVerdictStore } from "../aws/dynamodb";
 import { makeSqsAlertQueue } from "../aws/sqs";
 import { makeTransactionCodec } from "../contract/codec";
@@ -30,11 +29,11 @@ function detectFraudFactory() {
   const indexName = requireEnv(process.env, ENV.accountIndexName);
   const queueUrl = requireEnv(process.env, ENV.alertQueueUrl);
   const config = parseRulesConfig(process.env[ENV.rulesConfig]);
-  const dynamodb = new DynamoDBClient({});
+  const dynamodb = makeDynamoDBClient();
   return makeDetectHandler({
     history: makeDynamoAccountHistory({ client: dynamodb, tableName, indexName }),
     verdicts: makeDynamoVerdictStore({ client: dynamodb, tableName }),
-    alerts: makeSqsAlertQueue({ client: new SQSClient({}), queueUrl }),
+    alerts: makeSqsAlertQueue({ client: makeSqsClient(), queueUrl }),
     config,
     codec: makeTransactionCodec(),
     now: () => Date.now(),

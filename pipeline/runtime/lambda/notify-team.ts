@@ -3,8 +3,7 @@
  * It runs once per cold start: reads configuration from the (KMS-encrypted) environment and builds
  * the SDK clients, logger and codec here, so the serialized closure captures only functions.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SNSClient } from "@aws-sdk/client-sns";
+import { makeDynamoDBClient, makeSnsClient } from "../aws/clients";
 import { makeDynamoNotificationLedger } from "../aws/dynamodb-ledger";
 import { makeSnsNotifier } from "../aws/sns";
 import { ENV, requireEnv } from "../env";
@@ -30,8 +29,8 @@ function notifyTeamFactory(): NotifyHandler {
   const tableName = requireEnv(process.env, ENV.tableName);
   const topicArn = requireEnv(process.env, ENV.topicArn);
   return makeNotifyHandler({
-    notifier: makeSnsNotifier({ client: new SNSClient({}), topicArn }),
-    ledger: makeDynamoNotificationLedger({ client: new DynamoDBClient({}), tableName }),
+    notifier: makeSnsNotifier({ client: makeSnsClient(), topicArn }),
+    ledger: makeDynamoNotificationLedger({ client: makeDynamoDBClient(), tableName }),
     codec: makeAlertCodec(),
     now: () => Date.now(),
     log: makeLogger("notify-team"),

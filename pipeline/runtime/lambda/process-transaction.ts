@@ -3,7 +3,7 @@
  * It runs once per cold start: reads configuration from the (KMS-encrypted) environment and builds
  * the SDK client, logger and codec here, so the serialized closure captures only functions.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { makeDynamoDBClient } from "../aws/clients";
 import { makeDynamoTransactionStore } from "../aws/dynamodb";
 import { makeTransactionCodec } from "../contract/codec";
 import { ENV, requireEnv } from "../env";
@@ -20,7 +20,7 @@ import { makeProcessHandler, type ProcessHandler } from "../process/handler";
 function processTransactionFactory(): ProcessHandler {
   const tableName = requireEnv(process.env, ENV.tableName);
   return makeProcessHandler({
-    store: makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName }),
+    store: makeDynamoTransactionStore({ client: makeDynamoDBClient(), tableName }),
     codec: makeTransactionCodec(),
     now: () => Date.now(),
     log: makeLogger("process-transaction"),
