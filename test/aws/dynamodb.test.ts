@@ -154,6 +154,8 @@ describe("Function: makeDynamoTransactionStore", () => {
       name: "ServiceUnavailable",
       $metadata: { httpStatusCode: 503 },
     }),
+    // What the SDK rethrows when the socket drops after its retries: no HTTP status at all.
+    Object.assign(new Error("socket hang up"), { name: "ECONNRESET", code: "ECONNRESET" }),
   ]) {
     it(`maps ${error.name} to StorageThrottledError with the cause attached`, async () => {
       // Prepare

@@ -19,8 +19,19 @@ const TRANSIENT_ERROR_NAMES: readonly string[] = [
   "TimeoutError",
 ];
 
+/** Node socket errors the SDK gives up on after its retries: the network, not the request, failed. */
+const TRANSIENT_NETWORK_CODES: readonly string[] = [
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+];
+
 interface SdkErrorShape {
   readonly name?: unknown;
+  readonly code?: unknown;
   readonly $metadata?: { readonly httpStatusCode?: number };
   readonly Item?: Record<string, AttributeValue>;
 }
@@ -36,15 +47,21 @@ function isConditionalCheckFailed(error: unknown): error is Error & SdkErrorShap
 }
 
 /**
- * True when `error` means DynamoDB throttled the request or failed on its side (HTTP 5xx).
+ * True when `error` means DynamoDB throttled the request, failed on its side (HTTP 5xx), or could
+ * not be reached.
  *
  * @example
  * isTransient(new ThrottlingException({ $metadata: {}, message: "slow down" })); // true
  */
 function isTransient(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const status = (error as SdkErrorShape).$metadata?.httpStatusCode;
-  return TRANSIENT_ERROR_NAMES.includes(error.name) || (typeof status === "number" && status >= 500);
+  const { $metadata, code } = error as SdkErrorShape;
+  const status = $metadata?.httpStatusCode;
+  return (
+    TRANSIENT_ERROR_NAMES.includes(error.name) ||
+    (typeof status === "number" && status >= 500) ||
+    (typeof code === "string" && TRANSIENT_NETWORK_CODES.includes(code))
+  );
 }
 
 /**
