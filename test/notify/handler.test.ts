@@ -201,6 +201,32 @@ describe("Function: makeNotifyHandler", () => {
     assert.equal(notifier.published.length, 1);
   });
 
+  it("retries a failed confirm once, so one transient failure still records the notification", async () => {
+    // Prepare
+    const base = memoryLedger();
+    let confirmCalls = 0;
+    const ledger: NotificationLedger = {
+      claim: base.claim,
+      release: base.release,
+      confirm: async (key, at) => {
+        confirmCalls += 1;
+        if (confirmCalls === 1) throw new Error("throttled");
+        await base.confirm(key, at);
+      },
+    };
+    const { handler, notifier } = setup({ ledger });
+    const alert = fraudAlert();
+
+    // Act
+    await handler(sqsEvent([alert]), lambdaContext());
+    const redelivery = await handler(sqsEvent([alert]), lambdaContext());
+
+    // Assess
+    assert.equal(confirmCalls, 2);
+    assert.deepEqual(redelivery.batchItemFailures, []);
+    assert.equal(notifier.published.length, 1, "the redelivery finds the confirmed notification");
+  });
+
   it("processes a batch larger than its concurrency bound completely", async () => {
     // Prepare
     const { handler, notifier } = setup({ failFor: ["tx-7", "tx-23"] });

@@ -57,6 +57,9 @@ async function forEachBounded<T>(items: readonly T[], limit: number, work: (item
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** Tries to record "notified" after a publish before giving up on it. */
+const CONFIRM_ATTEMPTS = 2;
+
 /**
  * Builds the notify-team handler. Each record is handled on its own: a malformed body, a claim
  * held by another invocation, or a failed publish fails only that record.
@@ -89,11 +92,16 @@ function makeNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
       }
       return RECORD_OUTCOMES.failed;
     }
-    try {
-      await ledger.confirm(key, now());
-    } catch (err) {
-      // The team has the email: failing the record would publish it again once the lease expires.
-      log.warn("Alert published but confirming it failed", { ...ids, ...errorAttributes(err) });
+    // The team has the email: failing the record would publish it again once the lease expires,
+    // so a failed confirm is retried once and then only logged (a later duplicate alert for this
+    // transaction could then be emailed again).
+    for (let attempt = 1; attempt <= CONFIRM_ATTEMPTS; attempt++) {
+      try {
+        await ledger.confirm(key, now());
+        break;
+      } catch (err) {
+        log.warn("Alert published but confirming it failed", { ...ids, attempt, ...errorAttributes(err) });
+      }
     }
     log.info("Alert published", ids);
     return RECORD_OUTCOMES.published;
