@@ -12,6 +12,9 @@ const FIXED_NOW = Date.UTC(2025, 10, 25, 12, 0, 0);
 /** Request id of the default Lambda context. */
 const REQUEST_ID = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef";
 
+/** API Gateway's request id in the default proxy event. */
+const API_REQUEST_ID = "api-request-0001";
+
 /**
  * A valid transaction with only the required fields, one minute before `FIXED_NOW`.
  *
@@ -105,7 +108,7 @@ function apiGatewayEvent(body: unknown, overrides: Partial<APIGatewayProxyEvent>
       },
       path: "/dev/transactions",
       stage: "dev",
-      requestId: "api-request-0001",
+      requestId: API_REQUEST_ID,
       requestTimeEpoch: FIXED_NOW,
       resourceId: "res123",
       resourcePath: "/transactions",
@@ -176,6 +179,7 @@ function transactionArbitrary(options: { now?: number } = {}): fc.Arbitrary<Tran
 }
 
 export {
+  API_REQUEST_ID,
   apiGatewayEvent,
   FIXED_NOW,
   fullTransaction,

@@ -7,6 +7,7 @@ import { ERROR_NAMES, runtimeError } from "../../pipeline/runtime/errors";
 import type { Log, PutOutcome, TransactionStore } from "../../pipeline/runtime/ports";
 import { makeProcessHandler } from "../../pipeline/runtime/process/handler";
 import {
+  API_REQUEST_ID,
   apiGatewayEvent,
   FIXED_NOW,
   fullTransaction,
@@ -118,7 +119,7 @@ describe("Function: makeProcessHandler", () => {
       assert.equal(response.statusCode, 409);
       assert.deepEqual(Object.keys(body), ["error", "message", "request_id", "transaction_id", "timestamp"]);
       assert.equal(body.error, "conflict");
-      assert.equal(body.request_id, REQUEST_ID);
+      assert.equal(body.request_id, API_REQUEST_ID);
       assert.equal(body.transaction_id, tx.transaction_id);
       assert.equal(body.timestamp, tx.timestamp);
       assert.match(body.message, /already accepted with a different body/);
@@ -222,7 +223,7 @@ describe("Function: makeProcessHandler", () => {
         body.message,
         'The request body has invalid fields: "account_id", "amount", "currency", "card_number" (each entry of "fields" says what is valid).',
       );
-      assert.equal(body.request_id, REQUEST_ID);
+      assert.equal(body.request_id, API_REQUEST_ID);
     });
 
     for (const [name, timestamp] of [
@@ -258,7 +259,7 @@ describe("Function: makeProcessHandler", () => {
       assert.deepEqual(body, {
         error: "payload_too_large",
         message: `The request body must be at most ${LIMITS.maxBodyBytes} bytes.`,
-        request_id: REQUEST_ID,
+        request_id: API_REQUEST_ID,
       });
       assert.equal(calls.length, 0);
     });
@@ -375,15 +376,28 @@ describe("Function: makeProcessHandler", () => {
   });
 
   describe("request ids", () => {
-    it("falls back to the API Gateway request id when the context has none", async () => {
+    it("answers with API Gateway's request id, the one its access log and headers carry", async () => {
       // Prepare
       const { handler } = setup();
 
       // Act
-      const response = await handler(apiGatewayEvent(""), lambdaContext({ awsRequestId: "" }));
+      const response = await handler(apiGatewayEvent(""), lambdaContext());
 
       // Assess
-      assert.equal(JSON.parse(response.body).request_id, "api-request-0001");
+      assert.equal(JSON.parse(response.body).request_id, API_REQUEST_ID);
+    });
+
+    it("falls back to the Lambda request id when the event has none", async () => {
+      // Prepare
+      const { handler } = setup();
+      const event = apiGatewayEvent("");
+      const withoutId = { ...event, requestContext: { ...event.requestContext, requestId: "" } };
+
+      // Act
+      const response = await handler(withoutId, lambdaContext());
+
+      // Assess
+      assert.equal(JSON.parse(response.body).request_id, REQUEST_ID);
     });
   });
 
@@ -415,7 +429,7 @@ describe("Function: makeProcessHandler", () => {
         assert.equal(lines.length, 1);
         const [line] = lines;
         assert.equal(line.message, "request");
-        assert.equal(line.attributes.request_id, REQUEST_ID);
+        assert.equal(line.attributes.request_id, API_REQUEST_ID);
         assert.equal(line.attributes.status, response.statusCode);
         assert.equal(line.attributes.latency_ms, 7);
         for (const key of ["amount", "location", "latitude", "longitude", "merchant_id", "body", "payload"]) {
@@ -438,7 +452,7 @@ describe("Function: makeProcessHandler", () => {
           level: "info",
           message: "request",
           attributes: {
-            request_id: REQUEST_ID,
+            request_id: API_REQUEST_ID,
             transaction_id: tx.transaction_id,
             account_id: tx.account_id,
             status: 201,

@@ -42,8 +42,12 @@ const BODY_MESSAGES: Record<Exclude<BodyProblem, typeof BODY_PROBLEMS.tooLarge>,
   [BODY_PROBLEMS.invalidJson]: "must be valid JSON",
 };
 
+/**
+ * API Gateway's request id: the one its access log, its own 400/403 bodies and the client's
+ * `x-amzn-RequestId` header carry. Lambda's id (in every Powertools log line) is the fallback.
+ */
 function requestIdOf(event: APIGatewayProxyEvent, context: Context): string {
-  return context?.awsRequestId || event?.requestContext?.requestId || "unknown";
+  return event?.requestContext?.requestId || context?.awsRequestId || "unknown";
 }
 
 function invalid(fieldErrors: readonly FieldError[], requestId: string, tx?: Transaction): Reply {
