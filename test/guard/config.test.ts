@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import { GUARD_DEFAULTS } from "../../policies/guard/config";
 import { guardPolicies } from "../../policies/guard/policies";
 import { configOf, runPack } from "../helpers/guard";
-import { GT, happyStack, TAGS, withProps } from "../helpers/guard-stack";
+import { happyStack, TAGS, withProps } from "../helpers/guard-stack";
+import { T } from "../helpers/infra-graph";
 
 function policyNamed(name: string) {
   const policy = guardPolicies.find((p) => p.name === name);
@@ -56,7 +57,7 @@ describe("Policy pack: configuration", () => {
   it("physical-names takes the suffix from the configured pattern", async () => {
     // Prepare
     const config = { "physical-names": { suffixPattern: "pr-[0-9]+" } };
-    const renamed = withProps(happyStack(), GT.queue, "fraud-alerts", { name: "sqs-fraud-alerts-pr-42" });
+    const renamed = withProps(happyStack(), T.queue, "fraud-alerts", { name: "sqs-fraud-alerts-pr-42" });
 
     // Act
     const { violations } = await runPack(renamed, config);

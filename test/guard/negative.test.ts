@@ -5,7 +5,6 @@ import {
   ACCOUNT,
   allowDocument,
   apiBody,
-  GT,
   happyStack,
   KEY_ARN,
   PROVIDER,
@@ -13,6 +12,7 @@ import {
   withProps,
   withResource,
 } from "../helpers/guard-stack";
+import { T } from "../helpers/infra-graph";
 
 interface Expected {
   readonly urn: string;
@@ -43,43 +43,43 @@ const CASES: readonly BreakingCase[] = [
   {
     policy: "lambda-reserved-concurrency-50",
     change: "reservedConcurrentExecutions 10",
-    stack: () => withProps(happyStack(), GT.fn, "notify-team", { reservedConcurrentExecutions: 10 }),
-    urn: urnOf(GT.fn, "notify-team"),
+    stack: () => withProps(happyStack(), T.fn, "notify-team", { reservedConcurrentExecutions: 10 }),
+    urn: urnOf(T.fn, "notify-team"),
     message: `${FN}: reservedConcurrentExecutions is 10; it must be 50.`,
   },
   {
     policy: "lambda-memory-512",
     change: "memorySize 1024",
-    stack: () => withProps(happyStack(), GT.fn, "notify-team", { memorySize: 1024 }),
-    urn: urnOf(GT.fn, "notify-team"),
+    stack: () => withProps(happyStack(), T.fn, "notify-team", { memorySize: 1024 }),
+    urn: urnOf(T.fn, "notify-team"),
     message: `${FN}: memorySize is 1024; it must be 512.`,
   },
   {
     policy: "lambda-runtime-nodejs24",
     change: "runtime left to the provider default",
-    stack: () => withProps(happyStack(), GT.fn, "notify-team", { runtime: undefined }),
-    urn: urnOf(GT.fn, "notify-team"),
+    stack: () => withProps(happyStack(), T.fn, "notify-team", { runtime: undefined }),
+    urn: urnOf(T.fn, "notify-team"),
     message: `${FN}: runtime is not set; it must be "nodejs24.x", set explicitly.`,
   },
   {
     policy: "lambda-environment-kms-encrypted",
     change: "no kmsKeyArn",
-    stack: () => withProps(happyStack(), GT.fn, "notify-team", { kmsKeyArn: undefined }),
-    urn: urnOf(GT.fn, "notify-team"),
+    stack: () => withProps(happyStack(), T.fn, "notify-team", { kmsKeyArn: undefined }),
+    urn: urnOf(T.fn, "notify-team"),
     message: `${FN}: kmsKeyArn is not set; it must be ${KEY_RULE}.`,
   },
   {
     policy: "dynamodb-on-demand",
     change: "billingMode PROVISIONED",
-    stack: () => withProps(happyStack(), GT.table, "transactions", { billingMode: "PROVISIONED" }),
-    urn: urnOf(GT.table, "transactions"),
+    stack: () => withProps(happyStack(), T.table, "transactions", { billingMode: "PROVISIONED" }),
+    urn: urnOf(T.table, "transactions"),
     message: `${TABLE}: billingMode is "PROVISIONED"; it must be "PAY_PER_REQUEST".`,
   },
   {
     policy: "dynamodb-stream-new-and-old-images",
     change: "streamViewType NEW_IMAGE",
-    stack: () => withProps(happyStack(), GT.table, "transactions", { streamViewType: "NEW_IMAGE" }),
-    urn: urnOf(GT.table, "transactions"),
+    stack: () => withProps(happyStack(), T.table, "transactions", { streamViewType: "NEW_IMAGE" }),
+    urn: urnOf(T.table, "transactions"),
     message: `${TABLE}: streamViewType is "NEW_IMAGE"; it must be "NEW_AND_OLD_IMAGES".`,
   },
   {
@@ -88,21 +88,21 @@ const CASES: readonly BreakingCase[] = [
     stack: () => [
       ...happyStack(),
       {
-        type: GT.httpApi,
+        type: T.httpApi,
         name: "fraud-http",
         props: { protocolType: "HTTP", tags: TAGS },
         provider: PROVIDER,
       },
     ],
-    urn: urnOf(GT.httpApi, "fraud-http"),
+    urn: urnOf(T.httpApi, "fraud-http"),
     message:
       'aws:apigatewayv2/api:Api "fraud-http": type is "aws:apigatewayv2/api:Api"; it must be an API Gateway REST API resource (aws:apigateway/*), never API Gateway v2.',
   },
   {
     policy: "apigateway-request-validator-body-and-parameters",
     change: "validator skips parameters",
-    stack: () => withProps(happyStack(), GT.validator, "fraud-api", { validateRequestParameters: false }),
-    urn: urnOf(GT.validator, "fraud-api"),
+    stack: () => withProps(happyStack(), T.validator, "fraud-api", { validateRequestParameters: false }),
+    urn: urnOf(T.validator, "fraud-api"),
     message:
       'aws:apigateway/requestValidator:RequestValidator "fraud-api": validateRequestParameters is false; it must be true.',
   },
@@ -110,96 +110,96 @@ const CASES: readonly BreakingCase[] = [
     policy: "apigateway-transactions-route-validated",
     change: "POST /transactions without a validator",
     stack: () =>
-      withProps(happyStack(), GT.restApi, "fraud-api", {
+      withProps(happyStack(), T.restApi, "fraud-api", {
         body: bodyWithout("x-amazon-apigateway-request-validator"),
       }),
-    urn: urnOf(GT.restApi, "fraud-api"),
+    urn: urnOf(T.restApi, "fraud-api"),
     message:
       'aws:apigateway/restApi:RestApi "fraud-api": body paths["/transactions"].post x-amazon-apigateway-request-validator is not set; it must be the name of a validator defined in x-amazon-apigateway-request-validators.',
   },
   {
     policy: "sqs-fraud-alerts-visibility-300",
     change: "alerts queue visibility 30",
-    stack: () => withProps(happyStack(), GT.queue, "fraud-alerts", { visibilityTimeoutSeconds: 30 }),
-    urn: urnOf(GT.queue, "fraud-alerts"),
+    stack: () => withProps(happyStack(), T.queue, "fraud-alerts", { visibilityTimeoutSeconds: 30 }),
+    urn: urnOf(T.queue, "fraud-alerts"),
     message: 'aws:sqs/queue:Queue "fraud-alerts": visibilityTimeoutSeconds is 30; it must be 300.',
   },
   {
     policy: "required-tags",
     change: "Environment=dev",
-    stack: () => withProps(happyStack(), GT.table, "transactions", { tags: { ...TAGS, Environment: "dev" } }),
-    urn: urnOf(GT.table, "transactions"),
+    stack: () => withProps(happyStack(), T.table, "transactions", { tags: { ...TAGS, Environment: "dev" } }),
+    urn: urnOf(T.table, "transactions"),
     message: `${TABLE}: tags.Environment is "dev"; it must be "production".`,
   },
   {
     policy: "no-protect",
     change: "protect: true",
     stack: () =>
-      withResource(happyStack(), GT.table, "transactions", (table) => ({ ...table, protect: true })),
-    urn: urnOf(GT.table, "transactions"),
+      withResource(happyStack(), T.table, "transactions", (table) => ({ ...table, protect: true })),
+    urn: urnOf(T.table, "transactions"),
     message: `${TABLE}: opts.protect is true; it must be false (every resource is destroyable).`,
   },
   {
     policy: "dynamodb-no-deletion-protection",
     change: "deletionProtectionEnabled",
-    stack: () => withProps(happyStack(), GT.table, "transactions", { deletionProtectionEnabled: true }),
-    urn: urnOf(GT.table, "transactions"),
+    stack: () => withProps(happyStack(), T.table, "transactions", { deletionProtectionEnabled: true }),
+    urn: urnOf(T.table, "transactions"),
     message: `${TABLE}: deletionProtectionEnabled is true; it must be false or unset.`,
   },
   {
     policy: "kms-deletion-window-7-days",
     change: "deletionWindowInDays 30",
-    stack: () => withProps(happyStack(), GT.key, "fraud-pipeline", { deletionWindowInDays: 30 }),
-    urn: urnOf(GT.key, "fraud-pipeline"),
+    stack: () => withProps(happyStack(), T.key, "fraud-pipeline", { deletionWindowInDays: 30 }),
+    urn: urnOf(T.key, "fraud-pipeline"),
     message: 'aws:kms/key:Key "fraud-pipeline": deletionWindowInDays is 30; it must be 7.',
   },
   {
     policy: "physical-names",
     change: "queue name without its type word",
-    stack: () => withProps(happyStack(), GT.queue, "fraud-alerts", { name: "fraud-alerts-dev" }),
-    urn: urnOf(GT.queue, "fraud-alerts"),
+    stack: () => withProps(happyStack(), T.queue, "fraud-alerts", { name: "fraud-alerts-dev" }),
+    urn: urnOf(T.queue, "fraud-alerts"),
     message:
       'aws:sqs/queue:Queue "fraud-alerts": name is "fraud-alerts-dev"; it must be set explicitly and match ^sqs-[a-z0-9]+(?:-[a-z0-9]+)*-(?:dev)$ ({resource-type}-{purpose}-{environmentSuffix}).',
   },
   {
     policy: "region-us-east-1",
     change: "table in eu-west-1",
-    stack: () => withProps(happyStack(), GT.table, "transactions", { region: "eu-west-1" }),
-    urn: urnOf(GT.table, "transactions"),
+    stack: () => withProps(happyStack(), T.table, "transactions", { region: "eu-west-1" }),
+    urn: urnOf(T.table, "transactions"),
     message: `${TABLE}: region is "eu-west-1"; it must be "us-east-1".`,
   },
   {
     policy: "lambda-no-vpc",
     change: "function in a VPC",
     stack: () =>
-      withProps(happyStack(), GT.fn, "notify-team", {
+      withProps(happyStack(), T.fn, "notify-team", {
         vpcConfig: { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] },
       }),
-    urn: urnOf(GT.fn, "notify-team"),
+    urn: urnOf(T.fn, "notify-team"),
     message: `${FN}: vpcConfig is {"subnetIds":["subnet-1"],"securityGroupIds":["sg-1"]}; it must be absent (the pipeline runs outside any VPC).`,
   },
   {
     policy: "log-group-retention-7-days",
     change: "retentionInDays 30",
-    stack: () => withProps(happyStack(), GT.logGroup, "notify-team", { retentionInDays: 30 }),
-    urn: urnOf(GT.logGroup, "notify-team"),
+    stack: () => withProps(happyStack(), T.logGroup, "notify-team", { retentionInDays: 30 }),
+    urn: urnOf(T.logGroup, "notify-team"),
     message: 'aws:cloudwatch/logGroup:LogGroup "notify-team": retentionInDays is 30; it must be 7.',
   },
   {
     policy: "log-group-kms-encrypted",
     change: "no kmsKeyId",
-    stack: () => withProps(happyStack(), GT.logGroup, "fraud-api-access", { kmsKeyId: undefined }),
-    urn: urnOf(GT.logGroup, "fraud-api-access"),
+    stack: () => withProps(happyStack(), T.logGroup, "fraud-api-access", { kmsKeyId: undefined }),
+    urn: urnOf(T.logGroup, "fraud-api-access"),
     message: `aws:cloudwatch/logGroup:LogGroup "fraud-api-access": kmsKeyId is not set; it must be ${KEY_RULE}.`,
   },
   {
     policy: "iam-no-wildcard-actions",
     change: "dynamodb:* on the table",
     stack: () =>
-      withProps(happyStack(), GT.rolePolicy, "process-transaction", {
+      withProps(happyStack(), T.rolePolicy, "process-transaction", {
         policy: allowDocument([{ Action: ["dynamodb:*"], Resource: TABLE_ARN }]),
       }),
-    urn: urnOf(GT.rolePolicy, "process-transaction"),
+    urn: urnOf(T.rolePolicy, "process-transaction"),
     message:
       'aws:iam/rolePolicy:RolePolicy "process-transaction": policy Statement[0] Action is ["dynamodb:*"]; it must be named actions only (no "*", no "service:*").',
   },
@@ -207,10 +207,10 @@ const CASES: readonly BreakingCase[] = [
     policy: "iam-no-wildcard-resources",
     change: "dynamodb:PutItem on *",
     stack: () =>
-      withProps(happyStack(), GT.rolePolicy, "process-transaction", {
+      withProps(happyStack(), T.rolePolicy, "process-transaction", {
         policy: allowDocument([{ Action: "dynamodb:PutItem", Resource: "*" }]),
       }),
-    urn: urnOf(GT.rolePolicy, "process-transaction"),
+    urn: urnOf(T.rolePolicy, "process-transaction"),
     message:
       'aws:iam/rolePolicy:RolePolicy "process-transaction": policy Statement[0] Resource is ["*"]; it must be named resource ARNs ("*" is allowed only for xray: actions, here ["dynamodb:PutItem"]).',
   },
@@ -220,13 +220,13 @@ const CASES: readonly BreakingCase[] = [
     stack: () => [
       ...happyStack(),
       {
-        type: GT.attachment,
+        type: T.attachment,
         name: "notify-team-full-access",
         props: { role: "role-notify-team-dev", policyArn: "arn:aws:iam::aws:policy/AWSLambda_FullAccess" },
         provider: PROVIDER,
       },
     ],
-    urn: urnOf(GT.attachment, "notify-team-full-access"),
+    urn: urnOf(T.attachment, "notify-team-full-access"),
     message:
       'aws:iam/rolePolicyAttachment:RolePolicyAttachment "notify-team-full-access": policyArn is ["arn:aws:iam::aws:policy/AWSLambda_FullAccess"]; it must be only policies defined in this stack (no arn:aws:iam::aws:policy/...).',
   },
@@ -234,18 +234,18 @@ const CASES: readonly BreakingCase[] = [
     policy: "lambda-one-role-per-function",
     change: "notify-team runs with process-transaction's role",
     stack: () =>
-      withResource(happyStack(), GT.fn, "notify-team", (fn) => ({
+      withResource(happyStack(), T.fn, "notify-team", (fn) => ({
         ...fn,
         props: { ...fn.props, role: SHARED_ROLE },
-        propertyDependencies: { role: [urnOf(GT.role, "process-transaction")] },
+        propertyDependencies: { role: [urnOf(T.role, "process-transaction")] },
       })),
     all: [
       {
-        urn: urnOf(GT.fn, "process-transaction"),
+        urn: urnOf(T.fn, "process-transaction"),
         message: `aws:lambda/function:Function "process-transaction": role is "${SHARED_ROLE}"; it must be a role used by no other function (shared with "notify-team").`,
       },
       {
-        urn: urnOf(GT.fn, "notify-team"),
+        urn: urnOf(T.fn, "notify-team"),
         message: `${FN}: role is "${SHARED_ROLE}"; it must be a role used by no other function (shared with "process-transaction").`,
       },
     ],
@@ -253,31 +253,31 @@ const CASES: readonly BreakingCase[] = [
   {
     policy: "kms-key-rotation-enabled",
     change: "rotation off",
-    stack: () => withProps(happyStack(), GT.key, "fraud-pipeline", { enableKeyRotation: false }),
-    urn: urnOf(GT.key, "fraud-pipeline"),
+    stack: () => withProps(happyStack(), T.key, "fraud-pipeline", { enableKeyRotation: false }),
+    urn: urnOf(T.key, "fraud-pipeline"),
     message: 'aws:kms/key:Key "fraud-pipeline": enableKeyRotation is false; it must be true.',
   },
   {
     policy: "dynamodb-kms-encrypted",
     change: "AWS-owned key (no kmsKeyArn)",
     stack: () =>
-      withProps(happyStack(), GT.table, "transactions", { serverSideEncryption: { enabled: true } }),
-    urn: urnOf(GT.table, "transactions"),
+      withProps(happyStack(), T.table, "transactions", { serverSideEncryption: { enabled: true } }),
+    urn: urnOf(T.table, "transactions"),
     message: `${TABLE}: serverSideEncryption.kmsKeyArn is not set; it must be ${KEY_RULE}.`,
   },
   {
     policy: "sqs-kms-encrypted",
     change: "DLQ on alias/aws/sqs",
-    stack: () => withProps(happyStack(), GT.queue, "fraud-alerts-dlq", { kmsMasterKeyId: "alias/aws/sqs" }),
-    urn: urnOf(GT.queue, "fraud-alerts-dlq"),
+    stack: () => withProps(happyStack(), T.queue, "fraud-alerts-dlq", { kmsMasterKeyId: "alias/aws/sqs" }),
+    urn: urnOf(T.queue, "fraud-alerts-dlq"),
     message:
       'aws:sqs/queue:Queue "fraud-alerts-dlq": kmsMasterKeyId is "alias/aws/sqs"; it must be the stack\'s customer-managed KMS key (not unset, not alias/aws/sqs).',
   },
   {
     policy: "sns-kms-encrypted",
     change: "topic unencrypted",
-    stack: () => withProps(happyStack(), GT.topic, "fraud-notifications", { kmsMasterKeyId: undefined }),
-    urn: urnOf(GT.topic, "fraud-notifications"),
+    stack: () => withProps(happyStack(), T.topic, "fraud-notifications", { kmsMasterKeyId: undefined }),
+    urn: urnOf(T.topic, "fraud-notifications"),
     message:
       'aws:sns/topic:Topic "fraud-notifications": kmsMasterKeyId is not set; it must be the stack\'s customer-managed KMS key (not unset, not alias/aws/sns).',
   },
@@ -285,12 +285,12 @@ const CASES: readonly BreakingCase[] = [
     policy: "sqs-sns-tls-only",
     change: "DLQ policy without the TLS Deny",
     stack: () =>
-      withProps(happyStack(), GT.queuePolicy, "fraud-alerts-dlq", {
+      withProps(happyStack(), T.queuePolicy, "fraud-alerts-dlq", {
         policy: allowDocument([
           { Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: KEY_ARN },
         ]),
       }),
-    urn: urnOf(GT.queue, "fraud-alerts-dlq"),
+    urn: urnOf(T.queue, "fraud-alerts-dlq"),
     message:
       'aws:sqs/queue:Queue "fraud-alerts-dlq": attached resource policy is "1 document(s) without such a Deny"; it must be a queue/topic policy with a Deny for every principal when "aws:SecureTransport" is "false".',
   },

@@ -1,28 +1,29 @@
 import * as assert from "node:assert/strict";
 import type { GuardResource } from "../helpers/guard";
 import { runPack } from "../helpers/guard";
-import { GT, happyStack, withProps } from "../helpers/guard-stack";
+import { happyStack, withProps } from "../helpers/guard-stack";
+import { T } from "../helpers/infra-graph";
 
 // The engine's placeholders for values not known until `pulumi up` (see @pulumi/policy proxy.js).
 const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Properties computed from other resources' outputs, unknown when previewing a new stack. */
 const COMPUTED: Readonly<Record<string, readonly string[]>> = {
-  [GT.fn]: ["kmsKeyArn", "role"],
-  [GT.logGroup]: ["kmsKeyId"],
-  [GT.queue]: ["kmsMasterKeyId", "url", "arn"],
-  [GT.topic]: ["kmsMasterKeyId", "arn"],
-  [GT.rolePolicy]: ["policy"],
-  [GT.restApi]: ["body"],
-  [GT.queuePolicy]: ["queueUrl", "policy"],
-  [GT.topicPolicy]: ["arn", "policy"],
+  [T.fn]: ["kmsKeyArn", "role"],
+  [T.logGroup]: ["kmsKeyId"],
+  [T.queue]: ["kmsMasterKeyId", "url", "arn"],
+  [T.topic]: ["kmsMasterKeyId", "arn"],
+  [T.rolePolicy]: ["policy"],
+  [T.restApi]: ["body"],
+  [T.queuePolicy]: ["queueUrl", "policy"],
+  [T.topicPolicy]: ["arn", "policy"],
 };
 
 function asFirstPreview(stack: readonly GuardResource[]): GuardResource[] {
   return stack.map((resource) => {
     const unknown = Object.fromEntries((COMPUTED[resource.type] ?? []).map((key) => [key, UNKNOWN_STRING]));
     const props = { ...resource.props, ...unknown };
-    if (resource.type === GT.table) props.serverSideEncryption = { enabled: true, kmsKeyArn: UNKNOWN_STRING };
+    if (resource.type === T.table) props.serverSideEncryption = { enabled: true, kmsKeyArn: UNKNOWN_STRING };
     return { ...resource, props };
   });
 }
@@ -47,7 +48,7 @@ describe("Policy pack: first preview of a new stack", () => {
 
   it("still blocks on a known value that breaks a rule", async () => {
     // Prepare
-    const stack = asFirstPreview(withProps(happyStack(), GT.fn, "notify-team", { memorySize: 128 }));
+    const stack = asFirstPreview(withProps(happyStack(), T.fn, "notify-team", { memorySize: 128 }));
 
     // Act
     const { violations } = await runPack(stack);

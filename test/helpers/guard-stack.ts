@@ -2,7 +2,9 @@
  * Happy-path builders for the guard's tests: a small stack shaped like ours (dev suffix) that
  * breaks no policy, and helpers that change one property of one resource.
  */
+
 import { type GuardResource, urnOf } from "./guard";
+import { T } from "./infra-graph";
 
 const ACCOUNT = "123456789012";
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
@@ -13,28 +15,6 @@ const PROVIDER = {
   urn: urnOf("pulumi:providers:aws", "aws-us-east-1"),
   props: { region: "us-east-1" },
 };
-
-/** Type tokens of the fixture's resources. */
-const GT = {
-  key: "aws:kms/key:Key",
-  alias: "aws:kms/alias:Alias",
-  table: "aws:dynamodb/table:Table",
-  queue: "aws:sqs/queue:Queue",
-  queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
-  topic: "aws:sns/topic:Topic",
-  topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  fn: "aws:lambda/function:Function",
-  restApi: "aws:apigateway/restApi:RestApi",
-  validator: "aws:apigateway/requestValidator:RequestValidator",
-  stage: "aws:apigateway/stage:Stage",
-  apiKey: "aws:apigateway/apiKey:ApiKey",
-  usagePlan: "aws:apigateway/usagePlan:UsagePlan",
-  httpApi: "aws:apigatewayv2/api:Api",
-} as const;
 
 function resource(
   type: string,
@@ -121,7 +101,7 @@ function queueResources(purpose: string, visibilityTimeoutSeconds: number): Guar
   const name = `sqs-${purpose}-dev`;
   const url = `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${name}`;
   const arn = `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`;
-  const queue = resource(GT.queue, purpose, {
+  const queue = resource(T.queue, purpose, {
     name,
     visibilityTimeoutSeconds,
     kmsMasterKeyId: KEY_ARN,
@@ -130,23 +110,23 @@ function queueResources(purpose: string, visibilityTimeoutSeconds: number): Guar
     arn,
   });
   const policy = resource(
-    GT.queuePolicy,
+    T.queuePolicy,
     purpose,
     { queueUrl: url, policy: tlsOnlyDocument("sqs", arn) },
-    { propertyDependencies: { queueUrl: [urnOf(GT.queue, purpose)] } },
+    { propertyDependencies: { queueUrl: [urnOf(T.queue, purpose)] } },
   );
   return [queue, policy];
 }
 
 function functionResources(purpose: string, grants: Record<string, unknown>): GuardResource[] {
   const roleArn = `arn:aws:iam::${ACCOUNT}:role/role-${purpose}-dev`;
-  const role = resource(GT.role, purpose, {
+  const role = resource(T.role, purpose, {
     name: `role-${purpose}-dev`,
     assumeRolePolicy: "{}",
     tags: TAGS,
     arn: roleArn,
   });
-  const rolePolicy = resource(GT.rolePolicy, purpose, {
+  const rolePolicy = resource(T.rolePolicy, purpose, {
     name: `policy-${purpose}-dev`,
     role: `role-${purpose}-dev`,
     policy: allowDocument([
@@ -155,7 +135,7 @@ function functionResources(purpose: string, grants: Record<string, unknown>): Gu
     ]),
   });
   const fn = resource(
-    GT.fn,
+    T.fn,
     purpose,
     {
       name: `lambda-${purpose}-dev`,
@@ -168,9 +148,9 @@ function functionResources(purpose: string, grants: Record<string, unknown>): Gu
       environment: { variables: { TABLE_NAME: "dynamodb-transactions-dev" } },
       tags: TAGS,
     },
-    { propertyDependencies: { role: [urnOf(GT.role, purpose)] } },
+    { propertyDependencies: { role: [urnOf(T.role, purpose)] } },
   );
-  const logGroup = resource(GT.logGroup, purpose, {
+  const logGroup = resource(T.logGroup, purpose, {
     name: `/aws/lambda/lambda-${purpose}-dev`,
     retentionInDays: 7,
     kmsKeyId: KEY_ARN,
@@ -191,14 +171,14 @@ function happyStack(): GuardResource[] {
   const tableArn = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/dynamodb-transactions-dev`;
   const topicArn = `arn:aws:sns:us-east-1:${ACCOUNT}:sns-fraud-notifications-dev`;
   return [
-    resource(GT.key, "fraud-pipeline", {
+    resource(T.key, "fraud-pipeline", {
       enableKeyRotation: true,
       deletionWindowInDays: 7,
       tags: TAGS,
       arn: KEY_ARN,
     }),
-    resource(GT.alias, "fraud-pipeline", { name: "alias/kms-fraud-pipeline-dev", targetKeyId: "key-id" }),
-    resource(GT.table, "transactions", {
+    resource(T.alias, "fraud-pipeline", { name: "alias/kms-fraud-pipeline-dev", targetKeyId: "key-id" }),
+    resource(T.table, "transactions", {
       name: "dynamodb-transactions-dev",
       billingMode: "PAY_PER_REQUEST",
       hashKey: "transaction_id",
@@ -213,34 +193,34 @@ function happyStack(): GuardResource[] {
     ...functionResources("notify-team", { Action: ["sns:Publish"], Resource: topicArn }),
     ...queueResources("fraud-alerts", 300),
     ...queueResources("fraud-alerts-dlq", 30),
-    resource(GT.topic, "fraud-notifications", {
+    resource(T.topic, "fraud-notifications", {
       name: "sns-fraud-notifications-dev",
       kmsMasterKeyId: KEY_ARN,
       tags: TAGS,
       arn: topicArn,
     }),
     resource(
-      GT.topicPolicy,
+      T.topicPolicy,
       "fraud-notifications",
       { arn: topicArn, policy: tlsOnlyDocument("sns", topicArn) },
-      { propertyDependencies: { arn: [urnOf(GT.topic, "fraud-notifications")] } },
+      { propertyDependencies: { arn: [urnOf(T.topic, "fraud-notifications")] } },
     ),
-    resource(GT.logGroup, "fraud-api-access", {
+    resource(T.logGroup, "fraud-api-access", {
       name: "/aws/apigateway/apigw-fraud-api-dev",
       retentionInDays: 7,
       kmsKeyId: KEY_ARN,
       tags: TAGS,
     }),
-    resource(GT.restApi, "fraud-api", { name: "apigw-fraud-api-dev", body: apiBody(), tags: TAGS }),
-    resource(GT.validator, "fraud-api", {
+    resource(T.restApi, "fraud-api", { name: "apigw-fraud-api-dev", body: apiBody(), tags: TAGS }),
+    resource(T.validator, "fraud-api", {
       name: "body-and-parameters",
       restApi: "a1b2c3",
       validateRequestBody: true,
       validateRequestParameters: true,
     }),
-    resource(GT.stage, "fraud-api", { stageName: "dev", restApi: "a1b2c3", deployment: "d1", tags: TAGS }),
-    resource(GT.apiKey, "fraud-api", { name: "apikey-fraud-api-dev", tags: TAGS }),
-    resource(GT.usagePlan, "fraud-api", { name: "usageplan-fraud-api-dev", tags: TAGS }),
+    resource(T.stage, "fraud-api", { stageName: "dev", restApi: "a1b2c3", deployment: "d1", tags: TAGS }),
+    resource(T.apiKey, "fraud-api", { name: "apikey-fraud-api-dev", tags: TAGS }),
+    resource(T.usagePlan, "fraud-api", { name: "usageplan-fraud-api-dev", tags: TAGS }),
   ];
 }
 
@@ -248,7 +228,7 @@ function happyStack(): GuardResource[] {
  * The stack with one resource's props changed: `patch` entries set to `undefined` are removed.
  *
  * @example
- * const broken = withProps(happyStack(), GT.fn, "notify-team", { memorySize: 256 });
+ * const broken = withProps(happyStack(), T.fn, "notify-team", { memorySize: 256 });
  */
 function withProps(
   stack: readonly GuardResource[],
@@ -271,7 +251,7 @@ function withProps(
  * The stack with one resource replaced by the result of `change`.
  *
  * @example
- * const protectedStack = withResource(happyStack(), GT.table, "transactions", (t) => ({ ...t, protect: true }));
+ * const protectedStack = withResource(happyStack(), T.table, "transactions", (t) => ({ ...t, protect: true }));
  */
 function withResource(
   stack: readonly GuardResource[],
@@ -287,7 +267,6 @@ export {
   ACCOUNT,
   allowDocument,
   apiBody,
-  GT,
   happyStack,
   KEY_ARN,
   PROVIDER,

@@ -5,7 +5,7 @@
 import type { PolicyDocument, Statement } from "../../policies/iam/document";
 import { ofType, type RecordedResource, single } from "./stack";
 
-/** Type tokens of the resources the tests look at. */
+/** Type tokens of the resources the stack and guard tests look at. */
 const T = {
   provider: "pulumi:providers:aws",
   key: "aws:kms/key:Key",
@@ -18,11 +18,14 @@ const T = {
   subscription: "aws:sns/topicSubscription:TopicSubscription",
   role: "aws:iam/role:Role",
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
   fn: "aws:lambda/function:Function",
   mapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
   permission: "aws:lambda/permission:Permission",
   restApi: "aws:apigateway/restApi:RestApi",
+  validator: "aws:apigateway/requestValidator:RequestValidator",
+  httpApi: "aws:apigatewayv2/api:Api",
   deployment: "aws:apigateway/deployment:Deployment",
   stage: "aws:apigateway/stage:Stage",
   methodSettings: "aws:apigateway/methodSettings:MethodSettings",
