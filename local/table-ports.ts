@@ -4,8 +4,12 @@
  * contract fields, history newest first, verdict and ledger updates that never create an item.
  * Injected faults surface as the same `StorageThrottledError` the AWS adapters throw.
  */
-import { isDeepStrictEqual } from "node:util";
-import { contractFields, ITEM_ATTRIBUTES, toItem } from "../pipeline/runtime/contract/item";
+import {
+  contractFields,
+  ITEM_ATTRIBUTES,
+  sameContractFields,
+  toItem,
+} from "../pipeline/runtime/contract/item";
 import type { Transaction, TransactionKey } from "../pipeline/runtime/contract/transaction";
 import { ERROR_NAMES, runtimeError } from "../pipeline/runtime/errors";
 import {
@@ -47,8 +51,7 @@ function makeTablePorts(table: MemoryTable, faults: Faults): TablePorts {
       throttleIfInjected(faults, "tableWrite", "PutItem");
       const result = table.putIfAbsent(toItem(tx, receivedAt));
       if (result.created) return PUT_OUTCOMES.created;
-      const same = isDeepStrictEqual(contractFields(result.existing), contractFields({ ...tx }));
-      return same ? PUT_OUTCOMES.duplicate : PUT_OUTCOMES.conflict;
+      return sameContractFields(result.existing, { ...tx }) ? PUT_OUTCOMES.duplicate : PUT_OUTCOMES.conflict;
     },
   };
 

@@ -13,7 +13,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
-import { ACCOUNT_INDEX, contractFields, ITEM_ATTRIBUTES, toItem } from "../contract/item";
+import { ACCOUNT_INDEX, contractFields, ITEM_ATTRIBUTES, sameContractFields, toItem } from "../contract/item";
 import type { Transaction, TransactionKey, Verdict } from "../contract/transaction";
 import {
   type AccountHistory,
@@ -33,18 +33,6 @@ interface DynamoTableOptions {
 /** The history query also needs the account index; it defaults to {@link ACCOUNT_INDEX}. */
 interface DynamoHistoryOptions extends DynamoTableOptions {
   readonly indexName?: string;
-}
-
-/** JSON text with object keys sorted, so two items compare equal whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** Smallest non-zero magnitude of a DynamoDB number (range 1e-130 .. 9.99e125, or 0). */
@@ -70,9 +58,8 @@ function compareWithStored(tx: Transaction, stored: Record<string, AttributeValu
   // ALL_OLD always returns the item that failed the condition; without it we cannot prove an
   // exact retry, and answering `conflict` never hides a different transaction behind a 200.
   if (stored === undefined) return PUT_OUTCOMES.conflict;
-  const sent = contractFields(storable({ ...tx }) as Record<string, unknown>);
-  const same = canonicalJson(contractFields(unmarshall(stored))) === canonicalJson(sent);
-  return same ? PUT_OUTCOMES.duplicate : PUT_OUTCOMES.conflict;
+  const sent = storable({ ...tx }) as Record<string, unknown>;
+  return sameContractFields(unmarshall(stored), sent) ? PUT_OUTCOMES.duplicate : PUT_OUTCOMES.conflict;
 }
 
 /**

@@ -57,4 +57,28 @@ function contractFields(item: Record<string, unknown>): Record<string, unknown> 
   return out;
 }
 
-export { CONTRACT_FIELDS, contractFields, toItem };
+/** JSON text with object keys sorted, so two items compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * True when two (unmarshalled) items carry the same contract fields: what tells an exact retry
+ * (`duplicate`) from a different transaction under the same key (`conflict`). Bookkeeping
+ * attributes and key order do not count.
+ *
+ * @example
+ * sameContractFields(storedItem, { ...tx }); // true for an exact retry
+ */
+function sameContractFields(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return canonicalJson(contractFields(a)) === canonicalJson(contractFields(b));
+}
+
+export { CONTRACT_FIELDS, contractFields, sameContractFields, toItem };
