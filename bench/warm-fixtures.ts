@@ -39,7 +39,7 @@ const QUIET_LOG: Log = { info: noop, warn: noop, error: noop };
 const QUIET_METRICS: MetricsSink = { count: noop, flush: noop };
 
 const ACCEPTING_STORE: TransactionStore = { putTransaction: async () => PUT_OUTCOMES.created };
-const ACCEPTING_VERDICTS: VerdictStore = { recordVerdict: async () => undefined };
+const ACCEPTING_VERDICTS: VerdictStore = { recordVerdict: async () => ({ first: true }) };
 const ACCEPTING_QUEUE: AlertQueue = { sendAlerts: async () => ({ failed: [] }) };
 const ACCEPTING_NOTIFIER: Notifier = { publish: async () => undefined };
 const GRANTING_LEDGER: NotificationLedger = {

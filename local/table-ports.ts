@@ -58,15 +58,14 @@ function makeTablePorts(table: MemoryTable, faults: Faults): TablePorts {
   const history: AccountHistory = {
     async recentForAccount(accountId, since, until, limit) {
       throttleIfInjected(faults, "historyQuery", "Query");
-      return table
-        .queryAccount(accountId, since, until, limit)
-        .map((item) => contractFields(item) as unknown as Transaction);
+      return table.queryAccount(accountId, since, until, limit).map((item) => contractFields(item));
     },
   };
 
   const verdicts: VerdictStore = {
     async recordVerdict(key, verdict) {
       throttleIfInjected(faults, "verdictWrite", "UpdateItem");
+      const first = table.get(key)?.[ITEM_ATTRIBUTES.verdictAt] === undefined;
       table.update(key, (item) => ({
         ...item,
         [ITEM_ATTRIBUTES.verdict]: verdict.verdict,
@@ -74,6 +73,7 @@ function makeTablePorts(table: MemoryTable, faults: Faults): TablePorts {
         [ITEM_ATTRIBUTES.rules]: [...verdict.rules],
         [ITEM_ATTRIBUTES.verdictAt]: verdict.decidedAt,
       }));
+      return { first };
     },
   };
 

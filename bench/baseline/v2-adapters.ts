@@ -120,13 +120,15 @@ function makeV2AccountHistory(
 function makeV2VerdictStore(doc: DocumentClient, tableName: string): VerdictStore {
   return {
     async recordVerdict(key, verdict) {
-      const update = () =>
-        doc
+      let old: Record<string, unknown> | undefined;
+      const update = async () => {
+        const output = await doc
           .update({
             TableName: tableName,
             Key: { transaction_id: key.transaction_id, timestamp: key.timestamp },
             UpdateExpression: "SET #verdict = :verdict, #score = :score, #rules = :rules, #at = :at",
             ConditionExpression: "attribute_exists(transaction_id)",
+            ReturnValues: "UPDATED_OLD",
             ExpressionAttributeNames: {
               "#verdict": ITEM_ATTRIBUTES.verdict,
               "#score": ITEM_ATTRIBUTES.score,
@@ -141,7 +143,10 @@ function makeV2VerdictStore(doc: DocumentClient, tableName: string): VerdictStor
             },
           })
           .promise();
-      await conditional(update, "UpdateItem", tableName);
+        old = output.Attributes;
+      };
+      const written = await conditional(update, "UpdateItem", tableName);
+      return { first: written && old?.[ITEM_ATTRIBUTES.verdictAt] === undefined };
     },
   };
 }

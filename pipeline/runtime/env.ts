@@ -9,6 +9,7 @@ export const ENV = {
   accountIndexName: "ACCOUNT_INDEX_NAME",
   alertQueueUrl: "ALERT_QUEUE_URL",
   topicArn: "TOPIC_ARN",
+  merchantRiskTableName: "MERCHANT_RISK_TABLE_NAME",
   /** JSON object of rule threshold overrides (see detect/config.ts); optional. */
   rulesConfig: "FRAUD_RULES_CONFIG",
 } as const;

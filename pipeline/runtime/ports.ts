@@ -2,7 +2,9 @@
  * Ports: what the runtime core needs from the outside world. The AWS SDK v3 adapters
  * (pipeline/runtime/aws/) and the embedded local adapters (local/) implement them.
  */
+import type { Outcome, OutcomeResult } from "./contract/outcome";
 import type { FraudAlert, Transaction, TransactionKey, Verdict } from "./contract/transaction";
+import type { MerchantIncrement } from "./detect/merchant-risk";
 
 /** Outcome of a conditional insert. */
 export const PUT_OUTCOMES = { created: "created", duplicate: "duplicate", conflict: "conflict" } as const;
@@ -25,12 +27,43 @@ export interface AccountHistory {
    * The account's transactions with `since <= timestamp <= until`, most recent first,
    * at most `limit` of them. May include the transaction being assessed; callers exclude it.
    */
-  recentForAccount(accountId: string, since: number, until: number, limit: number): Promise<Transaction[]>;
+  recentForAccount(accountId: string, since: number, until: number, limit: number): Promise<unknown[]>;
 }
 
 /** Where verdicts are written back for audit (detect-fraud). */
 export interface VerdictStore {
-  recordVerdict(key: TransactionKey, verdict: Verdict): Promise<void>;
+  /**
+   * Writes the verdict onto the existing item. `first` is true when the item had no verdict
+   * before: the one write that may count the transaction in its merchant's risk profile, so a
+   * redelivered stream record never counts twice. An item that no longer exists resolves with
+   * `first: false` and writes nothing.
+   */
+  recordVerdict(key: TransactionKey, verdict: Verdict): Promise<{ first: boolean }>;
+}
+
+/** Merchant risk profiles, read by detect-fraud for a whole batch. */
+export interface MerchantRiskReader {
+  /**
+   * The stored profile item of each merchant that has one, undecoded (see
+   * `decodeMerchantProfile`); merchants without an item are absent from the map.
+   */
+  profiles(merchantIds: readonly string[]): Promise<ReadonlyMap<string, unknown>>;
+}
+
+/** Merchant risk counters (detect-fraud counts transactions; record-outcome counts frauds). */
+export interface MerchantRiskWriter {
+  /** Adds each increment to its merchant's day bucket atomically; `now` sets the item's expiry. */
+  addToBuckets(increments: readonly MerchantIncrement[], now: number): Promise<void>;
+}
+
+/** Where outcomes land (record-outcome): on the transaction item, and frauds in the merchant's profile. */
+export interface OutcomeStore {
+  /**
+   * Records the outcome on the transaction item unless it already carries one; a first `fraud`
+   * outcome also adds one fraud to the merchant's bucket of the day of `receivedAt`, in the same
+   * atomic write. Throws a `StorageThrottledError` when storage throttles or fails transiently.
+   */
+  recordOutcome(outcome: Outcome, receivedAt: number): Promise<OutcomeResult>;
 }
 
 /** The fraud-alerts queue (detect-fraud). */

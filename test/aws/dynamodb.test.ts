@@ -246,7 +246,7 @@ describe("Function: makeDynamoAccountHistory", () => {
 
     // Assess
     assert.deepEqual(
-      found.map((tx) => tx.transaction_id),
+      found.map((item) => (item as { transaction_id: unknown }).transaction_id),
       ["tx-1", "tx-2", "tx-3"],
     );
     const calls = ddb()

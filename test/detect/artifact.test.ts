@@ -23,6 +23,7 @@ function detectCoreFactory() {
     verdicts: {
       recordVerdict: async (key, verdict) => {
         verdicts.push(`${key.transaction_id}:${verdict.verdict}`);
+        return { first: true };
       },
     },
     alerts: {

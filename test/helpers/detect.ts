@@ -103,7 +103,9 @@ function memoryVerdicts(options: { failing?: readonly string[] } = {}) {
   const port: VerdictStore = {
     async recordVerdict(key, verdict) {
       if (options.failing?.includes(key.transaction_id)) throw new Error("ConditionalCheckFailed");
+      const first = !written.some((w) => w.key.transaction_id === key.transaction_id && w.key.timestamp === key.timestamp);
       written.push({ key, verdict });
+      return { first };
     },
   };
   return { port, written };

@@ -112,7 +112,7 @@ function makeDynamoAccountHistory({
 }: DynamoHistoryOptions): AccountHistory {
   return {
     async recentForAccount(accountId, since, until, limit) {
-      const found: Transaction[] = [];
+      const found: unknown[] = [];
       let startKey: Record<string, AttributeValue> | undefined;
       while (found.length < limit) {
         const command = new QueryCommand({
@@ -132,8 +132,7 @@ function makeDynamoAccountHistory({
         } catch (err) {
           throw storageError(err, "Query", tableName);
         }
-        for (const item of page.Items ?? [])
-          found.push(contractFields(unmarshall(item)) as unknown as Transaction);
+        for (const item of page.Items ?? []) found.push(contractFields(unmarshall(item)));
         startKey = page.LastEvaluatedKey;
         if (startKey === undefined) break;
       }
@@ -144,8 +143,8 @@ function makeDynamoAccountHistory({
 
 /**
  * VerdictStore over a conditional UpdateItem that sets the verdict attributes on the existing
- * item. It never creates an item: when the transaction no longer exists (deleted since its stream
- * record) it resolves without writing, because retrying could never succeed and a verdict is
+ * item and tells whether it is the item's first verdict. It never creates an item: when the
+ * transaction no longer exists (deleted since its stream record) it resolves without writing, because retrying could never succeed and a verdict is
  * audit data about an existing item. IAM: `dynamodb:UpdateItem` on the table.
  *
  * @example
@@ -162,6 +161,8 @@ function makeDynamoVerdictStore({ client, tableName }: DynamoTableOptions): Verd
         UpdateExpression:
           "SET #verdict = :verdict, #score = :score, #rules = :rules, #verdictAt = :verdictAt",
         ConditionExpression: "attribute_exists(transaction_id)",
+        // The old verdict time tells a first verdict from a redelivered record's.
+        ReturnValues: "UPDATED_OLD",
         ExpressionAttributeNames: {
           "#verdict": ITEM_ATTRIBUTES.verdict,
           "#score": ITEM_ATTRIBUTES.score,
@@ -176,9 +177,10 @@ function makeDynamoVerdictStore({ client, tableName }: DynamoTableOptions): Verd
         }),
       });
       try {
-        await client.send(command);
+        const output = await client.send(command);
+        return { first: output.Attributes?.[ITEM_ATTRIBUTES.verdictAt] === undefined };
       } catch (err) {
-        if (isConditionalCheckFailed(err)) return;
+        if (isConditionalCheckFailed(err)) return { first: false };
         throw storageError(err, "UpdateItem", tableName);
       }
     },
