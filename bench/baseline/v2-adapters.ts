@@ -126,19 +126,22 @@ function makeV2VerdictStore(doc: DocumentClient, tableName: string): VerdictStor
           .update({
             TableName: tableName,
             Key: { transaction_id: key.transaction_id, timestamp: key.timestamp },
-            UpdateExpression: "SET #verdict = :verdict, #score = :score, #rules = :rules, #at = :at",
+            UpdateExpression:
+              "SET #verdict = :verdict, #score = :score, #rules = :rules, #reasons = :reasons, #at = :at",
             ConditionExpression: "attribute_exists(transaction_id)",
             ReturnValues: "UPDATED_OLD",
             ExpressionAttributeNames: {
               "#verdict": ITEM_ATTRIBUTES.verdict,
               "#score": ITEM_ATTRIBUTES.score,
               "#rules": ITEM_ATTRIBUTES.rules,
+              "#reasons": ITEM_ATTRIBUTES.reasons,
               "#at": ITEM_ATTRIBUTES.verdictAt,
             },
             ExpressionAttributeValues: {
               ":verdict": verdict.verdict,
               ":score": verdict.score,
               ":rules": [...verdict.rules],
+              ":reasons": [...verdict.reasons],
               ":at": verdict.decidedAt,
             },
           })

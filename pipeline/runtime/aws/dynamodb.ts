@@ -159,7 +159,7 @@ function makeDynamoVerdictStore({ client, tableName }: DynamoTableOptions): Verd
         TableName: tableName,
         Key: marshall({ transaction_id: key.transaction_id, timestamp: key.timestamp }),
         UpdateExpression:
-          "SET #verdict = :verdict, #score = :score, #rules = :rules, #verdictAt = :verdictAt",
+          "SET #verdict = :verdict, #score = :score, #rules = :rules, #reasons = :reasons, #verdictAt = :verdictAt",
         ConditionExpression: "attribute_exists(transaction_id)",
         // The old verdict time tells a first verdict from a redelivered record's.
         ReturnValues: "UPDATED_OLD",
@@ -167,12 +167,14 @@ function makeDynamoVerdictStore({ client, tableName }: DynamoTableOptions): Verd
           "#verdict": ITEM_ATTRIBUTES.verdict,
           "#score": ITEM_ATTRIBUTES.score,
           "#rules": ITEM_ATTRIBUTES.rules,
+          "#reasons": ITEM_ATTRIBUTES.reasons,
           "#verdictAt": ITEM_ATTRIBUTES.verdictAt,
         },
         ExpressionAttributeValues: marshall({
           ":verdict": verdict.verdict,
           ":score": verdict.score,
           ":rules": [...verdict.rules],
+          ":reasons": [...verdict.reasons],
           ":verdictAt": verdict.decidedAt,
         }),
       });

@@ -11,6 +11,7 @@ export const ITEM_ATTRIBUTES = {
   verdict: "verdict",
   score: "fraud_score",
   rules: "fraud_rules",
+  reasons: "fraud_reasons",
   verdictAt: "verdict_at",
   notifiedAt: "notified_at",
   notifyLeaseUntil: "notify_lease_until",

@@ -79,12 +79,20 @@ export interface RuleHit {
   readonly reason: string;
 }
 
+/** Which scorer produced a score: the label-free default, or a trained model. */
+export const SCORERS = { default: "default", model: "model" } as const;
+
+export type ScorerName = (typeof SCORERS)[keyof typeof SCORERS];
+
 /** The detector's decision about one transaction. */
 export interface Assessment {
   readonly score: number;
   readonly flagged: boolean;
+  readonly scorer: ScorerName;
   /** Only the rules that fired (score > 0), highest score first. */
   readonly hits: readonly RuleHit[];
+  /** The top reasons for the score, largest contribution first, in words an analyst reads. */
+  readonly reasons: readonly string[];
 }
 
 /** What is written back to the item for audit. */
@@ -92,6 +100,7 @@ export interface Verdict {
   readonly verdict: VerdictName;
   readonly score: number;
   readonly rules: readonly string[];
+  readonly reasons: readonly string[];
   /** Epoch milliseconds of the decision. */
   readonly decidedAt: number;
 }
@@ -106,6 +115,8 @@ export interface FraudAlert {
   readonly merchant_id: string;
   readonly score: number;
   readonly rules: readonly RuleHit[];
+  /** The top reasons for the score (see {@link Assessment.reasons}). */
+  readonly reasons: readonly string[];
   /** Epoch milliseconds. */
   readonly detected_at: number;
 }

@@ -3,47 +3,83 @@ import {
   type Assessment,
   type FraudAlert,
   type RuleHit,
+  SCORERS,
   type Transaction,
   VERDICTS,
   type Verdict,
 } from "../contract/transaction";
 import type { RulesConfig } from "./config";
-import { amountSpike } from "./rules/amount-spike";
-import { cardTesting } from "./rules/card-testing";
-import { highAmount } from "./rules/high-amount";
-import { impossibleTravel } from "./rules/impossible-travel";
-import { repeatedCharge } from "./rules/repeated-charge";
-import { roundTo2 } from "./rules/score";
-import { velocity } from "./rules/velocity";
+import { computeFeatures } from "./features/registry";
+import { summarise } from "./features/summary";
+import { EMPTY_PROFILE, type MerchantProfile } from "./merchant-risk";
+import type { FraudModel } from "./model/format";
+import { defaultScore, modelScore, topReasons } from "./scoring/score";
+
+/** What scores a transaction: the settings, and the trained model when one is deployed. */
+interface Scoring {
+  readonly config: RulesConfig;
+  readonly model?: FraudModel;
+}
+
+/** An assessment with the feature vector it was computed from (the backtest and training keep it). */
+interface AssessedVector {
+  readonly assessment: Assessment;
+  readonly features: Float64Array;
+}
+
+/** The flag threshold in force: the model's own unless the config sets `modelThreshold`. */
+function thresholdOf(scoring: Scoring): number {
+  if (scoring.model === undefined) return scoring.config.threshold;
+  return scoring.config.modelThreshold > 0 ? scoring.config.modelThreshold : scoring.model.threshold;
+}
 
 /**
- * Runs every rule and sums the scores of those that fired; flagged when the sum reaches
- * `config.threshold`. Pure. `history` is the output of `selectHistory` (same account, earlier,
- * oldest first).
+ * Computes the feature vector and scores it: with the model when one is given, else with the
+ * label-free default score. The rules run either way and their hits travel with the result.
+ * Pure. `history` is the output of `selectHistory` (same account, earlier, oldest first).
+ *
+ * @example
+ * const { assessment, features } = assessWithFeatures(tx, history, profile, { config, model });
+ */
+function assessWithFeatures(
+  tx: Transaction,
+  history: readonly Transaction[],
+  merchant: MerchantProfile,
+  scoring: Scoring,
+): AssessedVector {
+  const summary = summarise(tx, history, merchant, scoring.config);
+  const features = computeFeatures(summary);
+  const scored =
+    scoring.model === undefined ? defaultScore(summary, scoring.config) : modelScore(scoring.model, features, summary);
+  const hits = summary.rules
+    .map((result) => result.hit)
+    .filter((hit): hit is RuleHit => hit !== null)
+    .sort((a, b) => b.score - a.score || a.rule.localeCompare(b.rule));
+  const assessment: Assessment = {
+    score: scored.score,
+    flagged: scored.score >= thresholdOf(scoring),
+    scorer: scoring.model === undefined ? SCORERS.default : SCORERS.model,
+    hits,
+    reasons: topReasons(scored.contributions),
+  };
+  return { assessment, features };
+}
+
+/**
+ * {@link assessWithFeatures} without the vector.
  *
  * @example
  * const assessment = assessTransaction(tx, selectHistory(tx, candidates, config), config);
- * // { score: 72.5, flagged: true, hits: [{ rule: "amount-spike", score: 42.5, reason: "..." }, ...] }
+ * // { score: 72.5, flagged: true, scorer: "default", hits: [...], reasons: ["amount 8.2x ...", ...] }
  */
 function assessTransaction(
   tx: Transaction,
   history: readonly Transaction[],
   config: RulesConfig,
+  merchant: MerchantProfile = EMPTY_PROFILE,
+  model?: FraudModel,
 ): Assessment {
-  const { rules } = config;
-  const results = [
-    highAmount(tx, history, rules.highAmount),
-    amountSpike(tx, history, rules.amountSpike),
-    velocity(tx, history, rules.velocity),
-    impossibleTravel(tx, history, rules.impossibleTravel),
-    cardTesting(tx, history, rules.cardTesting),
-    repeatedCharge(tx, history, rules.repeatedCharge),
-  ];
-  const hits = results
-    .filter((hit): hit is RuleHit => hit !== null)
-    .sort((a, b) => b.score - a.score || a.rule.localeCompare(b.rule));
-  const score = roundTo2(hits.reduce((sum, hit) => sum + hit.score, 0));
-  return { score, flagged: score >= config.threshold, hits };
+  return assessWithFeatures(tx, history, merchant, { config, model }).assessment;
 }
 
 /**
@@ -57,6 +93,7 @@ function toVerdict(assessment: Assessment, decidedAt: number): Verdict {
     verdict: assessment.flagged ? VERDICTS.flagged : VERDICTS.cleared,
     score: assessment.score,
     rules: assessment.hits.map((hit) => hit.rule),
+    reasons: assessment.reasons,
     decidedAt,
   };
 }
@@ -77,8 +114,10 @@ function toAlert(tx: Transaction, assessment: Assessment, detectedAt: number): F
     merchant_id: tx.merchant_id,
     score: assessment.score,
     rules: assessment.hits,
+    reasons: assessment.reasons,
     detected_at: detectedAt,
   };
 }
 
-export { assessTransaction, toAlert, toVerdict };
+export type { AssessedVector, Scoring };
+export { assessTransaction, assessWithFeatures, thresholdOf, toAlert, toVerdict };

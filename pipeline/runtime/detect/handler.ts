@@ -1,24 +1,42 @@
 /**
- * The detect-fraud stream-batch handler over ports: decode, fetch history once per account,
- * assess in stream order, send one batch of alerts, write verdicts, report partial failures.
+ * The detect-fraud stream-batch handler over ports: decode, fetch history once per account and
+ * the merchants' risk profiles once per batch, assess in stream order, send one batch of alerts,
+ * write verdicts, count first verdicts in the merchant profiles, report partial failures.
  *
- * Retried records are safe to process again: verdict writes overwrite, and notify-team claims
- * each transaction once, so a re-sent alert notifies nobody twice.
+ * Retried records are safe to process again: verdict writes overwrite, only a first verdict
+ * counts its transaction at its merchant, and notify-team claims each transaction once, so a
+ * re-sent alert notifies nobody twice.
  */
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { decodeTransaction, type TransactionCodec } from "../contract/codec";
 import type { Assessment, Transaction } from "../contract/transaction";
-import type { AccountHistory, AlertQueue, Clock, Log, MetricsSink, VerdictStore } from "../ports";
+import type {
+  AccountHistory,
+  AlertQueue,
+  Clock,
+  Log,
+  MerchantRiskReader,
+  MerchantRiskWriter,
+  MetricsSink,
+  VerdictStore,
+} from "../ports";
 import { assessTransaction, toAlert, toVerdict } from "./assess";
 import type { RulesConfig } from "./config";
 import { decodeRecord, errorText, keyTransactionId } from "./decode-record";
 import { planHistoryQueries, selectHistory } from "./history";
+import { dayOf } from "./merchant-risk";
+import { type BatchProfiles, makeBatchProfiles } from "./merchant-batch";
+import type { FraudModel } from "./model/format";
 
 interface DetectDeps {
   readonly history: AccountHistory;
   readonly verdicts: VerdictStore;
   readonly alerts: AlertQueue;
+  readonly merchantProfiles: MerchantRiskReader;
+  readonly merchantCounts: MerchantRiskWriter;
   readonly config: RulesConfig;
+  /** The trained model; the label-free default score without one. */
+  readonly model?: FraudModel;
   readonly codec: TransactionCodec;
   readonly now: Clock;
   readonly log: Log;
@@ -26,7 +44,12 @@ interface DetectDeps {
 }
 
 /** Metric names emitted once per invocation. */
-const DETECT_METRICS = { flagged: "FlaggedTransactions", failedRecords: "FailedRecords" } as const;
+const DETECT_METRICS = {
+  flagged: "FlaggedTransactions",
+  failedRecords: "FailedRecords",
+  /** Transactions whose merchant count could not be written (they stay uncounted, never doubled). */
+  uncountedTransactions: "UncountedTransactions",
+} as const;
 
 interface Entry {
   readonly record: DynamoDBRecord;
@@ -100,13 +123,29 @@ function decodeHistory(deps: DetectDeps, accountId: string, items: readonly unkn
   return valid;
 }
 
-/** Assesses in stream order; each record also sees the earlier records of its account in the batch. */
+/** The batch's merchant profiles, or why they could not be read (every record then fails). */
+async function fetchProfiles(deps: DetectDeps, entries: readonly Entry[]): Promise<BatchProfiles | string> {
+  const merchantIds = [...new Set(entries.map((entry) => entry.transaction.merchant_id))];
+  try {
+    return makeBatchProfiles(await deps.merchantProfiles.profiles(merchantIds));
+  } catch (error) {
+    return `merchant profiles read failed: ${errorText(error)}`;
+  }
+}
+
+/**
+ * Assesses in stream order; each record also sees the earlier records of its account in the
+ * batch, and its merchant's profile with the earlier records of the batch counted, as the backtest
+ * replays them.
+ */
 function assessAll(
+  deps: DetectDeps,
   entries: readonly Entry[],
   histories: Map<string, Transaction[] | string>,
-  config: RulesConfig,
+  profiles: BatchProfiles | string,
   failures: Failures,
 ): Assessed[] {
+  const { config, model } = deps;
   const earlier = new Map<string, Transaction[]>();
   const assessed: Assessed[] = [];
   for (const entry of entries) {
@@ -114,13 +153,15 @@ function assessAll(
     const fromIndex = histories.get(tx.account_id) ?? [];
     const inBatch = earlier.get(tx.account_id) ?? [];
     earlier.set(tx.account_id, [...inBatch, tx]);
-    if (typeof fromIndex === "string") {
-      failures.add(entry.record, fromIndex, tx.transaction_id);
+    if (typeof fromIndex === "string" || typeof profiles === "string") {
+      failures.add(entry.record, typeof fromIndex === "string" ? fromIndex : (profiles as string), tx.transaction_id);
       continue;
     }
     try {
       const history = selectHistory(tx, [...fromIndex, ...inBatch], config);
-      assessed.push({ ...entry, assessment: assessTransaction(tx, history, config) });
+      const assessment = assessTransaction(tx, history, config, profiles.profileOf(tx.merchant_id), model);
+      profiles.count(tx);
+      assessed.push({ ...entry, assessment });
     } catch (error) {
       failures.add(entry.record, `assessment failed: ${errorText(error)}`, tx.transaction_id);
     }
@@ -147,13 +188,16 @@ async function sendAlerts(deps: DetectDeps, flagged: readonly Assessed[], at: nu
   }
 }
 
-/** Writes the verdict of every record still in good standing; a failed write fails its record. */
+/**
+ * Writes the verdict of every record still in good standing; a failed write fails its record.
+ * Resolves with the transactions whose verdict was their first: the ones to count.
+ */
 async function recordVerdicts(
   deps: DetectDeps,
   assessed: readonly Assessed[],
   at: number,
   failures: Failures,
-) {
+): Promise<Transaction[]> {
   const pending = assessed.filter((a) => !failures.has(a.record));
   const settled = await Promise.allSettled(
     pending.map(async ({ transaction: tx, assessment }) =>
@@ -163,21 +207,42 @@ async function recordVerdicts(
       ),
     ),
   );
+  const firsts: Transaction[] = [];
   settled.forEach((outcome, i) => {
+    const { record, transaction } = pending[i];
     if (outcome.status === "rejected") {
-      const { record, transaction } = pending[i];
       failures.add(record, `verdict write failed: ${errorText(outcome.reason)}`, transaction.transaction_id);
-    }
+    } else if (outcome.value.first) firsts.push(transaction);
   });
+  return firsts;
+}
+
+/**
+ * Counts first-verdict transactions in their merchants' day buckets. A failure is logged and
+ * measured but fails no record: the verdicts are written, and a retry would not count them again
+ * (their verdict is no longer the first), so a lost count is the price of never counting twice.
+ */
+async function countAtMerchants(deps: DetectDeps, firsts: readonly Transaction[], at: number): Promise<void> {
+  if (firsts.length === 0) return;
+  try {
+    await deps.merchantCounts.addToBuckets(
+      firsts.map((tx) => ({ merchantId: tx.merchant_id, day: dayOf(tx.timestamp), transactions: 1, frauds: 0 })),
+      at,
+    );
+  } catch (error) {
+    deps.metrics.count(DETECT_METRICS.uncountedTransactions, firsts.length);
+    deps.log.error("Merchant counts not written", { transactions: firsts.length, reason: errorText(error) });
+  }
 }
 
 /**
  * Builds the detect-fraud handler. Failures are per record (`batchItemFailures` with the
  * record's sequence number): an undecodable record, a failed history query (that account's
- * records), an unsent alert, a failed verdict write. The others are still processed.
+ * records), a failed merchant-profile read (every record), an unsent alert, a failed verdict
+ * write. The others are still processed.
  *
  * @example
- * const handler = makeDetectHandler({ history, verdicts, alerts, config, codec, now: Date.now, log, metrics });
+ * const handler = makeDetectHandler({ history, verdicts, alerts, merchantProfiles, merchantCounts, config, codec, now: Date.now, log, metrics });
  * const { batchItemFailures } = await handler(event, context);
  */
 function makeDetectHandler(deps: DetectDeps) {
@@ -193,11 +258,12 @@ function makeDetectHandler(deps: DetectDeps) {
         else if (decoded.kind === "malformed") failures.add(record, decoded.reason);
         else entries.push({ record, transaction: decoded.transaction });
       }
-      const histories = await fetchHistories(deps, entries);
-      const assessed = assessAll(entries, histories, deps.config, failures);
+      const [histories, profiles] = await Promise.all([fetchHistories(deps, entries), fetchProfiles(deps, entries)]);
+      const assessed = assessAll(deps, entries, histories, profiles, failures);
       const flagged = assessed.filter((a) => a.assessment.flagged);
       await sendAlerts(deps, flagged, at, failures);
-      await recordVerdicts(deps, assessed, at, failures);
+      const firsts = await recordVerdicts(deps, assessed, at, failures);
+      await countAtMerchants(deps, firsts, at);
       // Only flagged transactions fully handled (alert sent, verdict written): a failed one is retried.
       const done = flagged.filter((f) => !failures.has(f.record)).length;
       deps.metrics.count(DETECT_METRICS.flagged, done);

@@ -53,7 +53,7 @@ function makeAlertCodec(): AlertCodec {
   const nonEmpty = matching("non-empty string", "\\S");
 
   const ruleHit = t.strict({ rule: nonEmpty, score: finite, reason: nonEmpty });
-  const alert = t.strict({
+  const required = t.type({
     transaction_id: id,
     account_id: id,
     timestamp: epochMs,
@@ -67,12 +67,14 @@ function makeAlertCodec(): AlertCodec {
     rules: t.array(ruleHit),
     detected_at: epochMs,
   });
+  // Optional so that alerts queued before reasons existed still notify after a deploy.
+  const alert = t.exact(t.intersection([required, t.partial({ reasons: t.array(nonEmpty) })]));
 
   return {
     decode(input) {
       const result = alert.decode(input);
       return result._tag === "Right"
-        ? { ok: true, value: result.right }
+        ? { ok: true, value: { ...result.right, reasons: result.right.reasons ?? [] } }
         : { ok: false, errors: result.left.map(describeError) };
     },
   };

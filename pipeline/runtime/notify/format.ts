@@ -67,7 +67,7 @@ function formatTime(epochMs: number): string {
 /**
  * The email for one alert: a subject under 100 characters naming the transaction and score,
  * and a plain-text body with what happened, the amount in major units, merchant, event time,
- * each rule with its reason, and the detection time. The account id is masked to its last
+ * the score's top reasons, each rule with its reason, and the detection time. The account id is masked to its last
  * four characters.
  *
  * @example
@@ -77,6 +77,10 @@ function formatAlert(alert: FraudAlert): Notification {
   const score = formatScore(alert.score);
   const subjectWithoutId = `Fraud alert: transaction  scored ${score}`;
   const id = middleTruncate(alert.transaction_id, MAX_SUBJECT_LENGTH - subjectWithoutId.length);
+  const reasons =
+    alert.reasons.length === 0
+      ? ["  (no reasons in the alert)"]
+      : alert.reasons.map((reason, i) => `  ${i + 1}. ${displayText(reason)}`);
   const rules =
     alert.rules.length === 0
       ? ["  (no rule details in the alert)"]
@@ -93,6 +97,9 @@ function formatAlert(alert: FraudAlert): Notification {
     `Merchant:    ${displayText(alert.merchant_id)}`,
     `Event time:  ${formatTime(alert.timestamp)}`,
     `Fraud score: ${score}`,
+    "",
+    "Top reasons:",
+    ...reasons,
     "",
     "Rules that fired:",
     ...rules,

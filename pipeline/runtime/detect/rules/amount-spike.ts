@@ -2,9 +2,23 @@
 
 import { formatAmount } from "../../contract/money";
 import type { RuleHit, Transaction } from "../../contract/transaction";
-import type { AmountSpikeConfig } from "../config";
 import { formatMultiple } from "./format";
-import { RULE_NAMES, ruleHit } from "./score";
+import {
+  COUNT_SPEC,
+  defineRule,
+  notAbove,
+  type RuleResult,
+  ruleHit,
+  SCORE_SPEC,
+  type ScoreConfig,
+} from "./score";
+
+interface AmountSpikeConfig extends ScoreConfig {
+  /** Fewest same-currency history transactions needed to judge what is typical. */
+  readonly minHistory: number;
+  /** Fires when the amount is at least this multiple of the account's median. */
+  readonly minMultiple: number;
+}
 
 /** Median of a non-empty list. */
 function median(values: readonly number[]): number {
@@ -13,29 +27,56 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+function evaluate(tx: Transaction, history: readonly Transaction[], params: AmountSpikeConfig): RuleResult {
+  const amounts: number[] = [];
+  for (const h of history) if (h.currency === tx.currency) amounts.push(h.amount);
+  // Too little history to say what is typical: the neutral multiple.
+  if (amounts.length < params.minHistory) return { signal: 1, hit: null };
+  const typical = median(amounts);
+  const multiple = tx.amount / typical;
+  if (multiple < params.minMultiple) return { signal: multiple, hit: null };
+  const reason = `amount ${formatMultiple(multiple)} the account's median of ${formatAmount(typical, tx.currency)} over ${amounts.length} transactions`;
+  return { signal: multiple, hit: ruleHit("amount-spike", multiple / params.minMultiple, params, reason) };
+}
+
 /**
  * Fires when the amount is at least `minMultiple` times the median amount of the account's
  * history in the same currency, provided that history has at least `minHistory` transactions.
- * The median, not the mean, so one earlier large purchase does not hide a spike.
+ * The median, not the mean, so one earlier large purchase does not hide a spike. Signal: the
+ * multiple of the median (1 when history is too short).
  *
  * Score: `min(maxScore, baseScore × (amount / median) / minMultiple)`.
+ */
+const amountSpikeRule = defineRule({
+  key: "amountSpike",
+  name: "amount-spike",
+  description: "The amount is at least minMultiple times the account's median (needs minHistory transactions).",
+  defaults: { minHistory: 5, minMultiple: 5, baseScore: 30, maxScore: 70 },
+  spec: {
+    minHistory: COUNT_SPEC,
+    minMultiple: { min: 1, max: 1000, integer: false },
+    baseScore: SCORE_SPEC,
+    maxScore: SCORE_SPEC,
+  },
+  feature: {
+    name: "amount_spike_multiple",
+    description: "the amount as a multiple of the account's median in the same currency (1 with short history)",
+  },
+  evaluate,
+  crossCheck: (params, history) =>
+    notAbove("rules.amountSpike.minHistory", params.minHistory, "history.limit", history.limit),
+});
+
+/**
+ * The amount-spike rule's hit alone.
  *
  * @example
  * amountSpike(tx, history, DEFAULT_RULES_CONFIG.rules.amountSpike);
  * // { rule: "amount-spike", score: 49.2, reason: "amount 8.2x the account's median of 42.10 USD over 12 transactions" }
  */
-function amountSpike(
-  tx: Transaction,
-  history: readonly Transaction[],
-  params: AmountSpikeConfig,
-): RuleHit | null {
-  const amounts = history.filter((h) => h.currency === tx.currency).map((h) => h.amount);
-  if (amounts.length < params.minHistory) return null;
-  const typical = median(amounts);
-  const multiple = tx.amount / typical;
-  if (multiple < params.minMultiple) return null;
-  const reason = `amount ${formatMultiple(multiple)} the account's median of ${formatAmount(typical, tx.currency)} over ${amounts.length} transactions`;
-  return ruleHit(RULE_NAMES.amountSpike, multiple / params.minMultiple, params, reason);
+function amountSpike(tx: Transaction, history: readonly Transaction[], params: AmountSpikeConfig): RuleHit | null {
+  return evaluate(tx, history, params).hit;
 }
 
-export { amountSpike, median };
+export type { AmountSpikeConfig };
+export { amountSpike, amountSpikeRule, median };

@@ -2,15 +2,64 @@
 
 import { formatAmount } from "../../contract/money";
 import type { RuleHit, Transaction } from "../../contract/transaction";
-import type { RepeatedChargeConfig } from "../config";
 import { formatDuration } from "./format";
-import { RULE_NAMES, ruleHit } from "./score";
+import {
+  COUNT_SPEC,
+  defineRule,
+  notAbove,
+  type RuleResult,
+  ruleHit,
+  SCORE_SPEC,
+  type ScoreConfig,
+  WINDOW_SPEC,
+} from "./score";
+
+interface RepeatedChargeConfig extends ScoreConfig {
+  readonly windowMs: number;
+  /** Fires when at least this many earlier charges have the same merchant, amount and currency. */
+  readonly minRepeats: number;
+}
+
+const MINUTE_MS = 60_000;
+
+function evaluate(tx: Transaction, history: readonly Transaction[], params: RepeatedChargeConfig): RuleResult {
+  const since = tx.timestamp - params.windowMs;
+  let repeats = 0;
+  for (const h of history) {
+    if (h.timestamp >= since && h.merchant_id === tx.merchant_id && h.amount === tx.amount && h.currency === tx.currency)
+      repeats++;
+  }
+  if (repeats < params.minRepeats) return { signal: repeats, hit: null };
+  const charges = repeats === 1 ? "1 earlier charge" : `${repeats} earlier charges`;
+  const reason = `${charges} of ${formatAmount(tx.amount, tx.currency)} at merchant ${tx.merchant_id} within ${formatDuration(params.windowMs)}`;
+  return { signal: repeats, hit: ruleHit("repeated-charge", repeats / params.minRepeats, params, reason) };
+}
 
 /**
  * Counts the account's earlier transactions within `windowMs` with the same merchant, amount and
- * currency, and fires when there are at least `minRepeats`.
+ * currency, and fires when there are at least `minRepeats`. Signal: that count.
  *
  * Score: `min(maxScore, baseScore × repeats / minRepeats)`.
+ */
+const repeatedChargeRule = defineRule({
+  key: "repeatedCharge",
+  name: "repeated-charge",
+  description: "At least minRepeats earlier charges with the same merchant, amount and currency within windowMs.",
+  defaults: { windowMs: 5 * MINUTE_MS, minRepeats: 1, baseScore: 30, maxScore: 60 },
+  spec: { windowMs: WINDOW_SPEC, minRepeats: COUNT_SPEC, baseScore: SCORE_SPEC, maxScore: SCORE_SPEC },
+  feature: {
+    name: "repeated_charges",
+    description: "earlier charges with the same merchant, amount and currency in the repeated-charge window",
+  },
+  evaluate,
+  crossCheck: (params, history) => [
+    ...notAbove("rules.repeatedCharge.windowMs", params.windowMs, "history.windowMs", history.windowMs),
+    ...notAbove("rules.repeatedCharge.minRepeats", params.minRepeats, "history.limit", history.limit),
+  ],
+});
+
+/**
+ * The repeated-charge rule's hit alone.
  *
  * @example
  * repeatedCharge(tx, history, DEFAULT_RULES_CONFIG.rules.repeatedCharge);
@@ -21,18 +70,8 @@ function repeatedCharge(
   history: readonly Transaction[],
   params: RepeatedChargeConfig,
 ): RuleHit | null {
-  const since = tx.timestamp - params.windowMs;
-  const repeats = history.filter(
-    (h) =>
-      h.timestamp >= since &&
-      h.merchant_id === tx.merchant_id &&
-      h.amount === tx.amount &&
-      h.currency === tx.currency,
-  ).length;
-  if (repeats < params.minRepeats) return null;
-  const charges = repeats === 1 ? "1 earlier charge" : `${repeats} earlier charges`;
-  const reason = `${charges} of ${formatAmount(tx.amount, tx.currency)} at merchant ${tx.merchant_id} within ${formatDuration(params.windowMs)}`;
-  return ruleHit(RULE_NAMES.repeatedCharge, repeats / params.minRepeats, params, reason);
+  return evaluate(tx, history, params).hit;
 }
 
-export { repeatedCharge };
+export type { RepeatedChargeConfig };
+export { repeatedCharge, repeatedChargeRule };

@@ -1,0 +1,108 @@
+/**
+ * One pass over a transaction's inputs (its account's earlier transactions, its merchant's risk
+ * profile, the rules) that every feature reads from, so the feature vector costs one scan of the
+ * history however many features there are.
+ */
+import type { Transaction } from "../../contract/transaction";
+import type { RulesConfig } from "../config";
+import { dayOf, type MerchantProfile, type MerchantWindow, merchantWindow } from "../merchant-risk";
+import { RULES } from "../rules/registry";
+import type { RuleResult } from "../rules/score";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** The account windows the features count over. */
+const ACCOUNT_WINDOWS = [
+  { key: "1h", ms: HOUR_MS, words: "hour" },
+  { key: "1d", ms: DAY_MS, words: "24 hours" },
+  { key: "7d", ms: 7 * DAY_MS, words: "7 days" },
+  { key: "30d", ms: 30 * DAY_MS, words: "30 days" },
+] as const;
+
+/** The merchant windows, in whole UTC days (today included). */
+const MERCHANT_WINDOWS = [
+  { key: "1d", days: 1, words: "today" },
+  { key: "7d", days: 7, words: "the last 7 days" },
+  { key: "30d", days: 30, words: "the last 30 days" },
+] as const;
+
+type AccountWindowKey = (typeof ACCOUNT_WINDOWS)[number]["key"];
+type MerchantWindowKey = (typeof MERCHANT_WINDOWS)[number]["key"];
+
+/** The account's earlier transactions in one window. */
+interface AccountWindow {
+  readonly count: number;
+  /** Sum of their amounts, minor units. */
+  readonly sum: number;
+}
+
+/** What the features are computed from. */
+interface FeatureSummary {
+  readonly tx: Transaction;
+  readonly history: readonly Transaction[];
+  readonly config: RulesConfig;
+  readonly account: Readonly<Record<AccountWindowKey, AccountWindow>>;
+  /** The account's latest earlier transaction. */
+  readonly previous: Transaction | undefined;
+  /** The account paid this merchant before (within the history). */
+  readonly merchantSeen: boolean;
+  /** The account transacted from this country before (false when the transaction has none). */
+  readonly countrySeen: boolean;
+  readonly merchant: Readonly<Record<MerchantWindowKey, MerchantWindow>>;
+  /** Each rule's result, in registry order. */
+  readonly rules: readonly RuleResult[];
+}
+
+/**
+ * Summarises the inputs of one transaction. `history` is `selectHistory`'s output: the same
+ * account's earlier transactions, oldest first.
+ *
+ * @example
+ * const summary = summarise(tx, history, decodeMerchantProfile(item), config);
+ * summary.account["7d"]; // { count: 12, sum: 51_230 }
+ */
+function summarise(
+  tx: Transaction,
+  history: readonly Transaction[],
+  merchant: MerchantProfile,
+  config: RulesConfig,
+): FeatureSummary {
+  const counts = ACCOUNT_WINDOWS.map(() => 0);
+  const sums = ACCOUNT_WINDOWS.map(() => 0);
+  let merchantSeen = false;
+  let countrySeen = false;
+  for (const h of history) {
+    const age = tx.timestamp - h.timestamp;
+    for (let w = 0; w < ACCOUNT_WINDOWS.length; w++) {
+      if (age <= ACCOUNT_WINDOWS[w].ms) {
+        counts[w]++;
+        sums[w] += h.amount;
+      }
+    }
+    if (h.merchant_id === tx.merchant_id) merchantSeen = true;
+    if (tx.country !== undefined && h.country === tx.country) countrySeen = true;
+  }
+  const account = Object.fromEntries(
+    ACCOUNT_WINDOWS.map((w, i) => [w.key, { count: counts[i], sum: sums[i] }]),
+  ) as Record<AccountWindowKey, AccountWindow>;
+  const day = dayOf(tx.timestamp);
+  const merchantWindows = Object.fromEntries(
+    MERCHANT_WINDOWS.map((w) => [w.key, merchantWindow(merchant, day, w.days)]),
+  ) as Record<MerchantWindowKey, MerchantWindow>;
+  const settings = config.rules as unknown as Record<string, never>;
+  return {
+    tx,
+    history,
+    config,
+    account,
+    previous: history.length > 0 ? history[history.length - 1] : undefined,
+    merchantSeen,
+    countrySeen,
+    merchant: merchantWindows,
+    rules: RULES.map((rule) => rule.evaluate(tx, history, settings[rule.key])),
+  };
+}
+
+export type { AccountWindow, AccountWindowKey, FeatureSummary, MerchantWindowKey };
+export { ACCOUNT_WINDOWS, MERCHANT_WINDOWS, summarise };

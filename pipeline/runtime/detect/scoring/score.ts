@@ -1,0 +1,129 @@
+/**
+ * The two scorers over one feature summary. Both return their score with its contributions, so
+ * the reasons an analyst reads are the scorer's own arithmetic, never a separate heuristic.
+ *
+ * - Default (no model): the rules' graded scores plus each signal's `weight × strength`
+ *   (scoring/signals.ts). Label-free, so it ranks from day one.
+ * - Model: the model's fraud probability × 100; contributions are each feature's term of the
+ *   logistic regression's log-odds.
+ */
+import type { RulesConfig } from "../config";
+import { FEATURES } from "../features/registry";
+import type { FeatureSummary } from "../features/summary";
+import type { FraudModel } from "../model/format";
+import { roundTo2 } from "../rules/score";
+import { SIGNALS } from "./signals";
+
+/** What moved a score, and the words for it. */
+interface Contribution {
+  /** A rule name or a feature name. */
+  readonly source: string;
+  /** Points for the default score; log-odds for a model. Positive raises the score. */
+  readonly value: number;
+  readonly reason: string;
+}
+
+interface Scored {
+  readonly score: number;
+  readonly contributions: readonly Contribution[];
+}
+
+/** How many reasons travel with a verdict and an alert. */
+const TOP_REASONS = 3;
+
+const FEATURE_INDEX = new Map(FEATURES.map((feature, i) => [feature.name, i]));
+
+/**
+ * The label-free default score: the fired rules' scores plus the signals' points.
+ *
+ * @example
+ * defaultScore(summarise(tx, history, profile, config), config); // { score: 47.3, contributions: [...] }
+ */
+function defaultScore(summary: FeatureSummary, config: RulesConfig): Scored {
+  const contributions: Contribution[] = [];
+  for (const result of summary.rules) {
+    if (result.hit !== null) contributions.push({ source: result.hit.rule, value: result.hit.score, reason: result.hit.reason });
+  }
+  const settings = config.signals as unknown as Record<string, never>;
+  for (const signal of SIGNALS) {
+    const params = settings[signal.key] as { readonly weight: number };
+    const { strength, feature } = signal.evaluate(summary, params as never);
+    const value = params.weight * strength;
+    if (value > 0) {
+      const definition = FEATURES[FEATURE_INDEX.get(feature) ?? -1];
+      contributions.push({ source: feature, value, reason: definition.reason(summary) });
+    }
+  }
+  const score = roundTo2(contributions.reduce((sum, c) => sum + c.value, 0));
+  return { score, contributions };
+}
+
+function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}
+
+/**
+ * A logistic-regression model's log-odds terms for a feature vector, in feature order.
+ *
+ * @example
+ * const terms = logisticTerms(model, vector); // terms[i] = weights[i] × (x[i] − mean[i]) / scale[i]
+ */
+function logisticTerms(model: FraudModel, vector: Float64Array): Float64Array {
+  const terms = new Float64Array(vector.length);
+  for (let i = 0; i < vector.length; i++) {
+    terms[i] = (model.weights[i] * (vector[i] - model.mean[i])) / model.scale[i];
+  }
+  return terms;
+}
+
+/**
+ * The model's fraud probability for a feature vector, between 0 and 1.
+ *
+ * @example
+ * modelProbability(model, vector); // 0.83
+ */
+function modelProbability(model: FraudModel, vector: Float64Array): number {
+  let z = model.intercept;
+  const terms = logisticTerms(model, vector);
+  for (let i = 0; i < terms.length; i++) z += terms[i];
+  return sigmoid(z);
+}
+
+/**
+ * The model's score (probability × 100) with every feature's log-odds term as a contribution.
+ *
+ * @example
+ * modelScore(model, computeFeatures(summary), summary); // { score: 83.1, contributions: [...] }
+ */
+function modelScore(model: FraudModel, vector: Float64Array, summary: FeatureSummary): Scored {
+  const terms = logisticTerms(model, vector);
+  let z = model.intercept;
+  const contributions: Contribution[] = [];
+  for (let i = 0; i < terms.length; i++) {
+    z += terms[i];
+    if (terms[i] > 0) {
+      contributions.push({ source: FEATURES[i].name, value: terms[i], reason: FEATURES[i].reason(summary) });
+    }
+  }
+  return { score: roundTo2(100 * sigmoid(z)), contributions };
+}
+
+/**
+ * The words of the largest positive contributions, at most {@link TOP_REASONS}, without repeats
+ * (two features can share a sentence, e.g. an amount and its log).
+ *
+ * @example
+ * topReasons(scored.contributions); // ["amount 6.1x this account's 30 days average of ...", ...]
+ */
+function topReasons(contributions: readonly Contribution[]): string[] {
+  const reasons: string[] = [];
+  const sorted = [...contributions].filter((c) => c.value > 0).sort((a, b) => b.value - a.value || a.source.localeCompare(b.source));
+  for (const c of sorted) {
+    if (reasons.length === TOP_REASONS) break;
+    if (!reasons.includes(c.reason)) reasons.push(c.reason);
+  }
+  return reasons;
+}
+
+export type { Contribution, Scored };
+export { defaultScore, logisticTerms, modelProbability, modelScore, TOP_REASONS, topReasons };
