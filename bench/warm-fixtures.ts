@@ -12,6 +12,8 @@ import {
   type AlertQueue,
   CLAIM_OUTCOMES,
   type Log,
+  type MerchantRiskReader,
+  type MerchantRiskWriter,
   type MetricsSink,
   type NotificationLedger,
   type Notifier,
@@ -41,6 +43,9 @@ const QUIET_METRICS: MetricsSink = { count: noop, flush: noop };
 const ACCEPTING_STORE: TransactionStore = { putTransaction: async () => PUT_OUTCOMES.created };
 const ACCEPTING_VERDICTS: VerdictStore = { recordVerdict: async () => ({ first: true }) };
 const ACCEPTING_QUEUE: AlertQueue = { sendAlerts: async () => ({ failed: [] }) };
+/** No merchant has a profile yet, and counts are accepted. */
+const EMPTY_MERCHANTS: MerchantRiskReader = { profiles: async () => new Map() };
+const ACCEPTING_MERCHANT_COUNTS: MerchantRiskWriter = { addToBuckets: async () => undefined };
 const ACCEPTING_NOTIFIER: Notifier = { publish: async () => undefined };
 const GRANTING_LEDGER: NotificationLedger = {
   claim: async () => CLAIM_OUTCOMES.claimed,
@@ -122,6 +127,7 @@ function alertBatch(): SQSEvent {
 }
 
 export {
+  ACCEPTING_MERCHANT_COUNTS,
   ACCEPTING_NOTIFIER,
   ACCEPTING_QUEUE,
   ACCEPTING_STORE,
@@ -129,6 +135,7 @@ export {
   alertBatch,
   apiEvents,
   BATCH_SIZES,
+  EMPTY_MERCHANTS,
   GRANTING_LEDGER,
   QUIET_LOG,
   QUIET_METRICS,

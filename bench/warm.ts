@@ -15,6 +15,7 @@ import { FIXED_NOW, lambdaContext } from "../test/helpers/transactions";
 import type { FunctionName } from "./functions";
 import { type Summary, summarize } from "./stats";
 import {
+  ACCEPTING_MERCHANT_COUNTS,
   ACCEPTING_NOTIFIER,
   ACCEPTING_QUEUE,
   ACCEPTING_STORE,
@@ -22,6 +23,7 @@ import {
   alertBatch,
   apiEvents,
   BATCH_SIZES,
+  EMPTY_MERCHANTS,
   GRANTING_LEDGER,
   QUIET_LOG,
   QUIET_METRICS,
@@ -111,6 +113,8 @@ function scenarios(): Scenario[] {
     history: batch.history,
     verdicts: ACCEPTING_VERDICTS,
     alerts: ACCEPTING_QUEUE,
+    merchantProfiles: EMPTY_MERCHANTS,
+    merchantCounts: ACCEPTING_MERCHANT_COUNTS,
     config: DEFAULT_RULES_CONFIG,
     codec: makeTransactionCodec(),
     now,

@@ -17,6 +17,8 @@ import { makeProcessHandler } from "../../pipeline/runtime/process/handler";
 import {
   makeV2AccountHistory,
   makeV2AlertQueue,
+  makeV2MerchantRiskReader,
+  makeV2MerchantRiskWriter,
   makeV2NotificationLedger,
   makeV2Notifier,
   makeV2TransactionStore,
@@ -49,11 +51,14 @@ function v2DetectFraudFactory() {
   const tableName = requireEnv(process.env, ENV.tableName);
   const indexName = requireEnv(process.env, ENV.accountIndexName);
   const queueUrl = requireEnv(process.env, ENV.alertQueueUrl);
+  const merchantTable = requireEnv(process.env, ENV.merchantRiskTableName);
   const doc = new DynamoDB.DocumentClient();
   return makeDetectHandler({
     history: makeV2AccountHistory(doc, tableName, indexName),
     verdicts: makeV2VerdictStore(doc, tableName),
     alerts: makeV2AlertQueue(new SQS(), queueUrl),
+    merchantProfiles: makeV2MerchantRiskReader(doc, merchantTable),
+    merchantCounts: makeV2MerchantRiskWriter(doc, merchantTable),
     config: parseRulesConfig(process.env[ENV.rulesConfig]),
     codec: makeTransactionCodec(),
     now: () => Date.now(),

@@ -9,9 +9,18 @@ import { isConditionalCheckFailed, storageError } from "../../pipeline/runtime/a
 import { ACCOUNT_INDEX, contractFields, ITEM_ATTRIBUTES, toItem } from "../../pipeline/runtime/contract/item";
 import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 import {
+  expiresAtSeconds,
+  fraudsAttribute,
+  MERCHANT_RISK_ATTRIBUTES,
+  mergeIncrements,
+  transactionsAttribute,
+} from "../../pipeline/runtime/detect/merchant-risk";
+import {
   type AccountHistory,
   type AlertQueue,
   CLAIM_OUTCOMES,
+  type MerchantRiskReader,
+  type MerchantRiskWriter,
   type NotificationLedger,
   type Notifier,
   PUT_OUTCOMES,
@@ -265,7 +274,59 @@ function makeV2Notifier(sns: SNS, topicArn: string): Notifier {
   };
 }
 
+/**
+ * MerchantRiskReader over one BatchGet of the batch's merchants (unprocessed keys are retried by
+ * the caller's stream retry, as a baseline need not do better).
+ *
+ * @example
+ * const profiles = makeV2MerchantRiskReader(doc, merchantTable);
+ */
+function makeV2MerchantRiskReader(doc: DocumentClient, tableName: string): MerchantRiskReader {
+  return {
+    async profiles(merchantIds) {
+      const found = new Map<string, unknown>();
+      if (merchantIds.length === 0) return found;
+      const keys = merchantIds.map((id) => ({ [MERCHANT_RISK_ATTRIBUTES.merchantId]: id }));
+      const output = await doc.batchGet({ RequestItems: { [tableName]: { Keys: keys } } }).promise();
+      for (const item of output.Responses?.[tableName] ?? []) {
+        found.set(String(item[MERCHANT_RISK_ATTRIBUTES.merchantId]), item);
+      }
+      return found;
+    },
+  };
+}
+
+/**
+ * MerchantRiskWriter: one ADD update per merchant and day.
+ *
+ * @example
+ * const counts = makeV2MerchantRiskWriter(doc, merchantTable);
+ */
+function makeV2MerchantRiskWriter(doc: DocumentClient, tableName: string): MerchantRiskWriter {
+  return {
+    async addToBuckets(increments, now) {
+      for (const inc of mergeIncrements(increments)) {
+        await doc
+          .update({
+            TableName: tableName,
+            Key: { [MERCHANT_RISK_ATTRIBUTES.merchantId]: inc.merchantId },
+            UpdateExpression: "ADD #tx :tx, #fraud :fraud SET #expires = :expires",
+            ExpressionAttributeNames: {
+              "#tx": transactionsAttribute(inc.day),
+              "#fraud": fraudsAttribute(inc.day),
+              "#expires": MERCHANT_RISK_ATTRIBUTES.expiresAt,
+            },
+            ExpressionAttributeValues: { ":tx": inc.transactions, ":fraud": inc.frauds, ":expires": expiresAtSeconds(now) },
+          })
+          .promise();
+      }
+    },
+  };
+}
+
 export {
+  makeV2MerchantRiskReader,
+  makeV2MerchantRiskWriter,
   makeV2AccountHistory,
   makeV2AlertQueue,
   makeV2NotificationLedger,

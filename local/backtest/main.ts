@@ -1,13 +1,18 @@
 /**
- * `npm run backtest -- FILE [--rules FILE.json] [--json] [--threshold-sweep] [--scores-out FILE]`:
- * replays historical transactions through the detector and reports how it would have done.
- * An unreadable input or rules file is one line on stderr and exit code 1.
+ * `npm run backtest -- FILE [--model MODEL.json] [--label-delay DAYS] [--from YYYY-MM-DD]
+ * [--rules FILE.json] [--json] [--threshold-sweep] [--scores-out FILE]`: replays historical
+ * transactions walk-forward through the detector, with labels reaching the merchant profiles only
+ * after their delay, and reports how it would have done. An unreadable input, rules or model file
+ * is one line on stderr and exit code 1.
  */
 import * as fs from "node:fs";
+import { thresholdOf } from "../../pipeline/runtime/detect/assess";
 import { parseRulesConfig, type RulesConfig } from "../../pipeline/runtime/detect/config";
+import type { FraudModel } from "../../pipeline/runtime/detect/model/format";
+import { loadModelFile, parseDateFlag, parseDaysFlag } from "./cli-values";
 import { readRowsFromFile } from "./read-rows";
 import { humanReport, jsonReport, sweepThresholds } from "./report";
-import { type BacktestResult, runBacktest } from "./run";
+import { type BacktestResult, DEFAULT_LABEL_DELAY_DAYS, runBacktest } from "./run";
 
 const PREFIX = "backtest:";
 
@@ -17,34 +22,54 @@ FILE is JSON Lines (.jsonl, or - for stdin) or CSV (.csv, or a header line) of t
 API contract, optionally labelled with is_fraud (true/false or 1/0).
 
 Options:
+  --model MODEL.json  score with a model trained by npm run train (default: the label-free score)
+  --label-delay DAYS  days after a transaction its label reaches the merchant profiles (default ${DEFAULT_LABEL_DELAY_DAYS})
+  --from YYYY-MM-DD   measure only rows from this UTC date on; earlier rows warm up history and profiles
   --rules FILE.json   rule overrides, same shape as the stack's fraud rules config
   --json              print one JSON object instead of the report
   --threshold-sweep   add precision/recall/F1 at score thresholds 10..200
-  --scores-out FILE   write {transaction_id, score, flagged, rules} per transaction as JSON Lines`;
+  --scores-out FILE   write {transaction_id, score, flagged, rules, reasons} per transaction as JSON Lines`;
 
 interface BacktestArgs {
   readonly file: string;
   readonly rules?: string;
+  readonly model?: string;
+  readonly labelDelayDays?: number;
+  readonly from?: number;
   readonly json: boolean;
   readonly sweep: boolean;
   readonly scoresOut?: string;
 }
 
+const VALUE_FLAGS = ["--rules", "--scores-out", "--model", "--label-delay", "--from"] as const;
+
 function parseArgs(argv: readonly string[]): BacktestArgs | string {
   let file: string | undefined;
-  const flags: { rules?: string; scoresOut?: string; json: boolean; sweep: boolean } = {
-    json: false,
-    sweep: false,
-  };
+  const flags: {
+    rules?: string;
+    scoresOut?: string;
+    model?: string;
+    labelDelayDays?: number;
+    from?: number;
+    json: boolean;
+    sweep: boolean;
+  } = { json: false, sweep: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--json") flags.json = true;
     else if (arg === "--threshold-sweep") flags.sweep = true;
-    else if (arg === "--rules" || arg === "--scores-out") {
+    else if ((VALUE_FLAGS as readonly string[]).includes(arg)) {
       const value = argv[++i];
-      if (value === undefined) return `Option ${arg} needs a file name`;
+      if (value === undefined) return `Option ${arg} needs a value`;
       if (arg === "--rules") flags.rules = value;
-      else flags.scoresOut = value;
+      else if (arg === "--scores-out") flags.scoresOut = value;
+      else if (arg === "--model") flags.model = value;
+      else {
+        const parsed = arg === "--from" ? parseDateFlag(arg, value) : parseDaysFlag(arg, value);
+        if (typeof parsed === "string") return parsed;
+        if (arg === "--from") flags.from = parsed;
+        else flags.labelDelayDays = parsed;
+      }
     } else if (arg.startsWith("--") || file !== undefined) {
       return `Unexpected argument "${arg}"`;
     } else file = arg;
@@ -56,8 +81,15 @@ function parseArgs(argv: readonly string[]): BacktestArgs | string {
 function scoreLines(result: BacktestResult): string {
   return result.scored
     .map((row) => {
-      const { score, flagged, hits } = row.assessment;
-      return `${JSON.stringify({ transaction_id: row.tx.transaction_id, score, flagged, rules: hits.map((hit) => hit.rule) })}\n`;
+      const { score, flagged, hits, reasons } = row.assessment;
+      const line = {
+        transaction_id: row.tx.transaction_id,
+        score,
+        flagged,
+        rules: hits.map((hit) => hit.rule),
+        reasons,
+      };
+      return `${JSON.stringify(line)}\n`;
     })
     .join("");
 }
@@ -90,13 +122,23 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${PREFIX} cannot read the rules file ${args.rules} (${codeOf(error)})\n`);
     return 1;
   }
+  let model: FraudModel | undefined;
+  try {
+    model = args.model === undefined ? undefined : loadModelFile(args.model);
+  } catch (error) {
+    process.stderr.write(`${PREFIX} ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
   let result: BacktestResult;
   let config: RulesConfig;
   try {
     config = parseRulesConfig(rulesJson);
     result = await runBacktest(readRowsFromFile(args.file), {
       config,
-      sweepThresholds: args.sweep ? sweepThresholds(config.threshold) : undefined,
+      model,
+      labelDelayDays: args.labelDelayDays,
+      from: args.from,
+      sweepThresholds: args.sweep ? sweepThresholds(thresholdOf({ config, model })) : undefined,
     });
   } catch (error) {
     const what =

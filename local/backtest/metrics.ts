@@ -133,4 +133,44 @@ function thresholdSweep(rows: readonly Scored[], thresholds: readonly number[]):
   });
 }
 
-export { averagePrecision, confusion, quality, rocAuc, thresholdSweep };
+/** A scored row with the account and UTC day it belongs to. */
+export interface AccountDayScored extends Scored {
+  readonly accountId: string;
+  readonly day: number;
+}
+
+/**
+ * Precision at the top `k` accounts per day, averaged over days: each day, rank the accounts by
+ * their highest score that day, take the top `k` (all of them on a day with fewer), and count the
+ * share that had a fraud that day. What a fraud team staffed to review `k` cards a day catches.
+ * `null` without rows.
+ *
+ * @example
+ * precisionAtTopAccountsPerDay(rows, 100); // 0.42
+ */
+function precisionAtTopAccountsPerDay(rows: readonly AccountDayScored[], k: number): number | null {
+  const days = new Map<number, Map<string, { score: number; fraud: boolean }>>();
+  for (const row of rows) {
+    let accounts = days.get(row.day);
+    if (accounts === undefined) {
+      accounts = new Map();
+      days.set(row.day, accounts);
+    }
+    const current = accounts.get(row.accountId);
+    accounts.set(row.accountId, {
+      score: Math.max(current?.score ?? Number.NEGATIVE_INFINITY, row.score),
+      fraud: (current?.fraud ?? false) || row.label,
+    });
+  }
+  if (days.size === 0) return null;
+  let sum = 0;
+  for (const accounts of days.values()) {
+    const top = [...accounts.entries()]
+      .sort(([a, x], [b, y]) => y.score - x.score || a.localeCompare(b))
+      .slice(0, k);
+    sum += top.filter(([, account]) => account.fraud).length / top.length;
+  }
+  return sum / days.size;
+}
+
+export { averagePrecision, confusion, precisionAtTopAccountsPerDay, quality, rocAuc, thresholdSweep };

@@ -1,13 +1,16 @@
 /**
- * Replays transactions through the detector exactly as detect-fraud assesses them (selectHistory
- * + assessTransaction over the account's earlier transactions), in event-time order, without
- * HTTP or storage. Each account's transactions are kept in a timestamp-sorted array, so a
- * transaction's candidates are one slice of it.
+ * Replays transactions through the detector walk-forward, exactly as production would have seen
+ * them: in event-time order, each transaction scored from its account's earlier transactions (the
+ * same selectHistory + assessment detect-fraud runs) and its merchant's risk profile as of that
+ * moment. A label becomes outcome feedback `labelDelayMs` after its transaction, never earlier:
+ * until then it changes nothing, as a chargeback that has not arrived yet changes nothing.
+ * `npm run backtest` and `npm run train` both replay with this function.
  */
 import type { Assessment, Transaction } from "../../pipeline/runtime/contract/transaction";
-import { assessTransaction } from "../../pipeline/runtime/detect/assess";
-import type { RulesConfig } from "../../pipeline/runtime/detect/config";
+import { assessWithFeatures, type Scoring } from "../../pipeline/runtime/detect/assess";
 import { selectHistory } from "../../pipeline/runtime/detect/history";
+import { dayOf } from "../../pipeline/runtime/detect/merchant-risk";
+import { makeMemoryMerchantRisk } from "./merchant-profiles";
 
 /** A decoded row to replay. */
 export interface ReplayRow {
@@ -18,6 +21,23 @@ export interface ReplayRow {
 
 export interface ReplayedRow extends ReplayRow {
   readonly assessment: Assessment;
+  /** The feature vector, when the replay was asked to keep it (training). */
+  readonly features?: Float64Array;
+}
+
+export interface ReplayOptions {
+  readonly scoring: Scoring;
+  /** How long after its transaction a label is known, milliseconds. */
+  readonly labelDelayMs: number;
+  /** Keep each row's feature vector (memory: 8 bytes per feature per row). */
+  readonly keepFeatures?: boolean;
+}
+
+/** A label on its way: known at `at`, about `merchantId`. */
+interface PendingLabel {
+  readonly at: number;
+  readonly merchantId: string;
+  readonly fraud: boolean;
 }
 
 /** First index whose timestamp is >= `timestamp` in an ascending array. */
@@ -35,18 +55,25 @@ function lowerBound(history: readonly Transaction[], timestamp: number): number 
 /**
  * Assesses every row in event-time order (ties in input order). A repeat of an already replayed
  * key (same transaction_id and timestamp) is not replayed, because the deployed pipeline stores
- * it once; it is reported in `duplicates` by line.
+ * it once; it is reported in `duplicates` by line. After each row is scored it is counted at its
+ * merchant (as detect-fraud counts a first verdict); a labelled fraud is counted as a confirmed
+ * fraud on the day its label arrives (as record-outcome counts it).
  *
  * @example
- * const { replayed } = replay(rows, DEFAULT_RULES_CONFIG);
- * replayed[0].assessment; // { score, flagged, hits }
+ * const { replayed } = replay(rows, { scoring: { config: DEFAULT_RULES_CONFIG }, labelDelayMs: 7 * 86_400_000 });
+ * replayed[0].assessment; // { score, flagged, scorer, hits, reasons }
  */
 function replay(
   rows: readonly ReplayRow[],
-  config: RulesConfig,
+  options: ReplayOptions,
 ): { replayed: ReplayedRow[]; duplicates: number[] } {
+  const { config } = options.scoring;
   const ordered = [...rows].sort((a, b) => a.tx.timestamp - b.tx.timestamp || a.line - b.line);
   const byAccount = new Map<string, Transaction[]>();
+  const merchants = makeMemoryMerchantRisk();
+  // One delay for every label and rows in time order: labels arrive in the order they were queued.
+  const pending: PendingLabel[] = [];
+  let nextPending = 0;
   const seen = new Set<string>();
   const replayed: ReplayedRow[] = [];
   const duplicates: number[] = [];
@@ -58,6 +85,10 @@ function replay(
       continue;
     }
     seen.add(key);
+    for (; nextPending < pending.length && pending[nextPending].at <= tx.timestamp; nextPending++) {
+      const label = pending[nextPending];
+      if (label.fraud) merchants.add(label.merchantId, dayOf(label.at), 0, 1);
+    }
     const history = byAccount.get(tx.account_id) ?? [];
     // Every stored transaction is earlier or equal in time, so the window is a tail of the array;
     // the most recent `limit` are all selectHistory can keep.
@@ -66,9 +97,19 @@ function replay(
       history.length - config.history.limit,
     );
     const selected = selectHistory(tx, history.slice(from), config);
-    replayed.push({ ...row, assessment: assessTransaction(tx, selected, config) });
+    const { assessment, features } = assessWithFeatures(
+      tx,
+      selected,
+      merchants.profileOf(tx.merchant_id),
+      options.scoring,
+    );
+    replayed.push(options.keepFeatures === true ? { ...row, assessment, features } : { ...row, assessment });
+    merchants.add(tx.merchant_id, dayOf(tx.timestamp), 1, 0);
     history.push(tx);
     byAccount.set(tx.account_id, history);
+    if (row.label !== undefined) {
+      pending.push({ at: tx.timestamp + options.labelDelayMs, merchantId: tx.merchant_id, fraud: row.label });
+    }
   }
   return { replayed, duplicates };
 }

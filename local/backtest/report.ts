@@ -28,6 +28,9 @@ function jsonReport(result: BacktestResult): Record<string, unknown> {
     alerts: result.alerts,
     alert_rate: result.replayed === 0 ? null : result.alerts / result.replayed,
     threshold: result.threshold,
+    scorer: result.scorer,
+    label_delay_days: result.labelDelayDays,
+    from: result.from === undefined ? null : new Date(result.from).toISOString().slice(0, 10),
     labelled: result.labelled,
     precision: result.precision ?? null,
     recall: result.recall ?? null,
@@ -41,7 +44,11 @@ function jsonReport(result: BacktestResult): Record<string, unknown> {
     duplicate_lines: result.duplicateLines,
     ...(c === undefined
       ? {}
-      : { roc_auc: result.rocAuc ?? null, average_precision: result.averagePrecision ?? null }),
+      : {
+          roc_auc: result.rocAuc ?? null,
+          average_precision: result.averagePrecision ?? null,
+          precision_at_top_100_accounts_per_day: result.precisionAtTop100PerDay ?? null,
+        }),
     ...(result.sweep === undefined ? {} : { threshold_sweep: result.sweep }),
   };
 }
@@ -64,6 +71,12 @@ function humanReport(result: BacktestResult, source: string): string {
   const lines = [
     `Backtest of ${source}`,
     `  rows read      ${result.rows}  (replayed ${result.replayed}, invalid ${result.invalidRows.length}, duplicates ${result.duplicateLines.length})`,
+    `  scoring        ${result.scorer === "model" ? "trained model" : "label-free default score"}, labels known ${result.labelDelayDays} days after their transaction`,
+    ...(result.from === undefined
+      ? []
+      : [
+          `  measured from  ${new Date(result.from).toISOString().slice(0, 10)} (earlier rows only warm up history and merchant profiles)`,
+        ]),
     `  alerts         ${result.alerts}  (alert rate ${percent(result.alerts, result.replayed)}, threshold ${result.threshold})`,
   ];
   const c = result.confusion;
@@ -73,6 +86,7 @@ function humanReport(result: BacktestResult, source: string): string {
     lines.push(
       `  labelled rows  ${result.labelled}`,
       `  precision ${num(result.precision)}  recall ${num(result.recall)}  F1 ${num(result.f1)}  ROC AUC ${num(result.rocAuc)}  average precision ${num(result.averagePrecision)}`,
+      `  precision of the top 100 accounts per day ${num(result.precisionAtTop100PerDay)}`,
       "  confusion matrix      flagged    cleared",
       `    fraud             ${String(c.tp).padStart(9)}  ${String(c.fn).padStart(9)}`,
       `    legitimate        ${String(c.fp).padStart(9)}  ${String(c.tn).padStart(9)}`,

@@ -1,13 +1,18 @@
 /**
  * The backtest as one function: decode rows with the contract's codec (no recency window),
- * replay them through the detector, and compute the metrics. Used by the CLI and benchmarks.
+ * replay them walk-forward through the detector with delayed labels, and compute the metrics over
+ * the labelled rows from `from` on. Used by the CLI, `npm run train` and the benchmarks.
  */
 import { decodeTransaction, makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
+import { thresholdOf } from "../../pipeline/runtime/detect/assess";
 import { DEFAULT_RULES_CONFIG, type RulesConfig } from "../../pipeline/runtime/detect/config";
+import { DAY_MS, dayOf } from "../../pipeline/runtime/detect/merchant-risk";
+import type { FraudModel } from "../../pipeline/runtime/detect/model/format";
 import {
   averagePrecision,
   type Confusion,
   confusion,
+  precisionAtTopAccountsPerDay,
   type Quality,
   quality,
   rocAuc,
@@ -18,11 +23,25 @@ import {
 import { rowsOfObjects, type SourceRow } from "./read-rows";
 import { type ReplayedRow, type ReplayRow, replay } from "./replay";
 
+/** Days after its transaction a label becomes known, unless told otherwise. */
+const DEFAULT_LABEL_DELAY_DAYS = 7;
+
+/** Analysts' daily review capacity behind the precision-at-top-accounts figure. */
+const TOP_ACCOUNTS_PER_DAY = 100;
+
 export interface BacktestOptions {
   /** Parsed rules (see parseRulesConfig); the defaults when absent. */
   readonly config?: RulesConfig;
+  /** A trained model (see parseFraudModel); the label-free default score when absent. */
+  readonly model?: FraudModel;
+  /** Days after its transaction a label reaches the merchant profiles. Default 7. */
+  readonly labelDelayDays?: number;
+  /** Metrics cover labelled rows at or after this time (epoch ms); earlier rows only warm up. */
+  readonly from?: number;
   /** Score thresholds for the sweep; no sweep when absent. */
   readonly sweepThresholds?: readonly number[];
+  /** Keep each row's feature vector in `scored` (for training). */
+  readonly keepFeatures?: boolean;
 }
 
 export interface InvalidRow {
@@ -42,12 +61,18 @@ export interface BacktestResult extends Partial<Quality> {
   readonly replayed: number;
   readonly alerts: number;
   readonly threshold: number;
+  readonly scorer: "default" | "model";
+  readonly labelDelayDays: number;
+  /** Start of the measured period (epoch ms); absent when every row is measured. */
+  readonly from?: number;
   readonly invalidRows: InvalidRow[];
   /** Lines repeating an already replayed (transaction_id, timestamp). */
   readonly duplicateLines: number[];
   readonly rules: Record<string, RuleStats>;
-  /** Rows that carry a label; the metrics below exist only when this is > 0. */
+  /** Labelled rows in the measured period; the metrics below exist only when this is > 0. */
   readonly labelled: number;
+  /** Mean daily precision of the top 100 accounts by score. */
+  readonly precisionAtTop100PerDay?: number | null;
   readonly confusion?: Confusion;
   readonly rocAuc?: number | null;
   readonly averagePrecision?: number | null;
@@ -92,6 +117,8 @@ function ruleStats(replayed: readonly ReplayedRow[]): Record<string, RuleStats> 
  */
 async function runBacktest(input: BacktestInput, options: BacktestOptions = {}): Promise<BacktestResult> {
   const config = options.config ?? DEFAULT_RULES_CONFIG;
+  const scoring = { config, model: options.model };
+  const labelDelayDays = options.labelDelayDays ?? DEFAULT_LABEL_DELAY_DAYS;
   const codec = makeTransactionCodec();
   const valid: ReplayRow[] = [];
   const invalidRows: InvalidRow[] = [];
@@ -106,17 +133,26 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
     if (decoded.ok) valid.push({ line: row.line, tx: decoded.value, label: row.label });
     else invalidRows.push({ line: row.line, errors: decoded.errors.map((e) => `${e.field}: ${e.message}`) });
   }
-  const { replayed, duplicates } = replay(valid, config);
-  const alerts = replayed.filter((r) => r.assessment.flagged).length;
-  const labelledRows = replayed.filter((r): r is ReplayedRow & { label: boolean } => r.label !== undefined);
+  const { replayed, duplicates } = replay(valid, {
+    scoring,
+    labelDelayMs: labelDelayDays * DAY_MS,
+    keepFeatures: options.keepFeatures,
+  });
+  const from = options.from ?? Number.NEGATIVE_INFINITY;
+  const measured = replayed.filter((r) => r.tx.timestamp >= from);
+  const alerts = measured.filter((r) => r.assessment.flagged).length;
+  const labelledRows = measured.filter((r): r is ReplayedRow & { label: boolean } => r.label !== undefined);
   const base = {
     rows,
     replayed: replayed.length,
     alerts,
-    threshold: config.threshold,
+    threshold: thresholdOf(scoring),
+    scorer: options.model === undefined ? ("default" as const) : ("model" as const),
+    labelDelayDays,
+    from: options.from,
     invalidRows,
     duplicateLines: duplicates,
-    rules: ruleStats(replayed),
+    rules: ruleStats(measured),
     labelled: labelledRows.length,
     scored: replayed,
   };
@@ -129,9 +165,18 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
     confusion: matrix,
     rocAuc: rocAuc(scores),
     averagePrecision: averagePrecision(scores),
+    precisionAtTop100PerDay: precisionAtTopAccountsPerDay(
+      labelledRows.map((r) => ({
+        score: r.assessment.score,
+        label: r.label,
+        accountId: r.tx.account_id,
+        day: dayOf(r.tx.timestamp),
+      })),
+      TOP_ACCOUNTS_PER_DAY,
+    ),
     sweep:
       options.sweepThresholds === undefined ? undefined : thresholdSweep(scores, options.sweepThresholds),
   };
 }
 
-export { runBacktest };
+export { DEFAULT_LABEL_DELAY_DAYS, runBacktest, TOP_ACCOUNTS_PER_DAY };

@@ -292,6 +292,7 @@ describe("Function: makeDynamoVerdictStore", () => {
     verdict: "flagged",
     score: 85,
     rules: ["amount-spike", "velocity"],
+    reasons: ["amount 8.2x this account's 30 days average of 42.10 USD (12 transactions)"],
     decidedAt: FIXED_NOW,
   } as const;
 
@@ -301,29 +302,47 @@ describe("Function: makeDynamoVerdictStore", () => {
     const verdicts = makeDynamoVerdictStore({ client: new DynamoDBClient({}), tableName: TABLE });
 
     // Act
-    await verdicts.recordVerdict(key, verdict);
+    const outcome = await verdicts.recordVerdict(key, verdict);
 
     // Assess
+    assert.deepEqual(outcome, { first: true });
     const input = ddb().commandCalls(UpdateItemCommand)[0].args[0].input;
     assert.equal(input.TableName, TABLE);
     assert.deepEqual(unmarshall(input.Key!), key);
     assert.equal(input.ConditionExpression, "attribute_exists(transaction_id)");
+    assert.equal(input.ReturnValues, "UPDATED_OLD");
     assert.equal(
       input.UpdateExpression,
-      "SET #verdict = :verdict, #score = :score, #rules = :rules, #verdictAt = :verdictAt",
+      "SET #verdict = :verdict, #score = :score, #rules = :rules, #reasons = :reasons, #verdictAt = :verdictAt",
     );
     assert.deepEqual(input.ExpressionAttributeNames, {
       "#verdict": "verdict",
       "#score": "fraud_score",
       "#rules": "fraud_rules",
+      "#reasons": "fraud_reasons",
       "#verdictAt": "verdict_at",
     });
     assert.deepEqual(unmarshall(input.ExpressionAttributeValues!), {
       ":verdict": "flagged",
       ":score": 85,
       ":rules": ["amount-spike", "velocity"],
+      ":reasons": [...verdict.reasons],
       ":verdictAt": FIXED_NOW,
     });
+  });
+
+  it("tells a redelivered record's verdict from a first one by the old verdict time", async () => {
+    // Prepare
+    ddb()
+      .on(UpdateItemCommand)
+      .resolves({ Attributes: { verdict_at: { N: String(FIXED_NOW - 1_000) } } });
+    const verdicts = makeDynamoVerdictStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    const outcome = await verdicts.recordVerdict(key, verdict);
+
+    // Assess
+    assert.deepEqual(outcome, { first: false });
   });
 
   it("resolves without writing when the item no longer exists", async () => {
@@ -333,8 +352,11 @@ describe("Function: makeDynamoVerdictStore", () => {
       .rejects(new ConditionalCheckFailedException({ $metadata: {}, message: "failed" }));
     const verdicts = makeDynamoVerdictStore({ client: new DynamoDBClient({}), tableName: TABLE });
 
-    // Act + Assess
-    await assert.doesNotReject(verdicts.recordVerdict(key, verdict));
+    // Act
+    const outcome = await verdicts.recordVerdict(key, verdict);
+
+    // Assess
+    assert.deepEqual(outcome, { first: false });
     assert.equal(ddb().commandCalls(UpdateItemCommand).length, 1);
   });
 

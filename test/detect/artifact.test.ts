@@ -32,6 +32,8 @@ function detectCoreFactory() {
         return { failed: [] };
       },
     },
+    merchantProfiles: { profiles: async () => new Map() },
+    merchantCounts: { addToBuckets: async () => undefined },
     config: parseRulesConfig('{"threshold": 40}'),
     codec: makeTransactionCodec(),
     now: () => 1_764_072_000_000,

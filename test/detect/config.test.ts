@@ -110,7 +110,7 @@ describe("Function: parseRulesConfig", () => {
     const message = configError('{"treshold": 3}');
 
     // Assess
-    assert.match(message, /unknown setting treshold; valid keys at the top level: threshold, history, rules/);
+    assert.match(message, /unknown setting treshold; valid keys at the top level: threshold, modelThreshold, history, rules, signals/);
   });
 
   for (const [json, expected] of [

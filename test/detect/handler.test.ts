@@ -3,18 +3,23 @@ import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
 import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
 import { DETECT_METRICS, makeDetectHandler } from "../../pipeline/runtime/detect/handler";
+import type { FraudModel } from "../../pipeline/runtime/detect/model/format";
 import {
   memoryAlerts,
   memoryHistory,
   memoryLog,
+  memoryMerchants,
   memoryMetrics,
   memoryVerdicts,
+  rulesOnlyConfig,
   series,
 } from "../helpers/detect";
 import { insertRecord, modifyRecord, removeRecord, streamEvent, streamRecord } from "../helpers/streams";
 import { FIXED_NOW, lambdaContext, validTransaction } from "../helpers/transactions";
 
 const DETECTED_AT = FIXED_NOW + 2_000;
+/** The handler's mechanics are easiest to read when a score is the sum of the rules that fired. */
+const RULES_ONLY = rulesOnlyConfig();
 const context = lambdaContext({ functionName: "lambda-detect-fraud-dev" });
 
 /** A transaction of `account` at FIXED_NOW minus `agoMs`. */
@@ -33,6 +38,10 @@ function setup(
     failingAlerts?: readonly string[];
     alertsReject?: boolean;
     failingVerdicts?: readonly string[];
+    merchantItems?: Record<string, unknown>;
+    merchantsReject?: boolean;
+    countsReject?: boolean;
+    model?: FraudModel;
   } = {},
 ) {
   const history = memoryHistory(options.stored ?? [], { failing: options.failingAccounts });
@@ -40,17 +49,25 @@ function setup(
   const verdicts = memoryVerdicts({ failing: options.failingVerdicts });
   const log = memoryLog();
   const metrics = memoryMetrics();
+  const merchants = memoryMerchants({
+    items: options.merchantItems,
+    readRejects: options.merchantsReject,
+    writeRejects: options.countsReject,
+  });
   const handler = makeDetectHandler({
     history: history.port,
     alerts: alerts.port,
     verdicts: verdicts.port,
+    merchantProfiles: merchants.reader,
+    merchantCounts: merchants.writer,
     log: log.port,
     metrics: metrics.port,
-    config: DEFAULT_RULES_CONFIG,
+    config: RULES_ONLY,
+    model: options.model,
     codec: makeTransactionCodec(),
     now: () => DETECTED_AT,
   });
-  return { handler, history, alerts, verdicts, log, metrics };
+  return { handler, history, alerts, verdicts, log, metrics, merchants };
 }
 
 const sequenceOf = (record: { dynamodb?: { SequenceNumber?: string } }) => record.dynamodb?.SequenceNumber;

@@ -30,6 +30,7 @@ function fraudAlert(overrides: Partial<FraudAlert> = {}): FraudAlert {
       { rule: "amount-spike", score: 50, reason: "amount is 12.5x the account's 30-day median" },
       { rule: "velocity", score: 35, reason: "6 transactions in the last 10 minutes" },
     ],
+    reasons: ["amount 12.5x this account's 30 days average of 400.00 USD (20 transactions)"],
     detected_at: FIXED_NOW,
     ...overrides,
   };

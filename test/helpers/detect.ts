@@ -9,10 +9,13 @@ import type {
   Verdict,
 } from "../../pipeline/runtime/contract/transaction";
 import { parseRulesConfig, type RulesConfig } from "../../pipeline/runtime/detect/config";
+import type { MerchantIncrement } from "../../pipeline/runtime/detect/merchant-risk";
 import type {
   AccountHistory,
   AlertQueue,
   Log,
+  MerchantRiskReader,
+  MerchantRiskWriter,
   MetricsSink,
   VerdictStore,
 } from "../../pipeline/runtime/ports";
@@ -28,6 +31,26 @@ const MINUTE_MS = 60_000;
  */
 function rulesConfig(override: Record<string, unknown> = {}): RulesConfig {
   return parseRulesConfig(JSON.stringify(override));
+}
+
+/**
+ * The defaults with every signal of the default score weighing 0, so a score is exactly the sum
+ * of the rules that fired: for tests of the rules and of the handler's mechanics.
+ *
+ * @example
+ * assessTransaction(tx, history, rulesOnlyConfig()).score; // sum of the hits
+ */
+function rulesOnlyConfig(override: Record<string, unknown> = {}): RulesConfig {
+  return rulesConfig({
+    ...override,
+    signals: {
+      accountAmount: { weight: 0 },
+      amount: { weight: 0 },
+      merchantRisk: { weight: 0 },
+      newMerchant: { weight: 0 },
+      newCountry: { weight: 0 },
+    },
+  });
 }
 
 /**
@@ -103,7 +126,9 @@ function memoryVerdicts(options: { failing?: readonly string[] } = {}) {
   const port: VerdictStore = {
     async recordVerdict(key, verdict) {
       if (options.failing?.includes(key.transaction_id)) throw new Error("ConditionalCheckFailed");
-      const first = !written.some((w) => w.key.transaction_id === key.transaction_id && w.key.timestamp === key.timestamp);
+      const first = !written.some(
+        (w) => w.key.transaction_id === key.transaction_id && w.key.timestamp === key.timestamp,
+      );
       written.push({ key, verdict });
       return { first };
     },
@@ -129,6 +154,35 @@ function memoryAlerts(options: { failing?: readonly string[]; rejects?: boolean 
     },
   };
   return { port, calls };
+}
+
+/**
+ * Merchant-risk ports over stored items keyed by merchant id: the reader records each call and
+ * rejects with `readRejects`; the writer records every increment and rejects with `writeRejects`.
+ *
+ * @example
+ * const merchants = memoryMerchants({ items: { "m-1": { merchant_id: "m-1", tx_20400: 31, fraud_20400: 4 } } });
+ */
+function memoryMerchants(
+  options: { items?: Record<string, unknown>; readRejects?: boolean; writeRejects?: boolean } = {},
+) {
+  const reads: string[][] = [];
+  const increments: MerchantIncrement[] = [];
+  const reader: MerchantRiskReader = {
+    async profiles(merchantIds) {
+      reads.push([...merchantIds]);
+      if (options.readRejects) throw new Error("ProvisionedThroughputExceededException on merchant risk");
+      const items = options.items ?? {};
+      return new Map(merchantIds.filter((id) => Object.hasOwn(items, id)).map((id) => [id, items[id]]));
+    },
+  };
+  const writer: MerchantRiskWriter = {
+    async addToBuckets(batch) {
+      if (options.writeRejects) throw new Error("AccessDeniedException on merchant risk");
+      increments.push(...batch);
+    },
+  };
+  return { reader, writer, reads, increments };
 }
 
 interface LogEntry {
@@ -177,8 +231,10 @@ export {
   memoryAlerts,
   memoryHistory,
   memoryLog,
+  memoryMerchants,
   memoryMetrics,
   memoryVerdicts,
   rulesConfig,
+  rulesOnlyConfig,
   series,
 };

@@ -16,7 +16,14 @@ import { makeDetectHandler } from "../../pipeline/runtime/detect/handler";
 import { makeAlertCodec } from "../../pipeline/runtime/notify/alert-codec";
 import { makeNotifyHandler } from "../../pipeline/runtime/notify/handler";
 import { fraudAlert, memoryLedger, recordingLog, recordingNotifier, sqsEvent } from "../helpers/alerts";
-import { memoryAlerts, memoryHistory, memoryLog, memoryMetrics, memoryVerdicts } from "../helpers/detect";
+import {
+  memoryAlerts,
+  memoryHistory,
+  memoryLog,
+  memoryMerchants,
+  memoryMetrics,
+  memoryVerdicts,
+} from "../helpers/detect";
 import { liveTransaction, postJson, removeDir, startTestPipeline, tempDir } from "../helpers/local";
 import { insertRecord, modifyRecord, removeRecord, streamEvent, streamRecord } from "../helpers/streams";
 import { FIXED_NOW, lambdaContext, validTransaction } from "../helpers/transactions";
@@ -119,6 +126,8 @@ describe("Resilience: makeDetectHandler with malformed records at random positio
             history: history.port,
             alerts: alerts.port,
             verdicts: verdicts.port,
+            merchantProfiles: memoryMerchants().reader,
+            merchantCounts: memoryMerchants().writer,
             log: log.port,
             metrics: memoryMetrics().port,
             config: DEFAULT_RULES_CONFIG,

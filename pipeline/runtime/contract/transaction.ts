@@ -79,8 +79,11 @@ export interface RuleHit {
   readonly reason: string;
 }
 
-/** Which scorer produced a score: the label-free default, or a trained model. */
-export const SCORERS = { default: "default", model: "model" } as const;
+/**
+ * Which scorer produced a score: the label-free default, or a trained model. (No key named
+ * `default`: Pulumi's closure serializer takes an object with one for an ES module namespace.)
+ */
+export const SCORERS = { labelFree: "default", model: "model" } as const;
 
 export type ScorerName = (typeof SCORERS)[keyof typeof SCORERS];
 

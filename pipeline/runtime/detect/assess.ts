@@ -11,7 +11,7 @@ import {
 import type { RulesConfig } from "./config";
 import { computeFeatures } from "./features/registry";
 import { summarise } from "./features/summary";
-import { EMPTY_PROFILE, type MerchantProfile } from "./merchant-risk";
+import { emptyProfile, type MerchantProfile } from "./merchant-risk";
 import type { FraudModel } from "./model/format";
 import { defaultScore, modelScore, topReasons } from "./scoring/score";
 
@@ -50,7 +50,9 @@ function assessWithFeatures(
   const summary = summarise(tx, history, merchant, scoring.config);
   const features = computeFeatures(summary);
   const scored =
-    scoring.model === undefined ? defaultScore(summary, scoring.config) : modelScore(scoring.model, features, summary);
+    scoring.model === undefined
+      ? defaultScore(summary, scoring.config)
+      : modelScore(scoring.model, features, summary);
   const hits = summary.rules
     .map((result) => result.hit)
     .filter((hit): hit is RuleHit => hit !== null)
@@ -58,7 +60,7 @@ function assessWithFeatures(
   const assessment: Assessment = {
     score: scored.score,
     flagged: scored.score >= thresholdOf(scoring),
-    scorer: scoring.model === undefined ? SCORERS.default : SCORERS.model,
+    scorer: scoring.model === undefined ? SCORERS.labelFree : SCORERS.model,
     hits,
     reasons: topReasons(scored.contributions),
   };
@@ -76,7 +78,7 @@ function assessTransaction(
   tx: Transaction,
   history: readonly Transaction[],
   config: RulesConfig,
-  merchant: MerchantProfile = EMPTY_PROFILE,
+  merchant: MerchantProfile = emptyProfile(),
   model?: FraudModel,
 ): Assessment {
   return assessWithFeatures(tx, history, merchant, { config, model }).assessment;

@@ -24,8 +24,8 @@ import { assessTransaction, toAlert, toVerdict } from "./assess";
 import type { RulesConfig } from "./config";
 import { decodeRecord, errorText, keyTransactionId } from "./decode-record";
 import { planHistoryQueries, selectHistory } from "./history";
-import { dayOf } from "./merchant-risk";
 import { type BatchProfiles, makeBatchProfiles } from "./merchant-batch";
+import { dayOf } from "./merchant-risk";
 import type { FraudModel } from "./model/format";
 
 interface DetectDeps {
@@ -154,7 +154,11 @@ function assessAll(
     const inBatch = earlier.get(tx.account_id) ?? [];
     earlier.set(tx.account_id, [...inBatch, tx]);
     if (typeof fromIndex === "string" || typeof profiles === "string") {
-      failures.add(entry.record, typeof fromIndex === "string" ? fromIndex : (profiles as string), tx.transaction_id);
+      failures.add(
+        entry.record,
+        typeof fromIndex === "string" ? fromIndex : (profiles as string),
+        tx.transaction_id,
+      );
       continue;
     }
     try {
@@ -226,7 +230,12 @@ async function countAtMerchants(deps: DetectDeps, firsts: readonly Transaction[]
   if (firsts.length === 0) return;
   try {
     await deps.merchantCounts.addToBuckets(
-      firsts.map((tx) => ({ merchantId: tx.merchant_id, day: dayOf(tx.timestamp), transactions: 1, frauds: 0 })),
+      firsts.map((tx) => ({
+        merchantId: tx.merchant_id,
+        day: dayOf(tx.timestamp),
+        transactions: 1,
+        frauds: 0,
+      })),
       at,
     );
   } catch (error) {
@@ -258,7 +267,10 @@ function makeDetectHandler(deps: DetectDeps) {
         else if (decoded.kind === "malformed") failures.add(record, decoded.reason);
         else entries.push({ record, transaction: decoded.transaction });
       }
-      const [histories, profiles] = await Promise.all([fetchHistories(deps, entries), fetchProfiles(deps, entries)]);
+      const [histories, profiles] = await Promise.all([
+        fetchHistories(deps, entries),
+        fetchProfiles(deps, entries),
+      ]);
       const assessed = assessAll(deps, entries, histories, profiles, failures);
       const flagged = assessed.filter((a) => a.assessment.flagged);
       await sendAlerts(deps, flagged, at, failures);

@@ -4,12 +4,7 @@
  * after scoring it, so this keeps the deployed function's feature vectors equal to the backtest's.
  */
 import type { Transaction } from "../contract/transaction";
-import {
-  dayOf,
-  decodeMerchantProfile,
-  type MerchantDayCounts,
-  type MerchantProfile,
-} from "./merchant-risk";
+import { dayOf, decodeMerchantProfile, type MerchantDayCounts, type MerchantProfile } from "./merchant-risk";
 
 interface BatchProfiles {
   /** The merchant's profile as of the current record. */

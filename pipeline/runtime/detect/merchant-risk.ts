@@ -47,7 +47,13 @@ interface MerchantWindow {
   readonly frauds: number;
 }
 
-const EMPTY_PROFILE: MerchantProfile = new Map();
+/**
+ * A profile with no buckets. A function, not a shared constant: a Map captured by a serialized
+ * closure loses its internal slots and throws when read inside Lambda.
+ */
+function emptyProfile(): MerchantProfile {
+  return new Map();
+}
 
 /**
  * UTC epoch day of an epoch-millisecond time.
@@ -90,7 +96,11 @@ const STALE_SWEEP_DAYS = 10;
  */
 function staleBucketAttributes(day: number): string[] {
   const names: string[] = [];
-  for (let d = day - MERCHANT_RISK_RETENTION_DAYS; d > day - MERCHANT_RISK_RETENTION_DAYS - STALE_SWEEP_DAYS; d--) {
+  for (
+    let d = day - MERCHANT_RISK_RETENTION_DAYS;
+    d > day - MERCHANT_RISK_RETENTION_DAYS - STALE_SWEEP_DAYS;
+    d--
+  ) {
     names.push(transactionsAttribute(d), fraudsAttribute(d));
   }
   return names;
@@ -111,7 +121,7 @@ function isCount(value: unknown): value is number {
  * decodeMerchantProfile({ merchant_id: "m-1", tx_20362: 31, fraud_20362: 4 }).get(20362); // { transactions: 31, frauds: 4 }
  */
 function decodeMerchantProfile(item: unknown): MerchantProfile {
-  if (typeof item !== "object" || item === null) return EMPTY_PROFILE;
+  if (typeof item !== "object" || item === null) return emptyProfile();
   const days = new Map<number, { transactions: number; frauds: number }>();
   for (const [name, value] of Object.entries(item)) {
     const match = BUCKET.exec(name);
@@ -159,7 +169,11 @@ function mergeIncrements(increments: readonly MerchantIncrement[]): MerchantIncr
       key,
       current === undefined
         ? inc
-        : { ...current, transactions: current.transactions + inc.transactions, frauds: current.frauds + inc.frauds },
+        : {
+            ...current,
+            transactions: current.transactions + inc.transactions,
+            frauds: current.frauds + inc.frauds,
+          },
     );
   }
   return [...merged.values()];
@@ -170,7 +184,7 @@ export {
   DAY_MS,
   dayOf,
   decodeMerchantProfile,
-  EMPTY_PROFILE,
+  emptyProfile,
   expiresAtSeconds,
   fraudsAttribute,
   MERCHANT_RISK_ATTRIBUTES,

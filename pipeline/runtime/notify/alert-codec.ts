@@ -53,7 +53,7 @@ function makeAlertCodec(): AlertCodec {
   const nonEmpty = matching("non-empty string", "\\S");
 
   const ruleHit = t.strict({ rule: nonEmpty, score: finite, reason: nonEmpty });
-  const required = t.type({
+  const alert = t.strict({
     transaction_id: id,
     account_id: id,
     timestamp: epochMs,
@@ -65,10 +65,10 @@ function makeAlertCodec(): AlertCodec {
     ),
     score: finite,
     rules: t.array(ruleHit),
+    // May be absent, so that alerts queued before reasons existed still notify after a deploy.
+    reasons: t.union([t.array(nonEmpty), t.undefined]),
     detected_at: epochMs,
   });
-  // Optional so that alerts queued before reasons existed still notify after a deploy.
-  const alert = t.exact(t.intersection([required, t.partial({ reasons: t.array(nonEmpty) })]));
 
   return {
     decode(input) {

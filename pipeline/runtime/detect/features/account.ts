@@ -13,10 +13,11 @@ function mean(s: FeatureSummary, key: AccountWindowKey): number {
   return count === 0 ? s.tx.amount : sum / count;
 }
 
-function averageReason(s: FeatureSummary, key: AccountWindowKey, words: string): string {
-  const { count } = s.account[key];
-  if (count === 0) return `no earlier transactions of the account in ${words}`;
-  return `amount ${formatMultiple(s.tx.amount / mean(s, key))} this account's ${words} average of ${money(s, mean(s, key))} (${transactions(count)})`;
+function averageReason(s: FeatureSummary, window: (typeof ACCOUNT_WINDOWS)[number]): string {
+  const { count } = s.account[window.key];
+  if (count === 0) return `no earlier transactions of the account in ${window.words}`;
+  const average = mean(s, window.key);
+  return `amount ${formatMultiple(s.tx.amount / average)} this account's ${window.adjective} average of ${money(s, average)} (${transactions(count)})`;
 }
 
 const accountFeatures: readonly FeatureDefinition[] = ACCOUNT_WINDOWS.flatMap((w) => {
@@ -24,7 +25,8 @@ const accountFeatures: readonly FeatureDefinition[] = ACCOUNT_WINDOWS.flatMap((w
     name: `account_count_${w.key}`,
     description: `earlier transactions of the account in the last ${w.words}`,
     value: (s) => s.account[w.key].count,
-    reason: (s) => `${transactions(s.account[w.key].count)} of the account in the last ${w.words} before this one`,
+    reason: (s) =>
+      `${transactions(s.account[w.key].count)} of the account in the last ${w.words} before this one`,
   };
   // An hour is too short for a meaningful average; it only counts.
   if (w.key === "1h") return [count];
@@ -34,13 +36,13 @@ const accountFeatures: readonly FeatureDefinition[] = ACCOUNT_WINDOWS.flatMap((w
       name: `account_mean_amount_${w.key}`,
       description: `mean amount of those transactions, minor units (this amount when there are none)`,
       value: (s) => mean(s, w.key),
-      reason: (s) => averageReason(s, w.key, w.words),
+      reason: (s) => averageReason(s, w),
     },
     {
       name: `account_amount_log_ratio_${w.key}`,
       description: `natural log of the amount over that mean (0 when there are none)`,
       value: (s) => Math.log(s.tx.amount / mean(s, w.key)),
-      reason: (s) => averageReason(s, w.key, w.words),
+      reason: (s) => averageReason(s, w),
     },
   ];
 });

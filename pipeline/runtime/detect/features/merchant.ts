@@ -22,7 +22,7 @@ function fraudReason(s: FeatureSummary, key: MerchantWindowKey, words: string): 
 const merchantFeatures: readonly FeatureDefinition[] = MERCHANT_WINDOWS.flatMap((w) => [
   {
     name: `merchant_count_${w.key}`,
-    description: `transactions the merchant was seen with ${w.words} (UTC days)`,
+    description: `transactions seen at the merchant ${w.words} (UTC days)`,
     value: (s) => s.merchant[w.key].transactions,
     reason: (s) => `merchant ${s.tx.merchant_id}: ${transactions(s.merchant[w.key].transactions)} ${w.words}`,
   },

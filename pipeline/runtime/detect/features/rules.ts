@@ -13,7 +13,8 @@ const ruleFeatures: readonly FeatureDefinition[] = RULES.map((rule, i) => {
     description: rule.feature.description,
     value: (s) => toValue(s.rules[i].signal),
     // The rule's own sentence when it fired; otherwise what it measured.
-    reason: (s) => s.rules[i].hit?.reason ?? `${rule.name}: ${rule.feature.description} ${rounded(s.rules[i].signal)}`,
+    reason: (s) =>
+      s.rules[i].hit?.reason ?? `${rule.name}: ${rule.feature.description} ${rounded(s.rules[i].signal)}`,
   };
 });
 

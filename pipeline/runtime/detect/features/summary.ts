@@ -14,17 +14,17 @@ const DAY_MS = 24 * HOUR_MS;
 
 /** The account windows the features count over. */
 const ACCOUNT_WINDOWS = [
-  { key: "1h", ms: HOUR_MS, words: "hour" },
-  { key: "1d", ms: DAY_MS, words: "24 hours" },
-  { key: "7d", ms: 7 * DAY_MS, words: "7 days" },
-  { key: "30d", ms: 30 * DAY_MS, words: "30 days" },
+  { key: "1h", ms: HOUR_MS, words: "hour", adjective: "1-hour" },
+  { key: "1d", ms: DAY_MS, words: "24 hours", adjective: "24-hour" },
+  { key: "7d", ms: 7 * DAY_MS, words: "7 days", adjective: "7-day" },
+  { key: "30d", ms: 30 * DAY_MS, words: "30 days", adjective: "30-day" },
 ] as const;
 
 /** The merchant windows, in whole UTC days (today included). */
 const MERCHANT_WINDOWS = [
   { key: "1d", days: 1, words: "today" },
-  { key: "7d", days: 7, words: "the last 7 days" },
-  { key: "30d", days: 30, words: "the last 30 days" },
+  { key: "7d", days: 7, words: "in the last 7 days" },
+  { key: "30d", days: 30, words: "in the last 30 days" },
 ] as const;
 
 type AccountWindowKey = (typeof ACCOUNT_WINDOWS)[number]["key"];

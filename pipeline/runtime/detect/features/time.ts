@@ -60,7 +60,8 @@ const timeFeatures: readonly FeatureDefinition[] = [
   },
   {
     name: "log_seconds_since_previous",
-    description: "natural log of 1 + seconds since the account's previous transaction (the history window when none)",
+    description:
+      "natural log of 1 + seconds since the account's previous transaction (the history window when none)",
     value: (s) => Math.log1p(gapMs(s) / 1000),
     reason: (s) =>
       s.previous === undefined

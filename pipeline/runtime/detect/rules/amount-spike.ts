@@ -50,7 +50,8 @@ function evaluate(tx: Transaction, history: readonly Transaction[], params: Amou
 const amountSpikeRule = defineRule({
   key: "amountSpike",
   name: "amount-spike",
-  description: "The amount is at least minMultiple times the account's median (needs minHistory transactions).",
+  description:
+    "The amount is at least minMultiple times the account's median (needs minHistory transactions).",
   defaults: { minHistory: 5, minMultiple: 5, baseScore: 30, maxScore: 70 },
   spec: {
     minHistory: COUNT_SPEC,
@@ -60,7 +61,8 @@ const amountSpikeRule = defineRule({
   },
   feature: {
     name: "amount_spike_multiple",
-    description: "the amount as a multiple of the account's median in the same currency (1 with short history)",
+    description:
+      "the amount as a multiple of the account's median in the same currency (1 with short history)",
   },
   evaluate,
   crossCheck: (params, history) =>
@@ -74,7 +76,11 @@ const amountSpikeRule = defineRule({
  * amountSpike(tx, history, DEFAULT_RULES_CONFIG.rules.amountSpike);
  * // { rule: "amount-spike", score: 49.2, reason: "amount 8.2x the account's median of 42.10 USD over 12 transactions" }
  */
-function amountSpike(tx: Transaction, history: readonly Transaction[], params: AmountSpikeConfig): RuleHit | null {
+function amountSpike(
+  tx: Transaction,
+  history: readonly Transaction[],
+  params: AmountSpikeConfig,
+): RuleHit | null {
   return evaluate(tx, history, params).hit;
 }
 

@@ -53,7 +53,8 @@ function evaluate(tx: Transaction, history: readonly Transaction[], params: Card
 const cardTestingRule = defineRule({
   key: "cardTesting",
   name: "card-testing",
-  description: "At least minTinyRun tiny charges (≤ tinyMax) within windowMs directly before a large one (≥ largeMin).",
+  description:
+    "At least minTinyRun tiny charges (≤ tinyMax) within windowMs directly before a large one (≥ largeMin).",
   defaults: { windowMs: HOUR_MS, tinyMax: 200, largeMin: 10_000, minTinyRun: 3, baseScore: 60, maxScore: 90 },
   spec: {
     windowMs: WINDOW_SPEC,
@@ -86,7 +87,11 @@ const cardTestingRule = defineRule({
  * cardTesting(tx, history, DEFAULT_RULES_CONFIG.rules.cardTesting);
  * // { rule: "card-testing", score: 80, reason: "4 tiny transactions (at most 2.00 USD each) within 1 hour before this one of 250.00 USD, minimum run 3" }
  */
-function cardTesting(tx: Transaction, history: readonly Transaction[], params: CardTestingConfig): RuleHit | null {
+function cardTesting(
+  tx: Transaction,
+  history: readonly Transaction[],
+  params: CardTestingConfig,
+): RuleHit | null {
   return evaluate(tx, history, params).hit;
 }
 

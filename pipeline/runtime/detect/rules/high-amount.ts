@@ -48,7 +48,10 @@ const highAmountRule = defineRule({
     baseScore: SCORE_SPEC,
     maxScore: SCORE_SPEC,
   },
-  feature: { name: "high_amount_multiple", description: "the amount as a multiple of its currency's high-amount limit" },
+  feature: {
+    name: "high_amount_multiple",
+    description: "the amount as a multiple of its currency's high-amount limit",
+  },
   evaluate,
 });
 
@@ -59,7 +62,11 @@ const highAmountRule = defineRule({
  * highAmount(tx, [], DEFAULT_RULES_CONFIG.rules.highAmount);
  * // { rule: "high-amount", score: 60, reason: "amount 15000.00 USD is 1.5x the limit of 10000.00 USD" }
  */
-function highAmount(tx: Transaction, history: readonly Transaction[], params: HighAmountConfig): RuleHit | null {
+function highAmount(
+  tx: Transaction,
+  history: readonly Transaction[],
+  params: HighAmountConfig,
+): RuleHit | null {
   return evaluate(tx, history, params).hit;
 }
 

@@ -22,7 +22,11 @@ function lastLocated(history: readonly Transaction[]): Transaction | undefined {
   return undefined;
 }
 
-function evaluate(tx: Transaction, history: readonly Transaction[], params: ImpossibleTravelConfig): RuleResult {
+function evaluate(
+  tx: Transaction,
+  history: readonly Transaction[],
+  params: ImpossibleTravelConfig,
+): RuleResult {
   const here = tx.location;
   const previous = here === undefined ? undefined : lastLocated(history);
   if (here === undefined || previous?.location === undefined) return { signal: 0, hit: null };
@@ -50,7 +54,8 @@ function evaluate(tx: Transaction, history: readonly Transaction[], params: Impo
 const impossibleTravelRule = defineRule({
   key: "impossibleTravel",
   name: "impossible-travel",
-  description: "The implied speed from the previous located transaction exceeds maxSpeedKmh (hops of at least minDistanceKm).",
+  description:
+    "The implied speed from the previous located transaction exceeds maxSpeedKmh (hops of at least minDistanceKm).",
   defaults: { maxSpeedKmh: 900, minDistanceKm: 100, baseScore: 40, maxScore: 80 },
   spec: {
     maxSpeedKmh: { min: 1, max: MAX_SIGNAL_KMH, integer: false },

@@ -22,11 +22,20 @@ interface RepeatedChargeConfig extends ScoreConfig {
 
 const MINUTE_MS = 60_000;
 
-function evaluate(tx: Transaction, history: readonly Transaction[], params: RepeatedChargeConfig): RuleResult {
+function evaluate(
+  tx: Transaction,
+  history: readonly Transaction[],
+  params: RepeatedChargeConfig,
+): RuleResult {
   const since = tx.timestamp - params.windowMs;
   let repeats = 0;
   for (const h of history) {
-    if (h.timestamp >= since && h.merchant_id === tx.merchant_id && h.amount === tx.amount && h.currency === tx.currency)
+    if (
+      h.timestamp >= since &&
+      h.merchant_id === tx.merchant_id &&
+      h.amount === tx.amount &&
+      h.currency === tx.currency
+    )
       repeats++;
   }
   if (repeats < params.minRepeats) return { signal: repeats, hit: null };
@@ -44,7 +53,8 @@ function evaluate(tx: Transaction, history: readonly Transaction[], params: Repe
 const repeatedChargeRule = defineRule({
   key: "repeatedCharge",
   name: "repeated-charge",
-  description: "At least minRepeats earlier charges with the same merchant, amount and currency within windowMs.",
+  description:
+    "At least minRepeats earlier charges with the same merchant, amount and currency within windowMs.",
   defaults: { windowMs: 5 * MINUTE_MS, minRepeats: 1, baseScore: 30, maxScore: 60 },
   spec: { windowMs: WINDOW_SPEC, minRepeats: COUNT_SPEC, baseScore: SCORE_SPEC, maxScore: SCORE_SPEC },
   feature: {

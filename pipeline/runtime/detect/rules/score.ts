@@ -94,7 +94,9 @@ function ruleHit(rule: string, strength: number, score: ScoreConfig, reason: str
  * @example
  * const velocityRule = defineRule({ key: "velocity", name: "velocity", defaults, spec, feature, evaluate });
  */
-function defineRule<K extends string, P extends ScoreConfig>(rule: RuleDefinition<K, P>): RuleDefinition<K, P> {
+function defineRule<K extends string, P extends ScoreConfig>(
+  rule: RuleDefinition<K, P>,
+): RuleDefinition<K, P> {
   return rule;
 }
 
@@ -104,4 +106,14 @@ function notAbove(path: string, value: number, other: string, limit: number): st
 }
 
 export type { HistorySettings, RuleDefinition, RuleResult, ScoreConfig };
-export { AMOUNT_SPEC, COUNT_SPEC, defineRule, gradedScore, notAbove, roundTo2, ruleHit, SCORE_SPEC, WINDOW_SPEC };
+export {
+  AMOUNT_SPEC,
+  COUNT_SPEC,
+  defineRule,
+  gradedScore,
+  notAbove,
+  roundTo2,
+  ruleHit,
+  SCORE_SPEC,
+  WINDOW_SPEC,
+};

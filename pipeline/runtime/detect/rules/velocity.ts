@@ -52,7 +52,10 @@ const velocityRule = defineRule({
     baseScore: SCORE_SPEC,
     maxScore: SCORE_SPEC,
   },
-  feature: { name: "velocity_count", description: "transactions of the account in the velocity window, this one included" },
+  feature: {
+    name: "velocity_count",
+    description: "transactions of the account in the velocity window, this one included",
+  },
   evaluate,
   crossCheck: (params, history) => [
     ...notAbove("rules.velocity.windowMs", params.windowMs, "history.windowMs", history.windowMs),

@@ -31,7 +31,10 @@ interface Scored {
 /** How many reasons travel with a verdict and an alert. */
 const TOP_REASONS = 3;
 
-const FEATURE_INDEX = new Map(FEATURES.map((feature, i) => [feature.name, i]));
+/** Feature position by name; a plain object, because a captured Map breaks in the serialized artifact. */
+const FEATURE_INDEX: Readonly<Record<string, number>> = Object.fromEntries(
+  FEATURES.map((feature, i) => [feature.name, i]),
+);
 
 /**
  * The label-free default score: the fired rules' scores plus the signals' points.
@@ -42,7 +45,8 @@ const FEATURE_INDEX = new Map(FEATURES.map((feature, i) => [feature.name, i]));
 function defaultScore(summary: FeatureSummary, config: RulesConfig): Scored {
   const contributions: Contribution[] = [];
   for (const result of summary.rules) {
-    if (result.hit !== null) contributions.push({ source: result.hit.rule, value: result.hit.score, reason: result.hit.reason });
+    if (result.hit !== null)
+      contributions.push({ source: result.hit.rule, value: result.hit.score, reason: result.hit.reason });
   }
   const settings = config.signals as unknown as Record<string, never>;
   for (const signal of SIGNALS) {
@@ -50,7 +54,7 @@ function defaultScore(summary: FeatureSummary, config: RulesConfig): Scored {
     const { strength, feature } = signal.evaluate(summary, params as never);
     const value = params.weight * strength;
     if (value > 0) {
-      const definition = FEATURES[FEATURE_INDEX.get(feature) ?? -1];
+      const definition = FEATURES[FEATURE_INDEX[feature]];
       contributions.push({ source: feature, value, reason: definition.reason(summary) });
     }
   }
@@ -105,7 +109,9 @@ function modelScore(model: FraudModel, vector: Float64Array, summary: FeatureSum
       contributions.push({ source: FEATURES[i].name, value: terms[i], reason: FEATURES[i].reason(summary) });
     }
   }
-  return { score: roundTo2(100 * sigmoid(z)), contributions };
+  // Four decimals: probabilities of legitimate transactions sit close together, and rounding
+  // them to ties would blur the ranking a fraud team sorts by.
+  return { score: Math.round(1_000_000 * sigmoid(z)) / 10_000, contributions };
 }
 
 /**
@@ -117,7 +123,9 @@ function modelScore(model: FraudModel, vector: Float64Array, summary: FeatureSum
  */
 function topReasons(contributions: readonly Contribution[]): string[] {
   const reasons: string[] = [];
-  const sorted = [...contributions].filter((c) => c.value > 0).sort((a, b) => b.value - a.value || a.source.localeCompare(b.source));
+  const sorted = [...contributions]
+    .filter((c) => c.value > 0)
+    .sort((a, b) => b.value - a.value || a.source.localeCompare(b.source));
   for (const c of sorted) {
     if (reasons.length === TOP_REASONS) break;
     if (!reasons.includes(c.reason)) reasons.push(c.reason);

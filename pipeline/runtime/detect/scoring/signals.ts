@@ -48,7 +48,8 @@ const accountAmount = defineSignal({
   },
   evaluate: (s, p) => {
     const { count, sum } = s.account["30d"];
-    const strength = count < p.minHistory ? 0 : clamp01(Math.log(s.tx.amount / (sum / count)) / Math.log(p.fullMultiple));
+    const strength =
+      count < p.minHistory ? 0 : clamp01(Math.log(s.tx.amount / (sum / count)) / Math.log(p.fullMultiple));
     return { strength, feature: "account_amount_log_ratio_30d" };
   },
 });
@@ -72,7 +73,8 @@ const merchantRisk = defineSignal({
   defaults: { weight: 50, fullRate: 0.1 },
   spec: { weight: WEIGHT, fullRate: { min: 0.0001, max: 1, integer: false } },
   evaluate: (s, p) => {
-    let best = MERCHANT_WINDOWS[MERCHANT_WINDOWS.length - 1].key as (typeof MERCHANT_WINDOWS)[number]["key"];
+    // The shortest window wins a tie: the most recent evidence reads best.
+    let best: (typeof MERCHANT_WINDOWS)[number]["key"] = MERCHANT_WINDOWS[0].key;
     for (const w of MERCHANT_WINDOWS) if (fraudRate(s, w.key) > fraudRate(s, best)) best = w.key;
     return { strength: clamp01(fraudRate(s, best) / p.fullRate), feature: `merchant_fraud_rate_${best}` };
   },
