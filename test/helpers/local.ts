@@ -153,6 +153,14 @@ const SCENARIO_RULES = {
     },
     repeatedCharge: { windowMs: 300_000, minRepeats: 1, baseScore: 30, maxScore: 60 },
   },
+  // Rules only: the scenario's expected confusion matrix is the rules' arithmetic.
+  signals: {
+    accountAmount: { weight: 0 },
+    amount: { weight: 0 },
+    merchantRisk: { weight: 0 },
+    newMerchant: { weight: 0 },
+    newCountry: { weight: 0 },
+  },
 } as const;
 
 type LabelledRow = Transaction & { is_fraud: boolean };

@@ -63,7 +63,13 @@ describe("Function: main (backtest CLI)", () => {
       .split("\n")
       .map((line) => JSON.parse(line));
     assert.equal(scores.length, rows.length);
-    assert.deepEqual(Object.keys(scores[0]).sort(), ["flagged", "rules", "score", "transaction_id"]);
+    assert.deepEqual(Object.keys(scores[0]).sort(), [
+      "flagged",
+      "reasons",
+      "rules",
+      "score",
+      "transaction_id",
+    ]);
     assert.deepEqual(
       scores
         .filter((s) => s.flagged)

@@ -1,0 +1,183 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { main } from "../../local/backtest/main";
+import { replay } from "../../local/backtest/replay";
+import { runBacktest } from "../../local/backtest/run";
+import type { Transaction } from "../../pipeline/runtime/contract/transaction";
+import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
+import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
+import { captureOutput, removeDir, tempDir } from "../helpers/local";
+import { fraudModel } from "../helpers/model";
+import { validTransaction } from "../helpers/transactions";
+
+const DAY_MS = 86_400_000;
+const START = Date.UTC(2025, 0, 6, 9, 0, 0);
+const FRAUDS_7D = FEATURE_NAMES.indexOf("merchant_frauds_7d");
+
+/** Day-by-day purchases at one merchant by different accounts; the first one is labelled fraud. */
+function merchantDays(days: number, firstLabel: boolean | undefined) {
+  return Array.from({ length: days }, (_, day) => ({
+    line: day + 1,
+    tx: validTransaction({
+      transaction_id: `tx-${day}`,
+      account_id: `acc-${day}`,
+      timestamp: START + day * DAY_MS,
+      merchant_id: "merchant-x",
+    }) as Transaction,
+    label: day === 0 ? firstLabel : false,
+  }));
+}
+
+function frauds7d(rows: ReturnType<typeof merchantDays>, labelDelayDays: number): number[] {
+  const { replayed } = replay(rows, {
+    scoring: { config: DEFAULT_RULES_CONFIG },
+    labelDelayMs: labelDelayDays * DAY_MS,
+    keepFeatures: true,
+  });
+  return replayed.map((row) => row.features?.[FRAUDS_7D] ?? Number.NaN);
+}
+
+describe("Function: replay (label delay)", () => {
+  it("changes nothing before a label's delay has passed: an early label is as if absent", () => {
+    // Prepare
+    const labelled = merchantDays(10, true);
+    const unlabelled = merchantDays(10, undefined);
+
+    // Act
+    const withLabel = replay(labelled, {
+      scoring: { config: DEFAULT_RULES_CONFIG },
+      labelDelayMs: 7 * DAY_MS,
+    });
+    const without = replay(unlabelled, {
+      scoring: { config: DEFAULT_RULES_CONFIG },
+      labelDelayMs: 7 * DAY_MS,
+    });
+
+    // Assess: days 1..6 score the same; from day 7 the fraud is known to the merchant profile
+    const scores = (r: typeof withLabel) => r.replayed.map((row) => row.assessment.score);
+    assert.deepEqual(scores(withLabel).slice(0, 7), scores(without).slice(0, 7));
+    assert.ok(scores(withLabel)[7] > scores(without)[7], "the label counts once it has arrived");
+  });
+
+  it("counts the fraud at the merchant on the day its label arrives, never earlier", () => {
+    // Act
+    const counts = frauds7d(merchantDays(12, true), 3);
+
+    // Assess: known from day 3 on; the 7-day window forgets it after day 9
+    assert.deepEqual(counts, [0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
+  });
+
+  it("never counts a legitimate label as a fraud", () => {
+    // Act
+    const counts = frauds7d(merchantDays(10, false), 0);
+
+    // Assess
+    assert.ok(counts.every((count) => count === 0));
+  });
+});
+
+describe("Function: runBacktest (walk-forward options)", () => {
+  it("measures only the labelled rows from `from` on, and reports precision at the top accounts per day", async () => {
+    // Prepare
+    const rows = merchantDays(10, true).map((row) => ({ ...row.tx, is_fraud: row.label }));
+
+    // Act
+    const all = await runBacktest(rows);
+    const late = await runBacktest(rows, { from: START + 5 * DAY_MS });
+
+    // Assess
+    assert.equal(all.labelled, 10);
+    assert.equal(late.labelled, 5);
+    assert.equal(late.replayed, 10, "earlier rows still warm up history and profiles");
+    assert.equal(all.labelDelayDays, 7);
+    assert.equal(all.precisionAtTop100PerDay, 0.1, "one account a day, one fraudulent day in ten");
+    assert.equal(late.precisionAtTop100PerDay, 0);
+  });
+
+  it("scores with a model when given one and reports its threshold", async () => {
+    // Prepare
+    const model = fraudModel({ amount_log: { weight: 1, mean: 0, scale: 1 } }, { threshold: 42 });
+    const rows = merchantDays(3, true).map((row) => ({ ...row.tx, is_fraud: row.label }));
+
+    // Act
+    const result = await runBacktest(rows, { model });
+
+    // Assess
+    assert.equal(result.scorer, "model");
+    assert.equal(result.threshold, 42);
+    assert.ok(result.scored.every((row) => row.assessment.scorer === "model"));
+  });
+});
+
+describe("Function: main (backtest CLI, walk-forward flags)", () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = tempDir("fraud-walk-forward-");
+  });
+
+  afterEach(() => {
+    removeDir(dir);
+  });
+
+  function writeRows(): string {
+    const file = path.join(dir, "history.jsonl");
+    const rows = merchantDays(4, true).map((row) => JSON.stringify({ ...row.tx, is_fraud: row.label }));
+    fs.writeFileSync(file, `${rows.join("\n")}\n`);
+    return file;
+  }
+
+  it("accepts --model, --label-delay and --from and reports them", async () => {
+    // Prepare
+    const modelFile = path.join(dir, "model.json");
+    fs.writeFileSync(modelFile, JSON.stringify(fraudModel({}, { threshold: 30 })));
+
+    // Act
+    const { result, stdout } = await captureOutput(() =>
+      main([writeRows(), "--model", modelFile, "--label-delay", "2", "--from", "2025-01-07", "--json"]),
+    );
+
+    // Assess
+    assert.equal(result, 0);
+    const report = JSON.parse(stdout);
+    assert.equal(report.scorer, "model");
+    assert.equal(report.label_delay_days, 2);
+    assert.equal(report.from, "2025-01-07");
+    assert.equal(report.labelled, 3);
+    assert.equal(report.threshold, 30);
+  });
+
+  it("fails with one line naming the model file and the problem", async () => {
+    // Prepare
+    const modelFile = path.join(dir, "model.json");
+    fs.writeFileSync(modelFile, JSON.stringify({ ...fraudModel({}), features: ["amount"] }));
+
+    // Act
+    const { result, stderr } = await captureOutput(() => main([writeRows(), "--model", modelFile]));
+
+    // Assess
+    assert.equal(result, 1);
+    assert.equal(stderr.trim().split("\n").length, 1);
+    assert.match(
+      stderr,
+      /model\.json: Fraud model features do not match this version's features \(missing amount_log/,
+    );
+  });
+
+  for (const [flag, value, message] of [
+    ["--label-delay", "-1", /--label-delay must be a number of days between 0 and 120, got "-1"/],
+    ["--from", "2025-02-30", /--from must be a date as YYYY-MM-DD, got "2025-02-30"/],
+    ["--model", undefined, /Option --model needs a value/],
+  ] as const) {
+    it(`rejects ${flag} ${value ?? "without a value"} with exit code 2`, async () => {
+      // Act
+      const args = value === undefined ? [writeRows(), flag] : [writeRows(), flag, value];
+      const { result, stderr } = await captureOutput(() => main(args));
+
+      // Assess
+      assert.equal(result, 2);
+      assert.match(stderr, message);
+    });
+  }
+});
