@@ -1,15 +1,20 @@
 /**
- * Composes the whole pipeline on localhost: the same runtime core (process, detect and notify
- * handlers, codecs, rules) over embedded adapters (table + journal, change feed, queue, outbox
- * topic) behind the local API. `startLocalPipeline` is what `npm start` and the tests call.
+ * Composes the whole pipeline on localhost: the same runtime core (process, detect, notify and
+ * record-outcome handlers, codecs, rules) over embedded adapters (table + journal, merchant-risk
+ * store, change feed, queue, outbox topic) behind the local API. `startLocalPipeline` is what
+ * `npm start` and the tests call.
  */
 import { makeTransactionCodec } from "../pipeline/runtime/contract/codec";
 import { ITEM_ATTRIBUTES } from "../pipeline/runtime/contract/item";
+import { makeOutcomeCodec } from "../pipeline/runtime/contract/outcome-codec";
+import { OUTCOME_MODEL_SCHEMA } from "../pipeline/runtime/contract/outcome-schema";
+import { TRANSACTION_MODEL_SCHEMA } from "../pipeline/runtime/contract/schema";
 import { LIMITS, VERDICTS } from "../pipeline/runtime/contract/transaction";
 import { parseRulesConfig } from "../pipeline/runtime/detect/config";
 import { makeDetectHandler } from "../pipeline/runtime/detect/handler";
 import { makeAlertCodec } from "../pipeline/runtime/notify/alert-codec";
 import { makeNotifyHandler } from "../pipeline/runtime/notify/handler";
+import { makeRecordOutcomeHandler } from "../pipeline/runtime/outcome/handler";
 import { makeProcessHandler } from "../pipeline/runtime/process/handler";
 import { type ChangeFeed, makeChangeFeed } from "./change-feed";
 import { type FaultPlan, type Faults, makeFaults } from "./faults";
@@ -18,7 +23,9 @@ import { lambdaContext } from "./lambda-context";
 import { type LocalMetrics, type LogLevel, makeLocalLog, makeLocalMetrics } from "./log";
 import { type MemoryQueue, makeMemoryQueue, makeQueueAlertSender } from "./memory-queue";
 import { type MemoryTable, makeMemoryTable } from "./memory-table";
+import { type MerchantRiskStore, makeMerchantRiskStore } from "./merchant-risk-store";
 import { openOutboxTopic } from "./outbox-topic";
+import { makeLocalOutcomeStore } from "./outcome-store";
 import { makeRequestValidator } from "./request-validator";
 import { startServer } from "./server";
 import { localError, openOrExplain } from "./startup-errors";
@@ -32,6 +39,7 @@ const LOCAL_NAMES = {
   process: "lambda-process-transaction-local",
   detect: "lambda-detect-fraud-local",
   notify: "lambda-notify-team-local",
+  recordOutcome: "lambda-record-outcome-local",
 } as const;
 
 /** Defaults of {@link LocalPipelineOptions}. */
@@ -55,7 +63,7 @@ export interface LocalPipelineOptions {
   readonly outbox?: string;
   /** Persist the table here (journal + snapshot); in memory only when absent. */
   readonly dataDir?: string;
-  /** When set, POST /transactions requires this `x-api-key`. */
+  /** When set, POST /transactions and POST /transactions/outcomes require this `x-api-key`. */
   readonly apiKey?: string;
   /** Rule overrides as JSON text (the stack config value) or the same object. */
   readonly rulesConfig?: string | object;
@@ -79,6 +87,8 @@ export interface LocalPipeline {
   readonly port: number;
   readonly outbox: string;
   readonly table: MemoryTable;
+  /** Merchant risk profiles: frauds counted by recorded outcomes; rebuilt from the table on restart. */
+  readonly merchantRisk: MerchantRiskStore;
   readonly feed: ChangeFeed;
   readonly queue: MemoryQueue;
   readonly faults: Faults;
@@ -155,6 +165,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
         );
   const table = makeMemoryTable({ journal });
   const ports = makeTablePorts(table, faults);
+  const merchantRisk = makeMerchantRiskStore({ recovered: journal?.recovered, now: Date.now() });
   const feed = makeChangeFeed({
     tableName: LOCAL_NAMES.table,
     // The event source mapping's filter: INSERT only, so verdict write-backs (MODIFY) never re-trigger detection.
@@ -196,6 +207,12 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     now: Date.now,
     log: logOf(LOCAL_NAMES.process),
   });
+  const recordOutcomeHandler = makeRecordOutcomeHandler({
+    store: makeLocalOutcomeStore(table, merchantRisk, faults),
+    codec: makeOutcomeCodec(),
+    now: Date.now,
+    log: logOf(LOCAL_NAMES.recordOutcome),
+  });
 
   const closeFiles = () => {
     topic.close();
@@ -208,9 +225,18 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
       port: settings.port,
       apiKey: settings.apiKey,
       maxBodyBytes: LIMITS.maxBodyBytes,
-      validate: makeRequestValidator(),
-      handler: processHandler,
-      context: () => lambdaContext(LOCAL_NAMES.process, 10_000),
+      routes: {
+        "/transactions": {
+          validate: makeRequestValidator(TRANSACTION_MODEL_SCHEMA),
+          handler: processHandler,
+          context: () => lambdaContext(LOCAL_NAMES.process, 10_000),
+        },
+        "/transactions/outcomes": {
+          validate: makeRequestValidator(OUTCOME_MODEL_SCHEMA),
+          handler: recordOutcomeHandler,
+          context: () => lambdaContext(LOCAL_NAMES.recordOutcome, 10_000),
+        },
+      },
       log: logOf("local-api"),
     });
   } catch (error) {
@@ -243,6 +269,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     port: server.port,
     outbox: settings.outbox,
     table,
+    merchantRisk,
     feed,
     queue,
     faults,

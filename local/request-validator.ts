@@ -1,10 +1,10 @@
 /**
- * The API Gateway request validator, locally: the same draft-04 model object
- * (TRANSACTION_MODEL_SCHEMA) checked with ajv-draft-04 before the request reaches the handler.
- * Local-only: ajv is a devDependency and must never be required by Lambda code.
+ * The API Gateway request validator, locally: the same draft-04 model object a route's API Gateway
+ * model is made of (TRANSACTION_MODEL_SCHEMA, OUTCOME_MODEL_SCHEMA) checked with ajv-draft-04
+ * before the request reaches the handler. Local-only: ajv is a devDependency and must never be
+ * required by Lambda code.
  */
-import Ajv, { type ErrorObject } from "ajv-draft-04";
-import { TRANSACTION_MODEL_SCHEMA } from "../pipeline/runtime/contract/schema";
+import Ajv, { type ErrorObject, type SchemaObject } from "ajv-draft-04";
 
 export type ValidationResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
@@ -40,15 +40,15 @@ function validationErrorString(errors: readonly ErrorObject[]): string {
 }
 
 /**
- * Builds the validator of POST /transactions bodies (raw text, as received).
+ * Builds the validator of request bodies (raw text, as received) against one route's model.
  *
  * @example
- * const validate = makeRequestValidator();
+ * const validate = makeRequestValidator(TRANSACTION_MODEL_SCHEMA);
  * validate('{"amount": 0}'); // { ok: false, message: '["transaction_id": is required, ...]' }
  */
-function makeRequestValidator(): (body: string) => ValidationResult {
+function makeRequestValidator(schema: SchemaObject): (body: string) => ValidationResult {
   const ajv = new Ajv({ allErrors: true, strict: false });
-  const validate = ajv.compile(TRANSACTION_MODEL_SCHEMA);
+  const validate = ajv.compile(schema);
   return (body) => {
     let value: unknown;
     try {

@@ -1,7 +1,8 @@
 /**
- * The local API: plays API Gateway in front of process-transaction. Routes, the API key check,
- * the request validator with the gateway's 400 shape, the body size limit (enforced while
- * reading), then the handler with a real-shaped proxy event; its result is written back as-is.
+ * The local API: plays API Gateway in front of the POST functions (process-transaction at
+ * /transactions, record-outcome at /transactions/outcomes). Routes, the API key check, the route's
+ * request validator with the gateway's 400 shape, the body size limit (enforced while reading),
+ * then the route's handler with a real-shaped proxy event; its result is written back as-is.
  *
  * Unknown paths answer 404 and wrong methods 405 (with `Allow`), both JSON, rather than API
  * Gateway's catch-all 403 "Missing Authentication Token": locally a clear answer helps more.
@@ -17,16 +18,22 @@ import type { ValidationResult } from "./request-validator";
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+/** One POST route: its model's validator, the function behind it and that function's context. */
+export interface PostRoute {
+  readonly validate: (body: string) => ValidationResult;
+  readonly handler: ProxyHandler;
+  readonly context: () => Context;
+}
+
 export interface ServerOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
-  /** When set, POST /transactions requires `x-api-key` to equal it. */
+  /** When set, every POST route requires `x-api-key` to equal it. */
   readonly apiKey?: string;
   readonly maxBodyBytes: number;
-  readonly validate: (body: string) => ValidationResult;
-  readonly handler: ProxyHandler;
-  readonly context: () => Context;
+  /** POST routes by path, e.g. `/transactions`. */
+  readonly routes: Readonly<Record<string, PostRoute>>;
   readonly log: Log;
 }
 
@@ -37,8 +44,6 @@ export interface LocalServer {
   /** Stops accepting connections and resolves once in-flight requests are answered. */
   close(): Promise<void>;
 }
-
-const ROUTES: Record<string, string> = { "/transactions": "POST", "/health": "GET" };
 
 function send(res: http.ServerResponse, status: number, body: object, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
@@ -78,14 +83,17 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string |
  * Starts listening; rejects with the listen error (e.g. EADDRINUSE) when the port is taken.
  *
  * @example
- * const server = await startServer({ host: "127.0.0.1", port: 0, maxBodyBytes: 16_384, validate,
- *   handler, context: () => lambdaContext("lambda-process-transaction-local", 10_000), log });
+ * const server = await startServer({ host: "127.0.0.1", port: 0, maxBodyBytes: 16_384, log, routes: {
+ *   "/transactions": { validate, handler, context: () => lambdaContext("lambda-process-transaction-local", 10_000) } } });
  */
 async function startServer(options: ServerOptions): Promise<LocalServer> {
   let inFlight = 0;
   const idleWaiters: (() => void)[] = [];
+  const methods = new Map<string, string>([["/health", "GET"]]);
+  for (const path of Object.keys(options.routes)) methods.set(path, "POST");
+  const served = [...methods].map(([path, method]) => `${method} ${path}`).join(", ");
 
-  const postTransaction = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
+  const post = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, route: PostRoute) => {
     const requestId = randomUUID();
     const ids = { "x-amzn-requestid": requestId };
     if (options.apiKey !== undefined && req.headers["x-api-key"] !== options.apiKey) {
@@ -99,7 +107,7 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
       res.on("finish", () => req.destroy());
       return;
     }
-    const validation = options.validate(body);
+    const validation = route.validate(body);
     if (!validation.ok) {
       send(res, 400, { error: "invalid_request", message: validation.message, request_id: requestId }, ids);
       return;
@@ -115,7 +123,7 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
       requestId,
       receivedAt: Date.now(),
     });
-    const result = await options.handler(event, options.context());
+    const result = await route.handler(event, route.context());
     const headers: Record<string, string> = { ...ids };
     for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
     res.writeHead(result.statusCode, headers);
@@ -124,12 +132,9 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const allowed = ROUTES[url.pathname];
+    const allowed = methods.get(url.pathname);
     if (allowed === undefined) {
-      send(res, 404, {
-        error: "not_found",
-        message: `No route ${url.pathname}; the API serves POST /transactions and GET /health`,
-      });
+      send(res, 404, { error: "not_found", message: `No route ${url.pathname}; the API serves ${served}` });
     } else if (req.method !== allowed) {
       send(
         res,
@@ -140,7 +145,7 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
     } else if (url.pathname === "/health") {
       send(res, 200, { status: "ok" });
     } else {
-      await postTransaction(req, res, url);
+      await post(req, res, url, options.routes[url.pathname]);
     }
   };
 

@@ -25,6 +25,7 @@ const BODY_FIELD = "body";
 
 const LOCATION_FIELDS = ["latitude", "longitude"] as const;
 
+/** What each contract rule says a valid value is; reused by the outcome codec for shared fields. */
 const MESSAGES = {
   body: "must be a JSON object",
   id: `must be a string matching ${LIMITS.idPattern}`,
@@ -46,6 +47,7 @@ const MESSAGES = {
 const MS_PER_MINUTE = 60_000;
 const MS_PER_DAY = 86_400_000;
 
+/** True for a JSON object (not null, not an array). */
 function isPlainObject(u: unknown): u is Record<string, unknown> {
   return typeof u === "object" && u !== null && !Array.isArray(u);
 }
@@ -67,6 +69,7 @@ function rule<A>(message: string, is: (u: unknown) => u is A): t.Type<A, A, unkn
   );
 }
 
+/** A string matching `pattern` (compiled with the `u` flag, as JSON Schema's `pattern` reads it). */
 function patternString(message: string, pattern: string): t.Type<string, string, unknown> {
   const regex = new RegExp(pattern, "u");
   return rule(message, (u): u is string => typeof u === "string" && regex.test(u));
@@ -80,6 +83,7 @@ function boundedText(message: string, maxLength: number, text: RegExp): t.Type<s
   });
 }
 
+/** A safe integer in `min..max`, as JSON Schema's `integer` with `minimum` and `maximum` reads it. */
 function boundedInteger(message: string, min: number, max: number): t.Type<number, number, unknown> {
   return rule(
     message,
@@ -142,6 +146,10 @@ function fieldOf(context: t.Context): string {
   return keys.length === 0 ? BODY_FIELD : keys.join(".");
 }
 
+/**
+ * One io-ts error as a `FieldError`: the dotted field, and the failed rule's message, prefixed with
+ * "is required" when the value is absent.
+ */
 function toFieldError(error: t.ValidationError): FieldError {
   const failed = error.context[error.context.length - 1];
   const message =
@@ -186,6 +194,19 @@ function decodeTransaction(codec: TransactionCodec, input: unknown): DecodeResul
 }
 
 /**
+ * The `FieldError` for a time field found more than `LIMITS.maxFutureSkewMs` ahead of `now`, worded
+ * once for every contract that bounds a client's clock.
+ *
+ * @example
+ * if (outcome.reported_at > now + LIMITS.maxFutureSkewMs) errors.push(aheadOfClock("reported_at", now));
+ */
+function aheadOfClock(field: string, now: number): FieldError {
+  const minutes = LIMITS.maxFutureSkewMs / MS_PER_MINUTE;
+  const message = `must not be more than ${minutes} minutes ahead of the server clock (now ${now}, epoch milliseconds)`;
+  return { field, message };
+}
+
+/**
  * The recency window of event times that process-transaction accepts: at most
  * `LIMITS.maxFutureSkewMs` ahead of `now` and at most `LIMITS.maxAgeMs` behind it, both inclusive.
  * Kept apart from decoding because the stream reader and the backtest decode old transactions.
@@ -194,11 +215,7 @@ function decodeTransaction(codec: TransactionCodec, input: unknown): DecodeResul
  * const errors = checkEventTime(tx, Date.now()); // [] when tx.timestamp is recent
  */
 function checkEventTime(tx: Pick<Transaction, "timestamp">, now: number): FieldError[] {
-  if (tx.timestamp > now + LIMITS.maxFutureSkewMs) {
-    const minutes = LIMITS.maxFutureSkewMs / MS_PER_MINUTE;
-    const message = `must not be more than ${minutes} minutes ahead of the server clock (now ${now}, epoch milliseconds)`;
-    return [{ field: "timestamp", message }];
-  }
+  if (tx.timestamp > now + LIMITS.maxFutureSkewMs) return [aheadOfClock("timestamp", now)];
   if (tx.timestamp < now - LIMITS.maxAgeMs) {
     const days = LIMITS.maxAgeMs / MS_PER_DAY;
     const message = `must not be more than ${days} days behind the server clock (now ${now}, epoch milliseconds)`;
@@ -208,4 +225,16 @@ function checkEventTime(tx: Pick<Transaction, "timestamp">, now: number): FieldE
 }
 
 export type { DecodeResult, FieldError, TransactionCodec };
-export { BODY_FIELD, checkEventTime, decodeTransaction, makeTransactionCodec };
+export {
+  aheadOfClock,
+  BODY_FIELD,
+  boundedInteger,
+  checkEventTime,
+  decodeTransaction,
+  isPlainObject,
+  MESSAGES as FIELD_MESSAGES,
+  makeTransactionCodec,
+  patternString,
+  rule,
+  toFieldError,
+};

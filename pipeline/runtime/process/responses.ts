@@ -19,6 +19,12 @@ const ERROR_CODES = {
 /** Seconds a client should wait before retrying after a 503. */
 const RETRY_AFTER_SECONDS = 1;
 
+/**
+ * A JSON response with `content-type: application/json` (and any extra headers).
+ *
+ * @example
+ * json(404, { error: "not_found", message, request_id: requestId });
+ */
 function json(statusCode: number, body: object, headers: Record<string, string> = {}): APIGatewayProxyResult {
   return {
     statusCode,
@@ -134,6 +140,7 @@ export {
   ERROR_CODES,
   internalError,
   invalidRequest,
+  json,
   payloadTooLarge,
   RETRY_AFTER_SECONDS,
   storageUnavailable,
