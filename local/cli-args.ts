@@ -16,6 +16,8 @@ export interface StartArgs {
   readonly rulesFile?: string;
   /** The rules JSON from FRAUD_RULES_CONFIG. */
   readonly rulesJson?: string;
+  /** MODEL.json to score with (`--model`). */
+  readonly modelFile?: string;
   readonly visibilityTimeoutMs?: number;
   readonly logLevel: "info" | "warn" | "error" | "silent";
 }
@@ -34,12 +36,22 @@ Options (environment variable in brackets; flags win):
   --outbox FILE              where alerts are appended as JSON lines [OUTBOX] (default .local/outbox.jsonl)
   --data DIR                 persist the table in DIR so a restart loses nothing [DATA_DIR]
   --rules FILE               JSON rule overrides, same shape as the stack config [FRAUD_RULES_CONFIG holds the JSON itself]
+  --model FILE               score with MODEL.json from npm run train (default: the label-free score)
   --visibility-timeout-ms N  how long a failed notification waits before a retry (default 30000)
   --log-level LEVEL          handler logs on stderr: info, warn, error, silent [LOG_LEVEL] (default warn)
   --help                     print this help
 [LOCAL_API_KEY]              when set, POST /transactions requires the header x-api-key with this value`;
 
-const FLAGS = ["port", "host", "outbox", "data", "rules", "visibility-timeout-ms", "log-level"] as const;
+const FLAGS = [
+  "port",
+  "host",
+  "outbox",
+  "data",
+  "rules",
+  "model",
+  "visibility-timeout-ms",
+  "log-level",
+] as const;
 const LOG_LEVELS = ["info", "warn", "error", "silent"] as const;
 
 function integer(name: string, text: string, min: number, max: number): number | string {
@@ -99,6 +111,7 @@ function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed
       dataDir: flags.data ?? nonEmpty(env.DATA_DIR),
       apiKey: nonEmpty(env.LOCAL_API_KEY),
       rulesFile: flags.rules,
+      modelFile: flags.model,
       rulesJson: nonEmpty(env[ENV.rulesConfig]),
       visibilityTimeoutMs,
       logLevel: logLevel as StartArgs["logLevel"],

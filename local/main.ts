@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import { ERROR_NAMES, isRuntimeError } from "../pipeline/runtime/errors";
+import { loadModelFile } from "./backtest/cli-values";
 import { parseStartArgs, type StartArgs, USAGE } from "./cli-args";
 import { type LocalPipeline, startLocalPipeline } from "./pipeline";
 
@@ -39,13 +40,22 @@ function exampleBody(): string {
   });
 }
 
-function banner(local: LocalPipeline, args: StartArgs): string {
+/** The banner line that says what scores transactions, and where overrides came from. */
+function scoringLine(args: StartArgs, rulesSource: string, rulesJson: string | undefined): string {
+  const rules = rulesJson === undefined ? "default rule settings" : `rule settings from ${rulesSource}`;
+  const scorer =
+    args.modelFile === undefined ? "label-free default score" : `model from --model ${args.modelFile}`;
+  return `Scoring: ${scorer}; ${rules}.`;
+}
+
+function banner(local: LocalPipeline, args: StartArgs, scoring: string): string {
   const key = args.apiKey === undefined ? "" : ` -H "x-api-key: $LOCAL_API_KEY"`;
   return [
     `Fraud pipeline running locally at ${local.url}  (POST /transactions, GET /health)`,
     "Try:",
     `  curl -s -X POST ${local.url}/transactions -H 'content-type: application/json'${key} -d '${exampleBody()}'`,
     `Alerts: appended to ${local.outbox} (one JSON line each) and summarised here.`,
+    scoring,
     args.dataDir === undefined
       ? "Data: in memory only (use --data DIR to keep it across restarts)."
       : `Data: persisted in ${args.dataDir}${local.resumed > 0 ? `; resuming detection of ${local.resumed} item(s)` : ""}.`,
@@ -100,10 +110,14 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   }
   let local: LocalPipeline;
   let rulesSource = "FRAUD_RULES_CONFIG";
+  let scoring: string;
   try {
     const rules = readRules(args);
     rulesSource = rules.source;
+    const model = args.modelFile === undefined ? undefined : loadModelFile(args.modelFile);
+    scoring = scoringLine(args, rulesSource, rules.json);
     local = await startLocalPipeline({
+      model,
       port: args.port,
       host: args.host,
       outbox: args.outbox,
@@ -121,7 +135,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   }
   // Handlers first: a Ctrl-C right after the banner must drain, not kill.
   stopOnSignals(local);
-  process.stdout.write(`${banner(local, args)}\n`);
+  process.stdout.write(`${banner(local, args, scoring)}\n`);
   return undefined;
 }
 

@@ -12,6 +12,7 @@ import { TRANSACTION_MODEL_SCHEMA } from "../pipeline/runtime/contract/schema";
 import { LIMITS, VERDICTS } from "../pipeline/runtime/contract/transaction";
 import { parseRulesConfig } from "../pipeline/runtime/detect/config";
 import { makeDetectHandler } from "../pipeline/runtime/detect/handler";
+import type { FraudModel } from "../pipeline/runtime/detect/model/format";
 import { makeAlertCodec } from "../pipeline/runtime/notify/alert-codec";
 import { makeNotifyHandler } from "../pipeline/runtime/notify/handler";
 import { makeRecordOutcomeHandler } from "../pipeline/runtime/outcome/handler";
@@ -67,6 +68,8 @@ export interface LocalPipelineOptions {
   readonly apiKey?: string;
   /** Rule overrides as JSON text (the stack config value) or the same object. */
   readonly rulesConfig?: string | object;
+  /** A trained model (see `parseFraudModel`); the label-free default score without one. */
+  readonly model?: FraudModel;
   readonly visibilityTimeoutMs?: number;
   readonly maxReceiveCount?: number;
   /** Retries of a failing stream batch before it goes to the stream-failure DLQ. */
@@ -186,7 +189,10 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
   const detect = makeDetectHandler({
     ...ports,
     alerts: makeQueueAlertSender(queue, faults),
+    merchantProfiles: merchantRisk,
+    merchantCounts: merchantRisk,
     config,
+    model: settings.model,
     codec: makeTransactionCodec(),
     now: Date.now,
     log: logOf(LOCAL_NAMES.detect),

@@ -17,6 +17,7 @@ describe("Function: parseStartArgs", () => {
         dataDir: undefined,
         apiKey: undefined,
         rulesFile: undefined,
+        modelFile: undefined,
         rulesJson: undefined,
         visibilityTimeoutMs: undefined,
         logLevel: "warn",

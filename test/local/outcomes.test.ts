@@ -4,11 +4,10 @@ import type { LocalPipeline } from "../../local/pipeline";
 import { ITEM_ATTRIBUTES, toItem } from "../../pipeline/runtime/contract/item";
 import { OUTCOME_ATTRIBUTES } from "../../pipeline/runtime/contract/outcome";
 import type { Transaction } from "../../pipeline/runtime/contract/transaction";
-import {
-  dayOf,
+import { 
+  dayOf,decodeMerchantProfile, 
   decodeMerchantProfile,
-  type MerchantProfile,
-} from "../../pipeline/runtime/detect/merchant-risk";
+  type MerchantProfile,} from "../../pipeline/runtime/detect/merchant-risk";
 import { liveTransaction, postJson, useTestPipelines } from "../helpers/local";
 import { OUTCOME_ROUTE } from "../helpers/outcomes";
 
@@ -120,7 +119,12 @@ describe("Local: POST /transactions/outcomes", () => {
       (byHandler.body.fields as { field: string }[]).map((f) => f.field),
       ["reported_at"],
     );
-    assert.equal((await local.merchantRisk.profiles([tx.merchant_id])).size, 0);
+    const items = await local.merchantRisk.profiles([tx.merchant_id]);
+    const days = [...decodeMerchantProfile(items.get(tx.merchant_id)).values()];
+    assert.ok(
+      days.every((day) => day.frauds === 0),
+      "a rejected outcome counts no fraud",
+    );
   });
 
   it("refuses an outcome without the matching x-api-key with API Gateway's 403 when a key is set", async () => {
