@@ -34,13 +34,13 @@ const accountFeatures: readonly FeatureDefinition[] = ACCOUNT_WINDOWS.flatMap((w
     count,
     {
       name: `account_mean_amount_${w.key}`,
-      description: `mean amount of those transactions, minor units (this amount when there are none)`,
+      description: `mean amount of the account's earlier transactions in the last ${w.words}, minor units (this amount when there are none)`,
       value: (s) => mean(s, w.key),
       reason: (s) => averageReason(s, w),
     },
     {
       name: `account_amount_log_ratio_${w.key}`,
-      description: `natural log of the amount over that mean (0 when there are none)`,
+      description: `natural log of the amount over the account's ${w.adjective} mean (0 with no earlier transaction in the window)`,
       value: (s) => Math.log(s.tx.amount / mean(s, w.key)),
       reason: (s) => averageReason(s, w),
     },

@@ -34,7 +34,7 @@ const merchantFeatures: readonly FeatureDefinition[] = MERCHANT_WINDOWS.flatMap(
   },
   {
     name: `merchant_fraud_rate_${w.key}`,
-    description: `those frauds over (those transactions + 1), at most 1`,
+    description: `confirmed frauds learned ${w.words} over (transactions seen ${w.words} + 1), at most 1`,
     value: (s) => fraudRate(s, w.key),
     reason: (s) => fraudReason(s, w.key, w.words),
   },
