@@ -11,11 +11,13 @@ const GUARD_DEFAULTS = {
   requiredTags: { tags: { Environment: "production", CostCenter: "fraud-detection" } },
   physicalNames: { suffixPattern: "{stack}" },
   alertsQueue: { queueNameIncludes: "fraud-alerts", queueNameExcludes: "dlq" },
+  streamTable: { tableNameIncludes: "transactions" },
 } as const;
 
 type RequiredTagsConfig = { readonly tags: Readonly<Record<string, string>> };
 type PhysicalNamesConfig = { readonly suffixPattern: string };
 type AlertsQueueConfig = { readonly queueNameIncludes: string; readonly queueNameExcludes: string };
+type StreamTableConfig = { readonly tableNameIncludes: string };
 
 const REQUIRED_TAGS_SCHEMA: PolicyConfigSchema = {
   properties: {
@@ -57,6 +59,18 @@ const ALERTS_QUEUE_SCHEMA: PolicyConfigSchema = {
   },
 };
 
+const STREAM_TABLE_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    tableNameIncludes: {
+      type: "string",
+      description:
+        "A table whose name contains this text (case-insensitive) is the transactions table, which must stream.",
+      minLength: 1,
+      default: GUARD_DEFAULTS.streamTable.tableNameIncludes,
+    },
+  },
+};
+
 /**
  * The policy's configuration over its defaults. The engine already applies schema defaults; this
  * keeps a policy correct when it runs with no configuration at all (the SDK then returns `{}`).
@@ -68,5 +82,12 @@ function withDefaults<T extends object>(defaults: T, configured: Partial<T>): T 
   return { ...defaults, ...configured };
 }
 
-export type { AlertsQueueConfig, PhysicalNamesConfig, RequiredTagsConfig };
-export { ALERTS_QUEUE_SCHEMA, GUARD_DEFAULTS, PHYSICAL_NAMES_SCHEMA, REQUIRED_TAGS_SCHEMA, withDefaults };
+export type { AlertsQueueConfig, PhysicalNamesConfig, RequiredTagsConfig, StreamTableConfig };
+export {
+  ALERTS_QUEUE_SCHEMA,
+  GUARD_DEFAULTS,
+  PHYSICAL_NAMES_SCHEMA,
+  REQUIRED_TAGS_SCHEMA,
+  STREAM_TABLE_SCHEMA,
+  withDefaults,
+};

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { unknownCheckingProxy } from "@pulumi/policy";
-import { checkValidatedRoute } from "../../policies/guard/checks/apigateway";
+import { checkValidatedRoutes } from "../../policies/guard/checks/apigateway";
+import { checkStream, isStreamTable } from "../../policies/guard/checks/dynamodb";
 import { checkNamedActions, checkNamedResources } from "../../policies/guard/checks/iam";
 import {
   checkTlsOnlyInStack,
@@ -53,7 +54,7 @@ describe("Function: checkNamedResources", () => {
   });
 });
 
-describe("Function: checkValidatedRoute", () => {
+describe("Function: checkValidatedRoutes", () => {
   it("accepts an OpenAPI 3 request body model and the document-level default validator", () => {
     // Prepare
     const body = {
@@ -72,7 +73,7 @@ describe("Function: checkValidatedRoute", () => {
     };
 
     // Act
-    const violations = checkValidatedRoute(API, JSON.stringify(body));
+    const violations = checkValidatedRoutes(API, JSON.stringify(body));
 
     // Assess
     assert.deepEqual(violations, []);
@@ -89,8 +90,8 @@ describe("Function: checkValidatedRoute", () => {
     });
 
     // Act
-    const missingRoute = checkValidatedRoute(API, noRoute);
-    const weakRoute = checkValidatedRoute(API, weak);
+    const missingRoute = checkValidatedRoutes(API, noRoute);
+    const weakRoute = checkValidatedRoutes(API, weak);
 
     // Assess
     assert.deepEqual(missingRoute, [
@@ -100,6 +101,89 @@ describe("Function: checkValidatedRoute", () => {
       'aws:apigateway/restApi:RestApi "api": body x-amazon-apigateway-request-validators["v"].validateRequestBody is false; it must be true.',
       'aws:apigateway/restApi:RestApi "api": body paths["/transactions"].post request body model is not set; it must be a JSON Schema model for "application/json".',
     ]);
+  });
+
+  it("holds every route to the rule, judging a validator the routes share once", () => {
+    // Prepare
+    const model = { parameters: [{ in: "body", schema: { $ref: "#/definitions/M" } }] };
+    const body = JSON.stringify({
+      "x-amazon-apigateway-request-validator": "v",
+      "x-amazon-apigateway-request-validators": {
+        v: { validateRequestBody: true, validateRequestParameters: false },
+      },
+      paths: {
+        "/transactions": { post: model },
+        "/transactions/outcomes": { post: {} },
+        "/transactions/{id}": {
+          parameters: [],
+          get: { "x-amazon-apigateway-request-validator": "missing" },
+          "x-amazon-apigateway-any-method": {},
+        },
+      },
+    });
+
+    // Act
+    const violations = checkValidatedRoutes(API, body);
+
+    // Assess
+    assert.deepEqual(violations, [
+      'aws:apigateway/restApi:RestApi "api": body x-amazon-apigateway-request-validators["v"].validateRequestParameters is false; it must be true.',
+      'aws:apigateway/restApi:RestApi "api": body paths["/transactions/outcomes"].post request body model is not set; it must be a JSON Schema model for "application/json".',
+      'aws:apigateway/restApi:RestApi "api": body paths["/transactions/{id}"].get x-amazon-apigateway-request-validator is "missing"; it must be the name of a validator defined in x-amazon-apigateway-request-validators.',
+      'aws:apigateway/restApi:RestApi "api": body paths["/transactions/{id}"].x-amazon-apigateway-any-method request body model is not set; it must be a JSON Schema model for "application/json".',
+    ]);
+  });
+});
+
+describe("Function: checkStream", () => {
+  const TABLE = { type: "aws:dynamodb/table:Table", name: "t" };
+  const matcher = { includes: "transactions" };
+
+  it("requires the transactions table to stream and lets another table go without a stream", () => {
+    // Act
+    const verdicts = [
+      checkStream(TABLE, { name: "dynamodb-transactions-dev" }, matcher).length,
+      checkStream(TABLE, { name: "dynamodb-merchant-risk-dev" }, matcher).length,
+      checkStream(TABLE, { name: "dynamodb-merchant-risk-dev", streamEnabled: false }, matcher).length,
+    ];
+
+    // Assess
+    assert.deepEqual(verdicts, [2, 0, 0]);
+  });
+
+  it("requires NEW_AND_OLD_IMAGES of any table that streams, and reads the logical name when the name is unset", () => {
+    // Act
+    const verdicts = [
+      checkStream(
+        TABLE,
+        { name: "dynamodb-audit-dev", streamEnabled: true, streamViewType: "NEW_IMAGE" },
+        matcher,
+      ),
+      checkStream({ ...TABLE, name: "transactions" }, {}, matcher),
+    ];
+
+    // Assess
+    assert.deepEqual(verdicts, [
+      ['aws:dynamodb/table:Table "t": streamViewType is "NEW_IMAGE"; it must be "NEW_AND_OLD_IMAGES".'],
+      [
+        'aws:dynamodb/table:Table "transactions": streamEnabled is not set; it must be true.',
+        'aws:dynamodb/table:Table "transactions": streamViewType is not set; it must be "NEW_AND_OLD_IMAGES".',
+      ],
+    ]);
+  });
+});
+
+describe("Function: isStreamTable", () => {
+  it("matches the transactions table by name, ignoring case", () => {
+    // Act
+    const verdicts = [
+      "dynamodb-transactions-dev",
+      "DYNAMODB-TRANSACTIONS-PROD",
+      "dynamodb-merchant-risk-dev",
+    ].map((name) => isStreamTable(name, { includes: "transactions" }));
+
+    // Assess
+    assert.deepEqual(verdicts, [true, true, false]);
   });
 });
 

@@ -14,7 +14,12 @@ function policyNamed(name: string) {
 describe("Policy pack: configuration", () => {
   it("declares today's values as the configSchema defaults", () => {
     // Prepare
-    const names = ["required-tags", "physical-names", "sqs-fraud-alerts-visibility-300"];
+    const names = [
+      "required-tags",
+      "physical-names",
+      "sqs-fraud-alerts-visibility-300",
+      "dynamodb-stream-new-and-old-images",
+    ];
 
     // Act
     const defaults = names.map((name) => configOf(policyNamed(name), {}));
@@ -24,11 +29,13 @@ describe("Policy pack: configuration", () => {
       { tags: { Environment: "production", CostCenter: "fraud-detection" } },
       { suffixPattern: "{stack}" },
       { queueNameIncludes: "fraud-alerts", queueNameExcludes: "dlq" },
+      { tableNameIncludes: "transactions" },
     ]);
     assert.deepEqual(defaults, [
       GUARD_DEFAULTS.requiredTags,
       GUARD_DEFAULTS.physicalNames,
       GUARD_DEFAULTS.alertsQueue,
+      GUARD_DEFAULTS.streamTable,
     ]);
   });
 
@@ -99,6 +106,30 @@ describe("Policy pack: configuration", () => {
         policy: "sqs-fraud-alerts-visibility-300",
         message: 'aws:sqs/queue:Queue "fraud-alerts-dlq": visibilityTimeoutSeconds is 30; it must be 300.',
         urn: "urn:pulumi:dev::fraud-pipeline::aws:sqs/queue:Queue::fraud-alerts-dlq",
+      },
+    ]);
+  });
+
+  it("dynamodb-stream-new-and-old-images requires a stream of the table the configured matcher names", async () => {
+    // Prepare
+    const config = { "dynamodb-stream-new-and-old-images": { tableNameIncludes: "merchant-risk" } };
+
+    // Act
+    const { violations } = await runPack(happyStack(), config);
+
+    // Assess
+    const table = 'aws:dynamodb/table:Table "merchant-risk"';
+    const urn = "urn:pulumi:dev::fraud-pipeline::aws:dynamodb/table:Table::merchant-risk";
+    assert.deepEqual(violations, [
+      {
+        policy: "dynamodb-stream-new-and-old-images",
+        message: `${table}: streamEnabled is not set; it must be true.`,
+        urn,
+      },
+      {
+        policy: "dynamodb-stream-new-and-old-images",
+        message: `${table}: streamViewType is not set; it must be "NEW_AND_OLD_IMAGES".`,
+        urn,
       },
     ]);
   });

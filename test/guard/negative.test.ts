@@ -30,12 +30,16 @@ interface BreakingCase extends Partial<Expected> {
 const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/dynamodb-transactions-dev`;
 const FN = 'aws:lambda/function:Function "notify-team"';
 const TABLE = 'aws:dynamodb/table:Table "transactions"';
+const MERCHANT_RISK = 'aws:dynamodb/table:Table "merchant-risk"';
+const RECORD = 'aws:lambda/function:Function "record-outcome"';
+const API = 'aws:apigateway/restApi:RestApi "fraud-api"';
+const OUTCOMES_ROUTE = 'body paths["/transactions/outcomes"].post';
 const SHARED_ROLE = `arn:aws:iam::${ACCOUNT}:role/role-process-transaction-dev`;
 const KEY_RULE = "the ARN of the stack's customer-managed KMS key";
 
-function bodyWithout(field: string): string {
+function bodyWithout(field: string, path = "/transactions"): string {
   const body = JSON.parse(apiBody());
-  delete body.paths["/transactions"].post[field];
+  delete body.paths[path].post[field];
   return JSON.stringify(body);
 }
 
@@ -107,7 +111,7 @@ const CASES: readonly BreakingCase[] = [
       'aws:apigateway/requestValidator:RequestValidator "fraud-api": validateRequestParameters is false; it must be true.',
   },
   {
-    policy: "apigateway-transactions-route-validated",
+    policy: "apigateway-routes-validated",
     change: "POST /transactions without a validator",
     stack: () =>
       withProps(happyStack(), T.restApi, "fraud-api", {
@@ -296,19 +300,189 @@ const CASES: readonly BreakingCase[] = [
   },
 ];
 
+/**
+ * The merchant-risk table, record-outcome and POST /transactions/outcomes under the same rules,
+ * and the cases the checks that changed for them (stream, routes) and the new one (PITR) tell apart.
+ */
+const NEW_RESOURCE_CASES: readonly BreakingCase[] = [
+  {
+    policy: "dynamodb-point-in-time-recovery",
+    change: "merchant-risk table without point-in-time recovery",
+    stack: () =>
+      withProps(happyStack(), T.table, "merchant-risk", { pointInTimeRecovery: { enabled: false } }),
+    urn: urnOf(T.table, "merchant-risk"),
+    message: `${MERCHANT_RISK}: pointInTimeRecovery.enabled is false; it must be true.`,
+  },
+  {
+    policy: "dynamodb-point-in-time-recovery",
+    change: "transactions table with point-in-time recovery left unset",
+    stack: () => withProps(happyStack(), T.table, "transactions", { pointInTimeRecovery: undefined }),
+    urn: urnOf(T.table, "transactions"),
+    message: `${TABLE}: pointInTimeRecovery.enabled is not set; it must be true.`,
+  },
+  {
+    policy: "dynamodb-stream-new-and-old-images",
+    change: "transactions table without its stream",
+    stack: () => withProps(happyStack(), T.table, "transactions", { streamEnabled: false }),
+    urn: urnOf(T.table, "transactions"),
+    message: `${TABLE}: streamEnabled is false; it must be true.`,
+  },
+  {
+    policy: "dynamodb-stream-new-and-old-images",
+    change: "merchant-risk table streaming KEYS_ONLY",
+    stack: () =>
+      withProps(happyStack(), T.table, "merchant-risk", { streamEnabled: true, streamViewType: "KEYS_ONLY" }),
+    urn: urnOf(T.table, "merchant-risk"),
+    message: `${MERCHANT_RISK}: streamViewType is "KEYS_ONLY"; it must be "NEW_AND_OLD_IMAGES".`,
+  },
+  {
+    policy: "apigateway-routes-validated",
+    change: "POST /transactions/outcomes without a body model",
+    stack: () =>
+      withProps(happyStack(), T.restApi, "fraud-api", {
+        body: bodyWithout("parameters", "/transactions/outcomes"),
+      }),
+    urn: urnOf(T.restApi, "fraud-api"),
+    message: `${API}: ${OUTCOMES_ROUTE} request body model is not set; it must be a JSON Schema model for "application/json".`,
+  },
+  {
+    policy: "apigateway-routes-validated",
+    change: "POST /transactions/outcomes without a validator",
+    stack: () =>
+      withProps(happyStack(), T.restApi, "fraud-api", {
+        body: bodyWithout("x-amazon-apigateway-request-validator", "/transactions/outcomes"),
+      }),
+    urn: urnOf(T.restApi, "fraud-api"),
+    message: `${API}: ${OUTCOMES_ROUTE} x-amazon-apigateway-request-validator is not set; it must be the name of a validator defined in x-amazon-apigateway-request-validators.`,
+  },
+  {
+    policy: "dynamodb-on-demand",
+    change: "merchant-risk table PROVISIONED",
+    stack: () => withProps(happyStack(), T.table, "merchant-risk", { billingMode: "PROVISIONED" }),
+    urn: urnOf(T.table, "merchant-risk"),
+    message: `${MERCHANT_RISK}: billingMode is "PROVISIONED"; it must be "PAY_PER_REQUEST".`,
+  },
+  {
+    policy: "dynamodb-kms-encrypted",
+    change: "merchant-risk table on the AWS-owned key",
+    stack: () =>
+      withProps(happyStack(), T.table, "merchant-risk", { serverSideEncryption: { enabled: true } }),
+    urn: urnOf(T.table, "merchant-risk"),
+    message: `${MERCHANT_RISK}: serverSideEncryption.kmsKeyArn is not set; it must be ${KEY_RULE}.`,
+  },
+  {
+    policy: "dynamodb-no-deletion-protection",
+    change: "merchant-risk table protected from deletion",
+    stack: () => withProps(happyStack(), T.table, "merchant-risk", { deletionProtectionEnabled: true }),
+    urn: urnOf(T.table, "merchant-risk"),
+    message: `${MERCHANT_RISK}: deletionProtectionEnabled is true; it must be false or unset.`,
+  },
+  {
+    policy: "required-tags",
+    change: "merchant-risk table without CostCenter",
+    stack: () => withProps(happyStack(), T.table, "merchant-risk", { tags: { Environment: "production" } }),
+    urn: urnOf(T.table, "merchant-risk"),
+    message: `${MERCHANT_RISK}: tags.CostCenter is not set; it must be "fraud-detection".`,
+  },
+  {
+    policy: "physical-names",
+    change: "merchant-risk table name without its type word",
+    stack: () => withProps(happyStack(), T.table, "merchant-risk", { name: "merchant-risk-dev" }),
+    urn: urnOf(T.table, "merchant-risk"),
+    message: `${MERCHANT_RISK}: name is "merchant-risk-dev"; it must be set explicitly and match ^dynamodb-[a-z0-9]+(?:-[a-z0-9]+)*-(?:dev)$ ({resource-type}-{purpose}-{environmentSuffix}).`,
+  },
+  {
+    policy: "lambda-reserved-concurrency-50",
+    change: "record-outcome unreserved",
+    stack: () => withProps(happyStack(), T.fn, "record-outcome", { reservedConcurrentExecutions: undefined }),
+    urn: urnOf(T.fn, "record-outcome"),
+    message: `${RECORD}: reservedConcurrentExecutions is not set; it must be 50.`,
+  },
+  {
+    policy: "lambda-memory-512",
+    change: "record-outcome with 128 MB",
+    stack: () => withProps(happyStack(), T.fn, "record-outcome", { memorySize: 128 }),
+    urn: urnOf(T.fn, "record-outcome"),
+    message: `${RECORD}: memorySize is 128; it must be 512.`,
+  },
+  {
+    policy: "lambda-runtime-nodejs24",
+    change: "record-outcome on nodejs20.x",
+    stack: () => withProps(happyStack(), T.fn, "record-outcome", { runtime: "nodejs20.x" }),
+    urn: urnOf(T.fn, "record-outcome"),
+    message: `${RECORD}: runtime is "nodejs20.x"; it must be "nodejs24.x", set explicitly.`,
+  },
+  {
+    policy: "lambda-environment-kms-encrypted",
+    change: "record-outcome without kmsKeyArn",
+    stack: () => withProps(happyStack(), T.fn, "record-outcome", { kmsKeyArn: undefined }),
+    urn: urnOf(T.fn, "record-outcome"),
+    message: `${RECORD}: kmsKeyArn is not set; it must be ${KEY_RULE}.`,
+  },
+  {
+    policy: "log-group-retention-7-days",
+    change: "record-outcome logs kept forever",
+    stack: () => withProps(happyStack(), T.logGroup, "record-outcome", { retentionInDays: undefined }),
+    urn: urnOf(T.logGroup, "record-outcome"),
+    message: 'aws:cloudwatch/logGroup:LogGroup "record-outcome": retentionInDays is not set; it must be 7.',
+  },
+  {
+    policy: "iam-no-wildcard-resources",
+    change: "record-outcome updates every table",
+    stack: () =>
+      withProps(happyStack(), T.rolePolicy, "record-outcome", {
+        policy: allowDocument([{ Action: ["dynamodb:UpdateItem"], Resource: "*" }]),
+      }),
+    urn: urnOf(T.rolePolicy, "record-outcome"),
+    message:
+      'aws:iam/rolePolicy:RolePolicy "record-outcome": policy Statement[0] Resource is ["*"]; it must be named resource ARNs ("*" is allowed only for xray: actions, here ["dynamodb:UpdateItem"]).',
+  },
+  {
+    policy: "iam-no-wildcard-actions",
+    change: "record-outcome allowed dynamodb:Update*",
+    stack: () =>
+      withProps(happyStack(), T.rolePolicy, "record-outcome", {
+        policy: allowDocument([{ Action: ["dynamodb:Update*"], Resource: TABLE_ARN }]),
+      }),
+    urn: urnOf(T.rolePolicy, "record-outcome"),
+    message:
+      'aws:iam/rolePolicy:RolePolicy "record-outcome": policy Statement[0] Action is ["dynamodb:Update*"]; it must be named actions only (no "*", no "service:*").',
+  },
+  {
+    policy: "lambda-one-role-per-function",
+    change: "record-outcome runs with process-transaction's role",
+    stack: () =>
+      withResource(happyStack(), T.fn, "record-outcome", (fn) => ({
+        ...fn,
+        props: { ...fn.props, role: SHARED_ROLE },
+        propertyDependencies: { role: [urnOf(T.role, "process-transaction")] },
+      })),
+    all: [
+      {
+        urn: urnOf(T.fn, "process-transaction"),
+        message: `aws:lambda/function:Function "process-transaction": role is "${SHARED_ROLE}"; it must be a role used by no other function (shared with "record-outcome").`,
+      },
+      {
+        urn: urnOf(T.fn, "record-outcome"),
+        message: `${RECORD}: role is "${SHARED_ROLE}"; it must be a role used by no other function (shared with "process-transaction").`,
+      },
+    ],
+  },
+];
+
 describe("Policy pack: one broken rule, one policy", () => {
   it("has a breaking case for every policy of the pack", () => {
     // Prepare
     const packNames = guardPolicies.map((policy) => policy.name).sort();
 
     // Act
-    const caseNames = CASES.map((c) => c.policy).sort();
+    const caseNames = [...new Set([...CASES, ...NEW_RESOURCE_CASES].map((c) => c.policy))].sort();
 
     // Assess
     assert.deepEqual(caseNames, packNames);
   });
 
-  for (const breaking of CASES) {
+  for (const breaking of [...CASES, ...NEW_RESOURCE_CASES]) {
     it(`${breaking.policy} alone reports ${breaking.change}`, async () => {
       // Prepare
       const stack = breaking.stack();

@@ -39,7 +39,7 @@ describe("Policy pack: first preview of a new stack", () => {
     // Assess
     assert.deepEqual(violations, []);
     assert.deepEqual([...new Set(advisories.map((a) => a.policy))].sort(), [
-      "apigateway-transactions-route-validated",
+      "apigateway-routes-validated",
       "iam-no-wildcard-actions",
       "iam-no-wildcard-resources",
       "sqs-sns-tls-only",

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { fromLoadedStack, runPack } from "../helpers/guard";
 import { happyStack } from "../helpers/guard-stack";
+import { PURPOSES } from "../helpers/infra-graph";
 import { loadStack } from "../helpers/stack";
 
 const FUNCTION = "aws:lambda/function:Function";
@@ -42,9 +43,9 @@ describe("Policy pack: fraud-pipeline-guard over whole stacks", () => {
 
     // Assess
     const reported = violations.map((v) => `${v.policy} ${v.urn}`).sort();
-    const expected = ["detect-fraud", "notify-team", "process-transaction"].map(
-      (name) => `lambda-memory-512 urn:pulumi:dev::fraud-pipeline::${FUNCTION}::${name}`,
-    );
+    const expected = [...PURPOSES]
+      .sort()
+      .map((name) => `lambda-memory-512 urn:pulumi:dev::fraud-pipeline::${FUNCTION}::${name}`);
     assert.deepEqual(reported, expected);
   });
 });

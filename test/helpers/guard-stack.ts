@@ -60,8 +60,22 @@ function tlsOnlyDocument(service: "sqs" | "sns", arn: string): string {
   });
 }
 
+/** A validated, API-key-protected POST proxied to a function, with its body model `model`. */
+function validatedPost(model: string): Record<string, unknown> {
+  return {
+    parameters: [{ in: "body", name: model, required: true, schema: { $ref: `#/definitions/${model}` } }],
+    "x-amazon-apigateway-request-validator": "body-and-parameters",
+    "x-amazon-apigateway-integration": {
+      type: "aws_proxy",
+      httpMethod: "POST",
+      uri: "arn:aws:apigateway:invoke",
+    },
+  };
+}
+
 /**
- * The REST API's OpenAPI body: POST /transactions validated against the Transaction model.
+ * The REST API's OpenAPI body: POST /transactions and POST /transactions/outcomes, each validated
+ * against its own model.
  *
  * @example
  * JSON.parse(apiBody()).paths["/transactions"].post["x-amazon-apigateway-request-validator"]; // "body-and-parameters"
@@ -73,26 +87,13 @@ function apiBody(): string {
     "x-amazon-apigateway-request-validators": {
       "body-and-parameters": { validateRequestBody: true, validateRequestParameters: true },
     },
-    definitions: { Transaction: { type: "object", additionalProperties: false } },
+    definitions: {
+      Transaction: { type: "object", additionalProperties: false },
+      Outcome: { type: "object", additionalProperties: false },
+    },
     paths: {
-      "/transactions": {
-        post: {
-          parameters: [
-            {
-              in: "body",
-              name: "Transaction",
-              required: true,
-              schema: { $ref: "#/definitions/Transaction" },
-            },
-          ],
-          "x-amazon-apigateway-request-validator": "body-and-parameters",
-          "x-amazon-apigateway-integration": {
-            type: "aws_proxy",
-            httpMethod: "POST",
-            uri: "arn:aws:apigateway:invoke",
-          },
-        },
-      },
+      "/transactions": { post: validatedPost("Transaction") },
+      "/transactions/outcomes": { post: validatedPost("Outcome") },
     },
   });
 }
@@ -160,15 +161,16 @@ function functionResources(purpose: string, grants: Record<string, unknown>): Gu
 }
 
 /**
- * A stack shaped like ours that satisfies every policy: KMS key and alias, table, two functions
- * with their roles and log groups, alerts queue and DLQ, topic, REST API with validator, stage,
- * API key and usage plan.
+ * A stack shaped like ours that satisfies every policy: KMS key and alias, the transactions and
+ * merchant-risk tables, three functions with their roles and log groups, alerts queue and DLQ,
+ * topic, REST API with two routes and a validator, stage, API key and usage plan.
  *
  * @example
  * const { violations } = await runPack(happyStack()); // none
  */
 function happyStack(): GuardResource[] {
   const tableArn = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/dynamodb-transactions-dev`;
+  const merchantRiskTableArn = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/dynamodb-merchant-risk-dev`;
   const topicArn = `arn:aws:sns:us-east-1:${ACCOUNT}:sns-fraud-notifications-dev`;
   return [
     resource(T.key, "fraud-pipeline", {
@@ -186,11 +188,26 @@ function happyStack(): GuardResource[] {
       streamEnabled: true,
       streamViewType: "NEW_AND_OLD_IMAGES",
       serverSideEncryption: { enabled: true, kmsKeyArn: KEY_ARN },
+      pointInTimeRecovery: { enabled: true },
+      deletionProtectionEnabled: false,
+      tags: TAGS,
+    }),
+    resource(T.table, "merchant-risk", {
+      name: "dynamodb-merchant-risk-dev",
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "merchant_id",
+      ttl: { enabled: true, attributeName: "expires_at" },
+      serverSideEncryption: { enabled: true, kmsKeyArn: KEY_ARN },
+      pointInTimeRecovery: { enabled: true },
       deletionProtectionEnabled: false,
       tags: TAGS,
     }),
     ...functionResources("process-transaction", { Action: ["dynamodb:PutItem"], Resource: tableArn }),
     ...functionResources("notify-team", { Action: ["sns:Publish"], Resource: topicArn }),
+    ...functionResources("record-outcome", {
+      Action: ["dynamodb:UpdateItem"],
+      Resource: [tableArn, merchantRiskTableArn],
+    }),
     ...queueResources("fraud-alerts", 300),
     ...queueResources("fraud-alerts-dlq", 30),
     resource(T.topic, "fraud-notifications", {

@@ -8,8 +8,23 @@ type ValidatorInputs = Partial<
   Pick<Inputs<aws.apigateway.RequestValidatorArgs>, "validateRequestBody" | "validateRequestParameters">
 >;
 
-/** The route whose request constraint 8 puts behind a validator and a JSON Schema model. */
-const VALIDATED_ROUTE = { path: "/transactions", method: "post" } as const;
+/** The ingestion route constraint 8 names: it must exist. Every route of the body is validated alike. */
+const INGESTION_ROUTE = { path: "/transactions", method: "post" } as const;
+
+/** The operation keys of an OpenAPI path item (its other keys are parameters and extensions). */
+const OPERATION_KEYS = [
+  "get",
+  "put",
+  "post",
+  "delete",
+  "options",
+  "head",
+  "patch",
+  "x-amazon-apigateway-any-method",
+] as const;
+
+/** Operations whose request carries a body, so the body needs a model to be validated against. */
+const BODY_OPERATION_KEYS: readonly string[] = ["put", "post", "patch", "x-amazon-apigateway-any-method"];
 
 /** OpenAPI extensions API Gateway reads validators from. */
 const EXTENSIONS = {
@@ -86,62 +101,91 @@ function hasBodyModel(operation: Json): boolean {
   );
 }
 
+interface Operation {
+  readonly path: string;
+  readonly method: string;
+  readonly operation: Json;
+}
+
+function operationsOf(document: Json): Operation[] {
+  const paths = objectAt(document, "paths") ?? {};
+  return Object.keys(paths).flatMap((path) =>
+    OPERATION_KEYS.flatMap((method) => {
+      const operation = objectAt(objectAt(paths, path), method);
+      return operation === undefined ? [] : [{ path, method, operation }];
+    }),
+  );
+}
+
+function routeLabel(path: string, method: string): string {
+  return `body paths["${path}"].${method}`;
+}
+
 /**
- * Constraint 8: in the REST API's OpenAPI `body`, POST /transactions names a request validator
- * (its own or the document default) that validates body and parameters, and declares a JSON
- * Schema model for `application/json`.
+ * Constraint 8: the REST API's OpenAPI `body` defines POST /transactions, and every route in it
+ * names a request validator (its own or the document default) that validates body and
+ * parameters; every route that takes a body declares a JSON Schema model for `application/json`.
+ * A validator shared by several routes is judged once.
  *
  * @example
- * checkValidatedRoute({ type, name }, JSON.stringify({ paths: { "/transactions": { post: {} } } }));
+ * checkValidatedRoutes({ type, name }, JSON.stringify({ paths: { "/transactions": { post: {} } } }));
  * // violations for the missing validator and the missing model
  */
-function checkValidatedRoute(subject: Subject, body: unknown): Violations {
-  const route = `body paths["${VALIDATED_ROUTE.path}"].${VALIDATED_ROUTE.method}`;
+function checkValidatedRoutes(subject: Subject, body: unknown): Violations {
   const document = parseBody(body);
   if (document === undefined) {
     const shown = typeof body === "string" ? body.slice(0, 80) : body;
-    return [violation(subject, "body", shown, `an OpenAPI document defining POST ${VALIDATED_ROUTE.path}`)];
+    return [violation(subject, "body", shown, `an OpenAPI document defining POST ${INGESTION_ROUTE.path}`)];
   }
-  const operation = objectAt(
-    objectAt(objectAt(document, "paths"), VALIDATED_ROUTE.path),
-    VALIDATED_ROUTE.method,
-  );
-  if (operation === undefined) {
-    return [
-      violation(subject, route, undefined, `defined (POST ${VALIDATED_ROUTE.path} is the ingestion route)`),
-    ];
-  }
+  const operations = operationsOf(document);
   const found: Violations = [];
-  const validatorName = peek(operation, EXTENSIONS.validator) ?? peek(document, EXTENSIONS.validator);
-  const validator =
-    typeof validatorName === "string"
-      ? objectAt(objectAt(document, EXTENSIONS.validators), validatorName)
-      : undefined;
-  if (validator === undefined) {
+  if (
+    !operations.some(({ path, method }) => path === INGESTION_ROUTE.path && method === INGESTION_ROUTE.method)
+  ) {
     found.push(
       violation(
         subject,
-        `${route} ${EXTENSIONS.validator}`,
-        validatorName,
-        `the name of a validator defined in ${EXTENSIONS.validators}`,
-      ),
-    );
-  } else {
-    const where = `body ${EXTENSIONS.validators}["${String(validatorName)}"].`;
-    found.push(...checkValidator(subject, validator as ValidatorInputs, where));
-  }
-  if (!hasBodyModel(operation)) {
-    found.push(
-      violation(
-        subject,
-        `${route} request body model`,
+        routeLabel(INGESTION_ROUTE.path, INGESTION_ROUTE.method),
         undefined,
-        'a JSON Schema model for "application/json"',
+        `defined (POST ${INGESTION_ROUTE.path} is the ingestion route)`,
       ),
     );
+  }
+  const judged = new Set<string>();
+  for (const { path, method, operation } of operations) {
+    const route = routeLabel(path, method);
+    const validatorName = peek(operation, EXTENSIONS.validator) ?? peek(document, EXTENSIONS.validator);
+    const validator =
+      typeof validatorName === "string"
+        ? objectAt(objectAt(document, EXTENSIONS.validators), validatorName)
+        : undefined;
+    if (validator === undefined) {
+      found.push(
+        violation(
+          subject,
+          `${route} ${EXTENSIONS.validator}`,
+          validatorName,
+          `the name of a validator defined in ${EXTENSIONS.validators}`,
+        ),
+      );
+    } else if (!judged.has(String(validatorName))) {
+      judged.add(String(validatorName));
+      const where = `body ${EXTENSIONS.validators}["${String(validatorName)}"].`;
+      found.push(...checkValidator(subject, validator as ValidatorInputs, where));
+    }
+    if (BODY_OPERATION_KEYS.includes(method) && !hasBodyModel(operation)) {
+      found.push(
+        violation(
+          subject,
+          `${route} request body model`,
+          undefined,
+          'a JSON Schema model for "application/json"',
+        ),
+      );
+    }
   }
   return found;
 }
 
 export type { ValidatorInputs };
-export { checkNotHttpApi, checkValidatedRoute, checkValidator, VALIDATED_ROUTE };
+export { checkNotHttpApi, checkValidatedRoutes, checkValidator, INGESTION_ROUTE };

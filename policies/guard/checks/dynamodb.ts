@@ -1,5 +1,6 @@
 /**
- * Judgements on DynamoDB tables (constraints 5, 6, 11 and customer-managed-key encryption).
+ * Judgements on DynamoDB tables (constraints 5, 6, 11, customer-managed-key encryption and
+ * point-in-time recovery).
  */
 import type * as aws from "@pulumi/aws";
 import { type Inputs, isSet, peek, type Subject, type Violations, violation } from "./values";
@@ -7,9 +8,30 @@ import { type Inputs, isSet, peek, type Subject, type Violations, violation } fr
 type TableInputs = Partial<
   Pick<
     Inputs<aws.dynamodb.TableArgs>,
-    "billingMode" | "streamEnabled" | "streamViewType" | "serverSideEncryption" | "deletionProtectionEnabled"
+    | "name"
+    | "billingMode"
+    | "streamEnabled"
+    | "streamViewType"
+    | "serverSideEncryption"
+    | "pointInTimeRecovery"
+    | "deletionProtectionEnabled"
   >
 >;
+
+/** Which table is the transactions table, whose stream drives detection: its name contains `includes`. */
+interface StreamTableMatcher {
+  readonly includes: string;
+}
+
+/**
+ * True when `tableName` names the transactions table.
+ *
+ * @example
+ * isStreamTable("dynamodb-merchant-risk-dev", { includes: "transactions" }); // false
+ */
+function isStreamTable(tableName: string, matcher: StreamTableMatcher): boolean {
+  return tableName.toLowerCase().includes(matcher.includes.toLowerCase());
+}
 
 /**
  * Constraint 5: on-demand capacity (`PAY_PER_REQUEST`; the provider default is `PROVISIONED`).
@@ -24,12 +46,19 @@ function checkBillingMode(subject: Subject, props: TableInputs): Violations {
 }
 
 /**
- * Constraint 6: the stream is enabled and carries `NEW_AND_OLD_IMAGES`.
+ * Constraint 6: the transactions table's stream is enabled and carries `NEW_AND_OLD_IMAGES`; any
+ * other table may go without a stream, but one it enables carries the same view.
  *
  * @example
- * checkStream({ type, name }, { streamEnabled: true, streamViewType: "KEYS_ONLY" }); // one violation
+ * checkStream({ type, name }, { name: "dynamodb-transactions-dev", streamEnabled: true, streamViewType: "KEYS_ONLY" }, matcher);
+ * // one violation
+ * checkStream({ type, name }, { name: "dynamodb-merchant-risk-dev" }, matcher); // []
  */
-function checkStream(subject: Subject, props: TableInputs): Violations {
+function checkStream(subject: Subject, props: TableInputs, matcher: StreamTableMatcher): Violations {
+  const tableName = typeof props.name === "string" ? props.name : subject.name;
+  if (!isStreamTable(tableName, matcher) && props.streamEnabled !== true) {
+    return [];
+  }
   const found: Violations = [];
   if (props.streamEnabled !== true) {
     found.push(violation(subject, "streamEnabled", props.streamEnabled, "true"));
@@ -66,6 +95,17 @@ function checkTableKey(subject: Subject, props: TableInputs): Violations {
 }
 
 /**
+ * Point-in-time recovery is enabled, so a table can be restored to the second before a bad write.
+ *
+ * @example
+ * checkPointInTimeRecovery({ type, name }, {}); // one violation
+ */
+function checkPointInTimeRecovery(subject: Subject, props: TableInputs): Violations {
+  const enabled = peek(peek(props, "pointInTimeRecovery"), "enabled");
+  return enabled === true ? [] : [violation(subject, "pointInTimeRecovery.enabled", enabled, "true")];
+}
+
+/**
  * Constraint 11: the table can be destroyed (no deletion protection).
  *
  * @example
@@ -77,5 +117,12 @@ function checkTableDestroyable(subject: Subject, props: TableInputs): Violations
     : [];
 }
 
-export type { TableInputs };
-export { checkBillingMode, checkStream, checkTableDestroyable, checkTableKey };
+export type { StreamTableMatcher, TableInputs };
+export {
+  checkBillingMode,
+  checkPointInTimeRecovery,
+  checkStream,
+  checkTableDestroyable,
+  checkTableKey,
+  isStreamTable,
+};

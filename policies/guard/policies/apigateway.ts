@@ -3,7 +3,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { checkNotHttpApi, checkValidatedRoute, checkValidator } from "../checks/apigateway";
+import { checkNotHttpApi, checkValidatedRoutes, checkValidator } from "../checks/apigateway";
 import { reportEach, subjectOf } from "./report";
 
 const apigatewayRestApiOnly: ResourceValidationPolicy = {
@@ -22,13 +22,13 @@ const apigatewayRequestValidator: ResourceValidationPolicy = {
   ),
 };
 
-const apigatewayTransactionsValidated: ResourceValidationPolicy = {
-  name: "apigateway-transactions-route-validated",
+const apigatewayRoutesValidated: ResourceValidationPolicy = {
+  name: "apigateway-routes-validated",
   description:
-    "The REST API's OpenAPI body puts POST /transactions behind a body-and-parameters request validator and a JSON Schema model.",
+    "The REST API's OpenAPI body defines POST /transactions and puts every route behind a body-and-parameters request validator, with a JSON Schema model for every request body.",
   validateResource: validateResourceOfType(aws.apigateway.RestApi, (api, args, report) =>
-    reportEach(checkValidatedRoute(subjectOf(args), api.body), report),
+    reportEach(checkValidatedRoutes(subjectOf(args), api.body), report),
   ),
 };
 
-export { apigatewayRequestValidator, apigatewayRestApiOnly, apigatewayTransactionsValidated };
+export { apigatewayRequestValidator, apigatewayRestApiOnly, apigatewayRoutesValidated };

@@ -1,9 +1,17 @@
 /**
- * Policies on the DynamoDB table: constraints 5, 6 and 11, and encryption with our key.
+ * Policies on the DynamoDB tables: constraints 5, 6 and 11, encryption with our key, and
+ * point-in-time recovery.
  */
 import * as aws from "@pulumi/aws";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { checkBillingMode, checkStream, checkTableDestroyable, checkTableKey } from "../checks/dynamodb";
+import {
+  checkBillingMode,
+  checkPointInTimeRecovery,
+  checkStream,
+  checkTableDestroyable,
+  checkTableKey,
+} from "../checks/dynamodb";
+import { GUARD_DEFAULTS, STREAM_TABLE_SCHEMA, type StreamTableConfig, withDefaults } from "../config";
 import { reportEach, subjectOf } from "./report";
 
 const dynamodbOnDemand: ResourceValidationPolicy = {
@@ -16,9 +24,23 @@ const dynamodbOnDemand: ResourceValidationPolicy = {
 
 const dynamodbStream: ResourceValidationPolicy = {
   name: "dynamodb-stream-new-and-old-images",
-  description: "Every DynamoDB table has its stream enabled with the NEW_AND_OLD_IMAGES view.",
+  description:
+    "The transactions DynamoDB table streams with the NEW_AND_OLD_IMAGES view, and so does any other table that enables a stream.",
+  configSchema: STREAM_TABLE_SCHEMA,
+  validateResource: validateResourceOfType(aws.dynamodb.Table, (table, args, report) => {
+    const config = withDefaults<StreamTableConfig>(
+      GUARD_DEFAULTS.streamTable,
+      args.getConfig<StreamTableConfig>(),
+    );
+    reportEach(checkStream(subjectOf(args), table, { includes: config.tableNameIncludes }), report);
+  }),
+};
+
+const dynamodbPointInTimeRecovery: ResourceValidationPolicy = {
+  name: "dynamodb-point-in-time-recovery",
+  description: "Every DynamoDB table has point-in-time recovery enabled.",
   validateResource: validateResourceOfType(aws.dynamodb.Table, (table, args, report) =>
-    reportEach(checkStream(subjectOf(args), table), report),
+    reportEach(checkPointInTimeRecovery(subjectOf(args), table), report),
   ),
 };
 
@@ -38,4 +60,10 @@ const dynamodbNoDeletionProtection: ResourceValidationPolicy = {
   ),
 };
 
-export { dynamodbKmsEncrypted, dynamodbNoDeletionProtection, dynamodbOnDemand, dynamodbStream };
+export {
+  dynamodbKmsEncrypted,
+  dynamodbNoDeletionProtection,
+  dynamodbOnDemand,
+  dynamodbPointInTimeRecovery,
+  dynamodbStream,
+};

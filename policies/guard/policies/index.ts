@@ -2,15 +2,12 @@
  * Every policy of the fraud-pipeline guard, in the order of DESIGN.md's constraint table.
  */
 import type { Policies } from "@pulumi/policy";
-import {
-  apigatewayRequestValidator,
-  apigatewayRestApiOnly,
-  apigatewayTransactionsValidated,
-} from "./apigateway";
+import { apigatewayRequestValidator, apigatewayRestApiOnly, apigatewayRoutesValidated } from "./apigateway";
 import {
   dynamodbKmsEncrypted,
   dynamodbNoDeletionProtection,
   dynamodbOnDemand,
+  dynamodbPointInTimeRecovery,
   dynamodbStream,
 } from "./dynamodb";
 import { noProtect, physicalNames, regionUsEast1, requiredTags } from "./governance";
@@ -40,7 +37,7 @@ const guardPolicies: Policies = [
   dynamodbStream,
   apigatewayRestApiOnly,
   apigatewayRequestValidator,
-  apigatewayTransactionsValidated,
+  apigatewayRoutesValidated,
   sqsAlertsVisibility,
   requiredTags,
   noProtect,
@@ -57,6 +54,7 @@ const guardPolicies: Policies = [
   lambdaOneRolePerFunction,
   kmsKeyRotation,
   dynamodbKmsEncrypted,
+  dynamodbPointInTimeRecovery,
   sqsKmsEncrypted,
   snsKmsEncrypted,
   queuesAndTopicsTlsOnly,
