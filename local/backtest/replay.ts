@@ -8,7 +8,6 @@
  */
 import type { Assessment, Transaction } from "../../pipeline/runtime/contract/transaction";
 import { assessWithFeatures, type Scoring } from "../../pipeline/runtime/detect/assess";
-import { selectHistory } from "../../pipeline/runtime/detect/history";
 import { dayOf } from "../../pipeline/runtime/detect/merchant-risk";
 import { makeMemoryMerchantRisk } from "./merchant-profiles";
 
@@ -90,13 +89,15 @@ function replay(
       if (label.fraud) merchants.add(label.merchantId, dayOf(label.at), 0, 1);
     }
     const history = byAccount.get(tx.account_id) ?? [];
-    // Every stored transaction is earlier or equal in time, so the window is a tail of the array;
-    // the most recent `limit` are all selectHistory can keep.
+    // What selectHistory would return, without its per-candidate work: the account's array is in
+    // time order, holds only earlier-or-equal transactions (never this key: repeats are skipped
+    // above), so the window is its tail, capped at the most recent `limit`. The parity test holds
+    // this equal to detect-fraud's selection.
     const from = Math.max(
       lowerBound(history, tx.timestamp - config.history.windowMs),
       history.length - config.history.limit,
     );
-    const selected = selectHistory(tx, history.slice(from), config);
+    const selected = history.slice(from);
     const { assessment, features } = assessWithFeatures(
       tx,
       selected,

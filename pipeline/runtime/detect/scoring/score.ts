@@ -20,7 +20,8 @@ interface Contribution {
   readonly source: string;
   /** Points for the default score; log-odds for a model. Positive raises the score. */
   readonly value: number;
-  readonly reason: string;
+  /** The words, built only for the contributions that become reasons (most never do). */
+  readonly explain: () => string;
 }
 
 interface Scored {
@@ -44,9 +45,8 @@ const FEATURE_INDEX: Readonly<Record<string, number>> = Object.fromEntries(
  */
 function defaultScore(summary: FeatureSummary, config: RulesConfig): Scored {
   const contributions: Contribution[] = [];
-  for (const result of summary.rules) {
-    if (result.hit !== null)
-      contributions.push({ source: result.hit.rule, value: result.hit.score, reason: result.hit.reason });
+  for (const { hit } of summary.rules) {
+    if (hit !== null) contributions.push({ source: hit.rule, value: hit.score, explain: () => hit.reason });
   }
   const settings = config.signals as unknown as Record<string, never>;
   for (const signal of SIGNALS) {
@@ -55,7 +55,7 @@ function defaultScore(summary: FeatureSummary, config: RulesConfig): Scored {
     const value = params.weight * strength;
     if (value > 0) {
       const definition = FEATURES[FEATURE_INDEX[feature]];
-      contributions.push({ source: feature, value, reason: definition.reason(summary) });
+      contributions.push({ source: feature, value, explain: () => definition.reason(summary) });
     }
   }
   const score = roundTo2(contributions.reduce((sum, c) => sum + c.value, 0));
@@ -106,7 +106,8 @@ function modelScore(model: FraudModel, vector: Float64Array, summary: FeatureSum
   for (let i = 0; i < terms.length; i++) {
     z += terms[i];
     if (terms[i] > 0) {
-      contributions.push({ source: FEATURES[i].name, value: terms[i], reason: FEATURES[i].reason(summary) });
+      const feature = FEATURES[i];
+      contributions.push({ source: feature.name, value: terms[i], explain: () => feature.reason(summary) });
     }
   }
   // Four decimals: probabilities of legitimate transactions sit close together, and rounding
@@ -128,7 +129,8 @@ function topReasons(contributions: readonly Contribution[]): string[] {
     .sort((a, b) => b.value - a.value || a.source.localeCompare(b.source));
   for (const c of sorted) {
     if (reasons.length === TOP_REASONS) break;
-    if (!reasons.includes(c.reason)) reasons.push(c.reason);
+    const reason = c.explain();
+    if (!reasons.includes(reason)) reasons.push(reason);
   }
   return reasons;
 }
