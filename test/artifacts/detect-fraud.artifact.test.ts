@@ -1,24 +1,41 @@
 import assert from "node:assert/strict";
-import { DynamoDBClient, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetItemCommand,
+  DynamoDBClient,
+  QueryCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { ACCOUNT_INDEX } from "../../pipeline/runtime/contract/item";
-import { detectFraudFactory } from "../../pipeline/runtime/lambda/detect-fraud";
+import { dayOf } from "../../pipeline/runtime/detect/merchant-risk";
+import { detectFraudFactory, makeDetectFraudFactory } from "../../pipeline/runtime/lambda/detect-fraud";
 import { type LoadedArtifact, loadArtifact, useEnv } from "../helpers/artifact";
 import { useClientMock } from "../helpers/aws-mocks";
+import { fraudModel } from "../helpers/model";
 import { insertRecord, modifyRecord, streamEvent } from "../helpers/streams";
 import { lambdaContext, validTransaction } from "../helpers/transactions";
 
 const TABLE = "dynamodb-transactions-artifact";
+const MERCHANT_TABLE = "dynamodb-merchant-risk-artifact";
 const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/sqs-fraud-alerts-artifact";
 type DetectHandler = (event: DynamoDBStreamEvent, context: unknown) => Promise<DynamoDBBatchResponse>;
 
 describe("Function: detectFraudFactory (serialized artifact)", () => {
+  /** SQS accepts every message of a batch. */
+  const acceptAllMessages = () =>
+    sqs()
+      .on(SendMessageBatchCommand)
+      .callsFake((input: { Entries: { Id: string }[] }) => ({
+        Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: "x" })),
+        Failed: [],
+      }));
   useEnv({
     TABLE_NAME: TABLE,
     ACCOUNT_INDEX_NAME: ACCOUNT_INDEX,
     ALERT_QUEUE_URL: QUEUE_URL,
+    MERCHANT_RISK_TABLE_NAME: MERCHANT_TABLE,
     // An override proves the rules configuration is parsed inside the artifact: USD limit 5,000.00.
     FRAUD_RULES_CONFIG: JSON.stringify({ rules: { highAmount: { limits: { USD: 500_000 } } } }),
     AWS_REGION: "us-east-1",
@@ -55,13 +72,11 @@ describe("Function: detectFraudFactory (serialized artifact)", () => {
     const malformed = insertRecord(validTransaction({ transaction_id: "tx-bad" }));
     malformed.dynamodb!.NewImage!.amount = { S: "not a number" };
     ddb().on(QueryCommand).resolves({ Items: [] });
+    ddb()
+      .on(BatchGetItemCommand)
+      .resolves({ Responses: { [MERCHANT_TABLE]: [] } });
     ddb().on(UpdateItemCommand).resolves({});
-    sqs()
-      .on(SendMessageBatchCommand)
-      .callsFake((input: { Entries: { Id: string }[] }) => ({
-        Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: "x" })),
-        Failed: [],
-      }));
+    acceptAllMessages();
 
     // Act
     const response = await artifact.handler(
@@ -86,6 +101,7 @@ describe("Function: detectFraudFactory (serialized artifact)", () => {
     assert.equal(query.IndexName, ACCOUNT_INDEX);
     const verdicts = ddb()
       .commandCalls(UpdateItemCommand)
+      .filter((c) => c.args[0].input.TableName === TABLE)
       .map((c) => ({
         key: unmarshall(c.args[0].input.Key ?? {}),
         verdict: unmarshall(c.args[0].input.ExpressionAttributeValues ?? {}),
@@ -97,6 +113,19 @@ describe("Function: detectFraudFactory (serialized artifact)", () => {
     ]);
     const flagged = verdicts.find((v) => v.key.transaction_id === "tx-large");
     assert.ok(Object.values(flagged?.verdict ?? {}).includes("flagged"));
+    const [read] = ddb().commandCalls(BatchGetItemCommand);
+    assert.deepEqual(
+      read.args[0].input.RequestItems?.[MERCHANT_TABLE]?.Keys?.map((key) => unmarshall(key)),
+      [{ merchant_id: normal.merchant_id }],
+      "one read of the batch's merchants",
+    );
+    const counted = ddb()
+      .commandCalls(UpdateItemCommand)
+      .filter((c) => c.args[0].input.TableName === MERCHANT_TABLE);
+    assert.equal(counted.length, 1, "one counter update for the batch's one merchant");
+    const { ExpressionAttributeNames: names, ExpressionAttributeValues: values } = counted[0].args[0].input;
+    assert.ok(Object.values(names ?? {}).includes(`tx_${dayOf(normal.timestamp)}`), "the transactions' day");
+    assert.ok(Object.values(unmarshall(values ?? {})).includes(2), "both first verdicts counted once each");
   });
 
   it("fails the records whose alert could not be sent, so the mapping retries them", async () => {
@@ -106,6 +135,9 @@ describe("Function: detectFraudFactory (serialized artifact)", () => {
     ddb()
       .on(QueryCommand)
       .resolves({ Items: [marshall({ ...large, transaction_id: "tx-old", timestamp: 1 })] });
+    ddb()
+      .on(BatchGetItemCommand)
+      .resolves({ Responses: { [MERCHANT_TABLE]: [] } });
     ddb().on(UpdateItemCommand).resolves({});
     sqs()
       .on(SendMessageBatchCommand)
@@ -124,5 +156,37 @@ describe("Function: detectFraudFactory (serialized artifact)", () => {
       0,
       "no verdict is written before the alert is sent",
     );
+  });
+
+  it("scores with the model it was built with: the model ships inside the artifact as plain data", async () => {
+    // Prepare: a model whose only term is the amount; 900.00 USD scores well above its threshold
+    const model = fraudModel(
+      { amount_log: { weight: 3, mean: 7, scale: 1 } },
+      { intercept: -6, threshold: 40 },
+    );
+    const withModel = await loadArtifact<DetectHandler>(makeDetectFraudFactory(model));
+    const tx = validTransaction({ transaction_id: "tx-model", account_id: "acc-m", amount: 900_00 });
+    ddb().on(QueryCommand).resolves({ Items: [] });
+    ddb()
+      .on(BatchGetItemCommand)
+      .resolves({ Responses: { [MERCHANT_TABLE]: [] } });
+    ddb().on(UpdateItemCommand).resolves({});
+    acceptAllMessages();
+
+    try {
+      // Act
+      const response = await withModel.handler(streamEvent([insertRecord(tx)]), lambdaContext());
+
+      // Assess
+      assert.deepEqual(response, { batchItemFailures: [] });
+      assert.match(withModel.text, /"logistic-regression"/);
+      const [send] = sqs().commandCalls(SendMessageBatchCommand);
+      const alert = JSON.parse(send.args[0].input.Entries?.[0].MessageBody ?? "{}");
+      const z = -6 + 3 * (Math.log1p(900_00) - 7);
+      assert.equal(alert.score, Math.round(1_000_000 / (1 + Math.exp(-z))) / 10_000);
+      assert.deepEqual(alert.reasons, ["amount 900.00 USD"]);
+    } finally {
+      withModel.dispose();
+    }
   });
 });
