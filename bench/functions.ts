@@ -29,6 +29,7 @@ const FACTORY_ENV: Readonly<Record<string, string>> = {
   ACCOUNT_INDEX_NAME: "account-timestamp-index",
   ALERT_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/sqs-fraud-alerts-bench",
   TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:sns-fraud-notifications-bench",
+  MERCHANT_RISK_TABLE_NAME: "dynamodb-merchant-risk-bench",
   AWS_REGION: "us-east-1",
   // Both SDKs warn on load here (v2: end of support; v3: Node < 22). Neither does in Lambda: v2
   // skips its notice when AWS_EXECUTION_ENV is set, and nodejs24.x is recent enough for v3.
