@@ -71,6 +71,7 @@ function makeTablePorts(table: MemoryTable, faults: Faults): TablePorts {
         [ITEM_ATTRIBUTES.verdict]: verdict.verdict,
         [ITEM_ATTRIBUTES.score]: verdict.score,
         [ITEM_ATTRIBUTES.rules]: [...verdict.rules],
+        [ITEM_ATTRIBUTES.reasons]: [...verdict.reasons],
         [ITEM_ATTRIBUTES.verdictAt]: verdict.decidedAt,
       }));
       return { first };
