@@ -5,7 +5,13 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { apiMetric, lambdaMetric, type Metric, type Monitored, queueMetric } from "./metrics";
-import { ALARM_PURPOSES, FUNCTION_PURPOSES, type FunctionKey, type PhysicalNames } from "./naming";
+import {
+  ALARM_PURPOSES,
+  FUNCTION_KEYS,
+  FUNCTION_PURPOSES,
+  type FunctionKey,
+  type PhysicalNames,
+} from "./naming";
 import type { Scope } from "./scope";
 
 /** Bounds the alarms fire above (the dashboard draws the same lines). */
@@ -137,7 +143,7 @@ function alarmSpecs<N>(names: PhysicalNames, monitored: Monitored<N>): AlarmSpec
     {
       purpose: ALARM_PURPOSES.api5xxRate,
       name: names.alarms.api5xxRate,
-      description: `More than ${ALARM_THRESHOLDS.api5xxRate * 100} % of POST /transactions requests to ${names.api} got a 5xx in 5 minutes: clients are being refused.`,
+      description: `More than ${ALARM_THRESHOLDS.api5xxRate * 100} % of requests to ${names.api} got a 5xx in 5 minutes: clients are being refused.`,
       metric: apiMetric("5XXError", monitored.api, monitored.stage),
       statistic: "Average",
       ...ANY_IN_FIVE_MINUTES,
@@ -147,16 +153,14 @@ function alarmSpecs<N>(names: PhysicalNames, monitored: Monitored<N>): AlarmSpec
     {
       purpose: ALARM_PURPOSES.apiP99Latency,
       name: names.alarms.apiP99Latency,
-      description: `p99 latency of ${names.api} is above ${ALARM_THRESHOLDS.apiP99LatencyMs} ms (3 of 5 minutes): check the integration latency and process-transaction's duration on the dashboard.`,
+      description: `p99 latency of ${names.api} is above ${ALARM_THRESHOLDS.apiP99LatencyMs} ms (3 of 5 minutes): check the integration latency and the API functions' duration on the dashboard.`,
       metric: apiMetric("Latency", monitored.api, monitored.stage),
       statistic: "p99",
       ...SUSTAINED,
       threshold: ALARM_THRESHOLDS.apiP99LatencyMs,
       treatMissingData: "notBreaching",
     },
-    ...(Object.keys(FUNCTION_PURPOSES) as FunctionKey[]).flatMap((key) =>
-      functionAlarms(names, key, monitored.functions[key]),
-    ),
+    ...FUNCTION_KEYS.flatMap((key) => functionAlarms(names, key, monitored.functions[key])),
   ];
 }
 

@@ -1,17 +1,19 @@
 /**
  * The public entry point: a regional REST API defined by an OpenAPI body, its deployment and
- * stage, API key with usage plan, and the permission for API Gateway to invoke process-transaction.
+ * stage, API key with usage plan, and the permissions for API Gateway to invoke each route's
+ * function (process-transaction, record-outcome).
  */
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { API_DAILY_QUOTA, API_THROTTLE } from "./api-limits";
 import { ACCESS_LOG_FORMAT, createApiLogging } from "./api-logging";
-import { transactionApiDefinition } from "./openapi";
+import { API_ROUTES, type ApiRoute, apiDefinition } from "./openapi";
 import type { Scope } from "./scope";
 
 interface ApiDeps {
   readonly processFunction: aws.lambda.Function;
+  readonly recordFunction: aws.lambda.Function;
   readonly keyArn: aws.kms.Key["arn"];
 }
 
@@ -21,28 +23,57 @@ interface Api {
   readonly apiKey: aws.apigateway.ApiKey;
   /** Full URL of POST /transactions. */
   readonly transactionsUrl: pulumi.Output<string>;
+  /** Full URL of POST /transactions/outcomes. */
+  readonly outcomesUrl: pulumi.Output<string>;
 }
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
+/** One route's method and path as they appear in an execute-api ARN: `POST/transactions`. */
+function methodPath(route: ApiRoute): string {
+  return `${API_ROUTES[route].method}${API_ROUTES[route].path}`;
+}
+
+/** Lets API Gateway invoke `fn` for this API's `route` only. */
+function invokePermission(
+  scope: Scope,
+  logicalName: string,
+  statementId: string,
+  fn: aws.lambda.Function,
+  { restApi, route }: { restApi: aws.apigateway.RestApi; route: ApiRoute },
+): aws.lambda.Permission {
+  return new aws.lambda.Permission(
+    logicalName,
+    {
+      statementId,
+      action: "lambda:InvokeFunction",
+      function: fn.name,
+      principal: "apigateway.amazonaws.com",
+      sourceArn: pulumi.interpolate`${restApi.executionArn}/*/${methodPath(route)}`,
+    },
+    // The statement id is fixed, so a replacement must remove the old statement first.
+    { ...scope.opts, deleteBeforeReplace: true },
+  );
+}
+
 /**
  * Creates the API and everything a client needs to call it.
  *
  * @example
- * const api = createApi(scope, { processFunction: functions.process.fn, keyArn: key.arn });
+ * const api = createApi(scope, { processFunction: functions.process.fn, recordFunction: functions.record.fn, keyArn: key.arn });
  */
-function createApi(scope: Scope, { processFunction, keyArn }: ApiDeps): Api {
+function createApi(scope: Scope, { processFunction, recordFunction, keyArn }: ApiDeps): Api {
   const { names, opts, tags } = scope;
-  const body = processFunction.invokeArn.apply((processInvokeArn) =>
-    JSON.stringify(transactionApiDefinition({ title: names.api, processInvokeArn })),
-  );
+  const body = pulumi
+    .output({ transactions: processFunction.invokeArn, outcomes: recordFunction.invokeArn })
+    .apply((invokeArns) => JSON.stringify(apiDefinition({ title: names.api, invokeArns })));
   const restApi = new aws.apigateway.RestApi(
     "fraud-api",
     {
       name: names.api,
-      description: "Fraud pipeline: submit transactions for analysis",
+      description: "Fraud pipeline: submit transactions for analysis and report their outcomes",
       body,
       apiKeySource: "HEADER",
       endpointConfiguration: { types: "REGIONAL" },
@@ -50,18 +81,14 @@ function createApi(scope: Scope, { processFunction, keyArn }: ApiDeps): Api {
     },
     opts,
   );
-  new aws.lambda.Permission(
-    "fraud-api-invoke-process",
-    {
-      statementId: names.apiInvokePermission,
-      action: "lambda:InvokeFunction",
-      function: processFunction.name,
-      principal: "apigateway.amazonaws.com",
-      sourceArn: pulumi.interpolate`${restApi.executionArn}/*/POST/transactions`,
-    },
-    // The statement id is fixed, so a replacement must remove the old statement first.
-    { ...opts, deleteBeforeReplace: true },
-  );
+  invokePermission(scope, "fraud-api-invoke-process", names.apiInvokePermission, processFunction, {
+    restApi,
+    route: "transactions",
+  });
+  invokePermission(scope, "fraud-api-invoke-record", names.outcomesInvokePermission, recordFunction, {
+    restApi,
+    route: "outcomes",
+  });
   // A deployment snapshots the API; it is replaced whenever the body changes. Pulumi's default
   // create-before-delete replacement is what the stage needs: the stage moves to the new
   // deployment before the old one (which the stage still references) is deleted.
@@ -69,7 +96,9 @@ function createApi(scope: Scope, { processFunction, keyArn }: ApiDeps): Api {
     "fraud-api",
     {
       restApi: restApi.id,
-      description: "POST /transactions",
+      description: (Object.keys(API_ROUTES) as ApiRoute[])
+        .map((route) => `${API_ROUTES[route].method} ${API_ROUTES[route].path}`)
+        .join(", "),
       triggers: { redeployment: body.apply(sha256) },
     },
     opts,
@@ -118,7 +147,13 @@ function createApi(scope: Scope, { processFunction, keyArn }: ApiDeps): Api {
     { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: usagePlan.id },
     opts,
   );
-  return { restApi, stage, apiKey, transactionsUrl: pulumi.interpolate`${stage.invokeUrl}/transactions` };
+  return {
+    restApi,
+    stage,
+    apiKey,
+    transactionsUrl: pulumi.interpolate`${stage.invokeUrl}${API_ROUTES.transactions.path}`,
+    outcomesUrl: pulumi.interpolate`${stage.invokeUrl}${API_ROUTES.outcomes.path}`,
+  };
 }
 
 export type { Api };

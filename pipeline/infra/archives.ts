@@ -10,6 +10,7 @@ const UNUSED_RUNTIME_PACKAGES: Readonly<Record<FunctionKey, readonly string[]>> 
   process: ["@aws-sdk/client-sqs", "@aws-sdk/client-sns", "@aws-lambda-powertools/metrics"],
   detect: ["@aws-sdk/client-sns"],
   notify: ["@aws-sdk/client-sqs", "@aws-lambda-powertools/metrics"],
+  record: ["@aws-sdk/client-sqs", "@aws-sdk/client-sns", "@aws-lambda-powertools/metrics"],
 };
 
 /**

@@ -13,7 +13,7 @@ import {
   type Monitored,
   queueMetric,
 } from "./metrics";
-import { FUNCTION_PURPOSES, type FunctionKey } from "./naming";
+import { FUNCTION_KEYS, FUNCTION_PURPOSES } from "./naming";
 import { REGION, type Scope } from "./scope";
 
 /** Widget titles, in dashboard order. */
@@ -84,7 +84,7 @@ function alarmLine(label: string, value: number, yAxis?: "right"): Annotation {
 }
 
 function perFunction(monitored: Monitored, metricName: string, stat: string): MetricLine[] {
-  return (Object.keys(FUNCTION_PURPOSES) as FunctionKey[]).map((key) =>
+  return FUNCTION_KEYS.map((key) =>
     line(lambdaMetric(metricName, monitored.functions[key]), { stat, label: FUNCTION_PURPOSES[key] }),
   );
 }

@@ -1,6 +1,7 @@
 /**
  * The whole pipeline as one component: API -> process-transaction -> table stream -> detect-fraud
- * -> alert queue -> notify-team -> topic, all encrypted with one customer-managed key.
+ * -> alert queue -> notify-team -> topic, and API -> record-outcome -> table and merchant-risk
+ * table (which detect-fraud reads), all encrypted with one customer-managed key.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,17 +13,20 @@ import { createFunctions } from "./functions";
 import { physicalNames, TAGS } from "./naming";
 import { createOperations } from "./operations";
 import { REGION, type Scope } from "./scope";
-import { createTransactionTable } from "./storage";
+import { createMerchantRiskTable, createTransactionTable } from "./storage";
 import { createTriggers } from "./triggers";
 
 /** Everything a client or an operator reads from the stack. */
 class FraudPipeline extends pulumi.ComponentResource {
   /** Full URL of POST /transactions. */
   public readonly apiUrl: pulumi.Output<string>;
+  /** Full URL of POST /transactions/outcomes. */
+  public readonly outcomesUrl: pulumi.Output<string>;
   /** Value to send in the `x-api-key` header (secret). */
   public readonly apiKey: pulumi.Output<string>;
   public readonly tableName: pulumi.Output<string>;
   public readonly tableStreamArn: pulumi.Output<string>;
+  public readonly merchantRiskTableName: pulumi.Output<string>;
   public readonly alertQueueUrl: pulumi.Output<string>;
   public readonly alertDlqUrl: pulumi.Output<string>;
   public readonly topicArn: pulumi.Output<string>;
@@ -30,6 +34,7 @@ class FraudPipeline extends pulumi.ComponentResource {
   public readonly processFunctionName: pulumi.Output<string>;
   public readonly detectFunctionName: pulumi.Output<string>;
   public readonly notifyFunctionName: pulumi.Output<string>;
+  public readonly recordFunctionName: pulumi.Output<string>;
   /** Topic the CloudWatch alarms notify. */
   public readonly opsTopicArn: pulumi.Output<string>;
 
@@ -52,15 +57,21 @@ class FraudPipeline extends pulumi.ComponentResource {
     };
     const { key } = createEncryption(scope);
     const table = createTransactionTable(scope, key.arn);
+    const merchantRiskTable = createMerchantRiskTable(scope, key.arn);
     const alerts = createAlerts(scope, key.arn, config.alertEmail);
     const functions = createFunctions(scope, {
       keyArn: key.arn,
       table,
+      merchantRiskTable,
       alerts,
       ...(config.fraudRulesJson === undefined ? {} : { fraudRulesJson: config.fraudRulesJson }),
     });
     createTriggers(scope, { table, alerts, functions });
-    const api = createApi(scope, { processFunction: functions.process.fn, keyArn: key.arn });
+    const api = createApi(scope, {
+      processFunction: functions.process.fn,
+      recordFunction: functions.record.fn,
+      keyArn: key.arn,
+    });
     const operations = createOperations(scope, {
       keyArn: key.arn,
       alerts,
@@ -70,9 +81,11 @@ class FraudPipeline extends pulumi.ComponentResource {
     });
 
     this.apiUrl = api.transactionsUrl;
+    this.outcomesUrl = api.outcomesUrl;
     this.apiKey = pulumi.secret(api.apiKey.value);
     this.tableName = table.name;
     this.tableStreamArn = table.streamArn;
+    this.merchantRiskTableName = merchantRiskTable.name;
     this.alertQueueUrl = alerts.alertQueue.url;
     this.alertDlqUrl = alerts.alertDlq.url;
     this.topicArn = alerts.topic.arn;
@@ -80,12 +93,15 @@ class FraudPipeline extends pulumi.ComponentResource {
     this.processFunctionName = functions.process.fn.name;
     this.detectFunctionName = functions.detect.fn.name;
     this.notifyFunctionName = functions.notify.fn.name;
+    this.recordFunctionName = functions.record.fn.name;
     this.opsTopicArn = operations.opsTopic.arn;
     this.registerOutputs({
       apiUrl: this.apiUrl,
+      outcomesUrl: this.outcomesUrl,
       apiKey: this.apiKey,
       tableName: this.tableName,
       tableStreamArn: this.tableStreamArn,
+      merchantRiskTableName: this.merchantRiskTableName,
       alertQueueUrl: this.alertQueueUrl,
       alertDlqUrl: this.alertDlqUrl,
       topicArn: this.topicArn,
@@ -93,6 +109,7 @@ class FraudPipeline extends pulumi.ComponentResource {
       processFunctionName: this.processFunctionName,
       detectFunctionName: this.detectFunctionName,
       notifyFunctionName: this.notifyFunctionName,
+      recordFunctionName: this.recordFunctionName,
       opsTopicArn: this.opsTopicArn,
     });
   }

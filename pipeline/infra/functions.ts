@@ -1,7 +1,7 @@
 /**
- * The three functions. Each gets its own role (inline policy from policies/iam), its own
- * encrypted log group created before it, and the same pinned settings; resource names reach the
- * code through (KMS-encrypted) environment variables, never through captured Outputs.
+ * The functions. Each gets its own role (inline policy from policies/iam), its own encrypted log
+ * group created before it, and the same pinned settings; resource names reach the code through
+ * (KMS-encrypted) environment variables, never through captured Outputs.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -9,12 +9,14 @@ import { detectFraudPolicy } from "../../policies/iam/detect-fraud";
 import type { PolicyDocument } from "../../policies/iam/document";
 import { notifyTeamPolicy } from "../../policies/iam/notify-team";
 import { processTransactionPolicy } from "../../policies/iam/process-transaction";
+import { recordOutcomePolicy } from "../../policies/iam/record-outcome";
 import { serviceTrustPolicy } from "../../policies/iam/trust";
 import { ACCOUNT_INDEX } from "../runtime/contract/item";
 import { ENV } from "../runtime/env";
 import { detectFraudFactory, METRICS_NAMESPACE } from "../runtime/lambda/detect-fraud";
 import { notifyTeamFactory } from "../runtime/lambda/notify-team";
 import { processTransactionFactory } from "../runtime/lambda/process-transaction";
+import { recordOutcomeFactory } from "../runtime/lambda/record-outcome";
 import type { Alerts } from "./alerts";
 import { codePathOptionsFor } from "./archives";
 import { encryptedLogGroup } from "./logs";
@@ -29,8 +31,16 @@ const FUNCTION_DEFAULTS = {
   tracingConfig: { mode: "Active" },
 } as const;
 
-/** API path well under API Gateway's 29 s; notify at most 50 s so the 300 s queue visibility is >= 6x it. */
-const TIMEOUT_SECONDS = { process: 10, detect: 60, notify: 50 } as const;
+/** What a function behind API Gateway may take: well under the gateway's 29 s integration limit. */
+const API_TIMEOUT_SECONDS = 10;
+
+/** Per function; notify at most 50 s so the 300 s queue visibility is >= 6x it. */
+const TIMEOUT_SECONDS = {
+  process: API_TIMEOUT_SECONDS,
+  detect: 60,
+  notify: 50,
+  record: API_TIMEOUT_SECONDS,
+} as const;
 
 /** What differs between the functions. */
 interface FunctionSpec {
@@ -53,6 +63,7 @@ interface PipelineFunction {
 interface FunctionDeps {
   readonly keyArn: pulumi.Output<string>;
   readonly table: aws.dynamodb.Table;
+  readonly merchantRiskTable: aws.dynamodb.Table;
   readonly alerts: Alerts;
   readonly fraudRulesJson?: string;
 }
@@ -107,13 +118,14 @@ function createFunction(scope: Scope, keyArn: pulumi.Output<string>, spec: Funct
 }
 
 /**
- * Creates process-transaction, detect-fraud and notify-team with their least-privilege roles.
+ * Creates process-transaction, detect-fraud, notify-team and record-outcome with their
+ * least-privilege roles.
  *
  * @example
- * const functions = createFunctions(scope, { keyArn: key.arn, table, alerts });
+ * const functions = createFunctions(scope, { keyArn: key.arn, table, merchantRiskTable, alerts });
  */
 function createFunctions(scope: Scope, deps: FunctionDeps): Record<FunctionKey, PipelineFunction> {
-  const { keyArn, table, alerts } = deps;
+  const { keyArn, table, merchantRiskTable, alerts } = deps;
   const processFn = createFunction(scope, keyArn, {
     key: "process",
     factory: processTransactionFactory,
@@ -131,30 +143,22 @@ function createFunctions(scope: Scope, deps: FunctionDeps): Record<FunctionKey, 
     variables: {
       [ENV.tableName]: table.name,
       [ENV.accountIndexName]: ACCOUNT_INDEX,
+      [ENV.merchantRiskTableName]: merchantRiskTable.name,
       [ENV.alertQueueUrl]: alerts.alertQueue.url,
       ...(deps.fraudRulesJson === undefined ? {} : { [ENV.rulesConfig]: deps.fraudRulesJson }),
     },
     policy: (logGroupArn) =>
       pulumi
-        .all([
-          table.arn,
-          table.streamArn,
-          alerts.alertQueue.arn,
-          alerts.streamFailureQueue.arn,
+        .output({
+          tableArn: table.arn,
+          streamArn: table.streamArn,
+          merchantRiskTableArn: merchantRiskTable.arn,
+          alertQueueArn: alerts.alertQueue.arn,
+          streamFailureQueueArn: alerts.streamFailureQueue.arn,
           keyArn,
           logGroupArn,
-        ])
-        .apply(([tableArn, streamArn, alertQueueArn, streamFailureQueueArn, keyArnValue, groupArn]) =>
-          detectFraudPolicy({
-            tableArn,
-            streamArn,
-            indexArn: `${tableArn}/index/${ACCOUNT_INDEX}`,
-            alertQueueArn,
-            streamFailureQueueArn,
-            keyArn: keyArnValue,
-            logGroupArn: groupArn,
-          }),
-        ),
+        })
+        .apply((arns) => detectFraudPolicy({ ...arns, indexArn: `${arns.tableArn}/index/${ACCOUNT_INDEX}` })),
   });
   const notifyFn = createFunction(scope, keyArn, {
     key: "notify",
@@ -167,7 +171,16 @@ function createFunctions(scope: Scope, deps: FunctionDeps): Record<FunctionKey, 
           notifyTeamPolicy({ tableArn, alertQueueArn, topicArn, keyArn: keyArnValue, logGroupArn: groupArn }),
         ),
   });
-  return { process: processFn, detect: detectFn, notify: notifyFn };
+  const recordFn = createFunction(scope, keyArn, {
+    key: "record",
+    factory: recordOutcomeFactory,
+    variables: { [ENV.tableName]: table.name, [ENV.merchantRiskTableName]: merchantRiskTable.name },
+    policy: (logGroupArn) =>
+      pulumi
+        .output({ tableArn: table.arn, merchantRiskTableArn: merchantRiskTable.arn, keyArn, logGroupArn })
+        .apply(recordOutcomePolicy),
+  });
+  return { process: processFn, detect: detectFn, notify: notifyFn, record: recordFn };
 }
 
 export type { PipelineFunction };

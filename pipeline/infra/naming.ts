@@ -6,14 +6,18 @@
 /** Tags every taggable resource carries (also the provider's default tags). */
 const TAGS = { Environment: "production", CostCenter: "fraud-detection" } as const;
 
-/** The three functions, by key, with their purpose (the `{purpose}` part of their names). */
+/** The functions, by key, with their purpose (the `{purpose}` part of their names). */
 const FUNCTION_PURPOSES = {
   process: "process-transaction",
   detect: "detect-fraud",
   notify: "notify-team",
+  record: "record-outcome",
 } as const;
 
 type FunctionKey = keyof typeof FUNCTION_PURPOSES;
+
+/** Every function key, in {@link FUNCTION_PURPOSES} order. */
+const FUNCTION_KEYS = Object.keys(FUNCTION_PURPOSES) as FunctionKey[];
 
 /** The stack-wide alarms, by key, with their purpose (per-function alarms are in `functionAlarms`). */
 const ALARM_PURPOSES = {
@@ -46,6 +50,7 @@ interface FunctionNames {
 interface PhysicalNames {
   readonly keyAlias: string;
   readonly table: string;
+  readonly merchantRiskTable: string;
   readonly alertQueue: string;
   readonly alertDlq: string;
   readonly streamFailureQueue: string;
@@ -58,7 +63,10 @@ interface PhysicalNames {
   readonly apiStage: string;
   readonly apiKey: string;
   readonly usagePlan: string;
+  /** Statement id of the permission API Gateway invokes process-transaction with. */
   readonly apiInvokePermission: string;
+  /** Statement id of the permission API Gateway invokes record-outcome with. */
+  readonly outcomesInvokePermission: string;
   readonly opsTopic: string;
   readonly dashboard: string;
   readonly alarms: Readonly<Record<AlarmKey, string>>;
@@ -94,6 +102,17 @@ function functionAlarmNames(purpose: string, suffix: string): FunctionAlarmNames
 }
 
 /**
+ * One value per function, built from its key: a new function in {@link FUNCTION_PURPOSES} gets
+ * its names, alarms and dashboard lines without another list to extend.
+ *
+ * @example
+ * byFunction((key) => FUNCTION_PURPOSES[key]).record; // "record-outcome"
+ */
+function byFunction<T>(make: (key: FunctionKey) => T): Record<FunctionKey, T> {
+  return Object.fromEntries(FUNCTION_KEYS.map((key) => [key, make(key)])) as Record<FunctionKey, T>;
+}
+
+/**
  * All physical names for one environment suffix.
  *
  * @example
@@ -104,15 +123,12 @@ function physicalNames(suffix: string): PhysicalNames {
   return {
     keyAlias: `alias/${named("kms", "fraud-pipeline", suffix)}`,
     table: named("dynamodb", "transactions", suffix),
+    merchantRiskTable: named("dynamodb", "merchant-risk", suffix),
     alertQueue: named("sqs", "fraud-alerts", suffix),
     alertDlq: named("sqs", "fraud-alerts-dlq", suffix),
     streamFailureQueue: named("sqs", "stream-failures", suffix),
     topic: named("sns", "fraud-notifications", suffix),
-    functions: {
-      process: functionNames(FUNCTION_PURPOSES.process, suffix),
-      detect: functionNames(FUNCTION_PURPOSES.detect, suffix),
-      notify: functionNames(FUNCTION_PURPOSES.notify, suffix),
-    },
+    functions: byFunction((key) => functionNames(FUNCTION_PURPOSES[key], suffix)),
     api,
     apiAccessLogGroup: `/aws/apigateway/${api}`,
     apiLogsRole: named("role", "apigateway-logs", suffix),
@@ -121,6 +137,7 @@ function physicalNames(suffix: string): PhysicalNames {
     apiKey: named("apikey", "fraud-api", suffix),
     usagePlan: named("usageplan", "fraud-api", suffix),
     apiInvokePermission: named("permission", "apigateway-invoke", suffix),
+    outcomesInvokePermission: named("permission", "apigateway-invoke-outcomes", suffix),
     opsTopic: named("sns", "ops-alarms", suffix),
     dashboard: named("cw-dashboard", "fraud-pipeline", suffix),
     alarms: {
@@ -131,11 +148,7 @@ function physicalNames(suffix: string): PhysicalNames {
       api5xxRate: named("cw-alarm", ALARM_PURPOSES.api5xxRate, suffix),
       apiP99Latency: named("cw-alarm", ALARM_PURPOSES.apiP99Latency, suffix),
     },
-    functionAlarms: {
-      process: functionAlarmNames(FUNCTION_PURPOSES.process, suffix),
-      detect: functionAlarmNames(FUNCTION_PURPOSES.detect, suffix),
-      notify: functionAlarmNames(FUNCTION_PURPOSES.notify, suffix),
-    },
+    functionAlarms: byFunction((key) => functionAlarmNames(FUNCTION_PURPOSES[key], suffix)),
   };
 }
 
@@ -160,6 +173,7 @@ function limitedNames(names: PhysicalNames): LimitedName[] {
     ...perFunction,
     { what: "KMS alias name", name: names.keyAlias, limit: 256 },
     { what: "DynamoDB table name", name: names.table, limit: 255 },
+    { what: "DynamoDB table name", name: names.merchantRiskTable, limit: 255 },
     { what: "SQS queue name", name: names.alertQueue, limit: 80 },
     { what: "SQS queue name", name: names.alertDlq, limit: 80 },
     { what: "SQS queue name", name: names.streamFailureQueue, limit: 80 },
@@ -169,6 +183,7 @@ function limitedNames(names: PhysicalNames): LimitedName[] {
     { what: "IAM inline policy name", name: names.apiLogsRolePolicy, limit: 128 },
     { what: "API Gateway stage name", name: names.apiStage, limit: 128 },
     { what: "Lambda permission statement id", name: names.apiInvokePermission, limit: 100 },
+    { what: "Lambda permission statement id", name: names.outcomesInvokePermission, limit: 100 },
     { what: "SNS topic name", name: names.opsTopic, limit: 256 },
     { what: "CloudWatch dashboard name", name: names.dashboard, limit: 255 },
     ...alarmNames.map((name) => ({ what: "CloudWatch alarm name", name, limit: 255 })),
@@ -181,4 +196,13 @@ const MAX_SUFFIX_LENGTH = Math.min(
 );
 
 export type { AlarmKey, FunctionAlarmNames, FunctionKey, FunctionNames, LimitedName, PhysicalNames };
-export { ALARM_PURPOSES, FUNCTION_PURPOSES, limitedNames, MAX_SUFFIX_LENGTH, physicalNames, TAGS };
+export {
+  ALARM_PURPOSES,
+  byFunction,
+  FUNCTION_KEYS,
+  FUNCTION_PURPOSES,
+  limitedNames,
+  MAX_SUFFIX_LENGTH,
+  physicalNames,
+  TAGS,
+};

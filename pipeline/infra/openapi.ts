@@ -1,11 +1,13 @@
 /**
- * The REST API as an OpenAPI (Swagger 2.0) document: one POST /transactions method validated
- * against the transaction model and proxied to process-transaction. Pure data, so the definition
- * is unit-testable and its hash drives redeployment.
+ * The REST API as an OpenAPI (Swagger 2.0) document: POST /transactions proxied to
+ * process-transaction and POST /transactions/outcomes proxied to record-outcome, each validated
+ * against its own JSON Schema model by one body-and-parameters validator and behind the API key.
+ * Pure data, so the definition is unit-testable and its hash drives redeployment.
  */
+import { OUTCOME_MODEL_SCHEMA } from "../runtime/contract/outcome-schema";
 import { TRANSACTION_MODEL_SCHEMA } from "../runtime/contract/schema";
 
-/** Name of the request validator the method uses. */
+/** Name of the request validator every method uses. */
 const REQUEST_VALIDATOR = "body-and-parameters";
 
 /** Name of the API key security scheme. */
@@ -19,25 +21,92 @@ const API_KEY_SCHEME = "api_key";
 const VALIDATION_ERROR_TEMPLATE =
   '{"error":"invalid_request","message":"$context.error.validationErrorString","request_id":"$context.requestId"}';
 
-/** The model without `$schema`: OpenAPI schema objects do not take it (API Gateway models are draft-04). */
-function transactionModel(): Record<string, unknown> {
-  const model: Record<string, unknown> = { ...TRANSACTION_MODEL_SCHEMA };
+/** The API's routes: where each lives, the name of its body model, and what it answers. */
+const API_ROUTES = {
+  transactions: {
+    path: "/transactions",
+    method: "POST",
+    operationId: "submitTransaction",
+    model: "Transaction",
+    responses: {
+      "200": "Exact retry of an accepted transaction; nothing stored",
+      "201": "Transaction accepted",
+      "400": "Invalid request; the body names every offending field",
+      "403": "Missing or wrong x-api-key",
+      "409": "Same transaction_id and timestamp as a stored transaction, different body",
+      "413": "Body larger than 16 KiB",
+      "500": "Internal error; carries the request id, retrying the same request is safe",
+      "503": "Storage throttled; retry after the Retry-After header",
+    },
+  },
+  outcomes: {
+    path: "/transactions/outcomes",
+    method: "POST",
+    operationId: "recordOutcome",
+    model: "Outcome",
+    responses: {
+      "200": "The same outcome is already recorded; nothing changed",
+      "201": "Outcome recorded",
+      "400": "Invalid request; the body names every offending field",
+      "403": "Missing or wrong x-api-key",
+      "404": "No transaction with that transaction_id and timestamp",
+      "409": "A different outcome is already recorded for the transaction",
+      "413": "Body larger than 16 KiB",
+      "500": "Internal error; carries the request id, retrying the same request is safe",
+      "503": "Storage throttled; retry after the Retry-After header",
+    },
+  },
+} as const;
+
+type ApiRoute = keyof typeof API_ROUTES;
+
+/** The JSON Schema (draft-04) each route's body is validated against. */
+const ROUTE_SCHEMAS: Readonly<Record<ApiRoute, Readonly<Record<string, unknown>>>> = {
+  transactions: TRANSACTION_MODEL_SCHEMA,
+  outcomes: OUTCOME_MODEL_SCHEMA,
+};
+
+/** A model without `$schema`: OpenAPI schema objects do not take it (API Gateway models are draft-04). */
+function openApiModel(schema: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const model: Record<string, unknown> = { ...schema };
   delete model.$schema;
   return model;
 }
 
 const jsonResponse = (description: string) => ({ description, schema: { type: "object" } });
 
+/** One validated, API-key-protected method proxied to the function behind `invokeArn`. */
+function operation(route: ApiRoute, invokeArn: string): Record<string, unknown> {
+  const { operationId, model, responses } = API_ROUTES[route];
+  return {
+    operationId,
+    parameters: [{ in: "body", name: model, required: true, schema: { $ref: `#/definitions/${model}` } }],
+    security: [{ [API_KEY_SCHEME]: [] }],
+    "x-amazon-apigateway-request-validator": REQUEST_VALIDATOR,
+    responses: Object.fromEntries(
+      Object.entries(responses).map(([status, description]) => [status, jsonResponse(description)]),
+    ),
+    "x-amazon-apigateway-integration": {
+      type: "aws_proxy",
+      // Lambda proxy integrations always call the function with POST, whatever the route's method.
+      httpMethod: "POST",
+      uri: invokeArn,
+      passthroughBehavior: "when_no_match",
+    },
+  };
+}
+
 /**
- * The API definition for one stack.
+ * The API definition for one stack, given the invoke ARN of each route's function.
  *
  * @example
- * const body = JSON.stringify(transactionApiDefinition({ title: "apigw-fraud-api-dev", processInvokeArn }));
+ * const body = JSON.stringify(apiDefinition({ title: "apigw-fraud-api-dev", invokeArns: { transactions, outcomes } }));
  */
-function transactionApiDefinition(args: {
+function apiDefinition(args: {
   title: string;
-  processInvokeArn: string;
+  invokeArns: Readonly<Record<ApiRoute, string>>;
 }): Record<string, unknown> {
+  const routes = Object.keys(API_ROUTES) as ApiRoute[];
   return {
     swagger: "2.0",
     info: { title: args.title, version: "1.0.0" },
@@ -56,41 +125,24 @@ function transactionApiDefinition(args: {
         responseTemplates: { "application/json": VALIDATION_ERROR_TEMPLATE },
       },
     },
-    definitions: { Transaction: transactionModel() },
-    paths: {
-      "/transactions": {
-        post: {
-          operationId: "submitTransaction",
-          parameters: [
-            {
-              in: "body",
-              name: "Transaction",
-              required: true,
-              schema: { $ref: "#/definitions/Transaction" },
-            },
-          ],
-          security: [{ [API_KEY_SCHEME]: [] }],
-          "x-amazon-apigateway-request-validator": REQUEST_VALIDATOR,
-          responses: {
-            "200": jsonResponse("Exact retry of an accepted transaction; nothing stored"),
-            "201": jsonResponse("Transaction accepted"),
-            "400": jsonResponse("Invalid request; the body names every offending field"),
-            "403": jsonResponse("Missing or wrong x-api-key"),
-            "409": jsonResponse("Same transaction_id and timestamp as a stored transaction, different body"),
-            "413": jsonResponse("Body larger than 16 KiB"),
-            "500": jsonResponse("Internal error; carries the request id, retrying the same request is safe"),
-            "503": jsonResponse("Storage throttled; retry after the Retry-After header"),
-          },
-          "x-amazon-apigateway-integration": {
-            type: "aws_proxy",
-            httpMethod: "POST",
-            uri: args.processInvokeArn,
-            passthroughBehavior: "when_no_match",
-          },
-        },
-      },
-    },
+    definitions: Object.fromEntries(
+      routes.map((route) => [API_ROUTES[route].model, openApiModel(ROUTE_SCHEMAS[route])]),
+    ),
+    paths: Object.fromEntries(
+      routes.map((route) => [
+        API_ROUTES[route].path,
+        { [API_ROUTES[route].method.toLowerCase()]: operation(route, args.invokeArns[route]) },
+      ]),
+    ),
   };
 }
 
-export { API_KEY_SCHEME, REQUEST_VALIDATOR, transactionApiDefinition, VALIDATION_ERROR_TEMPLATE };
+export type { ApiRoute };
+export {
+  API_KEY_SCHEME,
+  API_ROUTES,
+  apiDefinition,
+  REQUEST_VALIDATOR,
+  ROUTE_SCHEMAS,
+  VALIDATION_ERROR_TEMPLATE,
+};

@@ -11,7 +11,7 @@ import type { Api } from "./api";
 import { createDashboard } from "./dashboard";
 import type { PipelineFunction } from "./functions";
 import type { Monitored } from "./metrics";
-import type { FunctionKey } from "./naming";
+import { byFunction, type FunctionKey } from "./naming";
 import { REGION, type Scope } from "./scope";
 
 /** The monitored resources and where alarms go. */
@@ -69,11 +69,7 @@ function createOperations(scope: Scope, deps: OperationsDeps): Operations {
   const { alerts, functions, api } = deps;
   const opsTopic = createOpsTopic(scope, deps.keyArn, deps.opsEmail);
   const monitored: Monitored<pulumi.Output<string>> = {
-    functions: {
-      process: functions.process.fn.name,
-      detect: functions.detect.fn.name,
-      notify: functions.notify.fn.name,
-    },
+    functions: byFunction((key) => functions[key].fn.name),
     alertQueue: alerts.alertQueue.name,
     alertDlq: alerts.alertDlq.name,
     streamFailureQueue: alerts.streamFailureQueue.name,

@@ -11,15 +11,17 @@ interface DetectFraudArns extends FunctionBaseArns {
   readonly alertQueueArn: string;
   /** Queue the stream mapping sends a batch's metadata to when retries are exhausted. */
   readonly streamFailureQueueArn: string;
+  readonly merchantRiskTableArn: string;
 }
 
 /**
  * detect-fraud reads the table's stream (through its event source mapping, which runs with this
- * role), queries the account history index, writes the verdict back, and sends alerts; the
- * CMK-encrypted stream and queues need Decrypt and GenerateDataKey.
+ * role), queries the account history index, reads the batch's merchant profiles and counts each
+ * transaction in its merchant's bucket, writes the verdict back, and sends alerts; the
+ * CMK-encrypted stream, tables and queues need Decrypt and GenerateDataKey.
  *
  * @example
- * const doc = detectFraudPolicy({ tableArn, streamArn, indexArn, alertQueueArn, streamFailureQueueArn, keyArn, logGroupArn });
+ * const doc = detectFraudPolicy({ tableArn, streamArn, indexArn, merchantRiskTableArn, alertQueueArn, streamFailureQueueArn, keyArn, logGroupArn });
  */
 function detectFraudPolicy(arns: DetectFraudArns): PolicyDocument {
   return policyDocument([
@@ -42,6 +44,12 @@ function detectFraudPolicy(arns: DetectFraudArns): PolicyDocument {
       Resource: arns.indexArn,
     },
     {
+      Sid: "ReadAndCountMerchantRisk",
+      Effect: "Allow",
+      Action: ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"],
+      Resource: arns.merchantRiskTableArn,
+    },
+    {
       Sid: "WriteVerdict",
       Effect: "Allow",
       Action: ["dynamodb:UpdateItem"],
@@ -60,7 +68,7 @@ function detectFraudPolicy(arns: DetectFraudArns): PolicyDocument {
       Resource: arns.streamFailureQueueArn,
     },
     {
-      Sid: "UseKeyForStreamAndQueues",
+      Sid: "UseKeyForStreamTablesAndQueues",
       Effect: "Allow",
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
       Resource: arns.keyArn,

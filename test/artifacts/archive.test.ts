@@ -4,9 +4,10 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { UNUSED_RUNTIME_PACKAGES } from "../../pipeline/infra/archives";
 import type { FunctionKey } from "../../pipeline/infra/naming";
-import { detectFraudFactory } from "../../pipeline/runtime/lambda/detect-fraud";
+import { makeDetectFraudFactory } from "../../pipeline/runtime/lambda/detect-fraud";
 import { notifyTeamFactory } from "../../pipeline/runtime/lambda/notify-team";
 import { processTransactionFactory } from "../../pipeline/runtime/lambda/process-transaction";
+import { recordOutcomeFactory } from "../../pipeline/runtime/lambda/record-outcome";
 import { type ArchivePackage, archivePackages } from "../helpers/archive";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -29,10 +30,12 @@ const DEV_TOOLS = [
   "@types/aws-lambda",
 ];
 
+/** Each function's factory as the stack passes it (detect-fraud's without a model: a model is data, not code). */
 const FACTORIES: Record<FunctionKey, () => unknown> = {
   process: processTransactionFactory,
-  detect: detectFraudFactory,
+  detect: makeDetectFraudFactory(undefined),
   notify: notifyTeamFactory,
+  record: recordOutcomeFactory,
 };
 
 /** `@aws-sdk/client-sns/dist-cjs/index.js` -> `@aws-sdk/client-sns`. */

@@ -37,8 +37,8 @@ const T = {
   dashboard: "aws:cloudwatch/dashboard:Dashboard",
 } as const;
 
-/** The three functions by logical name (their purpose). */
-const PURPOSES = ["process-transaction", "detect-fraud", "notify-team"] as const;
+/** The functions by logical name (their purpose). */
+const PURPOSES = ["process-transaction", "detect-fraud", "notify-team", "record-outcome"] as const;
 
 /** A function and the resources that exist only for it. */
 interface FunctionGraph {

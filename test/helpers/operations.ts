@@ -3,7 +3,7 @@
  * embedded-metric-format lines a piece of runtime code writes to stdout.
  */
 import type { Monitored } from "../../pipeline/infra/metrics";
-import { physicalNames } from "../../pipeline/infra/naming";
+import { byFunction, physicalNames } from "../../pipeline/infra/naming";
 
 /**
  * The names the alarms and dashboard watch in a stack with this suffix.
@@ -14,11 +14,7 @@ import { physicalNames } from "../../pipeline/infra/naming";
 function monitoredNames(suffix = "dev"): Monitored {
   const names = physicalNames(suffix);
   return {
-    functions: {
-      process: names.functions.process.function,
-      detect: names.functions.detect.function,
-      notify: names.functions.notify.function,
-    },
+    functions: byFunction((key) => names.functions[key].function),
     alertQueue: names.alertQueue,
     alertDlq: names.alertDlq,
     streamFailureQueue: names.streamFailureQueue,

@@ -5,6 +5,12 @@ import { T } from "../helpers/infra-graph";
 import { type LoadedStack, loadStack, type RecordedResource, single } from "../helpers/stack";
 
 const EXECUTION_ARN = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5";
+const STAGE_URL = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/dev";
+/** Each route's path and the function it proxies to. */
+const ROUTE_FUNCTIONS = [
+  ["/transactions", "process-transaction"],
+  ["/transactions/outcomes", "record-outcome"],
+] as const;
 const ACCESS_LOG_GROUP_ARN =
   "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/apigw-fraud-api-dev";
 
@@ -26,22 +32,48 @@ describe("Stack: REST API", () => {
     assert.equal(restApi.inputs.name, "apigw-fraud-api-dev");
   });
 
-  it("proxies POST /transactions to process-transaction and requires the API key", () => {
-    // Prepare
-    const post = body.paths["/transactions"].post;
-    // Assess
-    assert.deepEqual(Object.keys(body.paths), ["/transactions"]);
-    assert.equal(post["x-amazon-apigateway-integration"].type, "aws_proxy");
-    assert.equal(post["x-amazon-apigateway-integration"].httpMethod, "POST");
-    assert.match(
-      post["x-amazon-apigateway-integration"].uri,
-      /:function:lambda-process-transaction-dev\/invocations$/,
+  for (const [path, fn] of ROUTE_FUNCTIONS) {
+    it(`proxies POST ${path} to ${fn} and requires the API key`, () => {
+      // Prepare
+      const post = body.paths[path].post;
+      // Assess
+      assert.deepEqual(Object.keys(body.paths), ["/transactions", "/transactions/outcomes"]);
+      assert.equal(post["x-amazon-apigateway-integration"].type, "aws_proxy");
+      assert.equal(post["x-amazon-apigateway-integration"].httpMethod, "POST");
+      assert.match(
+        post["x-amazon-apigateway-integration"].uri,
+        new RegExp(`:function:lambda-${fn}-dev/invocations$`),
+      );
+      assert.deepEqual(post.security, [{ api_key: [] }]);
+      assert.deepEqual(body.securityDefinitions.api_key, { type: "apiKey", name: "x-api-key", in: "header" });
+    });
+
+    it(`validates the body and parameters of POST ${path} against its own model`, () => {
+      // Prepare
+      const post = body.paths[path].post;
+      const validator =
+        body["x-amazon-apigateway-request-validators"][post["x-amazon-apigateway-request-validator"]];
+      const [parameter] = post.parameters;
+      // Assess
+      assert.deepEqual(validator, { validateRequestBody: true, validateRequestParameters: true });
+      assert.equal(parameter.in, "body");
+      assert.equal(parameter.required, true);
+      assert.ok(body.definitions[parameter.schema.$ref.replace("#/definitions/", "")], path);
+    });
+  }
+
+  it("gives each route a model of its own", () => {
+    // Act
+    const models = Object.values(body.paths).map(
+      (item) =>
+        (item as { post: { parameters: { schema: { $ref: string } }[] } }).post.parameters[0]?.schema.$ref,
     );
-    assert.deepEqual(post.security, [{ api_key: [] }]);
-    assert.deepEqual(body.securityDefinitions.api_key, { type: "apiKey", name: "x-api-key", in: "header" });
+    // Assess
+    assert.deepEqual(models, ["#/definitions/Transaction", "#/definitions/Outcome"]);
   });
 
-  it("answers a body that fails the model with a JSON 400 naming the validation error", () => {
+  it("answers a body that fails either model with a JSON 400 naming the validation error", () => {
+    // The gateway response is API-wide: it applies to every route's validation failure.
     assert.deepEqual(body["x-amazon-apigateway-gateway-responses"].BAD_REQUEST_BODY, {
       statusCode: "400",
       responseTemplates: {
@@ -51,20 +83,38 @@ describe("Stack: REST API", () => {
     });
   });
 
-  it("lets only this API's POST /transactions invoke process-transaction", () => {
-    // Prepare
-    const permission = single(stack.resources, T.permission, "fraud-api-invoke-process");
-    // Assess
-    assert.equal(permission.inputs.principal, "apigateway.amazonaws.com");
-    assert.equal(permission.inputs.action, "lambda:InvokeFunction");
-    assert.equal(permission.inputs.function, "lambda-process-transaction-dev");
-    assert.equal(permission.inputs.sourceArn, `${EXECUTION_ARN}/*/POST/transactions`);
+  const permissions = [
+    ["fraud-api-invoke-process", "permission-apigateway-invoke-dev", "process-transaction", "/transactions"],
+    [
+      "fraud-api-invoke-record",
+      "permission-apigateway-invoke-outcomes-dev",
+      "record-outcome",
+      "/transactions/outcomes",
+    ],
+  ] as const;
+  for (const [logicalName, statementId, fn, path] of permissions) {
+    it(`lets only this API's POST ${path} invoke ${fn}`, () => {
+      // Prepare
+      const permission = single(stack.resources, T.permission, logicalName);
+      // Assess
+      assert.equal(permission.inputs.statementId, statementId);
+      assert.equal(permission.inputs.principal, "apigateway.amazonaws.com");
+      assert.equal(permission.inputs.action, "lambda:InvokeFunction");
+      assert.equal(permission.inputs.function, `lambda-${fn}-dev`);
+      assert.equal(permission.inputs.sourceArn, `${EXECUTION_ARN}/*/POST${path}`);
+    });
+  }
+
+  it("exports the URL of each route on the stage", () => {
+    assert.equal(stack.outputs.apiUrl, `${STAGE_URL}/transactions`);
+    assert.equal(stack.outputs.outcomesUrl, `${STAGE_URL}/transactions/outcomes`);
   });
 
-  it("redeploys when the definition changes: the trigger is the body's SHA-256", () => {
+  it("redeploys when the definition changes: the trigger is the SHA-256 of the whole body, both routes included", () => {
     // Prepare
     const deployment = single(stack.resources, T.deployment, "fraud-api");
     // Assess
+    assert.deepEqual(Object.keys(body.paths), ["/transactions", "/transactions/outcomes"]);
     assert.equal(
       deployment.inputs.triggers.redeployment,
       createHash("sha256").update(restApi.inputs.body).digest("hex"),

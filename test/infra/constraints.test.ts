@@ -3,6 +3,7 @@
  * registers under mocks.
  */
 import assert from "node:assert/strict";
+import { OUTCOME_MODEL_SCHEMA } from "../../pipeline/runtime/contract/outcome-schema";
 import { TRANSACTION_MODEL_SCHEMA } from "../../pipeline/runtime/contract/schema";
 import { functionGraph, iamDocuments, PURPOSES, resources, T } from "../helpers/infra-graph";
 import { acceptsInput, isTaggableType, type LoadedStack, loadStack, ofType, single } from "../helpers/stack";
@@ -25,9 +26,19 @@ const NAME_PREFIXES: Record<string, string> = {
   [T.metricAlarm]: "cw-alarm-",
 };
 
+/** The tables the stack creates, by logical name. */
+const TABLES = ["transactions", "merchant-risk"];
+
+/** Each API route with the JSON Schema its body is validated against. */
+const ROUTE_MODELS = [
+  ["/transactions", TRANSACTION_MODEL_SCHEMA],
+  ["/transactions/outcomes", OUTCOME_MODEL_SCHEMA],
+] as const;
+
 describe("Stack: DESIGN.md mandatory constraints", () => {
   let stack: LoadedStack;
   const functions = () => ofType(stack.resources, T.fn);
+  const tables = () => ofType(stack.resources, T.table);
 
   before(async () => {
     stack = await loadStack();
@@ -35,7 +46,12 @@ describe("Stack: DESIGN.md mandatory constraints", () => {
 
   it("constraint 1: every Lambda has reserved concurrency exactly 50", () => {
     // Assess
-    assert.equal(functions().length, 3);
+    assert.deepEqual(
+      functions()
+        .map((fn) => fn.name)
+        .sort(),
+      [...PURPOSES].sort(),
+    );
     for (const fn of functions()) assert.equal(fn.inputs.reservedConcurrentExecutions, 50, fn.name);
   });
 
@@ -55,15 +71,25 @@ describe("Stack: DESIGN.md mandatory constraints", () => {
     for (const fn of functions()) assert.equal(fn.inputs.kmsKeyArn, stack.outputs.kmsKeyArn, fn.name);
   });
 
-  it("constraint 5: the DynamoDB table is on-demand (PAY_PER_REQUEST)", () => {
-    const table = single(stack.resources, T.table, "transactions");
-    assert.equal(table.inputs.billingMode, "PAY_PER_REQUEST");
+  it("constraint 5: every DynamoDB table is on-demand (PAY_PER_REQUEST)", () => {
+    assert.deepEqual(
+      tables()
+        .map((table) => table.name)
+        .sort(),
+      [...TABLES].sort(),
+    );
+    for (const table of tables()) assert.equal(table.inputs.billingMode, "PAY_PER_REQUEST", table.name);
   });
 
-  it("constraint 6: the DynamoDB stream carries NEW_AND_OLD_IMAGES", () => {
-    const table = single(stack.resources, T.table, "transactions");
-    assert.equal(table.inputs.streamEnabled, true);
-    assert.equal(table.inputs.streamViewType, "NEW_AND_OLD_IMAGES");
+  it("constraint 6: the transactions table streams NEW_AND_OLD_IMAGES, and no table streams anything else", () => {
+    // Prepare
+    const transactions = single(stack.resources, T.table, "transactions");
+    // Assess
+    assert.equal(transactions.inputs.streamEnabled, true);
+    assert.equal(transactions.inputs.streamViewType, "NEW_AND_OLD_IMAGES");
+    for (const table of tables().filter((t) => t.inputs.streamEnabled === true)) {
+      assert.equal(table.inputs.streamViewType, "NEW_AND_OLD_IMAGES", table.name);
+    }
   });
 
   it("constraint 7: the API is a REST API (apigateway.RestApi), not an HTTP API", () => {
@@ -75,24 +101,28 @@ describe("Stack: DESIGN.md mandatory constraints", () => {
     );
   });
 
-  it("constraint 8: a validator checks body and parameters, with the JSON Schema model on POST /transactions", () => {
+  it("constraint 8: on every route a validator checks body and parameters, with the route's JSON Schema model", () => {
     // Prepare
     const body = JSON.parse(single(stack.resources, T.restApi, "fraud-api").inputs.body);
-    const post = body.paths["/transactions"].post;
-    const { $schema, ...expectedModel } = TRANSACTION_MODEL_SCHEMA;
     // Assess
-    assert.equal($schema, "http://json-schema.org/draft-04/schema#");
     assert.deepEqual(
-      body["x-amazon-apigateway-request-validators"][post["x-amazon-apigateway-request-validator"]],
-      {
-        validateRequestBody: true,
-        validateRequestParameters: true,
-      },
+      Object.keys(body.paths),
+      ROUTE_MODELS.map(([path]) => path),
     );
-    const bodyParameter = post.parameters.find((p: { in: string }) => p.in === "body");
-    assert.equal(bodyParameter.required, true);
-    const modelName = bodyParameter.schema.$ref.replace("#/definitions/", "");
-    assert.deepEqual(body.definitions[modelName], expectedModel);
+    for (const [path, schema] of ROUTE_MODELS) {
+      const post = body.paths[path].post;
+      const { $schema, ...expectedModel } = schema;
+      assert.equal($schema, "http://json-schema.org/draft-04/schema#", path);
+      assert.deepEqual(
+        body["x-amazon-apigateway-request-validators"][post["x-amazon-apigateway-request-validator"]],
+        { validateRequestBody: true, validateRequestParameters: true },
+        path,
+      );
+      const bodyParameter = post.parameters.find((p: { in: string }) => p.in === "body");
+      assert.equal(bodyParameter.required, true, path);
+      const modelName = bodyParameter.schema.$ref.replace("#/definitions/", "");
+      assert.deepEqual(body.definitions[modelName], expectedModel, path);
+    }
   });
 
   it("constraint 9: the fraud-alerts queue has a 300 s visibility timeout", () => {
@@ -122,7 +152,7 @@ describe("Stack: DESIGN.md mandatory constraints", () => {
       assert.notEqual(r.inputs.deletionProtectionEnabled, true, where);
       assert.notEqual(r.inputs.skipDestroy, true, where);
     }
-    assert.equal(single(stack.resources, T.table, "transactions").inputs.deletionProtectionEnabled, false);
+    for (const table of tables()) assert.equal(table.inputs.deletionProtectionEnabled, false, table.name);
     assert.equal(single(stack.resources, T.key, "fraud-pipeline").inputs.deletionWindowInDays, 7);
   });
 
@@ -141,7 +171,9 @@ describe("Stack: DESIGN.md mandatory constraints", () => {
     const names = named.map((r) => r.inputs.name);
     for (const expected of [
       "lambda-process-transaction-dev",
+      "lambda-record-outcome-dev",
       "dynamodb-transactions-dev",
+      "dynamodb-merchant-risk-dev",
       "sqs-fraud-alerts-dev",
       "sns-fraud-notifications-dev",
     ]) {
@@ -167,8 +199,8 @@ describe("Stack: DESIGN.md mandatory constraints", () => {
   it("constraint 14: every log group keeps 7 days and is encrypted with the pipeline key", () => {
     // Prepare
     const groups = ofType(stack.resources, T.logGroup);
-    // Assess
-    assert.equal(groups.length, 4);
+    // Assess: one per function and the API's access log group.
+    assert.equal(groups.length, PURPOSES.length + 1);
     for (const group of groups) {
       assert.equal(group.inputs.retentionInDays, 7, group.name);
       assert.equal(group.inputs.kmsKeyId, stack.outputs.kmsKeyArn, group.name);
@@ -179,7 +211,7 @@ describe("Stack: DESIGN.md mandatory constraints", () => {
     // Prepare
     const graphs = PURPOSES.map((purpose) => functionGraph(stack.resources, purpose));
     // Assess
-    assert.equal(new Set(graphs.map((g) => g.role.inputs.name)).size, 3);
+    assert.equal(new Set(graphs.map((g) => g.role.inputs.name)).size, PURPOSES.length);
     assert.equal(ofType(stack.resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
     for (const { role } of graphs) assert.equal(role.inputs.managedPolicyArns, undefined, role.name);
     for (const { source, document } of iamDocuments(stack.resources)) {

@@ -1,6 +1,7 @@
-/** Key, table, queues and topic as registered. */
+/** Key, tables, queues and topic as registered. */
 import assert from "node:assert/strict";
 import { ACCOUNT_INDEX } from "../../pipeline/runtime/contract/item";
+import { MERCHANT_RISK_ATTRIBUTES } from "../../pipeline/runtime/detect/merchant-risk";
 import { T } from "../helpers/infra-graph";
 import { type LoadedStack, loadStack, ofType, single } from "../helpers/stack";
 
@@ -51,14 +52,44 @@ describe("Stack: encryption and data stores", () => {
     ]);
   });
 
-  it("encrypts the table with the pipeline key and keeps point-in-time recovery on", () => {
-    const table = single(stack.resources, T.table, "transactions");
-    assert.deepEqual(table.inputs.serverSideEncryption, {
-      enabled: true,
-      kmsKeyArn: stack.outputs.kmsKeyArn,
-    });
-    assert.deepEqual(table.inputs.pointInTimeRecovery, { enabled: true });
+  it("keys the merchant-risk table by merchant id alone, expiring idle merchants through TTL", () => {
+    // Prepare
+    const table = single(stack.resources, T.table, "merchant-risk");
+    // Assess
+    assert.equal(table.inputs.name, "dynamodb-merchant-risk-dev");
+    assert.equal(table.inputs.hashKey, MERCHANT_RISK_ATTRIBUTES.merchantId);
+    assert.equal(table.inputs.rangeKey, undefined);
+    assert.deepEqual(table.inputs.attributes, [{ name: MERCHANT_RISK_ATTRIBUTES.merchantId, type: "S" }]);
+    assert.equal(table.inputs.globalSecondaryIndexes, undefined);
+    assert.deepEqual(table.inputs.ttl, { enabled: true, attributeName: MERCHANT_RISK_ATTRIBUTES.expiresAt });
+    assert.equal(stack.outputs.merchantRiskTableName, "dynamodb-merchant-risk-dev");
   });
+
+  it("streams only the transactions table: nothing consumes merchant-risk changes", () => {
+    // Prepare
+    const merchantRisk = single(stack.resources, T.table, "merchant-risk");
+    // Assess
+    assert.notEqual(merchantRisk.inputs.streamEnabled, true);
+    assert.equal(merchantRisk.inputs.streamViewType, undefined);
+    assert.ok(
+      ofType(stack.resources, T.mapping).every(
+        (mapping) => !String(mapping.inputs.eventSourceArn).includes("dynamodb-merchant-risk"),
+      ),
+    );
+  });
+
+  for (const name of ["transactions", "merchant-risk"]) {
+    it(`encrypts the ${name} table with the pipeline key, keeps point-in-time recovery on and bills on demand`, () => {
+      const table = single(stack.resources, T.table, name);
+      assert.deepEqual(table.inputs.serverSideEncryption, {
+        enabled: true,
+        kmsKeyArn: stack.outputs.kmsKeyArn,
+      });
+      assert.deepEqual(table.inputs.pointInTimeRecovery, { enabled: true });
+      assert.equal(table.inputs.billingMode, "PAY_PER_REQUEST");
+      assert.equal(table.inputs.deletionProtectionEnabled, false);
+    });
+  }
 
   it("encrypts every queue with the pipeline key", () => {
     // Prepare

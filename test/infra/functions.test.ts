@@ -1,4 +1,4 @@
-/** The three functions as registered: own role and log group, settings, environment, grants, triggers. */
+/** The functions as registered: own role and log group, settings, environment, grants, triggers. */
 import assert from "node:assert/strict";
 import { ACCOUNT_INDEX } from "../../pipeline/runtime/contract/item";
 import { ENV } from "../../pipeline/runtime/env";
@@ -6,6 +6,7 @@ import { allowedActions, functionGraph, PURPOSES, T } from "../helpers/infra-gra
 import { DEFAULT_STACK_CONFIG, type LoadedStack, loadStack, ofType, single } from "../helpers/stack";
 
 const TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/dynamodb-transactions-dev";
+const MERCHANT_RISK_TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/dynamodb-merchant-risk-dev";
 const ALERT_QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:sqs-fraud-alerts-dev";
 const STREAM_FAILURE_QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:sqs-stream-failures-dev";
 const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:sns-fraud-notifications-dev";
@@ -35,10 +36,17 @@ describe("Stack: functions", () => {
     }
   });
 
-  it("sets timeouts 10 s (process), 60 s (detect) and 50 s (notify), never the 180 s default", () => {
+  it("sets timeouts 10 s (process, record), 60 s (detect) and 50 s (notify), never the 180 s default", () => {
     assert.equal(graph("process-transaction").fn.inputs.timeout, 10);
     assert.equal(graph("detect-fraud").fn.inputs.timeout, 60);
     assert.equal(graph("notify-team").fn.inputs.timeout, 50);
+    assert.equal(graph("record-outcome").fn.inputs.timeout, 10);
+  });
+
+  it("keeps both functions behind API Gateway well inside its 29 s integration timeout", () => {
+    for (const purpose of ["process-transaction", "record-outcome"]) {
+      assert.ok(graph(purpose).fn.inputs.timeout < 29, purpose);
+    }
   });
 
   it("keeps the alert queue's visibility timeout at least 6x notify-team's timeout", () => {
@@ -76,6 +84,7 @@ describe("Stack: functions", () => {
     assert.deepEqual(env("detect-fraud"), {
       [ENV.tableName]: "dynamodb-transactions-dev",
       [ENV.accountIndexName]: ACCOUNT_INDEX,
+      [ENV.merchantRiskTableName]: "dynamodb-merchant-risk-dev",
       [ENV.alertQueueUrl]: stack.outputs.alertQueueUrl,
       ...powertools("detect-fraud"),
     });
@@ -83,6 +92,11 @@ describe("Stack: functions", () => {
       [ENV.tableName]: "dynamodb-transactions-dev",
       [ENV.topicArn]: TOPIC_ARN,
       ...powertools("notify-team"),
+    });
+    assert.deepEqual(env("record-outcome"), {
+      [ENV.tableName]: "dynamodb-transactions-dev",
+      [ENV.merchantRiskTableName]: "dynamodb-merchant-risk-dev",
+      ...powertools("record-outcome"),
     });
   });
 
@@ -101,7 +115,7 @@ describe("Stack: functions", () => {
     assert.deepEqual(allowedActions(policy, TABLE_ARN), ["dynamodb:PutItem"]);
   });
 
-  it("grants detect-fraud stream reads, index queries, verdict updates and sends to its two queues", () => {
+  it("grants detect-fraud stream reads, index queries, merchant-risk reads and counts, verdict updates and sends to its two queues", () => {
     // Prepare
     const { policy } = graph("detect-fraud");
     // Assess
@@ -112,6 +126,10 @@ describe("Stack: functions", () => {
       "dynamodb:ListStreams",
     ]);
     assert.deepEqual(allowedActions(policy, `${TABLE_ARN}/index/${ACCOUNT_INDEX}`), ["dynamodb:Query"]);
+    assert.deepEqual(allowedActions(policy, MERCHANT_RISK_TABLE_ARN), [
+      "dynamodb:BatchGetItem",
+      "dynamodb:UpdateItem",
+    ]);
     assert.deepEqual(allowedActions(policy, TABLE_ARN), ["dynamodb:UpdateItem"]);
     assert.deepEqual(allowedActions(policy, ALERT_QUEUE_ARN), ["sqs:SendMessage"]);
     assert.deepEqual(allowedActions(policy, STREAM_FAILURE_QUEUE_ARN), ["sqs:SendMessage"]);
@@ -134,6 +152,32 @@ describe("Stack: functions", () => {
     ]);
     assert.deepEqual(allowedActions(policy, TOPIC_ARN), ["sns:Publish"]);
     assert.deepEqual(allowedActions(policy, TABLE_ARN), ["dynamodb:UpdateItem"]);
+  });
+
+  it("grants record-outcome item reads and updates, merchant-risk updates and use of the key, nothing else on data", () => {
+    // Prepare
+    const { policy } = graph("record-outcome");
+    // Assess
+    assert.deepEqual(allowedActions(policy, TABLE_ARN), ["dynamodb:GetItem", "dynamodb:UpdateItem"]);
+    assert.deepEqual(allowedActions(policy, MERCHANT_RISK_TABLE_ARN), ["dynamodb:UpdateItem"]);
+    assert.deepEqual(allowedActions(policy, stack.outputs.kmsKeyArn as string).sort(), [
+      "kms:Decrypt",
+      "kms:Decrypt",
+      "kms:GenerateDataKey",
+    ]);
+    assert.deepEqual(
+      policy.Statement.flatMap((s) => s.Action).filter((a) =>
+        /^(sqs|sns|dynamodb:(?!GetItem|UpdateItem))/.test(a),
+      ),
+      [],
+    );
+  });
+
+  it("gives only detect-fraud and record-outcome access to the merchant-risk table", () => {
+    for (const purpose of PURPOSES) {
+      const granted = allowedActions(graph(purpose).policy, MERCHANT_RISK_TABLE_ARN).length > 0;
+      assert.equal(granted, ["detect-fraud", "record-outcome"].includes(purpose), purpose);
+    }
   });
 
   it("lets every function write only to its own log group", () => {

@@ -6,6 +6,7 @@ import type { PolicyDocument } from "../../policies/iam/document";
 import { KEY_ADMIN_ACTIONS, keyPolicy } from "../../policies/iam/key-policy";
 import { notifyTeamPolicy } from "../../policies/iam/notify-team";
 import { processTransactionPolicy } from "../../policies/iam/process-transaction";
+import { recordOutcomePolicy } from "../../policies/iam/record-outcome";
 import { queueTlsOnlyPolicy, topicTlsOnlyPolicy } from "../../policies/iam/transport";
 import { serviceTrustPolicy } from "../../policies/iam/trust";
 import { allowedActions, resources } from "../helpers/infra-graph";
@@ -14,6 +15,7 @@ const ARNS = {
   tableArn: "arn:aws:dynamodb:us-east-1:111122223333:table/t",
   streamArn: "arn:aws:dynamodb:us-east-1:111122223333:table/t/stream/2025",
   indexArn: "arn:aws:dynamodb:us-east-1:111122223333:table/t/index/i",
+  merchantRiskTableArn: "arn:aws:dynamodb:us-east-1:111122223333:table/m",
   alertQueueArn: "arn:aws:sqs:us-east-1:111122223333:alerts",
   streamFailureQueueArn: "arn:aws:sqs:us-east-1:111122223333:failures",
   topicArn: "arn:aws:sns:us-east-1:111122223333:topic",
@@ -25,6 +27,7 @@ const FUNCTION_POLICIES: [string, PolicyDocument][] = [
   ["processTransactionPolicy", processTransactionPolicy(ARNS)],
   ["detectFraudPolicy", detectFraudPolicy(ARNS)],
   ["notifyTeamPolicy", notifyTeamPolicy(ARNS)],
+  ["recordOutcomePolicy", recordOutcomePolicy(ARNS)],
 ];
 
 /** Every (action, resource) pair a document allows. */
@@ -48,7 +51,7 @@ describe("Function: processTransactionPolicy", () => {
 });
 
 describe("Function: detectFraudPolicy", () => {
-  it("allows exactly stream reads, index queries, verdict updates, two queue sends and key use", () => {
+  it("allows exactly stream reads, index queries, merchant-risk reads and counts, verdict updates, two queue sends and key use", () => {
     // Act
     const document = detectFraudPolicy(ARNS);
     // Assess
@@ -61,6 +64,8 @@ describe("Function: detectFraudPolicy", () => {
         `dynamodb:GetShardIterator ${ARNS.streamArn}`,
         `dynamodb:ListStreams ${ARNS.streamArn}`,
         `dynamodb:Query ${ARNS.indexArn}`,
+        `dynamodb:BatchGetItem ${ARNS.merchantRiskTableArn}`,
+        `dynamodb:UpdateItem ${ARNS.merchantRiskTableArn}`,
         `dynamodb:UpdateItem ${ARNS.tableArn}`,
         `sqs:SendMessage ${ARNS.alertQueueArn}`,
         `sqs:SendMessage ${ARNS.streamFailureQueueArn}`,
@@ -89,6 +94,31 @@ describe("Function: notifyTeamPolicy", () => {
         `kms:Decrypt ${ARNS.keyArn}`,
         `kms:GenerateDataKey ${ARNS.keyArn}`,
       ],
+    );
+  });
+});
+
+describe("Function: recordOutcomePolicy", () => {
+  it("allows exactly item reads and updates, merchant-risk updates and key use", () => {
+    // Act
+    const document = recordOutcomePolicy(ARNS);
+    // Assess
+    assert.deepEqual(
+      grants(document).filter((g) => !/^(logs|xray):/.test(g)),
+      [
+        `kms:Decrypt ${ARNS.keyArn}`,
+        `dynamodb:GetItem ${ARNS.tableArn}`,
+        `dynamodb:UpdateItem ${ARNS.tableArn}`,
+        `dynamodb:UpdateItem ${ARNS.merchantRiskTableArn}`,
+        `kms:Decrypt ${ARNS.keyArn}`,
+        `kms:GenerateDataKey ${ARNS.keyArn}`,
+      ],
+    );
+  });
+
+  it("grants no TransactWriteItems: IAM authorises a transaction by the UpdateItem actions it contains", () => {
+    assert.ok(
+      !recordOutcomePolicy(ARNS).Statement.some((s) => s.Action.includes("dynamodb:TransactWriteItems")),
     );
   });
 });

@@ -9,6 +9,7 @@ describe("Function: physicalNames", () => {
     const names = physicalNames("dev");
     // Assess
     assert.equal(names.table, "dynamodb-transactions-dev");
+    assert.equal(names.merchantRiskTable, "dynamodb-merchant-risk-dev");
     assert.equal(names.alertQueue, "sqs-fraud-alerts-dev");
     assert.equal(names.alertDlq, "sqs-fraud-alerts-dlq-dev");
     assert.equal(names.streamFailureQueue, "sqs-stream-failures-dev");
@@ -23,6 +24,18 @@ describe("Function: physicalNames", () => {
     });
     assert.equal(names.functions.detect.function, "lambda-detect-fraud-dev");
     assert.equal(names.functions.notify.function, "lambda-notify-team-dev");
+    assert.deepEqual(names.functions.record, {
+      function: "lambda-record-outcome-dev",
+      role: "role-record-outcome-dev",
+      rolePolicy: "policy-record-outcome-dev",
+      logGroup: "/aws/lambda/lambda-record-outcome-dev",
+    });
+    assert.deepEqual(names.functionAlarms.record, {
+      errors: "cw-alarm-record-outcome-errors-dev",
+      throttles: "cw-alarm-record-outcome-throttles-dev",
+    });
+    assert.equal(names.apiInvokePermission, "permission-apigateway-invoke-dev");
+    assert.equal(names.outcomesInvokePermission, "permission-apigateway-invoke-outcomes-dev");
     assert.equal(names.apiAccessLogGroup, "/aws/apigateway/apigw-fraud-api-dev");
     assert.equal(names.apiLogsRole, "role-apigateway-logs-dev");
     assert.equal(names.apiStage, "dev");

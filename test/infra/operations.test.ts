@@ -1,6 +1,11 @@
 /** Operations: the ops topic, the alarms on it, and the dashboard, as pure builders and as registered. */
 import assert from "node:assert/strict";
-import { DynamoDBClient, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetItemCommand,
+  DynamoDBClient,
+  QueryCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { alarmSpecs } from "../../pipeline/infra/alarms";
@@ -12,7 +17,7 @@ import { detectFraudFactory } from "../../pipeline/runtime/lambda/detect-fraud";
 import { opsTopicPolicy } from "../../policies/iam/ops-topic";
 import { useEnv } from "../helpers/artifact";
 import { useClientMock } from "../helpers/aws-mocks";
-import { T } from "../helpers/infra-graph";
+import { PURPOSES, T } from "../helpers/infra-graph";
 import { captureEmf, monitoredNames } from "../helpers/operations";
 import {
   DEFAULT_STACK_CONFIG,
@@ -28,7 +33,6 @@ import { lambdaContext, validTransaction } from "../helpers/transactions";
 
 const OPS_TOPIC_ARN = `arn:aws:sns:us-east-1:${MOCK_ACCOUNT_ID}:sns-ops-alarms-dev`;
 const TAGS = { Environment: "production", CostCenter: "fraud-detection" };
-const FUNCTION_PURPOSES = ["process-transaction", "detect-fraud", "notify-team"] as const;
 
 /** Physical names of our resources, read from what the program registered. */
 interface Ours {
@@ -110,7 +114,7 @@ const EXPECTED_ALARMS: readonly ExpectedAlarm[] = [
     threshold: 1_000,
     ...THREE_OF_FIVE_MINUTES,
   },
-  ...FUNCTION_PURPOSES.flatMap((purpose) =>
+  ...PURPOSES.flatMap((purpose) =>
     ["Errors", "Throttles"].map((metricName) => ({
       name: `cw-alarm-${purpose}-${metricName.toLowerCase()}-dev`,
       namespace: "AWS/Lambda",
@@ -201,7 +205,7 @@ describe("Function: dashboardBody", () => {
     ]);
   });
 
-  it("graphs invocations, errors, throttles and duration of each of the three functions", () => {
+  it("graphs invocations, errors, throttles and duration of each function", () => {
     const cases = [
       [WIDGET_TITLES.invocations, "Invocations", "Sum"],
       [WIDGET_TITLES.errors, "Errors", "Sum"],
@@ -211,9 +215,7 @@ describe("Function: dashboardBody", () => {
     for (const [title, metricName, stat] of cases) {
       assert.deepEqual(
         lines(widget(body, title)),
-        FUNCTION_PURPOSES.map(
-          (purpose) => `AWS/Lambda ${metricName} FunctionName=lambda-${purpose}-dev ${stat}`,
-        ),
+        PURPOSES.map((purpose) => `AWS/Lambda ${metricName} FunctionName=lambda-${purpose}-dev ${stat}`),
         title,
       );
     }
@@ -255,6 +257,7 @@ describe("Function: flaggedTransactionsMetric", () => {
     TABLE_NAME: "dynamodb-transactions-dev",
     ACCOUNT_INDEX_NAME: ACCOUNT_INDEX,
     ALERT_QUEUE_URL: `https://sqs.us-east-1.amazonaws.com/${MOCK_ACCOUNT_ID}/sqs-fraud-alerts-dev`,
+    MERCHANT_RISK_TABLE_NAME: "dynamodb-merchant-risk-dev",
     FRAUD_RULES_CONFIG: undefined,
     AWS_REGION: "us-east-1",
     POWERTOOLS_LOG_LEVEL: "SILENT",
@@ -267,6 +270,7 @@ describe("Function: flaggedTransactionsMetric", () => {
   it("is the namespace, name and only dimension set detect-fraud writes when it flags a transaction", async () => {
     // Prepare
     ddb().on(QueryCommand).resolves({ Items: [] });
+    ddb().on(BatchGetItemCommand).resolves({ Responses: {} });
     ddb().on(UpdateItemCommand).resolves({});
     sqs()
       .on(SendMessageBatchCommand)
@@ -432,7 +436,7 @@ describe("Stack: operations", () => {
       Object.values(WIDGET_TITLES),
     );
     for (const name of [
-      ...FUNCTION_PURPOSES.map((purpose) => ours.fn(purpose)),
+      ...PURPOSES.map((purpose) => ours.fn(purpose)),
       ours.queue("fraud-alerts"),
       ours.queue("fraud-alerts-dlq"),
       ours.queue("stream-failures"),

@@ -5,9 +5,11 @@ import { DEFAULT_STACK_CONFIG, loadStack, ofType } from "../helpers/stack";
 
 const OUTPUTS = [
   "apiUrl",
+  "outcomesUrl",
   "apiKey",
   "tableName",
   "tableStreamArn",
+  "merchantRiskTableName",
   "alertQueueUrl",
   "alertDlqUrl",
   "topicArn",
@@ -15,6 +17,7 @@ const OUTPUTS = [
   "processFunctionName",
   "detectFunctionName",
   "notifyFunctionName",
+  "recordFunctionName",
   "opsTopicArn",
 ];
 
@@ -28,6 +31,12 @@ describe("Stack: config and outputs", () => {
     assert.deepEqual([...secretOutputs], ["apiKey"]);
     assert.equal(outputs.apiUrl, "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/dev/transactions");
     assert.equal(outputs.processFunctionName, "lambda-process-transaction-dev");
+    assert.equal(
+      outputs.outcomesUrl,
+      "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/dev/transactions/outcomes",
+    );
+    assert.equal(outputs.merchantRiskTableName, "dynamodb-merchant-risk-dev");
+    assert.equal(outputs.recordFunctionName, "lambda-record-outcome-dev");
   });
 
   it("defaults environmentSuffix to the stack name", async () => {
@@ -35,8 +44,10 @@ describe("Stack: config and outputs", () => {
     const { resources } = await loadStack({ alertEmail: DEFAULT_STACK_CONFIG.alertEmail as string });
     // Assess
     assert.deepEqual(
-      ofType(resources, T.table).map((t) => t.inputs.name),
-      ["dynamodb-transactions-dev"],
+      ofType(resources, T.table)
+        .map((t) => t.inputs.name)
+        .sort(),
+      ["dynamodb-merchant-risk-dev", "dynamodb-transactions-dev"],
     );
   });
 
@@ -45,6 +56,7 @@ describe("Stack: config and outputs", () => {
     const { outputs } = await loadStack({ ...DEFAULT_STACK_CONFIG, environmentSuffix: "pr-42" });
     // Assess
     assert.equal(outputs.tableName, "dynamodb-transactions-pr-42");
+    assert.equal(outputs.merchantRiskTableName, "dynamodb-merchant-risk-pr-42");
     assert.equal(outputs.notifyFunctionName, "lambda-notify-team-pr-42");
   });
 

@@ -1,6 +1,6 @@
 /**
  * Scans the recorded resource graph (index.ts under mocks) for anything reachable without TLS or
- * without authentication. The API key requirement of POST /transactions itself is asserted in
+ * without authentication. The API key requirement of each route itself is asserted in
  * test/infra/api.test.ts ("requires the API key") and the local 403 in test/local/pipeline.test.ts;
  * this file checks there is no other way in.
  */
@@ -159,7 +159,7 @@ describe("Security: the stack's resource graph has no way in without TLS and aut
       );
       assert.deepEqual(
         methods.map((m) => m.route),
-        ["POST /transactions"],
+        ["POST /transactions", "POST /transactions/outcomes"],
         `${api.name}: no other route (no ANY, OPTIONS, greedy {proxy+} or $default)`,
       );
       for (const { route, security } of methods) {

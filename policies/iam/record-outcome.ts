@@ -1,0 +1,45 @@
+/** Least-privilege identity policy of the record-outcome function. */
+import { type PolicyDocument, policyDocument } from "./document";
+import { type FunctionBaseArns, sharedFunctionStatements } from "./lambda-shared";
+
+/** Resource ARNs record-outcome touches. */
+interface RecordOutcomeArns extends FunctionBaseArns {
+  readonly tableArn: string;
+  readonly merchantRiskTableArn: string;
+}
+
+/**
+ * record-outcome reads the transaction item, then one TransactWriteItems updates it and, for a
+ * fraud, adds to the merchant's bucket. IAM authorises a TransactWriteItems by the actions it
+ * contains (here UpdateItem on each table), so `dynamodb:TransactWriteItems` itself is not
+ * granted. Both tables are encrypted with the pipeline key.
+ *
+ * @example
+ * const doc = recordOutcomePolicy({ tableArn, merchantRiskTableArn, keyArn, logGroupArn });
+ */
+function recordOutcomePolicy(arns: RecordOutcomeArns): PolicyDocument {
+  return policyDocument([
+    ...sharedFunctionStatements(arns),
+    {
+      Sid: "ReadAndRecordOutcome",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+      Resource: arns.tableArn,
+    },
+    {
+      Sid: "CountMerchantFrauds",
+      Effect: "Allow",
+      Action: ["dynamodb:UpdateItem"],
+      Resource: arns.merchantRiskTableArn,
+    },
+    {
+      Sid: "UseKeyForTables",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: arns.keyArn,
+    },
+  ]);
+}
+
+export type { RecordOutcomeArns };
+export { recordOutcomePolicy };
