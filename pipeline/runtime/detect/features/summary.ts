@@ -83,13 +83,13 @@ function summarise(
     if (h.merchant_id === tx.merchant_id) merchantSeen = true;
     if (tx.country !== undefined && h.country === tx.country) countrySeen = true;
   }
-  const account = Object.fromEntries(
-    ACCOUNT_WINDOWS.map((w, i) => [w.key, { count: counts[i], sum: sums[i] }]),
-  ) as Record<AccountWindowKey, AccountWindow>;
+  const account = {} as Record<AccountWindowKey, AccountWindow>;
+  for (let w = 0; w < ACCOUNT_WINDOWS.length; w++) {
+    account[ACCOUNT_WINDOWS[w].key] = { count: counts[w], sum: sums[w] };
+  }
   const day = dayOf(tx.timestamp);
-  const merchantWindows = Object.fromEntries(
-    MERCHANT_WINDOWS.map((w) => [w.key, merchantWindow(merchant, day, w.days)]),
-  ) as Record<MerchantWindowKey, MerchantWindow>;
+  const merchantWindows = {} as Record<MerchantWindowKey, MerchantWindow>;
+  for (const w of MERCHANT_WINDOWS) merchantWindows[w.key] = merchantWindow(merchant, day, w.days);
   const settings = config.rules as unknown as Record<string, never>;
   return {
     tx,

@@ -29,14 +29,10 @@ function evaluate(
 ): RuleResult {
   const since = tx.timestamp - params.windowMs;
   let repeats = 0;
-  for (const h of history) {
-    if (
-      h.timestamp >= since &&
-      h.merchant_id === tx.merchant_id &&
-      h.amount === tx.amount &&
-      h.currency === tx.currency
-    )
-      repeats++;
+  // History is oldest first: the window is its tail.
+  for (let i = history.length - 1; i >= 0 && history[i].timestamp >= since; i--) {
+    const h = history[i];
+    if (h.merchant_id === tx.merchant_id && h.amount === tx.amount && h.currency === tx.currency) repeats++;
   }
   if (repeats < params.minRepeats) return { signal: repeats, hit: null };
   const charges = repeats === 1 ? "1 earlier charge" : `${repeats} earlier charges`;

@@ -20,11 +20,11 @@ interface VelocityConfig extends ScoreConfig {
 
 const MINUTE_MS = 60_000;
 
-/** Transactions in the window, this one included. */
+/** Transactions in the window, this one included; history is oldest first, so the window is its tail. */
 function countInWindow(tx: Transaction, history: readonly Transaction[], windowMs: number): number {
   const since = tx.timestamp - windowMs;
   let count = 1;
-  for (const h of history) if (h.timestamp >= since) count++;
+  for (let i = history.length - 1; i >= 0 && history[i].timestamp >= since; i--) count++;
   return count;
 }
 
