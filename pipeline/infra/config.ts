@@ -1,9 +1,13 @@
 /**
  * Stack configuration: pure validators (each throws a message naming the setting, the value and
- * the rule) and the one reader over `pulumi.Config` that index.ts calls.
+ * the rule), the model loader, and the one reader over `pulumi.Config` that index.ts calls.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseRulesConfig } from "../runtime/detect/config";
+import { FEATURE_NAMES } from "../runtime/detect/features/registry";
+import { type FraudModel, parseFraudModel } from "../runtime/detect/model/format";
 import { MAX_SUFFIX_LENGTH } from "./naming";
 
 /** Validated configuration of one stack. */
@@ -14,7 +18,14 @@ interface PipelineConfig {
   readonly opsEmail?: string;
   /** Compact JSON of the `fraudRules` override, absent when the detector's defaults apply. */
   readonly fraudRulesJson?: string;
+  /** The validated MODEL.json `fraudModel` points to, absent when detect-fraud scores without one. */
+  readonly fraudModel?: FraudModel;
 }
+
+/** Where Pulumi.yaml is: a relative `fraudModel` path is read from here, wherever the CLI runs. */
+const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+
+const FRAUD_MODEL_SETTING = "fraudModel";
 
 const SUFFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const SUFFIX_RULE =
@@ -132,6 +143,49 @@ function validateFraudRules(raw: string | undefined): string | undefined {
   return json;
 }
 
+/** What reading a model file failed on, in words; a missing file is the common case. */
+function readProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOENT" ? "no such file" : `cannot be read (${code ?? (error as Error).message})`;
+}
+
+/**
+ * Reads the MODEL.json the optional `fraudModel` setting points to (relative to the project
+ * directory, or absolute) and validates it against this version's features, so a missing,
+ * malformed or stale model stops preview instead of reaching detect-fraud. Messages name the
+ * setting as `pulumi config` shows it: `<namespace>:fraudModel`.
+ *
+ * @example
+ * loadFraudModel(undefined, { namespace: "fraud-pipeline" }); // undefined
+ * loadFraudModel("models/MODEL.json", { namespace: "fraud-pipeline" }); // the parsed model
+ * loadFraudModel("models/missing.json", { namespace: "fraud-pipeline" });
+ * // throws: Invalid config fraud-pipeline:fraudModel="models/missing.json" (/.../models/missing.json): no such file. ...
+ */
+function loadFraudModel(
+  value: string | undefined,
+  { namespace, projectDir = PROJECT_DIR }: { namespace: string; projectDir?: string },
+): FraudModel | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const file = path.resolve(projectDir, value);
+  const fail = (problem: string) =>
+    new pulumi.RunError(
+      `Invalid config ${namespace}:${FRAUD_MODEL_SETTING}=${JSON.stringify(value)} (${file}): ${problem}. ` +
+        "Set it to a MODEL.json written by npm run train, relative to the project directory: " +
+        `pulumi config set ${FRAUD_MODEL_SETTING} <path>`,
+    );
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw fail(readProblem(error));
+  }
+  try {
+    return parseFraudModel(text, FEATURE_NAMES);
+  } catch (error) {
+    throw fail((error as Error).message);
+  }
+}
+
 /**
  * Reads and validates the stack's configuration; `environmentSuffix` defaults to the stack name.
  *
@@ -146,16 +200,19 @@ function readPipelineConfig(config = new pulumi.Config(), stack = pulumi.getStac
   const alertEmail = validateAlertEmail(config.get("alertEmail"));
   const opsEmail = validateOpsEmail(config.get("opsEmail"));
   const fraudRulesJson = validateFraudRules(config.get("fraudRules"));
+  const fraudModel = loadFraudModel(config.get(FRAUD_MODEL_SETTING), { namespace: config.name });
   return {
     environmentSuffix,
     alertEmail,
     ...(opsEmail === undefined ? {} : { opsEmail }),
     ...(fraudRulesJson === undefined ? {} : { fraudRulesJson }),
+    ...(fraudModel === undefined ? {} : { fraudModel }),
   };
 }
 
 export type { PipelineConfig };
 export {
+  loadFraudModel,
   readPipelineConfig,
   validateAlertEmail,
   validateEnvironmentSuffix,

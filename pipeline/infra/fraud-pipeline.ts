@@ -65,6 +65,7 @@ class FraudPipeline extends pulumi.ComponentResource {
       merchantRiskTable,
       alerts,
       ...(config.fraudRulesJson === undefined ? {} : { fraudRulesJson: config.fraudRulesJson }),
+      ...(config.fraudModel === undefined ? {} : { fraudModel: config.fraudModel }),
     });
     createTriggers(scope, { table, alerts, functions });
     const api = createApi(scope, {

@@ -12,8 +12,9 @@ import { processTransactionPolicy } from "../../policies/iam/process-transaction
 import { recordOutcomePolicy } from "../../policies/iam/record-outcome";
 import { serviceTrustPolicy } from "../../policies/iam/trust";
 import { ACCOUNT_INDEX } from "../runtime/contract/item";
+import type { FraudModel } from "../runtime/detect/model/format";
 import { ENV } from "../runtime/env";
-import { detectFraudFactory, METRICS_NAMESPACE } from "../runtime/lambda/detect-fraud";
+import { METRICS_NAMESPACE, makeDetectFraudFactory } from "../runtime/lambda/detect-fraud";
 import { notifyTeamFactory } from "../runtime/lambda/notify-team";
 import { processTransactionFactory } from "../runtime/lambda/process-transaction";
 import { recordOutcomeFactory } from "../runtime/lambda/record-outcome";
@@ -59,13 +60,15 @@ interface PipelineFunction {
   readonly logGroup: aws.cloudwatch.LogGroup;
 }
 
-/** Resources the functions are granted access to. */
+/** Resources the functions are granted access to, and what detect-fraud scores with. */
 interface FunctionDeps {
   readonly keyArn: pulumi.Output<string>;
   readonly table: aws.dynamodb.Table;
   readonly merchantRiskTable: aws.dynamodb.Table;
   readonly alerts: Alerts;
   readonly fraudRulesJson?: string;
+  /** Shipped inside detect-fraud's archive (captured by value), absent for the label-free scorer. */
+  readonly fraudModel?: FraudModel;
 }
 
 function createFunction(scope: Scope, keyArn: pulumi.Output<string>, spec: FunctionSpec): PipelineFunction {
@@ -139,7 +142,7 @@ function createFunctions(scope: Scope, deps: FunctionDeps): Record<FunctionKey, 
   });
   const detectFn = createFunction(scope, keyArn, {
     key: "detect",
-    factory: detectFraudFactory,
+    factory: makeDetectFraudFactory(deps.fraudModel),
     variables: {
       [ENV.tableName]: table.name,
       [ENV.accountIndexName]: ACCOUNT_INDEX,

@@ -4,8 +4,12 @@
  * call, and the stack outputs. Reusable within one mocha process: each call installs fresh mocks
  * and config and re-requires the program. Calls must not overlap (Pulumi's runtime state is global).
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
+import { MODEL_FORMAT, MODEL_KINDS } from "../../pipeline/runtime/detect/model/format";
 import { promiseOf } from "./promise-of";
 import { MOCK_ACCOUNT_ID, MOCK_REGION, mockCall, mockState, type Props } from "./stack-mocks";
 
@@ -203,14 +207,82 @@ function single(resources: readonly RecordedResource[], type: string, name: stri
   return found[0] as RecordedResource;
 }
 
+/**
+ * A MODEL.json object that `parseFraudModel` accepts for this version's features; `overrides`
+ * replace fields (e.g. `{ intercept: -2 }` for a second, different model).
+ *
+ * @example
+ * const model = fraudModelJson({ features: ["amount_log"] }); // a feature mismatch
+ */
+function fraudModelJson(overrides: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+  const perFeature = (value: number) => FEATURE_NAMES.map(() => value);
+  return {
+    format: MODEL_FORMAT.name,
+    version: MODEL_FORMAT.version,
+    kind: MODEL_KINDS.logisticRegression,
+    features: [...FEATURE_NAMES],
+    mean: perFeature(0),
+    scale: perFeature(1),
+    weights: perFeature(0.25),
+    intercept: -3,
+    threshold: 60,
+    training: { from: "2026-01-01", until: "2026-03-31", rows: 1000, frauds: 10, labelDelayDays: 7, seed: 1 },
+    validation: {
+      from: "2026-04-01",
+      until: "2026-04-30",
+      rows: 200,
+      frauds: 2,
+      rocAuc: 0.9,
+      averagePrecision: 0.5,
+    },
+    ...overrides,
+  };
+}
+
+/**
+ * Writes `text` to a file in a fresh temporary directory (removed by `after` of the calling
+ * `describe` block) and returns its absolute path.
+ *
+ * @example
+ * const modelPath = useTempFile("MODEL.json", JSON.stringify(fraudModelJson()));
+ */
+function useTempFile(name: string, text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-stack-"));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return file;
+}
+
+/** The file CallbackFunction writes the serialized handler to, at the archive's root. */
+const SERIALIZED_HANDLER = "__index.js";
+
+/**
+ * The serialized handler a recorded function uploads: the text of `__index.js` in its `code`
+ * archive (the mocks record the archive with its assets still to be resolved).
+ *
+ * @example
+ * const text = await serializedHandler(single(stack.resources, T.fn, "detect-fraud"));
+ */
+async function serializedHandler(fn: RecordedResource): Promise<string> {
+  const assets = await fn.inputs.code?.assets;
+  const text = await assets?.[SERIALIZED_HANDLER]?.text;
+  if (typeof text !== "string")
+    throw new Error(`${fn.type} ${fn.name} has no ${SERIALIZED_HANDLER} in its code`);
+  return text;
+}
+
 export type { LoadedStack, Props, RecordedInvoke, RecordedResource, ResourceRef };
 export {
   acceptsInput,
   DEFAULT_STACK_CONFIG,
+  fraudModelJson,
   isTaggableType,
   loadStack,
   MOCK_ACCOUNT_ID,
   MOCK_REGION,
   ofType,
+  serializedHandler,
   single,
+  useTempFile,
 };

@@ -1,13 +1,18 @@
 /** Pure validators of the stack configuration. */
 import assert from "node:assert/strict";
+import * as path from "node:path";
 import fc from "fast-check";
 import {
+  loadFraudModel,
   validateAlertEmail,
   validateEnvironmentSuffix,
   validateFraudRules,
   validateOpsEmail,
 } from "../../pipeline/infra/config";
 import { limitedNames, MAX_SUFFIX_LENGTH, physicalNames } from "../../pipeline/infra/naming";
+import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
+import { parseFraudModel } from "../../pipeline/runtime/detect/model/format";
+import { fraudModelJson, useTempFile } from "../helpers/stack";
 
 const SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-".split("");
 
@@ -160,4 +165,56 @@ describe("Function: validateFraudRules", () => {
   it("rejects an out-of-range value, naming fraudRules and the setting", () => {
     assert.throws(() => validateFraudRules('{"threshold": -1}'), /Invalid config fraudRules=.*threshold/);
   });
+});
+
+describe("Function: loadFraudModel", () => {
+  const text = JSON.stringify(fraudModelJson());
+  const file = useTempFile("MODEL.json", text);
+  const projectDir = path.dirname(file);
+  const options = { namespace: "fraud-pipeline", projectDir };
+
+  it("means no model when unset or blank", () => {
+    assert.equal(loadFraudModel(undefined, options), undefined);
+    assert.equal(loadFraudModel("  ", options), undefined);
+  });
+
+  it("reads a path relative to the project directory, or an absolute one, into the validated model", () => {
+    // Act
+    const relative = loadFraudModel("MODEL.json", options);
+    const absolute = loadFraudModel(file, { namespace: "fraud-pipeline" });
+    // Assess
+    assert.deepEqual(relative, parseFraudModel(text, FEATURE_NAMES));
+    assert.deepEqual(absolute, relative);
+  });
+
+  it("names the namespaced setting, the value, the file and the problem when there is no file", () => {
+    assert.throws(() => loadFraudModel("models/MODEL.json", options), {
+      message:
+        `Invalid config fraud-pipeline:fraudModel="models/MODEL.json" (${path.join(projectDir, "models", "MODEL.json")}): ` +
+        "no such file. Set it to a MODEL.json written by npm run train, relative to the project directory: " +
+        "pulumi config set fraudModel <path>",
+    });
+  });
+
+  it("names the problem when the path is not a readable file", () => {
+    assert.throws(() => loadFraudModel(".", options), {
+      message: /^Invalid config fraud-pipeline:fraudModel="\." \(.*\): cannot be read \(EISDIR\)\. /,
+    });
+  });
+
+  const badModels = [
+    ["malformed", useTempFile("MODEL.json", "{"), /: Fraud model is not valid JSON: /],
+    [
+      "out of feature order",
+      useTempFile("MODEL.json", JSON.stringify(fraudModelJson({ features: [...FEATURE_NAMES].reverse() }))),
+      /: Fraud model features are not in this version's order: retrain with npm run train\. /,
+    ],
+  ] as const;
+  for (const [what, written, problem] of badModels) {
+    it(`passes on the model format's own message for a ${what} model`, () => {
+      assert.throws(() => loadFraudModel(written, options), {
+        message: new RegExp(`^Invalid config fraud-pipeline:fraudModel=.*${problem.source}`),
+      });
+    });
+  }
 });

@@ -1,9 +1,18 @@
-/** The functions as registered: own role and log group, settings, environment, grants, triggers. */
+/** The functions as registered: own role and log group, settings, environment, grants, code, triggers. */
 import assert from "node:assert/strict";
 import { ACCOUNT_INDEX } from "../../pipeline/runtime/contract/item";
 import { ENV } from "../../pipeline/runtime/env";
 import { allowedActions, functionGraph, PURPOSES, T } from "../helpers/infra-graph";
-import { DEFAULT_STACK_CONFIG, type LoadedStack, loadStack, ofType, single } from "../helpers/stack";
+import {
+  DEFAULT_STACK_CONFIG,
+  fraudModelJson,
+  type LoadedStack,
+  loadStack,
+  ofType,
+  serializedHandler,
+  single,
+  useTempFile,
+} from "../helpers/stack";
 
 const TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/dynamodb-transactions-dev";
 const MERCHANT_RISK_TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/dynamodb-merchant-risk-dev";
@@ -189,6 +198,58 @@ describe("Stack: functions", () => {
         "logs:PutLogEvents",
       ]);
     }
+  });
+
+  describe("with the fraudModel config", () => {
+    const modelPath = (name: string, intercept: number) =>
+      useTempFile(name, JSON.stringify(fraudModelJson({ intercept })));
+    const first = modelPath("MODEL.json", -3.125);
+    const second = modelPath("MODEL.json", -4.375);
+    let stacks: LoadedStack[];
+    const handlerOf = (loaded: LoadedStack, purpose: string) =>
+      serializedHandler(single(loaded.resources, T.fn, purpose));
+
+    before(async () => {
+      stacks = [];
+      for (const fraudModel of [first, second])
+        stacks.push(await loadStack({ ...DEFAULT_STACK_CONFIG, fraudModel }));
+    });
+
+    it("ships the model inside detect-fraud's code, not in its environment", async () => {
+      // Act
+      const text = await handlerOf(stacks[0] as LoadedStack, "detect-fraud");
+      // Assess
+      assert.ok(text.includes("-3.125"), "the model's intercept is not in the serialized handler");
+      const variables = functionGraph((stacks[0] as LoadedStack).resources, "detect-fraud").fn.inputs
+        .environment.variables;
+      assert.ok(!JSON.stringify(variables).includes("-3.125"));
+    });
+
+    it("changes detect-fraud's code with the model, and no other function's", async () => {
+      for (const purpose of PURPOSES) {
+        // Act
+        const [a, b] = await Promise.all(stacks.map((loaded) => handlerOf(loaded, purpose)));
+        // Assess
+        assert.equal(a === b, purpose !== "detect-fraud", purpose);
+      }
+    });
+
+    it("changes nothing else a function is built from", () => {
+      for (const purpose of PURPOSES) {
+        const [a, b] = stacks.map((loaded) => {
+          const { code, ...inputs } = single(loaded.resources, T.fn, purpose).inputs;
+          return inputs;
+        });
+        assert.deepEqual(a, b, purpose);
+      }
+    });
+
+    it("ships detect-fraud without a model when fraudModel is unset", async () => {
+      // Act
+      const text = await handlerOf(stack, "detect-fraud");
+      // Assess
+      assert.ok(!text.includes("-3.125") && !text.includes("-4.375"));
+    });
   });
 
   it("feeds detect-fraud INSERT records from the stream with partial failures, bisection and a failure DLQ", () => {

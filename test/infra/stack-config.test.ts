@@ -1,7 +1,28 @@
 /** The program's contract with the operator: stack config in, stack outputs out. */
 import assert from "node:assert/strict";
+import * as path from "node:path";
+import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
 import { T } from "../helpers/infra-graph";
-import { DEFAULT_STACK_CONFIG, loadStack, ofType } from "../helpers/stack";
+import {
+  DEFAULT_STACK_CONFIG,
+  fraudModelJson,
+  loadStack,
+  ofType,
+  serializedHandler,
+  single,
+  useTempFile,
+} from "../helpers/stack";
+
+/** Where Pulumi.yaml is: a relative fraudModel path is read from here. */
+const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+
+/** The message's start for a fraudModel value: the setting's full name, the value, the file read. */
+const modelError = (value: string, file = path.resolve(PROJECT_DIR, value)) =>
+  `Invalid config fraud-pipeline:fraudModel=${JSON.stringify(value)} (${file}): `;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 const OUTPUTS = [
   "apiUrl",
@@ -90,5 +111,49 @@ describe("Stack: config and outputs", () => {
       loadStack({ ...DEFAULT_STACK_CONFIG, fraudRules: '{"treshold": 80}' }),
       /config fraudRules=.*treshold/,
     );
+  });
+
+  describe("fraudModel", () => {
+    const malformed = useTempFile("MODEL.json", '{"format": "fraud-model",');
+    const mismatched = useTempFile(
+      "MODEL.json",
+      JSON.stringify(fraudModelJson({ features: [...FEATURE_NAMES.slice(1), "shoe_size"] })),
+    );
+    const valid = useTempFile("MODEL.json", JSON.stringify(fraudModelJson({ intercept: -2.875 })));
+
+    it("stops on a path with no file, naming the setting, the path and the problem", async () => {
+      // Prepare
+      const value = "models/MODEL.json";
+      // Assess
+      await assert.rejects(loadStack({ ...DEFAULT_STACK_CONFIG, fraudModel: value }), {
+        message: new RegExp(`^${escapeRegExp(`${modelError(value)}no such file. `)}`),
+      });
+    });
+
+    it("stops on a file that is not JSON, naming the setting, the path and the problem", async () => {
+      await assert.rejects(loadStack({ ...DEFAULT_STACK_CONFIG, fraudModel: malformed }), {
+        message: new RegExp(`^${escapeRegExp(`${modelError(malformed)}Fraud model is not valid JSON: `)}`),
+      });
+    });
+
+    it("stops on a model trained on other features, naming the setting, the path and the features", async () => {
+      await assert.rejects(loadStack({ ...DEFAULT_STACK_CONFIG, fraudModel: mismatched }), {
+        message: new RegExp(
+          `^${escapeRegExp(
+            `${modelError(mismatched)}Fraud model features do not match this version's features (missing ${FEATURE_NAMES[0]}; unknown shoe_size): retrain with npm run train. `,
+          )}`,
+        ),
+      });
+    });
+
+    it("reads a valid model from a path relative to the project directory and ships it to detect-fraud", async () => {
+      // Prepare
+      const relative = path.relative(PROJECT_DIR, valid);
+      // Act
+      const { resources } = await loadStack({ ...DEFAULT_STACK_CONFIG, fraudModel: relative });
+      // Assess
+      assert.ok(!path.isAbsolute(relative));
+      assert.ok((await serializedHandler(single(resources, T.fn, "detect-fraud"))).includes("-2.875"));
+    });
   });
 });
