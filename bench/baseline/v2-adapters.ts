@@ -316,7 +316,11 @@ function makeV2MerchantRiskWriter(doc: DocumentClient, tableName: string): Merch
               "#fraud": fraudsAttribute(inc.day),
               "#expires": MERCHANT_RISK_ATTRIBUTES.expiresAt,
             },
-            ExpressionAttributeValues: { ":tx": inc.transactions, ":fraud": inc.frauds, ":expires": expiresAtSeconds(now) },
+            ExpressionAttributeValues: {
+              ":tx": inc.transactions,
+              ":fraud": inc.frauds,
+              ":expires": expiresAtSeconds(now),
+            },
           })
           .promise();
       }
@@ -325,10 +329,10 @@ function makeV2MerchantRiskWriter(doc: DocumentClient, tableName: string): Merch
 }
 
 export {
-  makeV2MerchantRiskReader,
-  makeV2MerchantRiskWriter,
   makeV2AccountHistory,
   makeV2AlertQueue,
+  makeV2MerchantRiskReader,
+  makeV2MerchantRiskWriter,
   makeV2NotificationLedger,
   makeV2Notifier,
   makeV2TransactionStore,

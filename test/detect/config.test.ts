@@ -110,7 +110,10 @@ describe("Function: parseRulesConfig", () => {
     const message = configError('{"treshold": 3}');
 
     // Assess
-    assert.match(message, /unknown setting treshold; valid keys at the top level: threshold, modelThreshold, history, rules, signals/);
+    assert.match(
+      message,
+      /unknown setting treshold; valid keys at the top level: threshold, modelThreshold, history, rules, signals/,
+    );
   });
 
   for (const [json, expected] of [

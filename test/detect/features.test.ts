@@ -55,9 +55,16 @@ function vectorOf(tx: Transaction, history: readonly Transaction[], profile: Mer
 }
 
 function assertFeatures(actual: Record<string, number>, expected: Record<string, number>) {
-  assert.deepEqual(Object.keys(expected).sort(), [...FEATURE_NAMES].sort(), "every feature has a hand-computed value");
+  assert.deepEqual(
+    Object.keys(expected).sort(),
+    [...FEATURE_NAMES].sort(),
+    "every feature has a hand-computed value",
+  );
   for (const name of FEATURE_NAMES) {
-    assert.ok(Math.abs(actual[name] - expected[name]) < 1e-9, `${name}: expected ${expected[name]}, got ${actual[name]}`);
+    assert.ok(
+      Math.abs(actual[name] - expected[name]) < 1e-9,
+      `${name}: expected ${expected[name]}, got ${actual[name]}`,
+    );
   }
 }
 

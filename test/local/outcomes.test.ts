@@ -4,7 +4,11 @@ import type { LocalPipeline } from "../../local/pipeline";
 import { ITEM_ATTRIBUTES, toItem } from "../../pipeline/runtime/contract/item";
 import { OUTCOME_ATTRIBUTES } from "../../pipeline/runtime/contract/outcome";
 import type { Transaction } from "../../pipeline/runtime/contract/transaction";
-import { dayOf, decodeMerchantProfile, type MerchantProfile } from "../../pipeline/runtime/detect/merchant-risk";
+import {
+  dayOf,
+  decodeMerchantProfile,
+  type MerchantProfile,
+} from "../../pipeline/runtime/detect/merchant-risk";
 import { liveTransaction, postJson, useTestPipelines } from "../helpers/local";
 import { OUTCOME_ROUTE } from "../helpers/outcomes";
 
