@@ -26,7 +26,8 @@ function jsonReport(result: BacktestResult): Record<string, unknown> {
     rows: result.rows,
     replayed: result.replayed,
     alerts: result.alerts,
-    alert_rate: result.replayed === 0 ? null : result.alerts / result.replayed,
+    measured: result.measured,
+    alert_rate: result.measured === 0 ? null : result.alerts / result.measured,
     threshold: result.threshold,
     scorer: result.scorer,
     label_delay_days: result.labelDelayDays,
@@ -77,7 +78,7 @@ function humanReport(result: BacktestResult, source: string): string {
       : [
           `  measured from  ${new Date(result.from).toISOString().slice(0, 10)} (earlier rows only warm up history and merchant profiles)`,
         ]),
-    `  alerts         ${result.alerts}  (alert rate ${percent(result.alerts, result.replayed)}, threshold ${result.threshold})`,
+    `  alerts         ${result.alerts}  (alert rate ${percent(result.alerts, result.measured)} of ${result.measured} measured rows, threshold ${result.threshold})`,
   ];
   const c = result.confusion;
   if (c === undefined) {

@@ -59,6 +59,8 @@ export interface BacktestResult extends Partial<Quality> {
   /** Rows read, valid or not. */
   readonly rows: number;
   readonly replayed: number;
+  /** Replayed rows in the measured period (all of them without `from`); alerts count among these. */
+  readonly measured: number;
   readonly alerts: number;
   readonly threshold: number;
   readonly scorer: "default" | "model";
@@ -145,6 +147,7 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
   const base = {
     rows,
     replayed: replayed.length,
+    measured: measured.length,
     alerts,
     threshold: thresholdOf(scoring),
     scorer: options.model === undefined ? ("default" as const) : ("model" as const),

@@ -90,6 +90,7 @@ describe("Function: runBacktest (walk-forward options)", () => {
     assert.equal(all.labelled, 10);
     assert.equal(late.labelled, 5);
     assert.equal(late.replayed, 10, "earlier rows still warm up history and profiles");
+    assert.equal(late.measured, 5, "alerts and the alert rate count the measured rows only");
     assert.equal(all.labelDelayDays, 7);
     assert.equal(all.precisionAtTop100PerDay, 0.1, "one account a day, one fraudulent day in ten");
     assert.equal(late.precisionAtTop100PerDay, 0);
