@@ -23,6 +23,25 @@ interface TrainingInfo {
   /** Days after a transaction its label became known during the replay. */
   readonly labelDelayDays: number;
   readonly seed: number;
+  // The optional fields below are written by npm run train; inference does not read them.
+  /**
+   * When the training labels were known (ISO time of the last replayed row): a row is trained on
+   * only when `timestamp + labelDelayDays <= labelsKnownAt`.
+   */
+  readonly labelsKnownAt?: string;
+  /** Rows replayed for history and merchant counts, trained on or not. */
+  readonly replayedRows?: number;
+  /** Labelled rows whose label would only arrive after labelsKnownAt: replayed, not trained on. */
+  readonly pendingLabelRows?: number;
+  /** Rows without a label: replayed, not trained on. */
+  readonly unlabelledRows?: number;
+  /** How the weights were fitted, e.g. "newton-irls". */
+  readonly solver?: string;
+  /** Ridge penalty on the standardised weights. */
+  readonly l2?: number;
+  readonly iterations?: number;
+  /** What the shipped weights were fitted on. */
+  readonly shipped?: string;
 }
 
 /** Figures on the held-out tail of the training period. */
@@ -33,6 +52,20 @@ interface ValidationInfo {
   readonly frauds: number;
   readonly rocAuc: number | null;
   readonly averagePrecision: number | null;
+  // The optional fields below are written by npm run train; inference does not read them.
+  /** Length of the held-out tail, days. */
+  readonly days?: number;
+  /** Rows and frauds of the fit these figures are of (the training rows before `from`), its last date. */
+  readonly fitRows?: number;
+  readonly fitFrauds?: number;
+  readonly fitUntil?: string;
+  /** Flagging at the model's threshold on these rows. */
+  readonly thresholdPrecision?: number;
+  readonly thresholdRecall?: number;
+  readonly thresholdF1?: number;
+  readonly thresholdFlagged?: number;
+  /** What these figures are of, in words. */
+  readonly basis?: string;
 }
 
 /**

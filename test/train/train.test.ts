@@ -1,0 +1,376 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { thresholdSweep } from "../../local/backtest/metrics";
+import { runBacktest } from "../../local/backtest/run";
+import { trainingSet } from "../../local/train/dataset";
+import { predictProbability } from "../../local/train/fit";
+import { main } from "../../local/train/main";
+import { chooseThreshold, scoreOfProbability } from "../../local/train/model-file";
+import { train } from "../../local/train/train";
+import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
+import { DAY_MS } from "../../pipeline/runtime/detect/merchant-risk";
+import { parseFraudModel } from "../../pipeline/runtime/detect/model/format";
+import { modelProbability } from "../../pipeline/runtime/detect/scoring/score";
+
+const START = Date.UTC(2025, 2, 1);
+const HOUR = 3_600_000;
+
+/** Deterministic uniform [0, 1) draws (mulberry32). */
+function uniform(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+type Row = Record<string, unknown> & { timestamp: number; is_fraud?: boolean };
+
+/**
+ * A small labelled history over `days`: accounts buying at their usual merchants by day, and about
+ * 4% frauds that are larger, at night, at new merchants, with legitimate large purchases and
+ * quiet frauds so the classes overlap. Sorted by time.
+ */
+function history(days: number, seed: number): Row[] {
+  const random = uniform(seed);
+  const rows: Row[] = [];
+  for (let a = 0; a < 40; a++) {
+    const usual = 1_000 + Math.floor(random() * 9_000);
+    for (let t = 0; t < days * 1.5; t++) {
+      const fraud = random() < 0.04;
+      const big = fraud ? random() < 0.7 : random() < 0.03;
+      const night = fraud ? random() < 0.6 : random() < 0.05;
+      const hour = night ? 1 + random() * 4 : 9 + random() * 12;
+      const day = Math.floor(random() * days);
+      rows.push({
+        transaction_id: `t-${a}-${t}`,
+        account_id: `acct-${a}`,
+        amount: Math.round(usual * (big ? 5 + random() * 10 : 0.5 + random())),
+        currency: "USD",
+        timestamp: START + day * DAY_MS + Math.floor(hour * HOUR),
+        merchant_id: fraud && random() < 0.7 ? `m-new-${Math.floor(random() * 30)}` : `m-${a % 12}-${t % 3}`,
+        is_fraud: fraud,
+      });
+    }
+  }
+  return rows.sort((x, y) => x.timestamp - y.timestamp);
+}
+
+function toLines(rows: readonly object[]): string {
+  return rows.map((row) => `${JSON.stringify(row)}\n`).join("");
+}
+
+async function captureOutput(
+  act: () => Promise<number>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const { stdout, stderr } = process;
+  const originalOut = stdout.write;
+  const originalErr = stderr.write;
+  stdout.write = ((chunk: string | Uint8Array) => out.push(String(chunk)) > 0) as typeof stdout.write;
+  stderr.write = ((chunk: string | Uint8Array) => err.push(String(chunk)) > 0) as typeof stderr.write;
+  try {
+    const code = await act();
+    return { code, stdout: out.join(""), stderr: err.join("") };
+  } finally {
+    stdout.write = originalOut;
+    stderr.write = originalErr;
+  }
+}
+
+const OPTIONS = { labelDelayDays: 3, validationDays: 4, seed: 1 };
+
+describe("Function: trainingSet", () => {
+  it("trains only on rows whose label is known at the last row's time, and replays the rest", async () => {
+    // Prepare: a third of the rows lose their label
+    const rows: Row[] = history(14, 5).map((row, i) => {
+      if (i % 3 !== 0) return row;
+      const { is_fraud: _, ...unlabelled } = row;
+      return unlabelled as Row;
+    });
+    const last = rows[rows.length - 1].timestamp;
+    const known = rows.filter((r) => r.is_fraud !== undefined && r.timestamp + 3 * DAY_MS <= last);
+    const pending = rows.filter((r) => r.is_fraud !== undefined && r.timestamp + 3 * DAY_MS > last);
+
+    // Act
+    const set = await trainingSet(rows, { labelDelayDays: 3 });
+
+    // Assess
+    assert.equal(set.replayed, rows.length);
+    assert.equal(set.knownAt, last);
+    assert.equal(set.examples.x.rows, known.length);
+    assert.equal(set.pendingLabels, pending.length);
+    assert.equal(set.unlabelled, rows.length - known.length - pending.length);
+    assert.equal(set.examples.x.columns, FEATURE_NAMES.length);
+    assert.deepEqual(
+      Array.from(set.examples.y),
+      known.map((r) => (r.is_fraud ? 1 : 0)),
+    );
+    assert.ok(set.examples.timestamps.every((t) => t + 3 * DAY_MS <= last));
+  });
+
+  it("keeps the feature vectors the backtest computes for the same rows", async () => {
+    // Prepare
+    const rows = history(10, 9);
+
+    // Act
+    const set = await trainingSet(rows, { labelDelayDays: 2 });
+    const backtest = await runBacktest(rows, { keepFeatures: true, labelDelayDays: 2 });
+
+    // Assess: the training rows are the first rows of the replay (time order), vectors equal
+    const width = FEATURE_NAMES.length;
+    for (let i = 0; i < set.examples.x.rows; i++) {
+      assert.deepEqual(
+        Array.from(set.examples.x.values.subarray(i * width, (i + 1) * width)),
+        Array.from(backtest.scored[i].features ?? []),
+      );
+    }
+  });
+
+  it("drops rows from the end time on before replaying (--until)", async () => {
+    // Prepare
+    const rows = history(14, 5);
+    const end = START + 9 * DAY_MS;
+
+    // Act
+    const set = await trainingSet(rows, { labelDelayDays: 3, end });
+
+    // Assess
+    assert.equal(set.replayed, rows.filter((r) => r.timestamp < end).length);
+    assert.ok(set.knownAt < end);
+  });
+});
+
+describe("Function: train", () => {
+  it("ships a model whose inference (modelProbability, the backtest's score) equals the fitter's predictions", async () => {
+    // Prepare
+    const rows = history(16, 21);
+
+    // Act
+    const trained = await train(rows, OPTIONS);
+    const model = parseFraudModel(trained.text, FEATURE_NAMES);
+    const backtest = await runBacktest(rows, { model, keepFeatures: true, labelDelayDays: 3 });
+
+    // Assess
+    const { x } = trained.set.examples;
+    let largest = 0;
+    for (let i = 0; i < x.rows; i++) {
+      const vector = x.values.slice(i * x.columns, (i + 1) * x.columns);
+      const difference = Math.abs(modelProbability(model, vector) - predictProbability(trained.fit, x, i));
+      largest = Math.max(largest, difference);
+      assert.equal(
+        backtest.scored[i].assessment.score,
+        scoreOfProbability(predictProbability(trained.fit, x, i)),
+      );
+    }
+    assert.ok(largest <= 1e-9, `largest difference ${largest}`);
+    assert.ok(x.rows > 500);
+  });
+
+  it("records the split, the threshold and the honest training window in the model", async () => {
+    // Prepare
+    const rows = history(16, 21);
+
+    // Act
+    const { model, set } = await train(rows, OPTIONS);
+
+    // Assess
+    const { training, validation } = model;
+    assert.equal(training.rows, set.examples.x.rows);
+    assert.equal(training.rows, (validation.fitRows ?? 0) + validation.rows);
+    assert.equal(training.labelsKnownAt, new Date(rows[rows.length - 1].timestamp).toISOString());
+    assert.equal(training.replayedRows, rows.length);
+    assert.equal(training.labelDelayDays, 3);
+    assert.equal(validation.days, 4);
+    assert.ok(validation.from >= (validation.fitUntil ?? "") && validation.until === training.until);
+    assert.ok(model.threshold > 0 && model.threshold < 100);
+    assert.equal(model.threshold, Math.round(model.threshold * 10_000) / 10_000);
+    assert.equal(typeof validation.rocAuc, "number");
+    assert.match(training.shipped ?? "", /refit on all training rows/);
+    assert.match(validation.basis ?? "", /threshold maximises F1/);
+  });
+});
+
+describe("Function: chooseThreshold", () => {
+  it("picks the score with the highest F1 of any threshold, as the backtest's sweep measures it", () => {
+    // Prepare
+    const random = uniform(4);
+    const rows = Array.from({ length: 2_000 }, () => {
+      const label = random() < 0.05;
+      return { label, score: Math.round((label ? 40 : 0) + random() * 60) };
+    });
+    const thresholds = [...new Set(rows.map((r) => r.score))];
+
+    // Act
+    const choice = chooseThreshold(rows);
+
+    // Assess
+    const sweep = thresholdSweep(rows, thresholds);
+    const best = Math.max(...sweep.map((point) => point.f1 ?? 0));
+    const atChoice = sweep.find((point) => point.threshold === choice?.threshold);
+    assert.ok(choice !== null && atChoice !== undefined);
+    assert.ok(Math.abs(choice.f1 - best) < 1e-12);
+    assert.ok(Math.abs((atChoice.f1 ?? 0) - choice.f1) < 1e-12);
+    assert.equal(atChoice.flagged, choice.flagged);
+  });
+
+  it("has no threshold without a fraud", () => {
+    // Act and assess
+    assert.equal(chooseThreshold([{ score: 3, label: false }]), null);
+  });
+});
+
+describe("Function: main (train CLI)", () => {
+  let dir: string;
+  let file: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-train-"));
+    file = path.join(dir, "history.jsonl");
+    fs.writeFileSync(file, toLines(history(16, 21)));
+  });
+
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("writes the same bytes twice (stable keys, trailing newline) and a summary line", async () => {
+    // Prepare
+    const first = path.join(dir, "first.json");
+    const second = path.join(dir, "second.json");
+    const args = ["--label-delay", "3", "--validation-days", "4"];
+
+    // Act
+    const run = await captureOutput(() => main([file, "--out", first, ...args]));
+    await captureOutput(() => main([file, ...args, "--out", second, "--seed", "1"]));
+
+    // Assess
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^Wrote .*first\.json: \d+ training rows/);
+    const text = fs.readFileSync(first);
+    assert.ok(text.equals(fs.readFileSync(second)));
+    assert.ok(text.toString().endsWith("}\n"));
+    const keys = Object.keys(JSON.parse(text.toString()));
+    assert.deepEqual(keys, [
+      "format",
+      "version",
+      "kind",
+      "features",
+      "mean",
+      "scale",
+      "weights",
+      "intercept",
+      "threshold",
+      "training",
+      "validation",
+    ]);
+    assert.doesNotThrow(() => parseFraudModel(text.toString(), FEATURE_NAMES));
+  });
+
+  it("trains only on rows up to --until", async () => {
+    // Prepare
+    const out = path.join(dir, "model.json");
+
+    // Act
+    const { code } = await captureOutput(() =>
+      main([file, "--out", out, "--until", "2025-03-12", "--label-delay", "3", "--validation-days", "2"]),
+    );
+
+    // Assess
+    assert.equal(code, 0);
+    const { training } = JSON.parse(fs.readFileSync(out, "utf8"));
+    assert.ok(training.labelsKnownAt < "2025-03-13");
+    assert.ok(training.until <= "2025-03-09", training.until);
+  });
+
+  it("prints the usage for --help", async () => {
+    // Act
+    const { code, stdout } = await captureOutput(() => main(["--help"]));
+
+    // Assess
+    assert.equal(code, 0);
+    assert.match(stdout, /^Usage: npm run train -- FILE --out MODEL\.json/);
+    assert.match(stdout, /--validation-days N/);
+  });
+
+  const usageErrors: [string, string[], RegExp][] = [
+    ["a missing --out", [], /^train: Missing --out MODEL\.json\n/],
+    ["an unknown flag", ["--out", "m.json", "--epochs", "3"], /^train: Unexpected argument "--epochs"\n/],
+    [
+      "a bad --until",
+      ["--out", "m.json", "--until", "2025-02-30"],
+      /^train: --until must be a date as YYYY-MM-DD/,
+    ],
+    ["a zero --validation-days", ["--out", "m.json", "--validation-days", "0"], /must be more than 0/],
+    ["a bad --seed", ["--out", "m.json", "--seed", "-1"], /^train: --seed must be a whole number/],
+  ];
+  for (const [what, args, message] of usageErrors) {
+    it(`exits 2 with the message and usage for ${what}`, async () => {
+      // Act
+      const { code, stdout, stderr } = await captureOutput(() => main([file, ...args]));
+
+      // Assess
+      assert.equal(code, 2);
+      assert.equal(stdout, "");
+      assert.match(stderr, message);
+      assert.match(stderr, /Usage: npm run train/);
+    });
+  }
+
+  it("exits 1 with one line when no row's label is known yet", async () => {
+    // Prepare: all rows within the label delay of the last one
+    const recent = path.join(dir, "recent.jsonl");
+    fs.writeFileSync(recent, toLines(history(2, 3)));
+    const out = path.join(dir, "model.json");
+
+    // Act
+    const { code, stdout, stderr } = await captureOutput(() => main([recent, "--out", out]));
+
+    // Assess
+    assert.equal(code, 1);
+    assert.equal(stdout, "");
+    assert.match(stderr, /^train: .*recent\.jsonl: no labelled rows whose label is known by .*\n$/);
+    assert.equal(fs.existsSync(out), false);
+  });
+
+  it("exits 1 with one line for an unlabelled history", async () => {
+    // Prepare
+    const unlabelled = path.join(dir, "unlabelled.jsonl");
+    fs.writeFileSync(unlabelled, toLines(history(16, 21).map(({ is_fraud: _, ...row }) => row)));
+
+    // Act
+    const { code, stderr } = await captureOutput(() => main([unlabelled, "--out", path.join(dir, "m.json")]));
+
+    // Assess
+    assert.equal(code, 1);
+    assert.match(stderr, /^train: .*no labelled rows .*\d+ unlabelled rows\)\n$/);
+  });
+
+  it("exits 1 with one line for an unreadable input file", async () => {
+    // Act
+    const { code, stderr } = await captureOutput(() =>
+      main([path.join(dir, "missing.jsonl"), "--out", path.join(dir, "m.json")]),
+    );
+
+    // Assess
+    assert.equal(code, 1);
+    assert.match(stderr, /^train: cannot read .*missing\.jsonl \(ENOENT\)\n$/);
+  });
+
+  it("exits 1 with one line when the model cannot be written", async () => {
+    // Act
+    const { code, stderr } = await captureOutput(() =>
+      main([file, "--out", path.join(dir, "no-such-dir", "m.json"), "--label-delay", "3"]),
+    );
+
+    // Assess
+    assert.equal(code, 1);
+    assert.match(stderr, /^train: cannot write the model file .*m\.json \(ENOENT\)\n$/);
+  });
+});
