@@ -2,6 +2,7 @@
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
 
 function trimmed(value: number, decimals: number): string {
   return String(Number(value.toFixed(decimals)));
@@ -20,7 +21,9 @@ function plural(count: string, unit: string): string {
 function formatDuration(ms: number): string {
   if (ms < MINUTE_MS) return plural(trimmed(ms / 1000, 0), "second");
   if (ms < HOUR_MS) return plural(trimmed(ms / MINUTE_MS, 1), "minute");
-  return plural(trimmed(ms / HOUR_MS, 1), "hour");
+  // Up to two days in hours ("36 hours" reads better than "1.5 days"), beyond in days.
+  if (ms < 2 * DAY_MS) return plural(trimmed(ms / HOUR_MS, 1), "hour");
+  return plural(trimmed(ms / DAY_MS, 1), "day");
 }
 
 /**
