@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { LocalPipeline } from "../../local/pipeline";
 import { removeDir, startTestPipeline, tempDir } from "../helpers/local";
+import { fraudModel } from "../helpers/model";
 
 const MAIN = path.resolve(__dirname, "../../local/main.ts");
 
@@ -113,6 +114,47 @@ describe("Function: main (npm start)", () => {
     assert.match(run.stdout, /running locally at http:\/\/127\.0\.0\.1:\d+/);
     assert.match(run.stdout, /curl -s -X POST http:\/\/127\.0\.0\.1:\d+\/transactions/);
     assert.ok(run.stdout.includes(outbox));
+    assert.match(run.stdout, /Scoring: label-free default score; default rule settings\./);
     assert.match(run.stdout, /Stopped\./);
+  });
+
+  it("says in the banner when a model and rules override the defaults, and from where", async () => {
+    // Prepare
+    const modelFile = path.join(dir, "model.json");
+    fs.writeFileSync(modelFile, JSON.stringify(fraudModel({})));
+    let signalled = false;
+
+    // Act
+    const run = await runMain(
+      ["--model", modelFile],
+      { PORT: "0", OUTBOX: path.join(dir, "o.jsonl"), FRAUD_RULES_CONFIG: '{"threshold": 70}' },
+      (text, child) => {
+        if (!signalled && text.includes("Ctrl-C")) {
+          signalled = true;
+          child.kill("SIGINT");
+        }
+      },
+    );
+
+    // Assess
+    assert.equal(run.code, 0);
+    assert.ok(
+      run.stdout.includes(`Scoring: model from --model ${modelFile}; rule settings from FRAUD_RULES_CONFIG.`),
+      run.stdout,
+    );
+  });
+
+  it("prints one line naming the model file and exits 1 for a model of other features", async () => {
+    // Prepare
+    const modelFile = path.join(dir, "model.json");
+    fs.writeFileSync(modelFile, JSON.stringify({ ...fraudModel({}), features: ["amount"] }));
+
+    // Act
+    const run = await runMain(["--model", modelFile], { PORT: "0", OUTBOX: path.join(dir, "o.jsonl") });
+
+    // Assess
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr.trim().split("\n").length, 1);
+    assert.match(run.stderr, /^npm start: .*model\.json: Fraud model features do not match/);
   });
 });
