@@ -3,6 +3,8 @@
  * the status, what happened and the names of offending fields. Never the outcome, its source or
  * times, nor an error's message (a storage error's message can quote item values).
  */
+
+import { errorNames } from "../api-request";
 import type { FieldError } from "../contract/codec";
 import { OUTCOME_FIELDS } from "../contract/outcome-codec";
 import type { Log } from "../ports";
@@ -34,13 +36,6 @@ interface OutcomeRequestRecord {
   readonly transactionId?: string;
   readonly fieldErrors?: readonly FieldError[];
   readonly error?: unknown;
-}
-
-function errorNames(error: unknown): Record<string, string> {
-  if (!(error instanceof Error)) return { error_name: typeof error };
-  return error.cause instanceof Error
-    ? { error_name: error.name, cause_name: error.cause.name }
-    : { error_name: error.name };
 }
 
 /**

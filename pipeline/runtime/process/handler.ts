@@ -3,6 +3,7 @@
  * port. Everything a client can send ends in a 2xx or 4xx; only our own failures are 5xx.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { requestIdOf } from "../api-request";
 import {
   BODY_FIELD,
   checkEventTime,
@@ -41,14 +42,6 @@ const BODY_MESSAGES: Record<Exclude<BodyProblem, typeof BODY_PROBLEMS.tooLarge>,
   [BODY_PROBLEMS.invalidEncoding]: "must be valid JSON encoded as UTF-8",
   [BODY_PROBLEMS.invalidJson]: "must be valid JSON",
 };
-
-/**
- * API Gateway's request id: the one its access log, its own 400/403 bodies and the client's
- * `x-amzn-RequestId` header carry. Lambda's id (in every Powertools log line) is the fallback.
- */
-function requestIdOf(event: APIGatewayProxyEvent, context: Context): string {
-  return event?.requestContext?.requestId || context?.awsRequestId || "unknown";
-}
 
 function invalid(fieldErrors: readonly FieldError[], requestId: string, tx?: Transaction): Reply {
   return {

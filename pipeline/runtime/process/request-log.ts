@@ -3,6 +3,8 @@
  * and field names; never amounts, locations, payloads or error messages (a storage error's message
  * can quote item values).
  */
+
+import { errorNames } from "../api-request";
 import type { FieldError } from "../contract/codec";
 import { CONTRACT_FIELDS } from "../contract/item";
 import type { Transaction } from "../contract/transaction";
@@ -47,14 +49,6 @@ interface RequestRecord {
 function loggableFields(errors: readonly FieldError[]): string[] {
   const names = errors.map((e) => (LOGGABLE_FIELDS.includes(e.field) ? e.field : UNKNOWN_PROPERTY));
   return [...new Set(names)];
-}
-
-function errorNames(error: unknown): Record<string, string> {
-  if (!(error instanceof Error)) return { error_name: typeof error };
-  const cause = error.cause;
-  return cause instanceof Error
-    ? { error_name: error.name, cause_name: cause.name }
-    : { error_name: error.name };
 }
 
 /**
