@@ -10,6 +10,7 @@ import type {
 } from "../../pipeline/runtime/contract/transaction";
 import { parseRulesConfig, type RulesConfig } from "../../pipeline/runtime/detect/config";
 import type { MerchantIncrement } from "../../pipeline/runtime/detect/merchant-risk";
+import { SIGNALS } from "../../pipeline/runtime/detect/scoring/signals";
 import type {
   AccountHistory,
   AlertQueue,
@@ -33,6 +34,11 @@ function rulesConfig(override: Record<string, unknown> = {}): RulesConfig {
   return parseRulesConfig(JSON.stringify(override));
 }
 
+/** Every signal of the default score at weight 0, from the signal registry. */
+const SIGNALS_OFF: Readonly<Record<string, { readonly weight: number }>> = Object.fromEntries(
+  SIGNALS.map((signal) => [signal.key, { weight: 0 }]),
+);
+
 /**
  * The defaults with every signal of the default score weighing 0, so a score is exactly the sum
  * of the rules that fired: for tests of the rules and of the handler's mechanics.
@@ -41,16 +47,7 @@ function rulesConfig(override: Record<string, unknown> = {}): RulesConfig {
  * assessTransaction(tx, history, rulesOnlyConfig()).score; // sum of the hits
  */
 function rulesOnlyConfig(override: Record<string, unknown> = {}): RulesConfig {
-  return rulesConfig({
-    ...override,
-    signals: {
-      accountAmount: { weight: 0 },
-      amount: { weight: 0 },
-      merchantRisk: { weight: 0 },
-      newMerchant: { weight: 0 },
-      newCountry: { weight: 0 },
-    },
-  });
+  return rulesConfig({ ...override, signals: SIGNALS_OFF });
 }
 
 /**
@@ -236,5 +233,6 @@ export {
   memoryVerdicts,
   rulesConfig,
   rulesOnlyConfig,
+  SIGNALS_OFF,
   series,
 };

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { seededRandom } from "../../local/faults";
 import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from "../../local/pipeline";
 import type { Transaction } from "../../pipeline/runtime/contract/transaction";
+import { SIGNALS_OFF } from "./detect";
 
 /** A fresh directory under the OS temp dir; remove it with `removeDir`. */
 function tempDir(prefix = "fraud-local-"): string {
@@ -154,13 +155,7 @@ const SCENARIO_RULES = {
     repeatedCharge: { windowMs: 300_000, minRepeats: 1, baseScore: 30, maxScore: 60 },
   },
   // Rules only: the scenario's expected confusion matrix is the rules' arithmetic.
-  signals: {
-    accountAmount: { weight: 0 },
-    amount: { weight: 0 },
-    merchantRisk: { weight: 0 },
-    newMerchant: { weight: 0 },
-    newCountry: { weight: 0 },
-  },
+  signals: SIGNALS_OFF,
 } as const;
 
 type LabelledRow = Transaction & { is_fraud: boolean };
