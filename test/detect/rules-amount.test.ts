@@ -205,3 +205,23 @@ describe("Function: amountSpike", () => {
     assert.equal(hit, null);
   });
 });
+
+describe("Function: median (property)", () => {
+  it("equals the middle of the sorted list, or the mean of the two middles", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 1, maxLength: 300 }),
+        (values) => {
+          // Prepare
+          const sorted = [...values].sort((a, b) => a - b);
+          const middle = Math.floor(sorted.length / 2);
+          const expected =
+            sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+
+          // Act + Assess
+          assert.equal(median(values), expected);
+        },
+      ),
+    );
+  });
+});

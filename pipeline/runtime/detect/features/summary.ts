@@ -68,25 +68,31 @@ function summarise(
   merchant: MerchantProfile,
   config: RulesConfig,
 ): FeatureSummary {
+  const windows = ACCOUNT_WINDOWS.length;
   const counts = ACCOUNT_WINDOWS.map(() => 0);
   const sums = ACCOUNT_WINDOWS.map(() => 0);
   let merchantSeen = false;
   let countrySeen = false;
-  for (const h of history) {
+  // Newest first, the age only grows: each transaction is counted in the shortest window that
+  // holds it, and the windows nest, so a running sum gives every window's totals.
+  let w = 0;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const h = history[i];
     const age = tx.timestamp - h.timestamp;
-    for (let w = 0; w < ACCOUNT_WINDOWS.length; w++) {
-      if (age <= ACCOUNT_WINDOWS[w].ms) {
-        counts[w]++;
-        sums[w] += h.amount;
-      }
+    while (w < windows && age > ACCOUNT_WINDOWS[w].ms) w++;
+    if (w < windows) {
+      counts[w]++;
+      sums[w] += h.amount;
     }
     if (h.merchant_id === tx.merchant_id) merchantSeen = true;
     if (tx.country !== undefined && h.country === tx.country) countrySeen = true;
   }
-  const account = {} as Record<AccountWindowKey, AccountWindow>;
-  for (let w = 0; w < ACCOUNT_WINDOWS.length; w++) {
-    account[ACCOUNT_WINDOWS[w].key] = { count: counts[w], sum: sums[w] };
+  for (let k = 1; k < windows; k++) {
+    counts[k] += counts[k - 1];
+    sums[k] += sums[k - 1];
   }
+  const account = {} as Record<AccountWindowKey, AccountWindow>;
+  for (let k = 0; k < windows; k++) account[ACCOUNT_WINDOWS[k].key] = { count: counts[k], sum: sums[k] };
   const day = dayOf(tx.timestamp);
   const merchantWindows = {} as Record<MerchantWindowKey, MerchantWindow>;
   for (const w of MERCHANT_WINDOWS) merchantWindows[w.key] = merchantWindow(merchant, day, w.days);

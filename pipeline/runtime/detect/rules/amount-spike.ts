@@ -20,12 +20,44 @@ interface AmountSpikeConfig extends ScoreConfig {
   readonly minMultiple: number;
 }
 
-/** Median of a non-empty list. */
+/** Moves the `k`-th smallest of `values` to index `k` (Hoare's selection, in place). */
+function selectInPlace(values: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const swap = values[i];
+        values[i] = values[j];
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+/**
+ * Median of a non-empty list, by selection rather than a full sort: it runs for every
+ * transaction with history.
+ */
 function median(values: readonly number[]): number {
-  // A typed array sorts numerically without a comparator call per pair.
-  const sorted = Float64Array.from(values).sort();
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const copy = Float64Array.from(values);
+  const middle = copy.length >>> 1;
+  selectInPlace(copy, middle);
+  if (copy.length % 2 === 1) return copy[middle];
+  // Everything below `middle` is now no larger than copy[middle]: the lower middle is their maximum.
+  let lower = copy[0];
+  for (let i = 1; i < middle; i++) if (copy[i] > lower) lower = copy[i];
+  return (lower + copy[middle]) / 2;
 }
 
 function evaluate(tx: Transaction, history: readonly Transaction[], params: AmountSpikeConfig): RuleResult {

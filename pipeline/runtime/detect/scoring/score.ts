@@ -5,12 +5,14 @@
  * - Default (no model): the rules' graded scores plus each signal's `weight × strength`
  *   (scoring/signals.ts). Label-free, so it ranks from day one.
  * - Model: the model's fraud probability × 100; contributions are each feature's term of the
- *   logistic regression's log-odds.
+ *   logistic regression's log-odds, or, for gradient-boosted trees, each feature's path
+ *   attribution of the trees' log-odds (model/trees.ts).
  */
 import type { RulesConfig } from "../config";
 import { FEATURES } from "../features/registry";
 import type { FeatureSummary } from "../features/summary";
-import type { FraudModel } from "../model/format";
+import { type FraudModel, type LogisticRegressionModel, MODEL_KINDS } from "../model/format";
+import { treesAttribution, treesLogOdds } from "../model/trees";
 import { roundTo2 } from "../rules/score";
 import { SIGNALS } from "./signals";
 
@@ -72,7 +74,7 @@ function sigmoid(z: number): number {
  * @example
  * const terms = logisticTerms(model, vector); // terms[i] = weights[i] × (x[i] − mean[i]) / scale[i]
  */
-function logisticTerms(model: FraudModel, vector: Float64Array): Float64Array {
+function logisticTerms(model: LogisticRegressionModel, vector: Float64Array): Float64Array {
   const terms = new Float64Array(vector.length);
   for (let i = 0; i < vector.length; i++) {
     terms[i] = (model.weights[i] * (vector[i] - model.mean[i])) / model.scale[i];
@@ -87,6 +89,7 @@ function logisticTerms(model: FraudModel, vector: Float64Array): Float64Array {
  * modelProbability(model, vector); // 0.83
  */
 function modelProbability(model: FraudModel, vector: Float64Array): number {
+  if (model.kind === MODEL_KINDS.gradientBoostedTrees) return sigmoid(treesLogOdds(model, vector));
   let z = model.intercept;
   const terms = logisticTerms(model, vector);
   for (let i = 0; i < terms.length; i++) z += terms[i];
@@ -94,17 +97,26 @@ function modelProbability(model: FraudModel, vector: Float64Array): number {
 }
 
 /**
- * The model's score (probability × 100) with every feature's log-odds term as a contribution.
+ * The model's score (probability × 100) with every feature's log-odds contribution: its
+ * logistic-regression term, or its path attribution in the trees.
  *
  * @example
  * modelScore(model, computeFeatures(summary), summary); // { score: 83.1, contributions: [...] }
  */
 function modelScore(model: FraudModel, vector: Float64Array, summary: FeatureSummary): Scored {
-  const terms = logisticTerms(model, vector);
-  let z = model.intercept;
+  let z: number;
+  let terms: Float64Array;
+  if (model.kind === MODEL_KINDS.gradientBoostedTrees) {
+    const attribution = treesAttribution(model, vector);
+    z = attribution.logOdds;
+    terms = attribution.contributions;
+  } else {
+    terms = logisticTerms(model, vector);
+    z = model.intercept;
+    for (let i = 0; i < terms.length; i++) z += terms[i];
+  }
   const contributions: Contribution[] = [];
   for (let i = 0; i < terms.length; i++) {
-    z += terms[i];
     if (terms[i] > 0) {
       const feature = FEATURES[i];
       contributions.push({ source: feature.name, value: terms[i], explain: () => feature.reason(summary) });
