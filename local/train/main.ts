@@ -1,6 +1,7 @@
 /**
  * `npm run train -- FILE --out MODEL.json [--until YYYY-MM-DD] [--label-delay DAYS]
- * [--validation-days N] [--seed N]`: trains the fraud model on labelled history replayed exactly
+ * [--validation-days N] [--seed N] [--kind auto|logistic-regression|gradient-boosted-trees]`: trains
+ * the fraud model on labelled history replayed exactly
  * as production would have seen it, and writes MODEL.json for the stack (config `fraudModel`),
  * the backtest (`--model`) and the local runner. Usage errors exit 2; an unreadable file or
  * unusable data is one line on stderr and exit 1.
@@ -10,7 +11,16 @@ import { parseDateFlag, parseDaysFlag } from "../backtest/cli-values";
 import { readRowsFromFile } from "../backtest/read-rows";
 import { DEFAULT_LABEL_DELAY_DAYS } from "../backtest/run";
 import { writeModelFile } from "./model-file";
-import { DEFAULT_SEED, DEFAULT_VALIDATION_DAYS, type Trained, TrainingDataError, train } from "./train";
+import {
+  DEFAULT_KIND,
+  DEFAULT_SEED,
+  DEFAULT_VALIDATION_DAYS,
+  KIND_CHOICES,
+  type KindChoice,
+  type Trained,
+  TrainingDataError,
+  train,
+} from "./train";
 
 const PREFIX = "train:";
 
@@ -28,6 +38,9 @@ Options:
   --validation-days N     hold out the last N days of training rows to measure and choose the
                           threshold, then refit on all of them (default ${DEFAULT_VALIDATION_DAYS})
   --seed N                recorded in the model; nothing is subsampled (default ${DEFAULT_SEED})
+  --kind KIND             auto, logistic-regression or gradient-boosted-trees (default ${DEFAULT_KIND}):
+                          auto fits both on the rows before the held-out days and ships the one
+                          with the higher average precision on them, refitted on all training rows
   -h, --help              print this help`;
 
 interface TrainArgs {
@@ -37,9 +50,10 @@ interface TrainArgs {
   readonly labelDelayDays: number;
   readonly validationDays: number;
   readonly seed: number;
+  readonly kind: KindChoice;
 }
 
-const VALUE_FLAGS = ["--out", "--until", "--label-delay", "--validation-days", "--seed"] as const;
+const VALUE_FLAGS = ["--out", "--until", "--label-delay", "--validation-days", "--seed", "--kind"] as const;
 const MAX_SEED = 4_294_967_295;
 
 function parseSeed(value: string): number | string {
@@ -60,6 +74,7 @@ function parseValue(flag: string, value: string): number | string {
 function parseArgs(argv: readonly string[]): TrainArgs | string {
   let file: string | undefined;
   let out: string | undefined;
+  let kind: KindChoice = DEFAULT_KIND;
   const numbers: Record<string, number> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -68,6 +83,13 @@ function parseArgs(argv: readonly string[]): TrainArgs | string {
       if (value === undefined) return `Option ${arg} needs a value`;
       if (arg === "--out") {
         out = value;
+        continue;
+      }
+      if (arg === "--kind") {
+        if (!(KIND_CHOICES as readonly string[]).includes(value)) {
+          return `--kind must be one of ${KIND_CHOICES.join(", ")}, got "${value}"`;
+        }
+        kind = value as KindChoice;
         continue;
       }
       const parsed = parseValue(arg, value);
@@ -86,6 +108,7 @@ function parseArgs(argv: readonly string[]): TrainArgs | string {
     labelDelayDays: numbers["--label-delay"] ?? DEFAULT_LABEL_DELAY_DAYS,
     validationDays: numbers["--validation-days"] ?? DEFAULT_VALIDATION_DAYS,
     seed: numbers["--seed"] ?? DEFAULT_SEED,
+    kind,
   };
 }
 
@@ -104,8 +127,17 @@ function summary(trained: Trained, out: string): string {
     `Wrote ${out}: ${t.rows} training rows (${t.frauds} frauds) from ${t.from} until ${t.until}, labels known at ${t.labelsKnownAt}`,
     `  replayed ${t.replayedRows} rows (${trained.set.invalidRows} invalid rows skipped): ${t.pendingLabelRows} with labels still pending and ${t.unlabelledRows} unlabelled were not trained on`,
     `  validation ${v.from}..${v.until}: ${v.rows} rows, ${v.frauds} frauds, ROC AUC ${figure(v.rocAuc)}, AP ${figure(v.averagePrecision)} (fit on ${v.fitRows} earlier rows)`,
-    `  threshold ${threshold} (max F1 ${figure(v.thresholdF1 ?? null)} on validation); shipped: refit on all ${t.rows} rows, ${t.iterations} Newton iterations`,
-    `  replay ${(trained.replayMs / 1000).toFixed(1)} s, fit ${(trained.fitMs / 1000).toFixed(1)} s`,
+    ...(v.candidates === undefined
+      ? []
+      : [
+          `  candidates: ${v.candidates.map((c) => `${c.kind} AP ${figure(c.averagePrecision)}, ROC AUC ${figure(c.rocAuc)}`).join("; ")}`,
+        ]),
+    `  threshold ${threshold} (max F1 ${figure(v.thresholdF1 ?? null)} on validation); shipped: ${trained.model.kind}, refit on all ${t.rows} rows, ${t.iterations} ${trained.model.kind === "logistic-regression" ? "Newton iterations" : "trees"}`,
+    `  replay ${(trained.replayMs / 1000).toFixed(1)} s, fit ${(trained.fitMs / 1000).toFixed(1)} s (${Object.entries(
+      trained.fitMsByKind,
+    )
+      .map(([kind, ms]) => `${kind} ${(ms / 1000).toFixed(1)} s`)
+      .join(", ")}); model ${Buffer.byteLength(trained.text)} bytes`,
   ].join("\n");
 }
 
@@ -131,6 +163,7 @@ async function main(argv: readonly string[]): Promise<number> {
       labelDelayDays: args.labelDelayDays,
       validationDays: args.validationDays,
       seed: args.seed,
+      kind: args.kind,
       end: args.until === undefined ? undefined : args.until + DAY_MS,
     });
   } catch (error) {

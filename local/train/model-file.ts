@@ -1,11 +1,13 @@
 /**
- * MODEL.json from a fit: the flag threshold that maximises F1 on the validation rows, the
+ * MODEL.json from a fit (logistic regression or gradient-boosted trees): the flag threshold that maximises F1 on the validation rows, the
  * validation figures, and the file text with a stable key order and a trailing newline, checked
  * with the stack's own validator (parseFraudModel) before it is written.
  */
 import * as fs from "node:fs";
 import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
 import {
+  type FraudModel,
+  type GradientBoostedTreesModel,
   type LogisticRegressionModel,
   MODEL_FORMAT,
   MODEL_KINDS,
@@ -15,7 +17,11 @@ import {
 } from "../../pipeline/runtime/detect/model/format";
 import { averagePrecision, rocAuc, type Scored } from "../backtest/metrics";
 import { countFrauds, type Examples } from "./dataset";
-import { type LogisticFit, predictProbability } from "./fit";
+import type { LogisticFit, Matrix } from "./fit";
+import type { BoostedFit } from "./gbdt";
+
+/** A fit's fraud probability for row `i` of `x`. */
+export type Predict = (x: Matrix, i: number) => number;
 
 /** A threshold and how flagging at `score >= threshold` does on the rows it was chosen on. */
 export interface ThresholdChoice {
@@ -37,12 +43,17 @@ function scoreOfProbability(probability: number): number {
   return Math.round(1_000_000 * probability) / 10_000;
 }
 
-/** The fit's scores (0-100) for every example. */
-function scoresOf(fit: LogisticFit, examples: Examples): Scored[] {
+/**
+ * A fit's scores (0-100) for every example, with their labels.
+ *
+ * @example
+ * rocAuc(scoresOf((x, i) => predictProbability(fit, x, i), validation));
+ */
+function scoresOf(predict: Predict, examples: Examples): Scored[] {
   const scored: Scored[] = [];
   for (let i = 0; i < examples.x.rows; i++) {
     scored.push({
-      score: scoreOfProbability(predictProbability(fit, examples.x, i)),
+      score: scoreOfProbability(predict(examples.x, i)),
       label: examples.y[i] === 1,
     });
   }
@@ -98,16 +109,16 @@ export interface ValidationFigures {
  * before the validation rows.
  *
  * @example
- * const { info, choice } = validationFigures(earlyFit, split.fit, split.validation, 7);
+ * const { info, choice } = validationFigures((x, i) => predictProbability(earlyFit, x, i), split.fit, split.validation, 7);
  * @throws Error when the validation rows hold no fraud (no threshold can be chosen).
  */
 function validationFigures(
-  fit: LogisticFit,
+  predict: Predict,
   fitRows: Examples,
   validation: Examples,
   days: number,
 ): ValidationFigures {
-  const scores = scoresOf(fit, validation);
+  const scores = scoresOf(predict, validation);
   const choice = chooseThreshold(scores);
   if (choice === null) {
     throw new Error(
@@ -168,14 +179,54 @@ function assembleModel(
 }
 
 /**
- * The file text: two-space JSON with a trailing newline, validated by parseFraudModel.
+ * MODEL.json's object for gradient-boosted trees, keys in the order the file shows them.
+ *
+ * @example
+ * const model = assembleTreesModel(finalFit, choice.threshold, training, validation.info);
+ */
+function assembleTreesModel(
+  fit: BoostedFit,
+  threshold: number,
+  training: TrainingInfo,
+  validation: ValidationInfo,
+): GradientBoostedTreesModel {
+  return {
+    format: MODEL_FORMAT.name,
+    version: MODEL_FORMAT.version,
+    kind: MODEL_KINDS.gradientBoostedTrees,
+    features: [...FEATURE_NAMES],
+    baseScore: fit.baseScore,
+    trees: fit.trees.map(({ feature, threshold: cut, left, right, value }) => ({
+      feature,
+      threshold: cut,
+      left,
+      right,
+      value,
+    })),
+    threshold,
+    training,
+    validation,
+  };
+}
+
+/** A JSON array of numbers spread one per line, put on one line. */
+const NUMBER_ARRAY = /\[\n\s+(-?[\d.e+-]+(?:,\n\s+-?[\d.e+-]+)*)\n\s+\]/g;
+
+/**
+ * The file text: two-space JSON with a trailing newline, validated by parseFraudModel. A trees
+ * model's node arrays are one line each, so thousands of nodes stay a readable, small file.
  *
  * @example
  * fs.writeFileSync("model.json", modelText(model));
  * @throws ConfigurationError when the model would not load (a non-finite weight, say).
  */
-function modelText(model: LogisticRegressionModel): string {
-  const text = `${JSON.stringify(model, null, 2)}\n`;
+function modelText(model: FraudModel): string {
+  const pretty = JSON.stringify(model, null, 2);
+  const body =
+    model.kind === MODEL_KINDS.gradientBoostedTrees
+      ? pretty.replace(NUMBER_ARRAY, (_, numbers: string) => `[${numbers.replace(/,\n\s+/g, ",")}]`)
+      : pretty;
+  const text = `${body}\n`;
   parseFraudModel(text, FEATURE_NAMES);
   return text;
 }
@@ -193,10 +244,13 @@ function writeModelFile(file: string, text: string): void {
 
 export {
   assembleModel,
+  assembleTreesModel,
   chooseThreshold,
   isoDate,
   modelText,
   scoreOfProbability,
+  scoresOf,
+  tidy,
   validationFigures,
   writeModelFile,
 };

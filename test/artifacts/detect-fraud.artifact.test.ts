@@ -13,7 +13,7 @@ import { dayOf } from "../../pipeline/runtime/detect/merchant-risk";
 import { detectFraudFactory, makeDetectFraudFactory } from "../../pipeline/runtime/lambda/detect-fraud";
 import { type LoadedArtifact, loadArtifact, useEnv } from "../helpers/artifact";
 import { useClientMock } from "../helpers/aws-mocks";
-import { fraudModel } from "../helpers/model";
+import { fraudModel, treesModel } from "../helpers/model";
 import { insertRecord, modifyRecord, streamEvent } from "../helpers/streams";
 import { lambdaContext, validTransaction } from "../helpers/transactions";
 
@@ -184,6 +184,43 @@ describe("Function: detectFraudFactory (serialized artifact)", () => {
       const alert = JSON.parse(send.args[0].input.Entries?.[0].MessageBody ?? "{}");
       const z = -6 + 3 * (Math.log1p(900_00) - 7);
       assert.equal(alert.score, Math.round(1_000_000 / (1 + Math.exp(-z))) / 10_000);
+      assert.deepEqual(alert.reasons, ["amount 900.00 USD"]);
+    } finally {
+      withModel.dispose();
+    }
+  });
+
+  it("scores with a gradient-boosted trees model inside the artifact, reasons from its path attribution", async () => {
+    // Prepare: one stump on the amount: above log1p(500.00) it adds 3 log-odds to −2
+    const model = treesModel(
+      [
+        [
+          { feature: "amount_log", threshold: Math.log1p(500_00), left: 1, right: 2, value: 0 },
+          { feature: null, value: -1 },
+          { feature: null, value: 3 },
+        ],
+      ],
+      { baseScore: -2, threshold: 40 },
+    );
+    const withModel = await loadArtifact<DetectHandler>(makeDetectFraudFactory(model));
+    const tx = validTransaction({ transaction_id: "tx-trees", account_id: "acc-t", amount: 900_00 });
+    ddb().on(QueryCommand).resolves({ Items: [] });
+    ddb()
+      .on(BatchGetItemCommand)
+      .resolves({ Responses: { [MERCHANT_TABLE]: [] } });
+    ddb().on(UpdateItemCommand).resolves({});
+    acceptAllMessages();
+
+    try {
+      // Act
+      const response = await withModel.handler(streamEvent([insertRecord(tx)]), lambdaContext());
+
+      // Assess
+      assert.deepEqual(response, { batchItemFailures: [] });
+      assert.match(withModel.text, /"gradient-boosted-trees"/);
+      const [send] = sqs().commandCalls(SendMessageBatchCommand);
+      const alert = JSON.parse(send.args[0].input.Entries?.[0].MessageBody ?? "{}");
+      assert.equal(alert.score, Math.round(1_000_000 / (1 + Math.exp(-1))) / 10_000);
       assert.deepEqual(alert.reasons, ["amount 900.00 USD"]);
     } finally {
       withModel.dispose();

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { thresholdSweep } from "../../local/backtest/metrics";
 import { runBacktest } from "../../local/backtest/run";
 import { trainingSet } from "../../local/train/dataset";
-import { predictProbability } from "../../local/train/fit";
+import { type LogisticFit, predictProbability } from "../../local/train/fit";
 import { main } from "../../local/train/main";
 import { chooseThreshold, scoreOfProbability } from "../../local/train/model-file";
 import { train } from "../../local/train/train";
@@ -148,30 +148,34 @@ describe("Function: trainingSet", () => {
 });
 
 describe("Function: train", () => {
-  it("ships a model whose inference (modelProbability, the backtest's score) equals the fitter's predictions", async () => {
-    // Prepare
-    const rows = history(16, 21);
+  for (const kind of ["logistic-regression", "gradient-boosted-trees"] as const) {
+    it(`ships a ${kind} model whose inference (modelProbability, the backtest's score) equals the fitter's predictions`, async () => {
+      // Prepare
+      const rows = history(16, 21);
 
-    // Act
-    const trained = await train(rows, OPTIONS);
-    const model = parseFraudModel(trained.text, FEATURE_NAMES);
-    const backtest = await runBacktest(rows, { model, keepFeatures: true, labelDelayDays: 3 });
+      // Act
+      const trained = await train(rows, { ...OPTIONS, kind });
+      const model = parseFraudModel(trained.text, FEATURE_NAMES);
+      const backtest = await runBacktest(rows, { model, keepFeatures: true, labelDelayDays: 3 });
 
-    // Assess
-    const { x } = trained.set.examples;
-    let largest = 0;
-    for (let i = 0; i < x.rows; i++) {
-      const vector = x.values.slice(i * x.columns, (i + 1) * x.columns);
-      const difference = Math.abs(modelProbability(model, vector) - predictProbability(trained.fit, x, i));
-      largest = Math.max(largest, difference);
-      assert.equal(
-        backtest.scored[i].assessment.score,
-        scoreOfProbability(predictProbability(trained.fit, x, i)),
-      );
-    }
-    assert.ok(largest <= 1e-9, `largest difference ${largest}`);
-    assert.ok(x.rows > 500);
-  });
+      // Assess
+      assert.equal(model.kind, kind);
+      assert.equal(trained.kind, kind);
+      const { x } = trained.set.examples;
+      let largest = 0;
+      for (let i = 0; i < x.rows; i++) {
+        const vector = x.values.slice(i * x.columns, (i + 1) * x.columns);
+        const difference = Math.abs(modelProbability(model, vector) - trained.predict(x, i));
+        largest = Math.max(largest, difference);
+        assert.equal(backtest.scored[i].assessment.score, scoreOfProbability(trained.predict(x, i)));
+      }
+      assert.ok(largest <= 1e-9, `largest difference ${largest}`);
+      assert.ok(x.rows > 500);
+      if (kind === "logistic-regression") {
+        assert.equal(trained.predict(x, 0), predictProbability(trained.fit as LogisticFit, x, 0));
+      }
+    });
+  }
 
   it("records the split, the threshold and the honest training window in the model", async () => {
     // Prepare
@@ -194,6 +198,53 @@ describe("Function: train", () => {
     assert.equal(typeof validation.rocAuc, "number");
     assert.match(training.shipped ?? "", /refit on all training rows/);
     assert.match(validation.basis ?? "", /threshold maximises F1/);
+  });
+
+  it("auto: measures both kinds on the held-out days and ships the higher average precision, saying why", async () => {
+    // Prepare
+    const rows = history(16, 21);
+
+    // Act
+    const auto = await train(rows, OPTIONS);
+    const logistic = await train(rows, { ...OPTIONS, kind: "logistic-regression" });
+    const trees = await train(rows, { ...OPTIONS, kind: "gradient-boosted-trees" });
+
+    // Assess: each candidate's figures are those of its single-kind run; the winner's are the model's
+    const { validation } = auto.model;
+    const byKind = Object.fromEntries((validation.candidates ?? []).map((c) => [c.kind, c]));
+    assert.deepEqual(Object.keys(byKind).sort(), ["gradient-boosted-trees", "logistic-regression"]);
+    for (const single of [logistic, trees]) {
+      assert.equal(byKind[single.model.kind].averagePrecision, single.model.validation.averagePrecision);
+      assert.equal(byKind[single.model.kind].rocAuc, single.model.validation.rocAuc);
+    }
+    const apOf = (t: typeof auto) => t.model.validation.averagePrecision ?? -1;
+    const expected = apOf(trees) > apOf(logistic) ? trees : logistic;
+    assert.equal(auto.model.kind, expected.model.kind);
+    assert.equal(validation.candidates?.[0].kind, auto.model.kind);
+    assert.match(validation.selection ?? "", new RegExp(`^${auto.model.kind} shipped: .*average precision`));
+    const { candidates: _, selection: __, ...figures } = validation;
+    assert.deepEqual(figures, expected.model.validation);
+    assert.equal(auto.model.threshold, expected.model.threshold);
+    assert.equal(logistic.model.validation.candidates, undefined, "a single kind records no comparison");
+  });
+
+  it("records the trees' settings, and refuses nothing a logistic-regression file carried", async () => {
+    // Prepare
+    const rows = history(16, 21);
+
+    // Act
+    const { model } = await train(rows, { ...OPTIONS, kind: "gradient-boosted-trees" });
+
+    // Assess
+    assert.equal(model.kind, "gradient-boosted-trees");
+    if (model.kind !== "gradient-boosted-trees") return;
+    assert.equal(model.training.solver, "histogram-gradient-boosting");
+    assert.equal(model.trees.length, model.training.iterations);
+    assert.deepEqual(
+      [model.training.learningRate, model.training.maxDepth, model.training.maxBins, model.training.l2],
+      [0.1, 4, 64, 1],
+    );
+    assert.ok(model.trees.every((tree) => tree.feature.length <= 31));
   });
 });
 
@@ -248,30 +299,52 @@ describe("Function: main (train CLI)", () => {
 
     // Act
     const run = await captureOutput(() => main([file, "--out", first, ...args]));
-    await captureOutput(() => main([file, ...args, "--out", second, "--seed", "1"]));
+    await captureOutput(() => main([file, ...args, "--out", second, "--seed", "1", "--kind", "auto"]));
 
     // Assess
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^Wrote .*first\.json: \d+ training rows/);
+    assert.match(run.stdout, /\n {2}candidates: (gradient-boosted-trees|logistic-regression) AP /);
     const text = fs.readFileSync(first);
     assert.ok(text.equals(fs.readFileSync(second)));
     assert.ok(text.toString().endsWith("}\n"));
-    const keys = Object.keys(JSON.parse(text.toString()));
-    assert.deepEqual(keys, [
-      "format",
-      "version",
-      "kind",
-      "features",
-      "mean",
-      "scale",
-      "weights",
-      "intercept",
-      "threshold",
-      "training",
-      "validation",
-    ]);
     assert.doesNotThrow(() => parseFraudModel(text.toString(), FEATURE_NAMES));
   });
+
+  const KEYS: Record<string, string[]> = {
+    "logistic-regression": ["mean", "scale", "weights", "intercept"],
+    "gradient-boosted-trees": ["baseScore", "trees"],
+  };
+  for (const [kind, parameters] of Object.entries(KEYS)) {
+    it(`writes a ${kind} model with --kind ${kind}, keys in a stable order, the same bytes twice`, async () => {
+      // Prepare
+      const first = path.join(dir, "first.json");
+      const second = path.join(dir, "second.json");
+      const args = ["--label-delay", "3", "--validation-days", "4", "--kind", kind];
+
+      // Act
+      const run = await captureOutput(() => main([file, "--out", first, ...args]));
+      await captureOutput(() => main([file, "--out", second, ...args]));
+
+      // Assess
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, new RegExp(`shipped: ${kind}, refit on all`));
+      const text = fs.readFileSync(first);
+      assert.ok(text.equals(fs.readFileSync(second)));
+      const keys = Object.keys(JSON.parse(text.toString()));
+      assert.deepEqual(keys, [
+        "format",
+        "version",
+        "kind",
+        "features",
+        ...parameters,
+        "threshold",
+        "training",
+        "validation",
+      ]);
+      assert.equal(parseFraudModel(text.toString(), FEATURE_NAMES).kind, kind);
+    });
+  }
 
   it("trains only on rows up to --until", async () => {
     // Prepare
@@ -297,6 +370,7 @@ describe("Function: main (train CLI)", () => {
     assert.equal(code, 0);
     assert.match(stdout, /^Usage: npm run train -- FILE --out MODEL\.json/);
     assert.match(stdout, /--validation-days N/);
+    assert.match(stdout, /--kind KIND +auto, logistic-regression or gradient-boosted-trees \(default auto\)/);
   });
 
   const usageErrors: [string, string[], RegExp][] = [
@@ -309,6 +383,12 @@ describe("Function: main (train CLI)", () => {
     ],
     ["a zero --validation-days", ["--out", "m.json", "--validation-days", "0"], /must be more than 0/],
     ["a bad --seed", ["--out", "m.json", "--seed", "-1"], /^train: --seed must be a whole number/],
+    [
+      "an unknown --kind",
+      ["--out", "m.json", "--kind", "forest"],
+      /^train: --kind must be one of auto, logistic-regression, gradient-boosted-trees, got "forest"\n/,
+    ],
+    ["a --kind without a value", ["--out", "m.json", "--kind"], /^train: Option --kind needs a value\n/],
   ];
   for (const [what, args, message] of usageErrors) {
     it(`exits 2 with the message and usage for ${what}`, async () => {

@@ -299,7 +299,7 @@ function parseTree(tree: unknown, t: number, featureCount: number): RegressionTr
       fail(`${where}.${key} has ${columns[key].length} entries but ${where}.feature has ${n}: one per node`);
     }
   }
-  const parents = new Array<number>(n).fill(0);
+  const parents = new Array<number>(n).fill(-1);
   for (let i = 0; i < n; i++) {
     const f = feature[i];
     if (!Number.isInteger(f) || f < -1 || f >= featureCount) {
@@ -312,6 +312,7 @@ function parseTree(tree: unknown, t: number, featureCount: number): RegressionTr
         fail(`${where} node ${i} is a leaf: its left and right must be -1`);
       continue;
     }
+    if (left[i] === right[i]) fail(`${where} node ${i} has the same left and right child ${left[i]}`);
     for (const [side, child] of [
       ["left", left[i]],
       ["right", right[i]],
@@ -319,13 +320,13 @@ function parseTree(tree: unknown, t: number, featureCount: number): RegressionTr
       if (!Number.isInteger(child) || child <= i || child >= n) {
         fail(`${where}.${side}[${i}] must be a node index after ${i} and below ${n}, got ${child}`);
       }
-      parents[child] += 1;
+      if (parents[child] >= 0)
+        fail(`${where} node ${child} has two parents, nodes ${parents[child]} and ${i}`);
+      parents[child] = i;
     }
-    if (left[i] === right[i]) fail(`${where} node ${i} has the same left and right child ${left[i]}`);
   }
   for (let i = 1; i < n; i++) {
-    if (parents[i] !== 1)
-      fail(`${where} node ${i} must be the child of exactly one node, is of ${parents[i]}`);
+    if (parents[i] < 0) fail(`${where} node ${i} is no node's child: every node but the root must be`);
   }
   return { feature, threshold, left, right, value };
 }

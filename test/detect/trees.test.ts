@@ -1,0 +1,249 @@
+import assert from "node:assert/strict";
+import { assessTransaction } from "../../pipeline/runtime/detect/assess";
+import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
+import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
+import { type GradientBoostedTreesModel, parseFraudModel } from "../../pipeline/runtime/detect/model/format";
+import { leafOf, treesAttribution, treesLogOdds } from "../../pipeline/runtime/detect/model/trees";
+import { modelProbability, modelScore } from "../../pipeline/runtime/detect/scoring/score";
+import { current, series } from "../helpers/detect";
+import { fraudModel, type TreeNode, treesDocument, treesModel } from "../helpers/model";
+
+const HOUR_MS = 3_600_000;
+const A = "amount_log";
+const B = FEATURE_NAMES.find((name) => name !== A) ?? "";
+const IA = FEATURE_NAMES.indexOf(A);
+const IB = FEATURE_NAMES.indexOf(B);
+
+/** Root on A at 7; its right child splits on B at 0.5. */
+const FIRST: readonly TreeNode[] = [
+  { feature: A, threshold: 7, left: 1, right: 2, value: 0.1 },
+  { feature: null, value: -0.3 },
+  { feature: B, threshold: 0.5, left: 3, right: 4, value: 0.5 },
+  { feature: null, value: 0.4 },
+  { feature: null, value: 0.9 },
+];
+const STUMP: readonly TreeNode[] = [{ feature: null, value: 0.05 }];
+
+function trees(): GradientBoostedTreesModel {
+  return treesModel([FIRST, STUMP], { baseScore: -2 }) as GradientBoostedTreesModel;
+}
+
+function vector(a: number, b: number): Float64Array {
+  const v = new Float64Array(FEATURE_NAMES.length);
+  v[IA] = a;
+  v[IB] = b;
+  return v;
+}
+
+describe("Function: treesLogOdds and treesAttribution (hand-computed)", () => {
+  it("adds the leaves each tree reaches, going left at exactly the threshold", () => {
+    // Prepare
+    const model = trees();
+
+    // Act and assess
+    assert.equal(leafOf(model.trees[0], vector(8, 1)), 4);
+    assert.equal(leafOf(model.trees[0], vector(7, 1)), 1);
+    assert.equal(leafOf(model.trees[0], vector(8, 0.5)), 3);
+    assert.equal(treesLogOdds(model, vector(8, 1)), -2 + 0.9 + 0.05);
+    assert.equal(treesLogOdds(model, vector(7, 1)), -2 - 0.3 + 0.05);
+    assert.equal(modelProbability(model, vector(8, 1)), 1 / (1 + Math.exp(-(-2 + 0.9 + 0.05))));
+  });
+
+  it("gives each split's change of value to its feature, summing to the log-odds", () => {
+    // Act
+    const high = treesAttribution(trees(), vector(8, 1));
+    const low = treesAttribution(trees(), vector(7, 1));
+
+    // Assess: 0.1 → 0.5 on A, 0.5 → 0.9 on B; 0.1 → −0.3 on A
+    assert.ok(Math.abs(high.bias - (-2 + 0.1 + 0.05)) < 1e-15);
+    assert.ok(Math.abs(high.contributions[IA] - 0.4) < 1e-15);
+    assert.ok(Math.abs(high.contributions[IB] - 0.4) < 1e-15);
+    assert.ok(Math.abs(low.contributions[IA] + 0.4) < 1e-15);
+    assert.equal(low.contributions[IB], 0);
+    for (const { bias, contributions, logOdds } of [high, low]) {
+      const total = bias + contributions.reduce((sum, c) => sum + c, 0);
+      assert.ok(Math.abs(total - logOdds) < 1e-12, `${total} vs ${logOdds}`);
+    }
+  });
+
+  it("scores probability × 100 and reasons with the features whose splits raised it", () => {
+    // Prepare: one stump on the amount: above log1p(1000.00) it adds 3 log-odds
+    const cut = Math.log1p(1_000_00);
+    const model = treesModel(
+      [
+        [
+          { feature: A, threshold: cut, left: 1, right: 2, value: 0 },
+          { feature: null, value: -1 },
+          { feature: null, value: 3 },
+        ],
+      ],
+      { baseScore: -2, threshold: 40 },
+    );
+    const typical = series(5, { amount: 100_00, stepMs: HOUR_MS });
+
+    // Act
+    const large = assessTransaction(
+      current({ amount: 5_000_00 }),
+      typical,
+      DEFAULT_RULES_CONFIG,
+      new Map(),
+      model,
+    );
+    const small = assessTransaction(
+      current({ amount: 50_00 }),
+      typical,
+      DEFAULT_RULES_CONFIG,
+      new Map(),
+      model,
+    );
+
+    // Assess
+    assert.equal(large.scorer, "model");
+    assert.equal(large.score, Math.round(1_000_000 / (1 + Math.exp(-1))) / 10_000);
+    assert.equal(large.flagged, true);
+    assert.deepEqual(large.reasons, ["amount 5000.00 USD"]);
+    assert.equal(small.score, Math.round(1_000_000 / (1 + Math.exp(3))) / 10_000);
+    assert.deepEqual(small.reasons, [], "a split that lowered the score is no reason");
+  });
+
+  it("leaves a logistic-regression model's score and terms as they were", () => {
+    // Prepare
+    const model = fraudModel({ amount_log: { weight: 2, mean: 7, scale: 1 } }, { intercept: -4 });
+    const v = vector(9, 0);
+
+    // Act
+    const scored = modelScore(model, v, {} as never);
+
+    // Assess
+    assert.equal(scored.score, Math.round(1_000_000 / (1 + Math.exp(-(-4 + 2 * 2)))) / 10_000);
+    assert.deepEqual(
+      scored.contributions.map((c) => [c.source, c.value]),
+      [[A, 4]],
+    );
+  });
+});
+
+describe("Function: parseFraudModel (gradient-boosted trees)", () => {
+  it("loads a valid trees model as plain arrays", () => {
+    // Act
+    const model = trees();
+
+    // Assess
+    assert.equal(model.kind, "gradient-boosted-trees");
+    assert.equal(model.baseScore, -2);
+    assert.deepEqual(model.trees[0].left, [1, -1, 3, -1, -1]);
+    assert.ok(Array.isArray(model.trees[0].value));
+  });
+
+  type Tree = { feature: number[]; threshold: number[]; left: number[]; right: number[]; value: number[] };
+  const cases: [string, (doc: Record<string, unknown>, tree: Tree) => void, RegExp][] = [
+    ["no trees", (doc) => Object.assign(doc, { trees: [] }), /field trees must be an array of 1 to/],
+    [
+      "a missing baseScore",
+      (doc) => Object.assign(doc, { baseScore: undefined }),
+      /field baseScore must be a number/,
+    ],
+    [
+      "a tree that is not an object",
+      (doc) => Object.assign(doc, { trees: [3] }),
+      /trees\[0\] must be an object/,
+    ],
+    [
+      "a missing array",
+      (_, tree) => Object.assign(tree, { value: undefined }),
+      /trees\[0\]\.value must be an array/,
+    ],
+    [
+      "arrays of unequal length",
+      (_, tree) => tree.threshold.pop(),
+      /trees\[0\]\.threshold has 4 entries but trees\[0\]\.feature has 5/,
+    ],
+    [
+      "a non-finite value",
+      (_, tree) => (tree.value[2] = null as never),
+      /trees\[0\]\.value\[2\] must be a finite number, got null/,
+    ],
+    [
+      "a feature index past the features",
+      (_, tree) => (tree.feature[0] = FEATURE_NAMES.length),
+      /trees\[0\]\.feature\[0\] must be a feature index 0 to \d+ or -1/,
+    ],
+    [
+      "a fractional feature index",
+      (_, tree) => (tree.feature[0] = 0.5),
+      /trees\[0\]\.feature\[0\] must be a feature index/,
+    ],
+    [
+      "a child before its parent (a cycle)",
+      (_, tree) => (tree.right[2] = 0),
+      /trees\[0\]\.right\[2\] must be a node index after 2 and below 5, got 0/,
+    ],
+    [
+      "a child pointing at itself",
+      (_, tree) => (tree.left[0] = 0),
+      /trees\[0\]\.left\[0\] must be a node index after 0/,
+    ],
+    [
+      "a child outside the tree",
+      (_, tree) => (tree.left[2] = 5),
+      /trees\[0\]\.left\[2\] must be a node index after 2 and below 5, got 5/,
+    ],
+    [
+      "a leaf with a child",
+      (_, tree) => (tree.left[1] = 3),
+      /trees\[0\] node 1 is a leaf: its left and right must be -1/,
+    ],
+    [
+      "the same child twice",
+      (_, tree) => (tree.right[0] = 1),
+      /trees\[0\] node 0 has the same left and right child 1/,
+    ],
+    [
+      "a node with two parents",
+      (_, tree) => {
+        tree.right[0] = 3;
+      },
+      /trees\[0\] node 3 has two parents, nodes 0 and 2/,
+    ],
+    [
+      "an orphan node",
+      (_, tree) => {
+        tree.feature[2] = -1;
+        tree.left[2] = -1;
+        tree.right[2] = -1;
+      },
+      /trees\[0\] node 3 is no node's child/,
+    ],
+    [
+      "a threshold over 100",
+      (doc) => Object.assign(doc, { threshold: 101 }),
+      /field threshold must be a number between 0 and 100/,
+    ],
+    [
+      "no training object",
+      (doc) => Object.assign(doc, { training: undefined }),
+      /must carry training and validation objects/,
+    ],
+  ];
+  for (const [what, mutate, message] of cases) {
+    it(`rejects ${what}, naming the problem`, () => {
+      // Prepare
+      const doc = treesDocument([FIRST, STUMP]);
+      mutate(doc, (doc.trees as Tree[])[0]);
+
+      // Act and assess
+      assert.throws(
+        () => parseFraudModel(JSON.stringify(doc), FEATURE_NAMES),
+        (error: Error) => error.name === "ConfigurationError" && message.test(error.message),
+      );
+    });
+  }
+
+  it("rejects a trees model whose features are not this version's, as for logistic regression", () => {
+    // Prepare
+    const doc = { ...treesDocument([STUMP]), features: [...FEATURE_NAMES].reverse() };
+
+    // Act and assess
+    assert.throws(() => parseFraudModel(JSON.stringify(doc), FEATURE_NAMES), /not in this version's order/);
+  });
+});
