@@ -12,7 +12,7 @@ import { UNUSED_RUNTIME_PACKAGES } from "../pipeline/infra/archives";
 import type { FunctionKey } from "../pipeline/infra/naming";
 import { archivePackages } from "../test/helpers/archive";
 import type { BenchArtifact } from "./artifacts";
-import { type FunctionName, VARIANTS } from "./functions";
+import { type ArtifactName, VARIANTS } from "./functions";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 
@@ -23,10 +23,11 @@ const PROJECT_ROOT = path.resolve(__dirname, "..");
 const V3_CLIENTS = ["@aws-sdk/client-dynamodb", "@aws-sdk/client-sns", "@aws-sdk/client-sqs"];
 
 /** The stack's key of each function (pipeline/infra/naming.ts). */
-const FUNCTION_KEYS: Record<FunctionName, FunctionKey> = {
+const FUNCTION_KEYS: Record<ArtifactName, FunctionKey> = {
   "process-transaction": "process",
   "detect-fraud": "detect",
   "notify-team": "notify",
+  "record-outcome": "record",
 };
 
 /** Zip format overhead: local file header (30 + name), central directory entry (46 + name), end record (22). */
@@ -48,7 +49,7 @@ interface ArchiveSize extends Footprint {
 }
 
 interface ArchiveRow {
-  readonly name: FunctionName;
+  readonly name: ArtifactName;
   readonly v3: ArchiveSize;
   readonly v2: ArchiveSize;
 }
@@ -131,7 +132,7 @@ async function measureArchives(artifacts: readonly BenchArtifact[]): Promise<Arc
       );
     return { ...total, zipped: total.zipped + ZIP_END_RECORD, packages: codePaths.length, largest };
   };
-  const find = (name: FunctionName, variant: string) => {
+  const find = (name: ArtifactName, variant: string) => {
     const artifact = artifacts.find((a) => a.fn.name === name && a.fn.variant === variant);
     if (artifact === undefined) throw new Error(`No artifact for ${name} (${variant})`);
     return artifact;

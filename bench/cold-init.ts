@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { BenchArtifact } from "./artifacts";
-import { type FunctionName, VARIANTS } from "./functions";
+import { type ArtifactName, VARIANTS } from "./functions";
 import { type Summary, summarize } from "./stats";
 
 /** A child that takes longer than this is killed and the run fails. */
@@ -24,7 +24,7 @@ process.stdout.write(String(Number(t1 - t0) / 1e6));
 `;
 
 interface ColdInitRow {
-  readonly name: FunctionName;
+  readonly name: ArtifactName;
   /** Wall time minus the empty script's median, ms. */
   readonly v3: Summary;
   readonly v2: Summary;
@@ -91,7 +91,7 @@ function measureColdInit(artifacts: readonly BenchArtifact[], processes: number)
       }
     }
     const emptySummary = summarize(emptyWall);
-    const of = (name: FunctionName, variant: string) => {
+    const of = (name: ArtifactName, variant: string) => {
       const artifact = artifacts.find((a) => a.fn.name === name && a.fn.variant === variant);
       if (artifact === undefined) throw new Error(`No artifact for ${name} (${variant})`);
       return {

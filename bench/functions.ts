@@ -1,16 +1,28 @@
 /**
- * The three Lambda functions as the benchmarks see them: their factories, the v2 baseline
+ * The four Lambda functions as the benchmarks see them: their factories, the v2 baseline
  * factories, and the environment each factory reads (names only; nothing here talks to AWS).
  */
 import { detectFraudFactory } from "../pipeline/runtime/lambda/detect-fraud";
 import { notifyTeamFactory } from "../pipeline/runtime/lambda/notify-team";
 import { processTransactionFactory } from "../pipeline/runtime/lambda/process-transaction";
-import { v2DetectFraudFactory, v2NotifyTeamFactory, v2ProcessTransactionFactory } from "./baseline/factories";
+import { recordOutcomeFactory } from "../pipeline/runtime/lambda/record-outcome";
+import {
+  v2DetectFraudFactory,
+  v2NotifyTeamFactory,
+  v2ProcessTransactionFactory,
+  v2RecordOutcomeFactory,
+} from "./baseline/factories";
 
-/** Function names, in pipeline order. */
-const FUNCTION_NAMES = ["process-transaction", "detect-fraud", "notify-team"] as const;
+/** Every function, in pipeline order: the cold-init and archive figures serialize them all. */
+const FUNCTION_NAMES = ["process-transaction", "detect-fraud", "notify-team", "record-outcome"] as const;
 
-type FunctionName = (typeof FUNCTION_NAMES)[number];
+type ArtifactName = (typeof FUNCTION_NAMES)[number];
+
+/**
+ * The functions on a transaction's path, whose warm handler cost and capacity are figured.
+ * record-outcome runs once per reported outcome (a chargeback, a review), not per transaction.
+ */
+type FunctionName = Exclude<ArtifactName, "record-outcome">;
 
 /** Which build of a function: ours (SDK v3) or the baseline (whole aws-sdk v2). */
 const VARIANTS = { ours: "v3", baseline: "v2" } as const;
@@ -18,7 +30,7 @@ const VARIANTS = { ours: "v3", baseline: "v2" } as const;
 type Variant = (typeof VARIANTS)[keyof typeof VARIANTS];
 
 interface BenchFunction {
-  readonly name: FunctionName;
+  readonly name: ArtifactName;
   readonly variant: Variant;
   readonly factory: () => unknown;
 }
@@ -37,16 +49,18 @@ const FACTORY_ENV: Readonly<Record<string, string>> = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
 };
 
-const FACTORIES: Record<Variant, Record<FunctionName, () => unknown>> = {
+const FACTORIES: Record<Variant, Record<ArtifactName, () => unknown>> = {
   v3: {
     "process-transaction": processTransactionFactory,
     "detect-fraud": detectFraudFactory,
     "notify-team": notifyTeamFactory,
+    "record-outcome": recordOutcomeFactory,
   },
   v2: {
     "process-transaction": v2ProcessTransactionFactory,
     "detect-fraud": v2DetectFraudFactory,
     "notify-team": v2NotifyTeamFactory,
+    "record-outcome": v2RecordOutcomeFactory,
   },
 };
 
@@ -62,5 +76,5 @@ function benchFunctions(): BenchFunction[] {
   );
 }
 
-export type { BenchFunction, FunctionName, Variant };
+export type { ArtifactName, BenchFunction, FunctionName, Variant };
 export { benchFunctions, FACTORY_ENV, FUNCTION_NAMES, VARIANTS };

@@ -11,6 +11,7 @@ import { buildArtifacts, useFactoryEnv } from "./artifacts";
 import { measureBacktest } from "./backtest";
 import { computeCapacity, readApiThrottle } from "./capacity";
 import { measureColdInit } from "./cold-init";
+import { benchFunctions } from "./functions";
 import { measureHttpLoad } from "./http-load";
 import { type BenchResults, reportTables } from "./report";
 import { renderMarkdown, renderText } from "./table";
@@ -98,7 +99,8 @@ async function measure(args: BenchArgs, settings: Settings): Promise<BenchResult
   const results: { -readonly [K in keyof BenchResults]: BenchResults[K] } = {};
   const has = (section: Section) => args.sections.has(section);
   if (has("cold") || has("archive")) {
-    const { artifacts, dispose } = await timed("serializing 6 artifacts", buildArtifacts);
+    const count = benchFunctions().length;
+    const { artifacts, dispose } = await timed(`serializing ${count} artifacts`, buildArtifacts);
     try {
       if (has("cold"))
         results.coldInit = await timed("cold init", () => measureColdInit(artifacts, settings.coldProcesses));

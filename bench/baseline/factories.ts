@@ -1,11 +1,12 @@
 /**
  * Baseline function factories: the same handlers as pipeline/runtime/lambda/*, built on the whole
  * AWS SDK v2 (`aws-sdk`), which the original brief's package list suggests. The factory builds the
- * DocumentClient / SQS / SNS clients, so loading the artifact loads all of `aws-sdk`, as a v2
+ * DocumentClient / DynamoDB / SQS / SNS clients, so loading the artifact loads all of `aws-sdk`, as a v2
  * Lambda would. Serialized exactly like the real factories for the cold-init and archive figures.
  */
 import { DynamoDB, SNS, SQS } from "aws-sdk";
 import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
+import { makeOutcomeCodec } from "../../pipeline/runtime/contract/outcome-codec";
 import { parseRulesConfig } from "../../pipeline/runtime/detect/config";
 import { makeDetectHandler } from "../../pipeline/runtime/detect/handler";
 import { ENV, requireEnv } from "../../pipeline/runtime/env";
@@ -13,6 +14,7 @@ import { NOTIFY_LEASE_MS } from "../../pipeline/runtime/lambda/notify-team";
 import { makeAlertCodec } from "../../pipeline/runtime/notify/alert-codec";
 import { makeNotifyHandler } from "../../pipeline/runtime/notify/handler";
 import { makeLogger, makeMetrics } from "../../pipeline/runtime/observability";
+import { makeRecordOutcomeHandler } from "../../pipeline/runtime/outcome/handler";
 import { makeProcessHandler } from "../../pipeline/runtime/process/handler";
 import {
   makeV2AccountHistory,
@@ -21,6 +23,7 @@ import {
   makeV2MerchantRiskWriter,
   makeV2NotificationLedger,
   makeV2Notifier,
+  makeV2OutcomeStore,
   makeV2TransactionStore,
   makeV2VerdictStore,
 } from "./v2-adapters";
@@ -86,4 +89,21 @@ function v2NotifyTeamFactory() {
   });
 }
 
-export { v2DetectFraudFactory, v2NotifyTeamFactory, v2ProcessTransactionFactory };
+/**
+ * record-outcome on `aws-sdk` v2.
+ *
+ * @example
+ * await pulumi.runtime.serializeFunction(v2RecordOutcomeFactory, { isFactoryFunction: true });
+ */
+function v2RecordOutcomeFactory() {
+  const tableName = requireEnv(process.env, ENV.tableName);
+  const merchantRiskTableName = requireEnv(process.env, ENV.merchantRiskTableName);
+  return makeRecordOutcomeHandler({
+    store: makeV2OutcomeStore(new DynamoDB(), tableName, merchantRiskTableName),
+    codec: makeOutcomeCodec(),
+    now: () => Date.now(),
+    log: makeLogger("record-outcome"),
+  });
+}
+
+export { v2DetectFraudFactory, v2NotifyTeamFactory, v2ProcessTransactionFactory, v2RecordOutcomeFactory };

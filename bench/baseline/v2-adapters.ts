@@ -1,20 +1,33 @@
 /**
- * The runtime ports over the whole AWS SDK v2 (`aws-sdk`, DocumentClient), written the way the
- * original brief's package list suggests. Benchmark baseline only: same semantics as the v3
- * adapters in pipeline/runtime/aws/, so the handlers built on them are the same handlers and the
- * cold-init and archive figures isolate the SDK choice.
+ * The runtime ports over the whole AWS SDK v2 (`aws-sdk`: DocumentClient, and the low-level client
+ * where the v3 adapter's marshalled expressions are shared), written the way the original brief's
+ * package list suggests. Benchmark baseline only: same semantics as the v3 adapters in
+ * pipeline/runtime/aws/, so the handlers built on them are the same handlers and the cold-init and
+ * archive figures isolate the SDK choice.
  */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDB, SNS, SQS } from "aws-sdk";
 import { isConditionalCheckFailed, storageError } from "../../pipeline/runtime/aws/dynamodb-errors";
+import { bucketExpression, planBucketUpdates } from "../../pipeline/runtime/aws/dynamodb-merchant-risk";
 import { ACCOUNT_INDEX, contractFields, ITEM_ATTRIBUTES, toItem } from "../../pipeline/runtime/contract/item";
+import {
+  OUTCOME_ATTRIBUTES,
+  OUTCOME_RESULTS,
+  OUTCOMES,
+  type Outcome,
+  type OutcomeResult,
+} from "../../pipeline/runtime/contract/outcome";
 import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 import {
+  dayOf,
   expiresAtSeconds,
   fraudsAttribute,
   MERCHANT_RISK_ATTRIBUTES,
   mergeIncrements,
   transactionsAttribute,
 } from "../../pipeline/runtime/detect/merchant-risk";
+import { ERROR_NAMES, runtimeError } from "../../pipeline/runtime/errors";
 import {
   type AccountHistory,
   type AlertQueue,
@@ -23,6 +36,7 @@ import {
   type MerchantRiskWriter,
   type NotificationLedger,
   type Notifier,
+  type OutcomeStore,
   PUT_OUTCOMES,
   type TransactionStore,
   type VerdictStore,
@@ -328,6 +342,133 @@ function makeV2MerchantRiskWriter(doc: DocumentClient, tableName: string): Merch
   };
 }
 
+/** Cancellation reasons that mean "try again later", as the v3 outcome store reads them. */
+const TRANSIENT_CANCELLATION_CODES: readonly string[] = [
+  "TransactionConflict",
+  "ThrottlingError",
+  "ProvisionedThroughputExceeded",
+];
+
+/**
+ * OutcomeStore over the low-level v2 client, with the semantics of the v3 store
+ * (pipeline/runtime/aws/dynamodb-outcomes.ts): a consistent `getItem` classifies the transaction
+ * (absent: not-found; an outcome already on it: duplicate or conflict); otherwise one
+ * `transactWriteItems` SETs the outcome on the item (conditioned on it existing, carrying no
+ * outcome and naming the merchant just read) and, for a fraud, ADDs one to the merchant's bucket
+ * of the receive day with the shared bucket rules ({@link planBucketUpdates}, {@link bucketExpression}).
+ * A cancellation whose first reason is ConditionalCheckFailed (a concurrent writer) reads and
+ * classifies again; v2 exposes the reasons as `CancellationReasons` on the error, as v3 does.
+ *
+ * @example
+ * const outcomes = makeV2OutcomeStore(new DynamoDB(), tableName, merchantRiskTableName);
+ */
+function makeV2OutcomeStore(db: DynamoDB, tableName: string, merchantRiskTableName: string): OutcomeStore {
+  const keyOf = (outcome: Outcome) =>
+    marshall({ transaction_id: outcome.transaction_id, timestamp: outcome.timestamp });
+  const describe = (outcome: Outcome) =>
+    `Transaction ${outcome.transaction_id} at timestamp ${outcome.timestamp} in table ${tableName}`;
+
+  async function read(outcome: Outcome): Promise<Record<string, unknown> | undefined> {
+    try {
+      const output = await db
+        .getItem({ TableName: tableName, Key: keyOf(outcome), ConsistentRead: true })
+        .promise();
+      return output.Item === undefined
+        ? undefined
+        : unmarshall(output.Item as Record<string, AttributeValue>);
+    } catch (err) {
+      throw storageError(err, "GetItem", tableName);
+    }
+  }
+
+  function classify(item: Record<string, unknown> | undefined, outcome: Outcome): OutcomeResult | undefined {
+    if (item === undefined) return OUTCOME_RESULTS.notFound;
+    const recorded: unknown = item[OUTCOME_ATTRIBUTES.outcome];
+    if (recorded === undefined) return undefined;
+    return recorded === outcome.outcome ? OUTCOME_RESULTS.duplicate : OUTCOME_RESULTS.conflict;
+  }
+
+  function outcomeUpdate(outcome: Outcome, receivedAt: number, merchantId: string): DynamoDB.Update {
+    const reported = outcome.reported_at !== undefined;
+    return {
+      TableName: tableName,
+      Key: keyOf(outcome),
+      UpdateExpression: `SET #outcome = :outcome, #source = :source, #receivedAt = :receivedAt${reported ? ", #reportedAt = :reportedAt" : ""}`,
+      ConditionExpression:
+        "attribute_exists(transaction_id) AND attribute_not_exists(#outcome) AND #merchant = :merchant",
+      ExpressionAttributeNames: {
+        "#outcome": OUTCOME_ATTRIBUTES.outcome,
+        "#source": OUTCOME_ATTRIBUTES.source,
+        "#receivedAt": OUTCOME_ATTRIBUTES.receivedAt,
+        ...(reported && { "#reportedAt": OUTCOME_ATTRIBUTES.reportedAt }),
+        "#merchant": "merchant_id",
+      },
+      ExpressionAttributeValues: marshall({
+        ":outcome": outcome.outcome,
+        ":source": outcome.source,
+        ":receivedAt": receivedAt,
+        ...(reported && { ":reportedAt": outcome.reported_at }),
+        ":merchant": merchantId,
+      }),
+    };
+  }
+
+  function fraudUpdate(merchantId: string, receivedAt: number): DynamoDB.Update {
+    const [update] = planBucketUpdates(
+      [{ merchantId, day: dayOf(receivedAt), transactions: 0, frauds: 1 }],
+      receivedAt,
+    );
+    return {
+      TableName: merchantRiskTableName,
+      Key: marshall({ [MERCHANT_RISK_ATTRIBUTES.merchantId]: merchantId }),
+      ...bucketExpression(update),
+    };
+  }
+
+  /** Throws what a cancelled write stands for unless a concurrent writer got there first. */
+  function unlessRaced(err: unknown): void {
+    if (!(err instanceof Error && err.name === "TransactionCanceledException")) {
+      throw storageError(err, "TransactWriteItems", tableName);
+    }
+    const reasons = (err as { CancellationReasons?: readonly { Code?: string }[] }).CancellationReasons;
+    const codes = (reasons ?? []).map((reason) => reason.Code ?? "");
+    if (codes[0] === "ConditionalCheckFailed") return;
+    if (!codes.some((code) => TRANSIENT_CANCELLATION_CODES.includes(code))) throw err;
+    throw runtimeError(
+      ERROR_NAMES.storageThrottled,
+      `DynamoDB TransactWriteItems on table ${tableName} was cancelled (${codes.join(", ")}); retry later`,
+      { cause: err },
+    );
+  }
+
+  return {
+    async recordOutcome(outcome, receivedAt) {
+      const item = await read(outcome);
+      const known = classify(item, outcome);
+      if (known !== undefined) return known;
+      const merchantId: unknown = item?.merchant_id;
+      if (typeof merchantId !== "string") {
+        throw new Error(`${describe(outcome)} has no merchant_id; cannot record its outcome`);
+      }
+      const items: DynamoDB.TransactWriteItem[] = [
+        { Update: outcomeUpdate(outcome, receivedAt, merchantId) },
+      ];
+      if (outcome.outcome === OUTCOMES.fraud) items.push({ Update: fraudUpdate(merchantId, receivedAt) });
+      try {
+        await db.transactWriteItems({ TransactItems: items }).promise();
+        return OUTCOME_RESULTS.recorded;
+      } catch (err) {
+        unlessRaced(err);
+        const again = classify(await read(outcome), outcome);
+        if (again !== undefined) return again;
+        throw new Error(`${describe(outcome)} failed the outcome condition but carries no outcome`, {
+          cause: err,
+        });
+      }
+    },
+  };
+}
+
 export {
   makeV2AccountHistory,
   makeV2AlertQueue,
@@ -335,6 +476,7 @@ export {
   makeV2MerchantRiskWriter,
   makeV2NotificationLedger,
   makeV2Notifier,
+  makeV2OutcomeStore,
   makeV2TransactionStore,
   makeV2VerdictStore,
 };

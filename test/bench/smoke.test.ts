@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { v2ProcessTransactionFactory } from "../../bench/baseline/factories";
+import { v2ProcessTransactionFactory, v2RecordOutcomeFactory } from "../../bench/baseline/factories";
+import { benchFunctions } from "../../bench/functions";
 import { parseBenchArgs } from "../../bench/main";
 import { renderText } from "../../bench/table";
 import { measureWarm } from "../../bench/warm";
 import { type LoadedArtifact, loadArtifact, useEnv } from "../helpers/artifact";
+import { outcomeEvent, validOutcome } from "../helpers/outcomes";
 import { apiGatewayEvent, lambdaContext } from "../helpers/transactions";
 
 // aws-sdk v2 prints an end-of-support notice on a timer after it loads (here, at import); Lambda
@@ -24,6 +26,23 @@ describe("Function: measureWarm (smoke, no figure asserted)", () => {
   });
 });
 
+describe("Function: benchFunctions", () => {
+  it("lists all four functions, ours and the v2 baseline", () => {
+    // Act
+    const fns = benchFunctions().map((fn) => `${fn.variant} ${fn.name}`);
+
+    // Assess
+    assert.deepEqual(
+      fns,
+      ["v3", "v2"].flatMap((variant) =>
+        ["process-transaction", "detect-fraud", "notify-team", "record-outcome"].map(
+          (name) => `${variant} ${name}`,
+        ),
+      ),
+    );
+  });
+});
+
 describe("Function: v2ProcessTransactionFactory (baseline artifact)", () => {
   useEnv({
     TABLE_NAME: "dynamodb-transactions-test",
@@ -41,6 +60,34 @@ describe("Function: v2ProcessTransactionFactory (baseline artifact)", () => {
   it("serializes with aws-sdk as a require and answers like the real handler", async () => {
     // Act
     const response = await artifact.handler(apiGatewayEvent({ amount: "12.34" }), lambdaContext());
+
+    // Assess
+    assert.match(artifact.text, /require\("aws-sdk/);
+    assert.equal(response.statusCode, 400);
+  });
+});
+
+describe("Function: v2RecordOutcomeFactory (baseline artifact)", () => {
+  useEnv({
+    TABLE_NAME: "dynamodb-transactions-test",
+    MERCHANT_RISK_TABLE_NAME: "dynamodb-merchant-risk-test",
+    AWS_REGION: "us-east-1",
+    POWERTOOLS_LOG_LEVEL: "SILENT",
+  });
+  let artifact: LoadedArtifact<(event: unknown, context: unknown) => Promise<{ statusCode: number }>>;
+
+  before(async () => {
+    artifact = await loadArtifact(v2RecordOutcomeFactory);
+  });
+
+  after(() => artifact.dispose());
+
+  it("serializes with aws-sdk as a require and answers an invalid outcome like the real handler", async () => {
+    // Act
+    const response = await artifact.handler(
+      outcomeEvent({ ...validOutcome(), outcome: "stolen" }),
+      lambdaContext(),
+    );
 
     // Assess
     assert.match(artifact.text, /require\("aws-sdk/);
