@@ -1,65 +1,193 @@
 /**
- * Figure 5, backtest throughput: rows per second of `runBacktest` (read JSON Lines, decode with
- * the contract codec, replay through the detector, compute the metrics) over a generated file
- * of labelled transactions.
+ * Figure 5, backtest throughput and training: over one generated file of labelled transactions,
+ * rows per second of `runBacktest` end to end (read JSON Lines, decode with the contract codec,
+ * replay walk-forward through the detector with its feature vector, compute the metrics), once
+ * with the label-free default score and once with a model trained on the same file. Training is
+ * timed twice: the train module's `train` in this process (replay and fit apart), and
+ * `npm run train` as a fresh process (local/train/main.ts), whose MODEL.json, read back with the
+ * stack's validator, is the model the second backtest scores with.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readRowsFromFile } from "../local/backtest/read-rows";
-import { runBacktest } from "../local/backtest/run";
+import { type BacktestResult, DEFAULT_LABEL_DELAY_DAYS, runBacktest } from "../local/backtest/run";
+import { DEFAULT_SEED, DEFAULT_VALIDATION_DAYS, train } from "../local/train/train";
+import { FEATURE_NAMES } from "../pipeline/runtime/detect/features/registry";
+import { type FraudModel, parseFraudModel } from "../pipeline/runtime/detect/model/format";
+import { runTsScript } from "./children";
 import { writeTransactionsFile } from "./generate";
+
+/** The issue's goal for the backtest on this machine. */
+const BACKTEST_GOAL_ROWS_PER_SEC = 50_000;
+
+/** Training options: `npm run train`'s defaults, so the CLI run trains the same model. */
+const TRAIN_OPTIONS = {
+  labelDelayDays: DEFAULT_LABEL_DELAY_DAYS,
+  validationDays: DEFAULT_VALIDATION_DAYS,
+  seed: DEFAULT_SEED,
+} as const;
+
+/** `npm run train` as a child is killed after this long. */
+const TRAIN_CLI_DEADLINE_MS = 20 * 60_000;
+
+interface BacktestRun {
+  readonly scorer: "default" | "model";
+  readonly backtestMs: number;
+  readonly rowsPerSec: number;
+  readonly threshold: number;
+  readonly alerts: number;
+  /** Null when no row was flagged (precision), none is labelled fraud (recall), or no ranking exists. */
+  readonly precision: number | null;
+  readonly recall: number | null;
+  readonly rocAuc: number | null;
+  readonly averagePrecision: number | null;
+}
+
+interface TrainingFigure {
+  /** Last days of the training rows held out to measure and choose the threshold. */
+  readonly validationDays: number;
+  /** `train` in this process: read, replay and both fits, ms. */
+  readonly trainMs: number;
+  readonly replayMs: number;
+  readonly fitMs: number;
+  /** File rows per second of `trainMs`. */
+  readonly rowsPerSec: number;
+  /** Rows trained on (labels known by the last row's time) and their frauds. */
+  readonly trainingRows: number;
+  readonly trainingFrauds: number;
+  /** The kind `npm run train` shipped (the better on the held-out days), and each kind's fit time, ms. */
+  readonly kind: string;
+  readonly fitMsByKind: Readonly<Record<string, number>>;
+  /** Newton iterations or trees of the shipped fit, when the model records them. */
+  readonly iterations: number | null;
+  readonly threshold: number;
+  readonly validationRocAuc: number | null;
+  /** `npm run train` as a fresh process (Node and ts-node start, read, replay, fit, write), ms. */
+  readonly cliMs: number;
+  /** The CLI's summary, as it printed it. */
+  readonly cliSummary: string;
+  /** True when the CLI wrote the same MODEL.json text as `train` made here. */
+  readonly cliSameModel: boolean;
+}
 
 interface BacktestFigure {
   readonly rows: number;
   readonly fraudRows: number;
   readonly fileBytes: number;
   readonly generateMs: number;
-  readonly backtestMs: number;
-  readonly rowsPerSec: number;
-  readonly alerts: number;
-  /** Null when no row was flagged (precision) or none is labelled fraud (recall). */
-  readonly precision: number | null;
-  readonly recall: number | null;
+  /** The default score first, then the model. */
+  readonly runs: BacktestRun[];
+  /** Days after its transaction a label is known, in both backtests and the training replay. */
+  readonly labelDelayDays: number;
+  readonly training: TrainingFigure;
+  readonly goalRowsPerSec: number;
+}
+
+async function timedBacktest(file: string, rows: number, model?: FraudModel): Promise<BacktestRun> {
+  const start = performance.now();
+  const result: BacktestResult = await runBacktest(readRowsFromFile(file), { model });
+  const backtestMs = performance.now() - start;
+  if (result.replayed !== rows) {
+    throw new Error(
+      `Backtest replayed ${result.replayed} of ${rows} generated rows (invalid: ${result.invalidRows.length})`,
+    );
+  }
+  return {
+    scorer: result.scorer,
+    backtestMs,
+    rowsPerSec: rows / (backtestMs / 1000),
+    threshold: result.threshold,
+    alerts: result.alerts,
+    precision: result.precision ?? null,
+    recall: result.recall ?? null,
+    rocAuc: result.rocAuc ?? null,
+    averagePrecision: result.averagePrecision ?? null,
+  };
+}
+
+/** `train` on `file` in this process; only the figures and the model text outlive it. */
+async function trainInProcess(file: string, rows: number) {
+  const start = performance.now();
+  const trained = await train(readRowsFromFile(file), TRAIN_OPTIONS);
+  const trainMs = performance.now() - start;
+  const { training, validation } = trained.model;
+  return {
+    figures: {
+      trainMs,
+      replayMs: trained.replayMs,
+      fitMs: trained.fitMs,
+      rowsPerSec: rows / (trainMs / 1000),
+      trainingRows: training.rows,
+      trainingFrauds: training.frauds,
+      kind: trained.kind,
+      fitMsByKind: { ...trained.fitMsByKind },
+      iterations: training.iterations ?? null,
+      threshold: trained.model.threshold,
+      validationRocAuc: validation.rocAuc,
+    },
+    text: trained.text,
+  };
+}
+
+/** Runs `npm run train` on `file` in a fresh process; resolves its wall time, summary and model text. */
+async function trainWithCli(file: string, out: string) {
+  const run = await runTsScript("local/train/main.ts", [file, "--out", out], TRAIN_CLI_DEADLINE_MS);
+  if (run.code !== 0) {
+    throw new Error(
+      `npm run train exited with ${run.code}: ${run.stderr.trim().split("\n").slice(-3).join(" | ")}`,
+    );
+  }
+  return { cliMs: run.wallMs, cliSummary: run.stdout.trim(), text: fs.readFileSync(out, "utf8") };
 }
 
 /**
- * Generates `rows` transactions into a temporary file and times one backtest over it.
+ * Generates `rows` transactions into a temporary file, times a backtest with the default score,
+ * trains on the file (in process, then with the CLI), and times a backtest with the CLI's model.
  *
  * @example
- * const figure = await measureBacktest(200_000);
- * figure.rowsPerSec;
+ * const figure = await measureBacktest(500_000);
+ * figure.runs.map((run) => run.rowsPerSec);
  */
-async function measureBacktest(rows: number): Promise<BacktestFigure> {
+async function measureBacktest(
+  rows: number,
+  progress: (message: string) => void = () => {},
+): Promise<BacktestFigure> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-bench-backtest-"));
   try {
     const file = path.join(dir, "history.jsonl");
     const generateStart = performance.now();
     const generated = writeTransactionsFile(file, { rows, seed: 1 });
     const generateMs = performance.now() - generateStart;
-    const start = performance.now();
-    const result = await runBacktest(readRowsFromFile(file));
-    const backtestMs = performance.now() - start;
-    if (result.replayed !== generated.rows) {
-      throw new Error(
-        `Backtest replayed ${result.replayed} of ${generated.rows} generated rows (invalid: ${result.invalidRows.length})`,
-      );
-    }
+    progress(`backtest with the default score over ${generated.rows} rows`);
+    const byDefault = await timedBacktest(file, generated.rows);
+    progress("training in process");
+    const inProcess = await trainInProcess(file, generated.rows);
+    progress("training with npm run train");
+    const cli = await trainWithCli(file, path.join(dir, "MODEL.json"));
+    const model = parseFraudModel(cli.text, FEATURE_NAMES);
+    progress("backtest with the model");
+    const withModel = await timedBacktest(file, generated.rows, model);
     return {
       rows: generated.rows,
       fraudRows: generated.fraud,
       fileBytes: fs.statSync(file).size,
       generateMs,
-      backtestMs,
-      rowsPerSec: generated.rows / (backtestMs / 1000),
-      alerts: result.alerts,
-      precision: result.precision ?? null,
-      recall: result.recall ?? null,
+      runs: [byDefault, withModel],
+      labelDelayDays: DEFAULT_LABEL_DELAY_DAYS,
+      training: {
+        validationDays: TRAIN_OPTIONS.validationDays,
+        ...inProcess.figures,
+        cliMs: cli.cliMs,
+        cliSummary: cli.cliSummary,
+        cliSameModel: cli.text === inProcess.text,
+      },
+      goalRowsPerSec: BACKTEST_GOAL_ROWS_PER_SEC,
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export type { BacktestFigure };
-export { measureBacktest };
+export type { BacktestFigure, BacktestRun, TrainingFigure };
+export { BACKTEST_GOAL_ROWS_PER_SEC, measureBacktest };

@@ -7,7 +7,7 @@
  */
 import { API_THROTTLE } from "../pipeline/infra/api-limits";
 import type { FunctionName } from "./functions";
-import type { WarmRow } from "./warm";
+import type { Scorer, WarmRow } from "./warm";
 
 /** Stack settings and public prices (us-east-1) the figure depends on. */
 const CAPACITY_ASSUMPTIONS = {
@@ -25,8 +25,8 @@ const CAPACITY_ASSUMPTIONS = {
 const ROUND_TRIPS: Record<FunctionName, { trips: number; why: string }> = {
   "process-transaction": { trips: 1, why: "PutItem" },
   "detect-fraud": {
-    trips: 3,
-    why: "Query per account (parallel), SendMessageBatch, UpdateItem per record (parallel)",
+    trips: 4,
+    why: "Query per account and BatchGetItem of the merchants (parallel), SendMessageBatch, UpdateItem per record (parallel), UpdateItem per merchant counted (parallel)",
   },
   "notify-team": { trips: 3, why: "claim UpdateItem, SNS Publish, confirm UpdateItem (records in parallel)" },
 };
@@ -40,6 +40,8 @@ interface Throttle {
 
 interface CapacityRow {
   readonly name: FunctionName;
+  /** detect-fraud only: what scored the batch. */
+  readonly scorer?: Scorer;
   readonly recordsPerInvocation: number;
   readonly handlerMs: number;
   readonly roundTrips: number;
@@ -92,6 +94,7 @@ function computeCapacity(warm: readonly WarmRow[], throttle: Throttle): Capacity
     const billedSeconds = Math.ceil(durationMs) / 1000;
     return {
       name: w.name,
+      ...(w.scorer !== undefined && { scorer: w.scorer }),
       recordsPerInvocation: w.records,
       handlerMs,
       roundTrips: trips,

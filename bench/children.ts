@@ -115,5 +115,56 @@ function stopChild({ process: child }: BenchChild, graceMs: number): Promise<voi
   });
 }
 
-export type { BenchChild };
-export { ask, spawnTsChild, stopChild };
+/** What a finished script printed and how long it ran. */
+interface ScriptRun {
+  /** Exit code; null when killed (deadline or signal). */
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** From spawn to exit, ms. */
+  readonly wallMs: number;
+}
+
+/**
+ * Runs `node -r ts-node/register/transpile-only <script> ...args` from the project root to its end
+ * (what `npm run <script>` runs, without npm's own start) and resolves what it printed and its
+ * wall time. The child is SIGKILLed after `deadlineMs` and when this process exits.
+ *
+ * @example
+ * const run = await runTsScript("local/train/main.ts", ["history.jsonl", "--out", "model.json"], 600_000);
+ */
+function runTsScript(script: string, args: readonly string[], deadlineMs: number): Promise<ScriptRun> {
+  installExitHook();
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    ["--no-warnings", "-r", "ts-node/register/transpile-only", path.resolve(PROJECT_ROOT, script), ...args],
+    { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  running.add(child);
+  const deadline = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
+  deadline.unref();
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL_CHARS);
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", (error) => {
+      clearTimeout(deadline);
+      running.delete(child);
+      reject(error);
+    });
+    child.once("close", (code) => {
+      clearTimeout(deadline);
+      running.delete(child);
+      resolve({ code, stdout, stderr, wallMs: performance.now() - started });
+    });
+  });
+}
+
+export type { BenchChild, ScriptRun };
+export { ask, runTsScript, spawnTsChild, stopChild };

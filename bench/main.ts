@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick] [--only cold,archive,...] [--markdown FILE]`: measures cold init,
- * archive size, warm handler cost, the local pipeline under HTTP load, backtest throughput and
- * capacity; prints one table per figure and writes the same figures to bench/results.json.
+ * archive size, warm handler cost (detect-fraud with and without a model), the local pipeline under
+ * HTTP load, backtest throughput and train time, and capacity; prints one table per figure and
+ * writes the same figures to bench/results.json.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -15,7 +16,7 @@ import { benchFunctions } from "./functions";
 import { measureHttpLoad } from "./http-load";
 import { type BenchResults, reportTables } from "./report";
 import { renderMarkdown, renderText } from "./table";
-import { measureWarm, type WarmBudget } from "./warm";
+import { detectModelCost, measureWarm, type WarmBudget } from "./warm";
 
 const SECTIONS = ["cold", "archive", "warm", "http", "backtest", "capacity"] as const;
 
@@ -23,7 +24,7 @@ type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(",")}] [--markdown FILE]
 
-  --quick          fewer processes, shorter loads, a smaller backtest file (a smoke check, < 60 s)
+  --quick          fewer processes, shorter loads, a smaller backtest file (a smoke check)
   --only LIST      run only these figures (capacity also runs warm)
   --markdown FILE  also write the tables as Markdown
 Figures are printed and written to bench/results.json.`;
@@ -39,7 +40,7 @@ const FULL: Settings = {
   coldProcesses: 20,
   warm: { warmupMs: 300, handlerMs: 2_000, floorMs: 1_000 },
   http: { connections: 10, durationSec: 10 },
-  backtestRows: 200_000,
+  backtestRows: 500_000,
 };
 
 const QUICK: Settings = {
@@ -109,11 +110,15 @@ async function measure(args: BenchArgs, settings: Settings): Promise<BenchResult
       dispose();
     }
   }
-  if (has("warm") || has("capacity"))
+  if (has("warm") || has("capacity")) {
     results.warm = await timed("warm handlers", () => measureWarm(settings.warm));
+    results.detectModelCost = detectModelCost(results.warm);
+  }
   if (has("http")) results.httpLoad = await timed("HTTP load", () => measureHttpLoad(settings.http));
   if (has("backtest"))
-    results.backtest = await timed("backtest", () => measureBacktest(settings.backtestRows));
+    results.backtest = await timed("backtest and training", () =>
+      measureBacktest(settings.backtestRows, progress),
+    );
   if (has("capacity") && results.warm) results.capacity = computeCapacity(results.warm, readApiThrottle());
   return results;
 }

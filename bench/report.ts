@@ -3,18 +3,20 @@
  * each number is.
  */
 import type { ArchiveRow } from "./archive";
-import type { BacktestFigure } from "./backtest";
+import type { BacktestFigure, BacktestRun } from "./backtest";
 import { CAPACITY_ASSUMPTIONS, type CapacityResult, ROUND_TRIPS } from "./capacity";
 import type { ColdInitResult } from "./cold-init";
 import type { HttpLoadResult, LoadFigure } from "./http-load";
 import { mb, num, type Table } from "./table";
-import type { WarmRow } from "./warm";
+import type { DetectModelCost, Scorer, WarmRow } from "./warm";
 
 /** Everything one run measured; sections not run are absent. */
 interface BenchResults {
   readonly coldInit?: ColdInitResult;
   readonly archive?: ArchiveRow[];
   readonly warm?: WarmRow[];
+  /** detect-fraud with a model against the default score and the pre-detection reference. */
+  readonly detectModelCost?: DetectModelCost;
   readonly httpLoad?: HttpLoadResult;
   readonly backtest?: BacktestFigure;
   readonly capacity?: CapacityResult;
@@ -66,7 +68,37 @@ function archiveTable(rows: readonly ArchiveRow[]): Table {
   };
 }
 
-function warmTable(rows: readonly WarmRow[]): Table {
+/** Short words for a model kind in a row's name. */
+const KIND_WORDS: Record<string, string> = {
+  "logistic-regression": "logistic",
+  "gradient-boosted-trees": "trees",
+};
+
+/** A row's function, with the model that scored it when one did. */
+function rowLabel(name: string, scorer?: Scorer): string {
+  return scorer === undefined || scorer === "default"
+    ? name
+    : `${name} with a model (${KIND_WORDS[scorer] ?? scorer})`;
+}
+
+function detectModelNotes(cost: DetectModelCost | undefined): string[] {
+  if (cost === undefined) return [];
+  const ref = cost.reference;
+  const goal = ref.goalRatio * ref.p50Micros;
+  return [
+    `detect-fraud per record: ${num(cost.defaultPerRecordMicros)} µs with the default score; ${cost.models
+      .map(
+        (m) =>
+          `${num(m.perRecordMicros)} µs with the ${KIND_WORDS[m.kind] ?? m.kind} model, ${num(m.toDefault)}x the default-score row`,
+      )
+      .join("; ")} (same run, variants timed in alternating rounds).`,
+    `Models: logistic = logistic regression over every feature (a non-zero weight each, standardised on the batch fixture's own feature vectors); trees = gradient-boosted trees trained by the train module (--kind gradient-boosted-trees, its defaults) on ${num(cost.treesTraining.rows)} generated rows. Both word reasons from their largest terms.`,
+    `Reference before the detection work (no feature vector, merchant profiles or model): detect-fraud ${num(ref.p50Micros)} µs p50 per batch of ${ref.records} (${num(cost.referencePerRecordMicros)} µs/record), ${ref.run}; another run, so a rough comparison. Now: default score ${num(cost.defaultToReference)}x; ${cost.models.map((m) => `${KIND_WORDS[m.kind] ?? m.kind} model ${num(m.toReference)}x`).join(", ")}.`,
+    `Goal: with a model under ${ref.goalRatio}x the reference (${num(goal)} µs per batch, ${num(goal / ref.records)} µs/record): ${cost.models.map((m) => `${KIND_WORDS[m.kind] ?? m.kind} ${m.goalMet ? "met" : "NOT met"}`).join(", ")}.`,
+  ];
+}
+
+function warmTable(rows: readonly WarmRow[], cost?: DetectModelCost): Table {
   return {
     title: "3. Warm handler cost, in-memory ports (per invocation)",
     header: [
@@ -82,7 +114,7 @@ function warmTable(rows: readonly WarmRow[]): Table {
       "p50/floor",
     ],
     rows: rows.map((row) => [
-      row.name,
+      rowLabel(row.name, row.scorer),
       row.event,
       row.handler.opsPerSec,
       row.handler.micros.median,
@@ -94,7 +126,8 @@ function warmTable(rows: readonly WarmRow[]): Table {
       `${num(row.ratio)}x`,
     ]),
     notes: [
-      "floor = JSON.parse + JSON.stringify of the same event. Ports answer at once; logs and metrics are dropped.",
+      "floor = JSON.parse + JSON.stringify of the same event. Ports answer at once; logs and metrics are dropped. µs/record = p50 / records per invocation.",
+      ...detectModelNotes(cost),
     ],
   };
 }
@@ -128,22 +161,96 @@ function httpTable(r: HttpLoadResult): Table {
 
 function backtestTable(r: BacktestFigure): Table {
   const ratio = (value: number | null) => (value === null ? "n/a" : num(value));
+  const scorerName = (run: BacktestRun) =>
+    run.scorer === "model"
+      ? `model, ${KIND_WORDS[r.training.kind] ?? r.training.kind} (trained on this file)`
+      : "default score";
+  const meets = (run: BacktestRun) =>
+    `${num(run.rowsPerSec)} rows/s with the ${run.scorer === "model" ? "model" : "default score"} (${run.rowsPerSec >= r.goalRowsPerSec ? "met" : "NOT met"})`;
+  const [byDefault, withModel] = r.runs;
   return {
-    title: "5. Backtest throughput (generated JSON Lines, labelled fraud patterns)",
-    header: ["rows", "fraud rows", "file MB", "backtest s", "rows/s", "alerts", "precision", "recall"],
+    title: `5. Backtest throughput over ${num(r.rows)} generated rows (JSON Lines, labelled fraud patterns)`,
+    header: [
+      "scorer",
+      "rows",
+      "backtest s",
+      "rows/s",
+      "threshold",
+      "alerts",
+      "precision",
+      "recall",
+      "ROC AUC",
+    ],
+    rows: r.runs.map((run) => [
+      scorerName(run),
+      r.rows,
+      run.backtestMs / 1000,
+      run.rowsPerSec,
+      run.threshold,
+      run.alerts,
+      ratio(run.precision),
+      ratio(run.recall),
+      ratio(run.rocAuc),
+    ]),
+    notes: [
+      `End to end: read the file, decode with the contract codec, replay walk-forward with the feature vector and labels delayed ${r.labelDelayDays} days, compute the metrics.`,
+      `Goal: at least ${num(r.goalRowsPerSec)} rows/s on this machine: ${r.runs.map(meets).join("; ")}.${withModel !== undefined && byDefault !== undefined ? ` Model / default: ${num(withModel.rowsPerSec / byDefault.rowsPerSec)}x the rows/s.` : ""}`,
+      `File: ${num(r.fraudRows)} fraud rows, ${mb(r.fileBytes)} MB; generating it took ${num(r.generateMs / 1000)} s (not counted).`,
+      "The model is scored on the rows it was trained on: its precision, recall and ROC AUC are in-sample, not a quality figure (see npm run backtest -- --from for an out-of-sample one).",
+    ],
+  };
+}
+
+function trainingTable(r: BacktestFigure): Table {
+  const t = r.training;
+  const kindFits = Object.entries(t.fitMsByKind)
+    .map(([kind, ms]) => `${kind} ${num(ms / 1000)} s`)
+    .join(", ");
+  return {
+    title: `5b. Train time for ${num(r.rows)} rows (the same file, npm run train's defaults)`,
+    header: [
+      "how",
+      "train s",
+      "rows/s",
+      "replay s",
+      "fit s",
+      "training rows",
+      "frauds",
+      "shipped",
+      "iterations",
+    ],
     rows: [
       [
-        r.rows,
-        r.fraudRows,
-        mb(r.fileBytes),
-        r.backtestMs / 1000,
-        r.rowsPerSec,
-        r.alerts,
-        ratio(r.precision),
-        ratio(r.recall),
+        "train() in process",
+        t.trainMs / 1000,
+        t.rowsPerSec,
+        t.replayMs / 1000,
+        t.fitMs / 1000,
+        t.trainingRows,
+        t.trainingFrauds,
+        KIND_WORDS[t.kind] ?? t.kind,
+        t.iterations ?? "-",
+      ],
+      [
+        "npm run train (fresh process)",
+        t.cliMs / 1000,
+        r.rows / (t.cliMs / 1000),
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
       ],
     ],
-    notes: [`Generating the file took ${num(r.generateMs / 1000)} s (not counted).`],
+    notes: [
+      `train s: read, replay (features, merchant counts, delayed labels), fit every kind on the rows before the last ${t.validationDays} days, measure them on those days, choose the threshold, refit the better on all training rows. fit s by kind: ${kindFits}. The CLI adds Node and ts-node start and writing MODEL.json.`,
+      `Model: ${t.kind}, threshold ${num(t.threshold)}, validation ROC AUC ${t.validationRocAuc === null ? "n/a" : num(t.validationRocAuc)}; iterations = Newton iterations or trees. The CLI's MODEL.json is ${t.cliSameModel ? "identical to" : "DIFFERENT from"} the in-process one and is the model of the backtest above.`,
+      `npm run train printed: ${t.cliSummary
+        .split("\n")
+        .map((line) => line.trim())
+        .join(" / ")}`,
+    ],
   };
 }
 
@@ -163,7 +270,7 @@ function capacityTable(r: CapacityResult): Table {
       "$ per 1M tx",
     ],
     rows: r.rows.map((row) => [
-      row.name,
+      rowLabel(row.name, row.scorer),
       row.recordsPerInvocation,
       row.handlerMs * 1000,
       row.roundTrips,
@@ -196,9 +303,9 @@ function reportTables(results: BenchResults): Table[] {
   const tables: Table[] = [];
   if (results.coldInit) tables.push(coldInitTable(results.coldInit));
   if (results.archive) tables.push(archiveTable(results.archive));
-  if (results.warm) tables.push(warmTable(results.warm));
+  if (results.warm) tables.push(warmTable(results.warm, results.detectModelCost));
   if (results.httpLoad) tables.push(httpTable(results.httpLoad));
-  if (results.backtest) tables.push(backtestTable(results.backtest));
+  if (results.backtest) tables.push(backtestTable(results.backtest), trainingTable(results.backtest));
   if (results.capacity) tables.push(capacityTable(results.capacity));
   return tables;
 }

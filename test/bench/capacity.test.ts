@@ -19,12 +19,12 @@ describe("Function: computeCapacity", () => {
       rows.map((row) => [row.name, row.durationMs]),
       [
         ["process-transaction", 2 + trip],
-        ["detect-fraud", 5 + 3 * trip],
+        ["detect-fraud", 5 + 4 * trip],
         ["notify-team", 1 + 3 * trip],
       ],
     );
     assert.equal(rows[0].sustainedPerSec, (50 * 1) / ((2 + trip) / 1000));
-    assert.equal(rows[1].sustainedPerSec, (50 * 100) / ((5 + 3 * trip) / 1000));
+    assert.equal(rows[1].sustainedPerSec, (50 * 100) / ((5 + 4 * trip) / 1000));
   });
 
   it("prices process-transaction per million at billed (rounded up) ms, 512 MB, plus requests", () => {

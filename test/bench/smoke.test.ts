@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { v2ProcessTransactionFactory, v2RecordOutcomeFactory } from "../../bench/baseline/factories";
 import { benchFunctions } from "../../bench/functions";
 import { parseBenchArgs } from "../../bench/main";
+import { reportTables } from "../../bench/report";
 import { renderText } from "../../bench/table";
-import { measureWarm } from "../../bench/warm";
+import { detectModelCost, measureWarm, type WarmRow } from "../../bench/warm";
 import { type LoadedArtifact, loadArtifact, useEnv } from "../helpers/artifact";
 import { outcomeEvent, validOutcome } from "../helpers/outcomes";
 import { apiGatewayEvent, lambdaContext } from "../helpers/transactions";
@@ -13,16 +14,51 @@ import { apiGatewayEvent, lambdaContext } from "../helpers/transactions";
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = "1";
 
 describe("Function: measureWarm (smoke, no figure asserted)", () => {
-  it("measures every handler and its floor", async () => {
-    // Act
-    const rows = await measureWarm({ warmupMs: 5, handlerMs: 30, floorMs: 10 });
+  let rows: WarmRow[];
 
+  before(async () => {
+    rows = await measureWarm({ warmupMs: 5, handlerMs: 30, floorMs: 10 });
+  });
+
+  it("measures every handler and its floor, detect-fraud with the default score and each model kind", () => {
     // Assess
     assert.deepEqual(
-      rows.map((row) => row.name),
-      ["process-transaction", "detect-fraud", "notify-team"],
+      rows.map((row) => [row.name, row.scorer]),
+      [
+        ["process-transaction", undefined],
+        ["detect-fraud", "default"],
+        ["detect-fraud", "logistic-regression"],
+        ["detect-fraud", "gradient-boosted-trees"],
+        ["notify-team", undefined],
+      ],
     );
     assert.ok(rows.every((row) => row.handler.micros.n > 0 && row.floor.micros.n > 0));
+  });
+
+  it("gives each model row's per-record cost and its ratio to the default score and to the reference", () => {
+    // Act
+    const cost = detectModelCost(rows);
+    const [table] = reportTables({ warm: rows, detectModelCost: cost });
+
+    // Assess
+    assert.ok(cost !== undefined);
+    assert.deepEqual(
+      cost.models.map((model) => model.kind),
+      ["logistic-regression", "gradient-boosted-trees"],
+    );
+    for (const value of [
+      cost.defaultPerRecordMicros,
+      ...cost.models.flatMap((m) => [m.perRecordMicros, m.toDefault, m.toReference]),
+    ]) {
+      assert.ok(value > 0, `positive, got ${value}`);
+    }
+    assert.equal(cost.reference.p50Micros, 2_337);
+    assert.deepEqual(
+      table.rows.map((row) => row[0]).filter((name) => String(name).startsWith("detect-fraud")),
+      ["detect-fraud", "detect-fraud with a model (logistic)", "detect-fraud with a model (trees)"],
+    );
+    assert.ok(table.notes?.some((note) => note.includes("2,337 µs p50 per batch of 100")));
+    assert.ok(table.notes?.some((note) => /^Goal: with a model under 3x the reference/.test(note)));
   });
 });
 
