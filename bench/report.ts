@@ -74,11 +74,13 @@ const KIND_WORDS: Record<string, string> = {
   "gradient-boosted-trees": "trees",
 };
 
+function words(kind: string): string {
+  return KIND_WORDS[kind] ?? kind;
+}
+
 /** A row's function, with the model that scored it when one did. */
 function rowLabel(name: string, scorer?: Scorer): string {
-  return scorer === undefined || scorer === "default"
-    ? name
-    : `${name} with a model (${KIND_WORDS[scorer] ?? scorer})`;
+  return scorer === undefined || scorer === "default" ? name : `${name} with a model (${words(scorer)})`;
 }
 
 function detectModelNotes(cost: DetectModelCost | undefined): string[] {
@@ -89,12 +91,13 @@ function detectModelNotes(cost: DetectModelCost | undefined): string[] {
     `detect-fraud per record: ${num(cost.defaultPerRecordMicros)} µs with the default score; ${cost.models
       .map(
         (m) =>
-          `${num(m.perRecordMicros)} µs with the ${KIND_WORDS[m.kind] ?? m.kind} model, ${num(m.toDefault)}x the default-score row`,
+          `${num(m.perRecordMicros)} µs with the ${words(m.kind)} model, ${num(m.toDefault)}x the default-score row`,
       )
       .join("; ")} (same run, variants timed in alternating rounds).`,
     `Models: logistic = logistic regression over every feature (a non-zero weight each, standardised on the batch fixture's own feature vectors); trees = gradient-boosted trees trained by the train module (--kind gradient-boosted-trees, its defaults) on ${num(cost.treesTraining.rows)} generated rows. Both word reasons from their largest terms.`,
-    `Reference before the detection work (no feature vector, merchant profiles or model): detect-fraud ${num(ref.p50Micros)} µs p50 per batch of ${ref.records} (${num(cost.referencePerRecordMicros)} µs/record), ${ref.run}; another run, so a rough comparison. Now: default score ${num(cost.defaultToReference)}x; ${cost.models.map((m) => `${KIND_WORDS[m.kind] ?? m.kind} model ${num(m.toReference)}x`).join(", ")}.`,
-    `Goal: with a model under ${ref.goalRatio}x the reference (${num(goal)} µs per batch, ${num(goal / ref.records)} µs/record): ${cost.models.map((m) => `${KIND_WORDS[m.kind] ?? m.kind} ${m.goalMet ? "met" : "NOT met"}`).join(", ")}.`,
+    `Reference before the detection work (no feature vector, merchant profiles or model): detect-fraud ${num(ref.p50Micros)} µs p50 per batch of ${ref.records} (${num(cost.referencePerRecordMicros)} µs/record), ${ref.run}; another run on a machine whose speed varies, so a rough comparison. Now: default score ${num(cost.defaultToReference)}x; ${cost.models.map((m) => `${words(m.kind)} model ${num(m.toReference)}x`).join(", ")}.`,
+    `Normalised by the floor (JSON of the same event, measured in each run, so machine speed cancels): the reference's p50/floor was ${num(cost.referenceFloorRatio)}x (floor ${num(ref.floorP50Micros)} µs); now default score ${num(cost.defaultToReferenceByFloor)}x it; ${cost.models.map((m) => `${words(m.kind)} model ${num(m.toReferenceByFloor)}x`).join(", ")}.`,
+    `Goal: with a model under ${ref.goalRatio}x the reference (${num(goal)} µs per batch, ${num(goal / ref.records)} µs/record): ${cost.models.map((m) => `${words(m.kind)} ${m.goalMet ? "met" : "NOT met"} by the raw p50, ${m.goalMetByFloor ? "met" : "NOT met"} normalised by the floor`).join("; ")}.`,
   ];
 }
 
@@ -162,9 +165,7 @@ function httpTable(r: HttpLoadResult): Table {
 function backtestTable(r: BacktestFigure): Table {
   const ratio = (value: number | null) => (value === null ? "n/a" : num(value));
   const scorerName = (run: BacktestRun) =>
-    run.scorer === "model"
-      ? `model, ${KIND_WORDS[r.training.kind] ?? r.training.kind} (trained on this file)`
-      : "default score";
+    run.scorer === "model" ? `model, ${words(r.training.kind)} (trained on this file)` : "default score";
   const meets = (run: BacktestRun) =>
     `${num(run.rowsPerSec)} rows/s with the ${run.scorer === "model" ? "model" : "default score"} (${run.rowsPerSec >= r.goalRowsPerSec ? "met" : "NOT met"})`;
   const [byDefault, withModel] = r.runs;
@@ -228,7 +229,7 @@ function trainingTable(r: BacktestFigure): Table {
         t.fitMs / 1000,
         t.trainingRows,
         t.trainingFrauds,
-        KIND_WORDS[t.kind] ?? t.kind,
+        words(t.kind),
         t.iterations ?? "-",
       ],
       [

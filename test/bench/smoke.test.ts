@@ -48,7 +48,7 @@ describe("Function: measureWarm (smoke, no figure asserted)", () => {
     );
     for (const value of [
       cost.defaultPerRecordMicros,
-      ...cost.models.flatMap((m) => [m.perRecordMicros, m.toDefault, m.toReference]),
+      ...cost.models.flatMap((m) => [m.perRecordMicros, m.toDefault, m.toReference, m.toReferenceByFloor]),
     ]) {
       assert.ok(value > 0, `positive, got ${value}`);
     }
@@ -58,6 +58,7 @@ describe("Function: measureWarm (smoke, no figure asserted)", () => {
       ["detect-fraud", "detect-fraud with a model (logistic)", "detect-fraud with a model (trees)"],
     );
     assert.ok(table.notes?.some((note) => note.includes("2,337 µs p50 per batch of 100")));
+    assert.ok(table.notes?.some((note) => note.startsWith("Normalised by the floor")));
     assert.ok(table.notes?.some((note) => /^Goal: with a model under 3x the reference/.test(note)));
   });
 });
