@@ -82,6 +82,14 @@ function logisticTerms(model: LogisticRegressionModel, vector: Float64Array): Fl
   return terms;
 }
 
+/** A logistic-regression model's log-odds and its terms. */
+function logisticLogOdds(model: LogisticRegressionModel, vector: Float64Array) {
+  const terms = logisticTerms(model, vector);
+  let z = model.intercept;
+  for (let i = 0; i < terms.length; i++) z += terms[i];
+  return { z, terms };
+}
+
 /**
  * The model's fraud probability for a feature vector, between 0 and 1.
  *
@@ -89,11 +97,11 @@ function logisticTerms(model: LogisticRegressionModel, vector: Float64Array): Fl
  * modelProbability(model, vector); // 0.83
  */
 function modelProbability(model: FraudModel, vector: Float64Array): number {
-  if (model.kind === MODEL_KINDS.gradientBoostedTrees) return sigmoid(treesLogOdds(model, vector));
-  let z = model.intercept;
-  const terms = logisticTerms(model, vector);
-  for (let i = 0; i < terms.length; i++) z += terms[i];
-  return sigmoid(z);
+  return sigmoid(
+    model.kind === MODEL_KINDS.gradientBoostedTrees
+      ? treesLogOdds(model, vector)
+      : logisticLogOdds(model, vector).z,
+  );
 }
 
 /**
@@ -111,9 +119,7 @@ function modelScore(model: FraudModel, vector: Float64Array, summary: FeatureSum
     z = attribution.logOdds;
     terms = attribution.contributions;
   } else {
-    terms = logisticTerms(model, vector);
-    z = model.intercept;
-    for (let i = 0; i < terms.length; i++) z += terms[i];
+    ({ z, terms } = logisticLogOdds(model, vector));
   }
   const contributions: Contribution[] = [];
   for (let i = 0; i < terms.length; i++) {
@@ -132,7 +138,7 @@ function modelScore(model: FraudModel, vector: Float64Array, summary: FeatureSum
  * (two features can share a sentence, e.g. an amount and its log).
  *
  * @example
- * topReasons(scored.contributions); // ["amount 6.1x this account's 30 days average of ...", ...]
+ * topReasons(scored.contributions); // ["amount 6.1x this account's 30-day average of ...", ...]
  */
 function topReasons(contributions: readonly Contribution[]): string[] {
   const reasons: string[] = [];
