@@ -9,7 +9,9 @@ import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { ACCOUNT_INDEX } from "../../pipeline/runtime/contract/item";
+import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 import { dayOf } from "../../pipeline/runtime/detect/merchant-risk";
+import type { FraudModel } from "../../pipeline/runtime/detect/model/format";
 import { detectFraudFactory, makeDetectFraudFactory } from "../../pipeline/runtime/lambda/detect-fraud";
 import { type LoadedArtifact, loadArtifact, useEnv } from "../helpers/artifact";
 import { useClientMock } from "../helpers/aws-mocks";
@@ -158,36 +160,45 @@ describe("Function: detectFraudFactory (serialized artifact)", () => {
     );
   });
 
-  it("scores with the model it was built with: the model ships inside the artifact as plain data", async () => {
-    // Prepare: a model whose only term is the amount; 900.00 USD scores well above its threshold
-    const model = fraudModel(
-      { amount_log: { weight: 3, mean: 7, scale: 1 } },
-      { intercept: -6, threshold: 40 },
-    );
+  /**
+   * Runs one transaction through an artifact built with `model`, against an empty history and no
+   * merchant profile; resolves with the response, the artifact's text and the alert sent.
+   */
+  async function alertWithModel(model: FraudModel, tx: Transaction) {
     const withModel = await loadArtifact<DetectHandler>(makeDetectFraudFactory(model));
-    const tx = validTransaction({ transaction_id: "tx-model", account_id: "acc-m", amount: 900_00 });
     ddb().on(QueryCommand).resolves({ Items: [] });
     ddb()
       .on(BatchGetItemCommand)
       .resolves({ Responses: { [MERCHANT_TABLE]: [] } });
     ddb().on(UpdateItemCommand).resolves({});
     acceptAllMessages();
-
     try {
-      // Act
       const response = await withModel.handler(streamEvent([insertRecord(tx)]), lambdaContext());
-
-      // Assess
-      assert.deepEqual(response, { batchItemFailures: [] });
-      assert.match(withModel.text, /"logistic-regression"/);
       const [send] = sqs().commandCalls(SendMessageBatchCommand);
-      const alert = JSON.parse(send.args[0].input.Entries?.[0].MessageBody ?? "{}");
-      const z = -6 + 3 * (Math.log1p(900_00) - 7);
-      assert.equal(alert.score, Math.round(1_000_000 / (1 + Math.exp(-z))) / 10_000);
-      assert.deepEqual(alert.reasons, ["amount 900.00 USD"]);
+      const alert = JSON.parse(send?.args[0].input.Entries?.[0].MessageBody ?? "{}");
+      return { response, text: withModel.text, alert };
     } finally {
       withModel.dispose();
     }
+  }
+
+  it("scores with the model it was built with: the model ships inside the artifact as plain data", async () => {
+    // Prepare: a model whose only term is the amount; 900.00 USD scores well above its threshold
+    const model = fraudModel(
+      { amount_log: { weight: 3, mean: 7, scale: 1 } },
+      { intercept: -6, threshold: 40 },
+    );
+    const tx = validTransaction({ transaction_id: "tx-model", account_id: "acc-m", amount: 900_00 });
+
+    // Act
+    const { response, text, alert } = await alertWithModel(model, tx);
+
+    // Assess
+    assert.deepEqual(response, { batchItemFailures: [] });
+    assert.match(text, /"logistic-regression"/);
+    const z = -6 + 3 * (Math.log1p(900_00) - 7);
+    assert.equal(alert.score, Math.round(1_000_000 / (1 + Math.exp(-z))) / 10_000);
+    assert.deepEqual(alert.reasons, ["amount 900.00 USD"]);
   });
 
   it("scores with a gradient-boosted trees model inside the artifact, reasons from its path attribution", async () => {
@@ -202,28 +213,15 @@ describe("Function: detectFraudFactory (serialized artifact)", () => {
       ],
       { baseScore: -2, threshold: 40 },
     );
-    const withModel = await loadArtifact<DetectHandler>(makeDetectFraudFactory(model));
     const tx = validTransaction({ transaction_id: "tx-trees", account_id: "acc-t", amount: 900_00 });
-    ddb().on(QueryCommand).resolves({ Items: [] });
-    ddb()
-      .on(BatchGetItemCommand)
-      .resolves({ Responses: { [MERCHANT_TABLE]: [] } });
-    ddb().on(UpdateItemCommand).resolves({});
-    acceptAllMessages();
 
-    try {
-      // Act
-      const response = await withModel.handler(streamEvent([insertRecord(tx)]), lambdaContext());
+    // Act
+    const { response, text, alert } = await alertWithModel(model, tx);
 
-      // Assess
-      assert.deepEqual(response, { batchItemFailures: [] });
-      assert.match(withModel.text, /"gradient-boosted-trees"/);
-      const [send] = sqs().commandCalls(SendMessageBatchCommand);
-      const alert = JSON.parse(send.args[0].input.Entries?.[0].MessageBody ?? "{}");
-      assert.equal(alert.score, Math.round(1_000_000 / (1 + Math.exp(-1))) / 10_000);
-      assert.deepEqual(alert.reasons, ["amount 900.00 USD"]);
-    } finally {
-      withModel.dispose();
-    }
+    // Assess
+    assert.deepEqual(response, { batchItemFailures: [] });
+    assert.match(text, /"gradient-boosted-trees"/);
+    assert.equal(alert.score, Math.round(1_000_000 / (1 + Math.exp(-1))) / 10_000);
+    assert.deepEqual(alert.reasons, ["amount 900.00 USD"]);
   });
 });
