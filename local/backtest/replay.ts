@@ -51,6 +51,40 @@ function lowerBound(history: readonly Transaction[], timestamp: number): number 
   return lo;
 }
 
+/** Rows in event-time order, ties in input order; histories usually come sorted, so check first. */
+function inReplayOrder(rows: readonly ReplayRow[]): readonly ReplayRow[] {
+  const before = (a: ReplayRow, b: ReplayRow) => a.tx.timestamp - b.tx.timestamp || a.line - b.line;
+  for (let i = 1; i < rows.length; i++) {
+    if (before(rows[i - 1], rows[i]) > 0) return [...rows].sort(before);
+  }
+  return rows;
+}
+
+/**
+ * The (transaction_id, timestamp) keys replayed so far. An id is nearly always seen at one
+ * timestamp, so it is kept as a number per id; only ids seen at several timestamps pay for a
+ * combined string key.
+ */
+function makeSeenKeys() {
+  const firstTimestamp = new Map<string, number>();
+  const others = new Set<string>();
+  return {
+    /** True, and remembered, when the key is new; false for a repeat. */
+    addNew(tx: Transaction): boolean {
+      const first = firstTimestamp.get(tx.transaction_id);
+      if (first === undefined) {
+        firstTimestamp.set(tx.transaction_id, tx.timestamp);
+        return true;
+      }
+      if (first === tx.timestamp) return false;
+      const key = `${tx.transaction_id}\u0000${tx.timestamp}`;
+      if (others.has(key)) return false;
+      others.add(key);
+      return true;
+    },
+  };
+}
+
 /**
  * Assesses every row in event-time order (ties in input order). A repeat of an already replayed
  * key (same transaction_id and timestamp) is not replayed, because the deployed pipeline stores
@@ -67,47 +101,50 @@ function replay(
   options: ReplayOptions,
 ): { replayed: ReplayedRow[]; duplicates: number[] } {
   const { config } = options.scoring;
-  const ordered = [...rows].sort((a, b) => a.tx.timestamp - b.tx.timestamp || a.line - b.line);
+  const ordered = inReplayOrder(rows);
   const byAccount = new Map<string, Transaction[]>();
   const merchants = makeMemoryMerchantRisk();
   // One delay for every label and rows in time order: labels arrive in the order they were queued.
   const pending: PendingLabel[] = [];
   let nextPending = 0;
-  const seen = new Set<string>();
+  const seen = makeSeenKeys();
   const replayed: ReplayedRow[] = [];
   const duplicates: number[] = [];
   for (const row of ordered) {
     const { tx } = row;
-    const key = `${tx.transaction_id}\u0000${tx.timestamp}`;
-    if (seen.has(key)) {
+    if (!seen.addNew(tx)) {
       duplicates.push(row.line);
       continue;
     }
-    seen.add(key);
     for (; nextPending < pending.length && pending[nextPending].at <= tx.timestamp; nextPending++) {
       const label = pending[nextPending];
       if (label.fraud) merchants.add(label.merchantId, dayOf(label.at), 0, 1);
     }
-    const history = byAccount.get(tx.account_id) ?? [];
+    let history = byAccount.get(tx.account_id);
+    if (history === undefined) {
+      history = [];
+      byAccount.set(tx.account_id, history);
+    }
     // What selectHistory would return, without its per-candidate work: the account's array is in
     // time order, holds only earlier-or-equal transactions (never this key: repeats are skipped
-    // above), so the window is its tail, capped at the most recent `limit`. The parity test holds
-    // this equal to detect-fraud's selection.
+    // above), so the window is its tail, capped at the most recent `limit`. Rows come in time
+    // order, so what falls out of the window now never comes back into a later one: it is dropped
+    // in place rather than copied around. The parity test holds this equal to detect-fraud's
+    // selection.
     const from = Math.max(
       lowerBound(history, tx.timestamp - config.history.windowMs),
       history.length - config.history.limit,
     );
-    const selected = history.slice(from);
+    if (from > 0) history.splice(0, from);
     const { assessment, features } = assessWithFeatures(
       tx,
-      selected,
+      history,
       merchants.profileOf(tx.merchant_id),
       options.scoring,
     );
     replayed.push(options.keepFeatures === true ? { ...row, assessment, features } : { ...row, assessment });
     merchants.add(tx.merchant_id, dayOf(tx.timestamp), 1, 0);
     history.push(tx);
-    byAccount.set(tx.account_id, history);
     if (row.label !== undefined) {
       pending.push({ at: tx.timestamp + options.labelDelayMs, merchantId: tx.merchant_id, fraud: row.label });
     }

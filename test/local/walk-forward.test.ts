@@ -77,6 +77,30 @@ describe("Function: replay (label delay)", () => {
   });
 });
 
+describe("Function: replay (repeats and order)", () => {
+  it("skips a repeated (transaction_id, timestamp) but replays the same id at another time, in time order", () => {
+    // Prepare: out of order on purpose; lines 2 and 4 repeat keys
+    const at = (line: number, id: string, offset: number) => ({
+      line,
+      tx: validTransaction({ transaction_id: id, timestamp: START + offset }),
+    });
+    const rows = [at(1, "a", 2_000), at(2, "a", 2_000), at(3, "a", 1_000), at(4, "a", 1_000), at(5, "b", 0)];
+
+    // Act
+    const { replayed, duplicates } = replay(rows, {
+      scoring: { config: DEFAULT_RULES_CONFIG },
+      labelDelayMs: 0,
+    });
+
+    // Assess
+    assert.deepEqual(
+      replayed.map((row) => row.line),
+      [5, 3, 1],
+    );
+    assert.deepEqual(duplicates, [4, 2]);
+  });
+});
+
 describe("Function: runBacktest (walk-forward options)", () => {
   it("measures only the labelled rows from `from` on, and reports precision at the top accounts per day", async () => {
     // Prepare
