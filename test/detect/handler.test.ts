@@ -3,7 +3,7 @@ import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
 import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
 import { DETECT_METRICS, makeDetectHandler } from "../../pipeline/runtime/detect/handler";
-import type { FraudModel } from "../../pipeline/runtime/detect/model/format";
+import { dayOf } from "../../pipeline/runtime/detect/merchant-risk";
 import {
   memoryAlerts,
   memoryHistory,
@@ -41,7 +41,6 @@ function setup(
     merchantItems?: Record<string, unknown>;
     merchantsReject?: boolean;
     countsReject?: boolean;
-    model?: FraudModel;
   } = {},
 ) {
   const history = memoryHistory(options.stored ?? [], { failing: options.failingAccounts });
@@ -63,7 +62,6 @@ function setup(
     log: log.port,
     metrics: metrics.port,
     config: RULES_ONLY,
-    model: options.model,
     codec: makeTransactionCodec(),
     now: () => DETECTED_AT,
   });
@@ -334,5 +332,57 @@ describe("Function: makeDetectHandler", () => {
     for (const secret of [String(FRAUDULENT_AMOUNT + 4_321), "98765", "55555", "48.8566", "2.3522"]) {
       assert.ok(!logged.includes(secret), `log contains ${secret}`);
     }
+  });
+
+  it("fails every record when the merchant profiles cannot be read, and writes nothing", async () => {
+    // Prepare
+    const { handler, verdicts, alerts, merchants } = setup({ merchantsReject: true });
+    const records = [insertRecord(tx("a")), insertRecord(tx("f", { amount: FRAUDULENT_AMOUNT }))];
+
+    // Act
+    const response = await handler(streamEvent(records), context);
+
+    // Assess
+    assert.deepEqual(response, {
+      batchItemFailures: records.map((r) => ({ itemIdentifier: sequenceOf(r) })),
+    });
+    assert.equal(verdicts.written.length, 0);
+    assert.equal(alerts.calls.length, 0);
+    assert.equal(merchants.increments.length, 0);
+  });
+
+  it("reads the batch's merchants once and counts each transaction on its first verdict only", async () => {
+    // Prepare
+    const { handler, merchants } = setup();
+    const first = insertRecord(tx("a"));
+    const second = insertRecord(tx("b", { merchant_id: "merchant-0002" }));
+
+    // Act
+    await handler(streamEvent([first, second]), context);
+    await handler(streamEvent([first]), context);
+
+    // Assess
+    assert.deepEqual(merchants.reads, [["merchant-0001", "merchant-0002"], ["merchant-0001"]]);
+    const day = dayOf(FIXED_NOW);
+    assert.deepEqual(merchants.increments, [
+      { merchantId: "merchant-0001", day, transactions: 1, frauds: 0 },
+      { merchantId: "merchant-0002", day, transactions: 1, frauds: 0 },
+    ]);
+  });
+
+  it("fails no record when the merchant counts cannot be written, and measures and logs the loss", async () => {
+    // Prepare
+    const { handler, verdicts, metrics, log } = setup({ countsReject: true });
+
+    // Act
+    const response = await handler(streamEvent([insertRecord(tx("a")), insertRecord(tx("b"))]), context);
+
+    // Assess
+    assert.deepEqual(response, { batchItemFailures: [] });
+    assert.equal(verdicts.written.length, 2);
+    assert.equal(metrics.counts.get(DETECT_METRICS.uncountedTransactions), 2);
+    const error = log.entries.find((e) => e.level === "error");
+    assert.equal(error?.message, "Merchant counts not written");
+    assert.equal(error?.attributes?.transactions, 2);
   });
 });

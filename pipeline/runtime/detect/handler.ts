@@ -153,12 +153,12 @@ function assessAll(
     const fromIndex = histories.get(tx.account_id) ?? [];
     const inBatch = earlier.get(tx.account_id) ?? [];
     earlier.set(tx.account_id, [...inBatch, tx]);
-    if (typeof fromIndex === "string" || typeof profiles === "string") {
-      failures.add(
-        entry.record,
-        typeof fromIndex === "string" ? fromIndex : (profiles as string),
-        tx.transaction_id,
-      );
+    if (typeof fromIndex === "string") {
+      failures.add(entry.record, fromIndex, tx.transaction_id);
+      continue;
+    }
+    if (typeof profiles === "string") {
+      failures.add(entry.record, profiles, tx.transaction_id);
       continue;
     }
     try {
