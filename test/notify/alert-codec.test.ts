@@ -15,6 +15,18 @@ describe("Function: makeAlertCodec", () => {
     assert.deepEqual(result, { ok: true, value: alert });
   });
 
+  it("decodes an alert queued before reasons existed, with no reasons", () => {
+    // Prepare
+    const { reasons: _reasons, ...older } = fraudAlert();
+
+    // Act
+    const result = makeAlertCodec().decode(older);
+
+    // Assess
+    assert.ok(result.ok);
+    assert.deepEqual(result.value.reasons, []);
+  });
+
   it("drops properties that are not part of an alert", () => {
     // Prepare
     const codec = makeAlertCodec();
@@ -36,6 +48,7 @@ describe("Function: makeAlertCodec", () => {
     ["an empty merchant", { merchant_id: "" }, "merchant_id"],
     ["a score that is not a number", { score: "85" }, "score"],
     ["a negative timestamp", { timestamp: -1 }, "timestamp"],
+    ["an empty reason", { reasons: ["ok", " "] }, "reasons.1"],
     ["a rule without a reason", { rules: [{ rule: "velocity", score: 10 }] }, "rules.0.reason"],
     ["a missing detection time", { detected_at: undefined }, "detected_at"],
   ];

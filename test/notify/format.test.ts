@@ -45,6 +45,37 @@ describe("Function: formatAlert", () => {
     assert.ok(body.includes(id));
   });
 
+  it("lists the score's top reasons, numbered, before the rules", () => {
+    // Prepare
+    const alert = fraudAlert({
+      reasons: [
+        "amount 12.5x this account's 30-day average of 400.00 USD (20 transactions)",
+        "merchant m-9: 4 confirmed frauds among 31 transactions in the last 7 days",
+      ],
+    });
+
+    // Act
+    const { body } = formatAlert(alert);
+
+    // Assess
+    assert.ok(
+      body.includes(
+        "Top reasons:\n  1. amount 12.5x this account's 30-day average of 400.00 USD (20 transactions)\n" +
+          "  2. merchant m-9: 4 confirmed frauds among 31 transactions in the last 7 days\n",
+      ),
+      body,
+    );
+    assert.ok(body.indexOf("Top reasons:") < body.indexOf("Rules that fired:"));
+  });
+
+  it("says so when an alert carries no reasons (queued before reasons existed)", () => {
+    // Act
+    const { body } = formatAlert(fraudAlert({ reasons: [] }));
+
+    // Assess
+    assert.ok(body.includes("Top reasons:\n  (no reasons in the alert)\n"), body);
+  });
+
   it("masks the account id to its last four characters", () => {
     // Prepare
     const alert = fraudAlert({ account_id: "acct-9876541234" });
