@@ -154,4 +154,4 @@ function topReasons(contributions: readonly Contribution[]): string[] {
 }
 
 export type { Contribution, Scored };
-export { defaultScore, logisticTerms, modelProbability, modelScore, TOP_REASONS, topReasons };
+export { defaultScore, modelProbability, modelScore, topReasons };
