@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { seededRandom } from "../../local/faults";
 import {
   choleskySolve,
   fitLogistic,
@@ -7,21 +8,9 @@ import {
   standardisation,
 } from "../../local/train/fit";
 
-/** Deterministic uniform [0, 1) draws (mulberry32). */
-function uniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Standard normal draws (Box-Muller). */
 function normal(seed: number): () => number {
-  const u = uniform(seed);
+  const u = seededRandom(seed);
   return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 }
 
@@ -34,7 +23,7 @@ function logisticSample(
   seed: number,
 ): { x: Matrix; y: Uint8Array } {
   const draw = normal(seed);
-  const coin = uniform(seed + 1);
+  const coin = seededRandom(seed + 1);
   const columns = coefficients.length;
   const values = new Float64Array(rows * columns);
   const y = new Uint8Array(rows);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { rocAuc } from "../../local/backtest/metrics";
+import { seededRandom } from "../../local/faults";
 import { fitLogistic, type Matrix, predictProbability } from "../../local/train/fit";
 import {
   binEdges,
@@ -14,24 +15,12 @@ import { parseFraudModel } from "../../pipeline/runtime/detect/model/format";
 import { treesAttribution, treesLogOdds } from "../../pipeline/runtime/detect/model/trees";
 import { modelProbability } from "../../pipeline/runtime/detect/scoring/score";
 
-/** Deterministic uniform [0, 1) draws (mulberry32). */
-function uniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * Rows over the registry's width: column 0 uniform on [−5, 5], column 1 a few integers, the rest
  * noise; `label` decides y from column 0, with 2% of labels flipped.
  */
 function sample(rows: number, seed: number, label: (x0: number) => boolean): { x: Matrix; y: Uint8Array } {
-  const random = uniform(seed);
+  const random = seededRandom(seed);
   const columns = FEATURE_NAMES.length;
   const values = new Float64Array(rows * columns);
   const y = new Uint8Array(rows);
@@ -75,7 +64,7 @@ describe("Function: binEdges", () => {
 
   it("cuts many values at most maxBins ways at real data values, one edge for a heavy point mass", () => {
     // Prepare: 90% zeros, the rest spread out
-    const random = uniform(3);
+    const random = seededRandom(3);
     const values = Float64Array.from({ length: 10_000 }, () => (random() < 0.9 ? 0 : random() * 1_000));
 
     // Act

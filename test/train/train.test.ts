@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { thresholdSweep } from "../../local/backtest/metrics";
 import { runBacktest } from "../../local/backtest/run";
+import { seededRandom } from "../../local/faults";
 import { trainingSet } from "../../local/train/dataset";
 import { type LogisticFit, predictProbability } from "../../local/train/fit";
 import { main } from "../../local/train/main";
@@ -13,21 +14,10 @@ import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
 import { DAY_MS } from "../../pipeline/runtime/detect/merchant-risk";
 import { parseFraudModel } from "../../pipeline/runtime/detect/model/format";
 import { modelProbability } from "../../pipeline/runtime/detect/scoring/score";
+import { captureOutput } from "../helpers/local";
 
 const START = Date.UTC(2025, 2, 1);
 const HOUR = 3_600_000;
-
-/** Deterministic uniform [0, 1) draws (mulberry32). */
-function uniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Row = Record<string, unknown> & { timestamp: number; is_fraud?: boolean };
 
@@ -37,7 +27,7 @@ type Row = Record<string, unknown> & { timestamp: number; is_fraud?: boolean };
  * quiet frauds so the classes overlap. Sorted by time.
  */
 function history(days: number, seed: number): Row[] {
-  const random = uniform(seed);
+  const random = seededRandom(seed);
   const rows: Row[] = [];
   for (let a = 0; a < 40; a++) {
     const usual = 1_000 + Math.floor(random() * 9_000);
@@ -63,25 +53,6 @@ function history(days: number, seed: number): Row[] {
 
 function toLines(rows: readonly object[]): string {
   return rows.map((row) => `${JSON.stringify(row)}\n`).join("");
-}
-
-async function captureOutput(
-  act: () => Promise<number>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { stdout, stderr } = process;
-  const originalOut = stdout.write;
-  const originalErr = stderr.write;
-  stdout.write = ((chunk: string | Uint8Array) => out.push(String(chunk)) > 0) as typeof stdout.write;
-  stderr.write = ((chunk: string | Uint8Array) => err.push(String(chunk)) > 0) as typeof stderr.write;
-  try {
-    const code = await act();
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    stdout.write = originalOut;
-    stderr.write = originalErr;
-  }
 }
 
 const OPTIONS = { labelDelayDays: 3, validationDays: 4, seed: 1 };
@@ -251,7 +222,7 @@ describe("Function: train", () => {
 describe("Function: chooseThreshold", () => {
   it("picks the score with the highest F1 of any threshold, as the backtest's sweep measures it", () => {
     // Prepare
-    const random = uniform(4);
+    const random = seededRandom(4);
     const rows = Array.from({ length: 2_000 }, () => {
       const label = random() < 0.05;
       return { label, score: Math.round((label ? 40 : 0) + random() * 60) };
@@ -302,7 +273,7 @@ describe("Function: main (train CLI)", () => {
     await captureOutput(() => main([file, ...args, "--out", second, "--seed", "1", "--kind", "auto"]));
 
     // Assess
-    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.result, 0, run.stderr);
     assert.match(run.stdout, /^Wrote .*first\.json: \d+ training rows/);
     assert.match(run.stdout, /\n {2}candidates: (gradient-boosted-trees|logistic-regression) AP /);
     const text = fs.readFileSync(first);
@@ -327,7 +298,7 @@ describe("Function: main (train CLI)", () => {
       await captureOutput(() => main([file, "--out", second, ...args]));
 
       // Assess
-      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.result, 0, run.stderr);
       assert.match(run.stdout, new RegExp(`shipped: ${kind}, refit on all`));
       const text = fs.readFileSync(first);
       assert.ok(text.equals(fs.readFileSync(second)));
@@ -351,7 +322,7 @@ describe("Function: main (train CLI)", () => {
     const out = path.join(dir, "model.json");
 
     // Act
-    const { code } = await captureOutput(() =>
+    const { result: code } = await captureOutput(() =>
       main([file, "--out", out, "--until", "2025-03-12", "--label-delay", "3", "--validation-days", "2"]),
     );
 
@@ -364,7 +335,7 @@ describe("Function: main (train CLI)", () => {
 
   it("prints the usage for --help", async () => {
     // Act
-    const { code, stdout } = await captureOutput(() => main(["--help"]));
+    const { result: code, stdout } = await captureOutput(() => main(["--help"]));
 
     // Assess
     assert.equal(code, 0);
@@ -393,7 +364,7 @@ describe("Function: main (train CLI)", () => {
   for (const [what, args, message] of usageErrors) {
     it(`exits 2 with the message and usage for ${what}`, async () => {
       // Act
-      const { code, stdout, stderr } = await captureOutput(() => main([file, ...args]));
+      const { result: code, stdout, stderr } = await captureOutput(() => main([file, ...args]));
 
       // Assess
       assert.equal(code, 2);
@@ -410,7 +381,7 @@ describe("Function: main (train CLI)", () => {
     const out = path.join(dir, "model.json");
 
     // Act
-    const { code, stdout, stderr } = await captureOutput(() => main([recent, "--out", out]));
+    const { result: code, stdout, stderr } = await captureOutput(() => main([recent, "--out", out]));
 
     // Assess
     assert.equal(code, 1);
@@ -425,7 +396,9 @@ describe("Function: main (train CLI)", () => {
     fs.writeFileSync(unlabelled, toLines(history(16, 21).map(({ is_fraud: _, ...row }) => row)));
 
     // Act
-    const { code, stderr } = await captureOutput(() => main([unlabelled, "--out", path.join(dir, "m.json")]));
+    const { result: code, stderr } = await captureOutput(() =>
+      main([unlabelled, "--out", path.join(dir, "m.json")]),
+    );
 
     // Assess
     assert.equal(code, 1);
@@ -434,7 +407,7 @@ describe("Function: main (train CLI)", () => {
 
   it("exits 1 with one line for an unreadable input file", async () => {
     // Act
-    const { code, stderr } = await captureOutput(() =>
+    const { result: code, stderr } = await captureOutput(() =>
       main([path.join(dir, "missing.jsonl"), "--out", path.join(dir, "m.json")]),
     );
 
@@ -445,7 +418,7 @@ describe("Function: main (train CLI)", () => {
 
   it("exits 1 with one line when the model cannot be written", async () => {
     // Act
-    const { code, stderr } = await captureOutput(() =>
+    const { result: code, stderr } = await captureOutput(() =>
       main([file, "--out", path.join(dir, "no-such-dir", "m.json"), "--label-delay", "3"]),
     );
 
