@@ -179,4 +179,4 @@ if (require.main === module) {
   );
 }
 
-export { main, parseBenchArgs };
+export { main, parseBenchArgs, USAGE };

@@ -170,4 +170,4 @@ if (require.main === module) {
   });
 }
 
-export { main };
+export { main, USAGE };

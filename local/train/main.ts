@@ -194,4 +194,4 @@ if (require.main === module) {
   });
 }
 
-export { main };
+export { main, USAGE };
