@@ -1,15 +1,17 @@
 /**
  * `npm run backtest -- FILE [--model MODEL.json] [--label-delay DAYS] [--from YYYY-MM-DD]
- * [--rules FILE.json] [--json] [--threshold-sweep] [--scores-out FILE]`: replays historical
+ * [--rules FILE.json] [--json] [--threshold-sweep] [--scores-out FILE] [--max-invalid-ratio R]`: replays historical
  * transactions walk-forward through the detector, with labels reaching the merchant profiles only
- * after their delay, and reports how it would have done. An unreadable input, rules or model file
- * is one line on stderr and exit code 1.
+ * after their delay, and reports how it would have done. An unreadable input, rules or model file,
+ * an input with nothing valid to replay, or one with too many invalid rows is one line on stderr
+ * and exit code 1 (the report still prints in the last case, to show which rows).
  */
 import * as fs from "node:fs";
 import { thresholdOf } from "../../pipeline/runtime/detect/assess";
 import { parseRulesConfig, type RulesConfig } from "../../pipeline/runtime/detect/config";
 import type { FraudModel } from "../../pipeline/runtime/detect/model/format";
 import { loadModelFile, parseDateFlag, parseDaysFlag } from "./cli-values";
+import { DEFAULT_MAX_INVALID_RATIO, inputProblem, parseRatioFlag } from "./input-check";
 import { readRowsFromFile } from "./read-rows";
 import { humanReport, jsonReport, sweepThresholds } from "./report";
 import { type BacktestResult, DEFAULT_LABEL_DELAY_DAYS, runBacktest } from "./run";
@@ -28,7 +30,11 @@ Options:
   --rules FILE.json   rule overrides, same shape as the stack's fraud rules config
   --json              print one JSON object instead of the report
   --threshold-sweep   add precision/recall/F1 at score thresholds 10..200
-  --scores-out FILE   write {transaction_id, score, flagged, rules, reasons} per transaction as JSON Lines`;
+  --scores-out FILE   write {transaction_id, score, flagged, rules, reasons} per transaction as JSON Lines
+  --max-invalid-ratio R  fail (exit 1) when more than this share of rows breaks the contract (default ${DEFAULT_MAX_INVALID_RATIO})
+
+Exit codes: 0 done; 1 unreadable input, rules or model, nothing valid to replay, or too many invalid
+rows; 2 a wrong option.`;
 
 interface BacktestArgs {
   readonly file: string;
@@ -39,9 +45,17 @@ interface BacktestArgs {
   readonly json: boolean;
   readonly sweep: boolean;
   readonly scoresOut?: string;
+  readonly maxInvalidRatio: number;
 }
 
-const VALUE_FLAGS = ["--rules", "--scores-out", "--model", "--label-delay", "--from"] as const;
+const VALUE_FLAGS = [
+  "--rules",
+  "--scores-out",
+  "--model",
+  "--label-delay",
+  "--from",
+  "--max-invalid-ratio",
+] as const;
 
 function parseArgs(argv: readonly string[]): BacktestArgs | string {
   let file: string | undefined;
@@ -53,7 +67,8 @@ function parseArgs(argv: readonly string[]): BacktestArgs | string {
     from?: number;
     json: boolean;
     sweep: boolean;
-  } = { json: false, sweep: false };
+    maxInvalidRatio: number;
+  } = { json: false, sweep: false, maxInvalidRatio: DEFAULT_MAX_INVALID_RATIO };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--json") flags.json = true;
@@ -64,7 +79,11 @@ function parseArgs(argv: readonly string[]): BacktestArgs | string {
       if (arg === "--rules") flags.rules = value;
       else if (arg === "--scores-out") flags.scoresOut = value;
       else if (arg === "--model") flags.model = value;
-      else {
+      else if (arg === "--max-invalid-ratio") {
+        const parsed = parseRatioFlag(arg, value);
+        if (typeof parsed === "string") return parsed;
+        flags.maxInvalidRatio = parsed;
+      } else {
         const parsed = arg === "--from" ? parseDateFlag(arg, value) : parseDaysFlag(arg, value);
         if (typeof parsed === "string") return parsed;
         if (arg === "--from") flags.from = parsed;
@@ -148,6 +167,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${PREFIX} ${what}\n`);
     return 1;
   }
+  const problem = inputProblem(result, args.maxInvalidRatio);
+  if (result.replayed === 0 && problem !== undefined) {
+    process.stderr.write(`${PREFIX} ${problem}\n`);
+    return 1;
+  }
   if (args.scoresOut !== undefined) {
     try {
       fs.writeFileSync(args.scoresOut, scoreLines(result));
@@ -161,6 +185,10 @@ async function main(argv: readonly string[]): Promise<number> {
       ? `${JSON.stringify(jsonReport(result))}\n`
       : humanReport(result, args.file === "-" ? "stdin" : args.file),
   );
+  if (problem !== undefined) {
+    process.stderr.write(`${PREFIX} ${problem}\n`);
+    return 1;
+  }
   return 0;
 }
 
