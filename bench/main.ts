@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { flagsTakenByNpm } from "../local/npm-flags";
 import { measureArchives } from "./archive";
 import { buildArtifacts, useFactoryEnv } from "./artifacts";
 import { measureBacktest } from "./backtest";
@@ -129,7 +130,12 @@ async function measure(args: BenchArgs, settings: Settings): Promise<BenchResult
  * @example
  * main(["--quick"]).then((code) => { process.exitCode = code; });
  */
-async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const misplaced = flagsTakenByNpm("npm run bench --", USAGE, env);
+  if (misplaced !== undefined) {
+    process.stderr.write(`bench: ${misplaced}\n`);
+    return 2;
+  }
   const args = parseBenchArgs(argv);
   if (typeof args === "string") {
     process.stderr.write(`bench: ${args}\n${USAGE}\n`);

@@ -3,6 +3,7 @@
  * rules file is the caller's job, so parsing never touches the file system.
  */
 import { ENV } from "../pipeline/runtime/env";
+import { flagsTakenByNpm } from "./npm-flags";
 
 /** What `npm start` was asked to do. */
 export interface StartArgs {
@@ -69,6 +70,8 @@ function integer(name: string, text: string, min: number, max: number): number |
  * // { ok: true, args: { port: 0, dataDir: ".local/data", host: "127.0.0.1", ... } }
  */
 function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedArgs {
+  const misplaced = flagsTakenByNpm("npm start --", USAGE, env);
+  if (misplaced !== undefined) return { ok: false, error: misplaced };
   const flags: Record<string, string> = {};
   let help = false;
   for (let i = 0; i < argv.length; i++) {

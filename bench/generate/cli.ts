@@ -2,6 +2,8 @@
  * Flags of `npm run generate-history`. Pure (argv and environment in, options or one error line
  * out), so every message is tested without starting a process.
  */
+
+import { flagsTakenByNpm } from "../../local/npm-flags";
 import {
   DEFAULT_START,
   type GenerateOptions,
@@ -62,11 +64,6 @@ function parseDay(text: string): number {
   return isoDay(ms) === text ? ms : Number.NaN;
 }
 
-/** Flags that npm kept for itself (it turns `--rows 5` before `--` into `npm_config_rows`). */
-function swallowedFlags(env: NodeJS.ProcessEnv): string[] {
-  return FLAGS.filter((flag) => env[`npm_config_${flag.slice(2).replaceAll("-", "_")}`] !== undefined);
-}
-
 /**
  * Parses argv (without `node` and the script) against the environment the script runs in.
  *
@@ -76,13 +73,8 @@ function swallowedFlags(env: NodeJS.ProcessEnv): string[] {
  */
 function parseGenerateArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCli {
   if (argv.includes("--help") || argv.includes("-h")) return { ok: true, help: true };
-  const swallowed = swallowedFlags(env);
-  if (swallowed.length > 0) {
-    return {
-      ok: false,
-      error: `npm took ${swallowed.join(", ")} as its own config: put -- before the script's flags (${COMMAND} -- ${swallowed[0]} ...)`,
-    };
-  }
+  const misplaced = flagsTakenByNpm(`${COMMAND} --`, USAGE, env);
+  if (misplaced !== undefined) return { ok: false, error: misplaced };
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const match = /^(--[a-z-]+)(?:=(.*))?$/.exec(argv[i]);

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import { thresholdOf } from "../../pipeline/runtime/detect/assess";
 import { parseRulesConfig, type RulesConfig } from "../../pipeline/runtime/detect/config";
 import type { FraudModel } from "../../pipeline/runtime/detect/model/format";
+import { flagsTakenByNpm } from "../npm-flags";
 import { loadModelFile, parseDateFlag, parseDaysFlag } from "./cli-values";
 import { DEFAULT_MAX_INVALID_RATIO, inputProblem, parseRatioFlag } from "./input-check";
 import { readRowsFromFile } from "./read-rows";
@@ -124,7 +125,12 @@ function codeOf(error: unknown): string {
  * @example
  * main(["history.csv", "--json"]).then((code) => { process.exitCode = code; });
  */
-async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const misplaced = flagsTakenByNpm("npm run backtest -- FILE", USAGE, env);
+  if (misplaced !== undefined) {
+    process.stderr.write(`${PREFIX} ${misplaced}\n`);
+    return 2;
+  }
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

@@ -10,6 +10,7 @@ import { DAY_MS } from "../../pipeline/runtime/detect/merchant-risk";
 import { parseDateFlag, parseDaysFlag } from "../backtest/cli-values";
 import { readRowsFromFile } from "../backtest/read-rows";
 import { DEFAULT_LABEL_DELAY_DAYS } from "../backtest/run";
+import { flagsTakenByNpm } from "../npm-flags";
 import { writeModelFile } from "./model-file";
 import {
   DEFAULT_KIND,
@@ -147,7 +148,12 @@ function summary(trained: Trained, out: string): string {
  * @example
  * main(["history.jsonl", "--out", "model.json"]).then((code) => { process.exitCode = code; });
  */
-async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const misplaced = flagsTakenByNpm("npm run train -- FILE", USAGE, env);
+  if (misplaced !== undefined) {
+    process.stderr.write(`${PREFIX} ${misplaced}\n`);
+    return 2;
+  }
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
