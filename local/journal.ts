@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { makeDirectory } from "./make-directory";
 
 export type Item = Record<string, unknown>;
 
@@ -74,7 +75,7 @@ function fsyncDirectory(dir: string): void {
  * const table = makeMemoryTable({ journal });
  */
 function openJournal(dir: string): Journal {
-  fs.mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const images = new Map<string, Item>();
   readImages(path.join(dir, SNAPSHOT), images);
   readImages(path.join(dir, JOURNAL), images);

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Notification, Notifier } from "../pipeline/runtime/ports";
 import type { Faults } from "./faults";
+import { makeDirectory } from "./make-directory";
 
 /** One line of the outbox file. */
 export interface OutboxEntry {
@@ -32,6 +33,28 @@ export interface OutboxTopicOptions {
   readonly print: (line: string) => void;
 }
 
+function openFile(file: string): number {
+  makeDirectory(path.dirname(path.resolve(file)));
+  return fs.openSync(file, "a");
+}
+
+/**
+ * The descriptor to append to: `fd` while it is still the file at `file`, else a new one at that
+ * path (the outbox was deleted or moved while running, and a reader looks for it there).
+ */
+function reopenIfGone(file: string, fd: number): number {
+  const open = fs.fstatSync(fd);
+  let current: fs.Stats | undefined;
+  try {
+    current = fs.statSync(file);
+  } catch {
+    current = undefined;
+  }
+  if (current !== undefined && current.ino === open.ino && current.dev === open.dev) return fd;
+  fs.closeSync(fd);
+  return openFile(file);
+}
+
 /**
  * Opens the outbox for appending (creating its directory), so an unwritable path fails at startup
  * rather than at the first alert. Throws the file system's error (EACCES, EISDIR, ...).
@@ -41,8 +64,7 @@ export interface OutboxTopicOptions {
  * await topic.notifier.publish({ subject, body, transactionId: "tx-1" });
  */
 function openOutboxTopic(options: OutboxTopicOptions): OutboxTopic {
-  fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
-  const fd = fs.openSync(options.path, "a");
+  let fd = openFile(options.path);
   let count = 0;
   let open = true;
   const notifier: Notifier = {
@@ -58,6 +80,7 @@ function openOutboxTopic(options: OutboxTopicOptions): OutboxTopic {
         subject: notification.subject,
         message: notification.body,
       };
+      fd = reopenIfGone(options.path, fd);
       fs.writeSync(fd, `${JSON.stringify(entry)}\n`);
       count += 1;
       options.print(`[alert] ${notification.subject} -> ${options.path}`);

@@ -29,7 +29,7 @@ import { openOutboxTopic } from "./outbox-topic";
 import { makeLocalOutcomeStore } from "./outcome-store";
 import { makeRequestValidator } from "./request-validator";
 import { startServer } from "./server";
-import { localError, openOrExplain } from "./startup-errors";
+import { listenFix, localError, openOrExplain } from "./startup-errors";
 import { makeTablePorts } from "./table-ports";
 
 /** Physical names, following the stack's `{type}-{purpose}-{env}` convention with env `local`. */
@@ -247,11 +247,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     });
   } catch (error) {
     closeFiles();
-    throw localError(
-      error,
-      `Cannot listen on ${settings.host}:${settings.port}`,
-      "set PORT (or --port) to a free port",
-    );
+    throw localError(error, `Cannot listen on ${settings.host}:${settings.port}`, listenFix(error));
   }
 
   const unfinished = table

@@ -35,4 +35,21 @@ function openOrExplain<T>(open: () => T, what: string, fix: string, cleanUp?: ()
   }
 }
 
-export { localError, openOrExplain };
+/** Error codes of a listen address this machine does not have or cannot resolve. */
+const BAD_HOST_CODES = ["ENOTFOUND", "EADDRNOTAVAIL", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL"];
+
+/**
+ * What to change when the server cannot listen: the host when the address is not this machine's,
+ * the port otherwise (in use, or privileged).
+ *
+ * @example
+ * listenFix({ code: "EADDRNOTAVAIL" }); // "set --host to an address of this machine, such as 127.0.0.1"
+ */
+function listenFix(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && BAD_HOST_CODES.includes(code)
+    ? "set --host to an address of this machine, such as 127.0.0.1"
+    : "set PORT (or --port) to a free port";
+}
+
+export { listenFix, localError, openOrExplain };
