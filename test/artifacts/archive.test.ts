@@ -1,7 +1,7 @@
-import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
 import { UNUSED_RUNTIME_PACKAGES } from "../../pipeline/infra/archives";
 import type { FunctionKey } from "../../pipeline/infra/naming";
 import { makeDetectFraudFactory } from "../../pipeline/runtime/lambda/detect-fraud";
@@ -73,8 +73,9 @@ for (const key of Object.keys(FACTORIES) as FunctionKey[]) {
 
     it("ships every package the serialized handler requires", () => {
       // Assess
-      assert.ok(required.size > 0);
-      for (const name of required) assert.ok(names.has(name), `${name} is required but not in the archive`);
+      expect(required.size > 0).to.be.ok;
+      for (const name of required)
+        expect(names.has(name), `${name} is required but not in the archive`).to.be.ok;
     });
 
     it("leaves out every runtime dependency the handler does not require", () => {
@@ -82,10 +83,7 @@ for (const key of Object.keys(FACTORIES) as FunctionKey[]) {
       const unused = RUNTIME_DEPENDENCIES.filter(
         (name) => !name.startsWith("@pulumi/") && !required.has(name),
       );
-      assert.deepEqual(
-        unused.filter((name) => names.has(name)),
-        [],
-      );
+      expect(unused.filter((name) => names.has(name))).to.deep.equal([]);
     });
 
     it("ships no test or build tool, no Pulumi package and not the v2 AWS SDK", () => {
@@ -93,7 +91,7 @@ for (const key of Object.keys(FACTORIES) as FunctionKey[]) {
       const shipped = [...names].filter(
         (name) => DEV_TOOLS.includes(name) || name.startsWith("@pulumi/") || name === "aws-sdk",
       );
-      assert.deepEqual(shipped, []);
+      expect(shipped).to.deep.equal([]);
     });
   });
 }
@@ -104,8 +102,8 @@ describe("Function: archivePackages", () => {
     const packages = await archivePackages();
 
     // Assess
-    assert.ok(packages.length > 0);
-    assert.ok(packages.every((p) => p.bytes > 0 && p.path.includes("node_modules")));
-    assert.ok(packages.every((p, i) => i === 0 || packages[i - 1].bytes >= p.bytes));
+    expect(packages.length > 0).to.be.ok;
+    expect(packages.every((p) => p.bytes > 0 && p.path.includes("node_modules"))).to.be.ok;
+    expect(packages.every((p, i) => i === 0 || packages[i - 1].bytes >= p.bytes)).to.be.ok;
   });
 });

@@ -1,4 +1,3 @@
-import assert from "node:assert/strict";
 import {
   BatchGetItemCommand,
   DynamoDBClient,
@@ -8,6 +7,7 @@ import {
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { expect } from "chai";
 import { ACCOUNT_INDEX } from "../../pipeline/runtime/contract/item";
 import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 import { dayOf } from "../../pipeline/runtime/detect/merchant-risk";
@@ -56,15 +56,15 @@ describe("Function: detectFraudFactory (serialized artifact)", () => {
 
   it("exports an async (event, context) handler, not a callback-style one", () => {
     // Assess
-    assert.equal(artifact.handler.length, 2);
-    assert.equal(artifact.handler.constructor.name, "AsyncFunction");
+    expect(artifact.handler.length).to.equal(2);
+    expect(artifact.handler.constructor.name).to.equal("AsyncFunction");
   });
 
   it("captures no secrets, no configuration values and no @pulumi code", () => {
     // Assess
-    assert.equal(artifact.containsSecrets, false);
-    assert.equal(artifact.text.includes(QUEUE_URL), false);
-    assert.doesNotMatch(artifact.text, /@pulumi\/|OutputImpl/);
+    expect(artifact.containsSecrets).to.equal(false);
+    expect(artifact.text.includes(QUEUE_URL)).to.equal(false);
+    expect(artifact.text).not.to.match(/@pulumi\/|OutputImpl/);
   });
 
   it("flags a stream batch's suspicious INSERT, clears the rest, skips MODIFY and fails only the malformed record", async () => {
@@ -87,20 +87,17 @@ describe("Function: detectFraudFactory (serialized artifact)", () => {
     );
 
     // Assess
-    assert.deepEqual(response, {
+    expect(response).to.deep.equal({
       batchItemFailures: [{ itemIdentifier: malformed.dynamodb!.SequenceNumber }],
     });
     const [send] = sqs().commandCalls(SendMessageBatchCommand);
-    assert.equal(send.args[0].input.QueueUrl, QUEUE_URL);
+    expect(send.args[0].input.QueueUrl).to.equal(QUEUE_URL);
     const alerts = (send.args[0].input.Entries ?? []).map((e) => JSON.parse(e.MessageBody ?? "{}"));
-    assert.deepEqual(
-      alerts.map((a) => a.transaction_id),
-      ["tx-large"],
-    );
-    assert.ok(alerts[0].rules.some((r: { rule: string }) => r.rule === "high-amount"));
+    expect(alerts.map((a) => a.transaction_id)).to.deep.equal(["tx-large"]);
+    expect(alerts[0].rules.some((r: { rule: string }) => r.rule === "high-amount")).to.be.ok;
     const query = ddb().commandCalls(QueryCommand)[0].args[0].input;
-    assert.equal(query.TableName, TABLE);
-    assert.equal(query.IndexName, ACCOUNT_INDEX);
+    expect(query.TableName).to.equal(TABLE);
+    expect(query.IndexName).to.equal(ACCOUNT_INDEX);
     const verdicts = ddb()
       .commandCalls(UpdateItemCommand)
       .filter((c) => c.args[0].input.TableName === TABLE)
@@ -109,25 +106,26 @@ describe("Function: detectFraudFactory (serialized artifact)", () => {
         verdict: unmarshall(c.args[0].input.ExpressionAttributeValues ?? {}),
         table: c.args[0].input.TableName,
       }));
-    assert.deepEqual(verdicts.map((v) => [v.key.transaction_id, v.table]).sort(), [
+    expect(verdicts.map((v) => [v.key.transaction_id, v.table]).sort()).to.deep.equal([
       ["tx-large", TABLE],
       ["tx-normal", TABLE],
     ]);
     const flagged = verdicts.find((v) => v.key.transaction_id === "tx-large");
-    assert.ok(Object.values(flagged?.verdict ?? {}).includes("flagged"));
+    expect(Object.values(flagged?.verdict ?? {}).includes("flagged")).to.be.ok;
     const [read] = ddb().commandCalls(BatchGetItemCommand);
-    assert.deepEqual(
+    expect(
       read.args[0].input.RequestItems?.[MERCHANT_TABLE]?.Keys?.map((key) => unmarshall(key)),
-      [{ merchant_id: normal.merchant_id }],
       "one read of the batch's merchants",
-    );
+    ).to.deep.equal([{ merchant_id: normal.merchant_id }]);
     const counted = ddb()
       .commandCalls(UpdateItemCommand)
       .filter((c) => c.args[0].input.TableName === MERCHANT_TABLE);
-    assert.equal(counted.length, 1, "one counter update for the batch's one merchant");
+    expect(counted.length, "one counter update for the batch's one merchant").to.equal(1);
     const { ExpressionAttributeNames: names, ExpressionAttributeValues: values } = counted[0].args[0].input;
-    assert.ok(Object.values(names ?? {}).includes(`tx_${dayOf(normal.timestamp)}`), "the transactions' day");
-    assert.ok(Object.values(unmarshall(values ?? {})).includes(2), "both first verdicts counted once each");
+    expect(Object.values(names ?? {}).includes(`tx_${dayOf(normal.timestamp)}`), "the transactions' day").to
+      .be.ok;
+    expect(Object.values(unmarshall(values ?? {})).includes(2), "both first verdicts counted once each").to.be
+      .ok;
   });
 
   it("fails the records whose alert could not be sent, so the mapping retries them", async () => {
@@ -152,12 +150,13 @@ describe("Function: detectFraudFactory (serialized artifact)", () => {
     const response = await artifact.handler(streamEvent([record]), lambdaContext());
 
     // Assess
-    assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber }] });
-    assert.equal(
+    expect(response).to.deep.equal({
+      batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber }],
+    });
+    expect(
       ddb().commandCalls(UpdateItemCommand).length,
-      0,
       "no verdict is written before the alert is sent",
-    );
+    ).to.equal(0);
   });
 
   /**
@@ -194,11 +193,11 @@ describe("Function: detectFraudFactory (serialized artifact)", () => {
     const { response, text, alert } = await alertWithModel(model, tx);
 
     // Assess
-    assert.deepEqual(response, { batchItemFailures: [] });
-    assert.match(text, /"logistic-regression"/);
+    expect(response).to.deep.equal({ batchItemFailures: [] });
+    expect(text).to.match(/"logistic-regression"/);
     const z = -6 + 3 * (Math.log1p(900_00) - 7);
-    assert.equal(alert.score, Math.round(1_000_000 / (1 + Math.exp(-z))) / 10_000);
-    assert.deepEqual(alert.reasons, ["amount 900.00 USD"]);
+    expect(alert.score).to.equal(Math.round(1_000_000 / (1 + Math.exp(-z))) / 10_000);
+    expect(alert.reasons).to.deep.equal(["amount 900.00 USD"]);
   });
 
   it("scores with a gradient-boosted trees model inside the artifact, reasons from its path attribution", async () => {
@@ -219,9 +218,9 @@ describe("Function: detectFraudFactory (serialized artifact)", () => {
     const { response, text, alert } = await alertWithModel(model, tx);
 
     // Assess
-    assert.deepEqual(response, { batchItemFailures: [] });
-    assert.match(text, /"gradient-boosted-trees"/);
-    assert.equal(alert.score, Math.round(1_000_000 / (1 + Math.exp(-1))) / 10_000);
-    assert.deepEqual(alert.reasons, ["amount 900.00 USD"]);
+    expect(response).to.deep.equal({ batchItemFailures: [] });
+    expect(text).to.match(/"gradient-boosted-trees"/);
+    expect(alert.score).to.equal(Math.round(1_000_000 / (1 + Math.exp(-1))) / 10_000);
+    expect(alert.reasons).to.deep.equal(["amount 900.00 USD"]);
   });
 });

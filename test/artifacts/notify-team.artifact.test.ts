@@ -1,13 +1,14 @@
-import assert from "node:assert/strict";
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { expect } from "chai";
 import { notifyTeamFactory } from "../../pipeline/runtime/lambda/notify-team";
 import type { NotifyHandler } from "../../pipeline/runtime/notify/handler";
 import { fraudAlert, sqsEvent } from "../helpers/alerts";
 import { type LoadedArtifact, loadArtifact, useEnv } from "../helpers/artifact";
 import { useClientMock } from "../helpers/aws-mocks";
+import { rejectionOf } from "../helpers/expect";
 import { lambdaContext } from "../helpers/transactions";
 
 const TABLE = "dynamodb-transactions-artifact";
@@ -37,17 +38,17 @@ describe("Function: notifyTeamFactory (serialized artifact)", () => {
 
   it("exports an async (event, context) handler, not a callback-style one", () => {
     // Assess
-    assert.equal(typeof artifact.handler, "function");
-    assert.equal(artifact.handler.length, 2);
-    assert.equal(artifact.handler.constructor.name, "AsyncFunction");
+    expect(typeof artifact.handler).to.equal("function");
+    expect(artifact.handler.length).to.equal(2);
+    expect(artifact.handler.constructor.name).to.equal("AsyncFunction");
   });
 
   it("captures no secrets, no Outputs, no configuration values and no @pulumi code", () => {
     // Assess
-    assert.equal(artifact.containsSecrets, false);
-    assert.equal(artifact.text.includes(TOPIC_ARN), false);
-    assert.equal(artifact.text.includes(TABLE), false);
-    assert.doesNotMatch(artifact.text, /@pulumi\/|OutputImpl|__pulumiOutput|isKnown/);
+    expect(artifact.containsSecrets).to.equal(false);
+    expect(artifact.text.includes(TOPIC_ARN)).to.equal(false);
+    expect(artifact.text.includes(TABLE)).to.equal(false);
+    expect(artifact.text).not.to.match(/@pulumi\/|OutputImpl|__pulumiOutput|isKnown/);
   });
 
   it("publishes new alerts, skips notified ones and fails malformed ones by message id", async () => {
@@ -76,18 +77,18 @@ describe("Function: notifyTeamFactory (serialized artifact)", () => {
     const response = await invoke(sqsEvent([fresh, notified, "{not json"]));
 
     // Assess
-    assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: "msg-3" }] });
+    expect(response).to.deep.equal({ batchItemFailures: [{ itemIdentifier: "msg-3" }] });
     const publishes = sns()
       .commandCalls(PublishCommand)
       .map((call) => call.args[0].input);
-    assert.equal(publishes.length, 1);
-    assert.equal(publishes[0].TopicArn, TOPIC_ARN);
-    assert.match(publishes[0].Subject!, /tx-fresh/);
+    expect(publishes.length).to.equal(1);
+    expect(publishes[0].TopicArn).to.equal(TOPIC_ARN);
+    expect(publishes[0].Subject!).to.match(/tx-fresh/);
     const updates = ddb()
       .commandCalls(UpdateItemCommand)
       .map((call) => call.args[0].input);
-    assert.ok(updates.every((input) => input.TableName === TABLE));
-    assert.deepEqual(updates.map((input) => input.UpdateExpression).sort(), [
+    expect(updates.every((input) => input.TableName === TABLE)).to.be.ok;
+    expect(updates.map((input) => input.UpdateExpression).sort()).to.deep.equal([
       "SET #lease = :leaseUntil",
       "SET #lease = :leaseUntil",
       "SET #notified = :now REMOVE #lease",
@@ -103,13 +104,12 @@ describe("Function: notifyTeamFactory (serialized artifact)", () => {
     const response = await invoke(sqsEvent([fraudAlert()]));
 
     // Assess
-    assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: "msg-1" }] });
-    assert.deepEqual(
+    expect(response).to.deep.equal({ batchItemFailures: [{ itemIdentifier: "msg-1" }] });
+    expect(
       ddb()
         .commandCalls(UpdateItemCommand)
         .map((call) => call.args[0].input.UpdateExpression),
-      ["SET #lease = :leaseUntil", "REMOVE #lease"],
-    );
+    ).to.deep.equal(["SET #lease = :leaseUntil", "REMOVE #lease"]);
   });
 });
 
@@ -118,9 +118,9 @@ describe("Function: notifyTeamFactory (serialized artifact, missing configuratio
 
   it("fails the cold start with a ConfigurationError naming the variable", async () => {
     // Act + Assess
-    await assert.rejects(loadArtifact(notifyTeamFactory), (err: Error) => {
-      assert.equal(err.name, "ConfigurationError");
-      assert.match(err.message, /TOPIC_ARN/);
+    expect(await rejectionOf(loadArtifact(notifyTeamFactory))).to.satisfy((err: Error) => {
+      expect(err.name).to.equal("ConfigurationError");
+      expect(err.message).to.match(/TOPIC_ARN/);
       return true;
     });
   });

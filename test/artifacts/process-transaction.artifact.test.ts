@@ -1,4 +1,3 @@
-import assert from "node:assert/strict";
 import {
   ConditionalCheckFailedException,
   DynamoDBClient,
@@ -7,6 +6,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { expect } from "chai";
 import { processTransactionFactory } from "../../pipeline/runtime/lambda/process-transaction";
 import type { ProcessHandler } from "../../pipeline/runtime/process/handler";
 import { type LoadedArtifact, loadArtifact, useEnv } from "../helpers/artifact";
@@ -34,15 +34,15 @@ describe("Function: processTransactionFactory (serialized artifact)", () => {
 
   it("exports an async (event, context) handler, not a callback-style one", () => {
     // Assess
-    assert.equal(artifact.handler.length, 2);
-    assert.equal(artifact.handler.constructor.name, "AsyncFunction");
+    expect(artifact.handler.length).to.equal(2);
+    expect(artifact.handler.constructor.name).to.equal("AsyncFunction");
   });
 
   it("captures no secrets, no configuration values and no @pulumi code", () => {
     // Assess
-    assert.equal(artifact.containsSecrets, false);
-    assert.equal(artifact.text.includes(TABLE), false);
-    assert.doesNotMatch(artifact.text, /@pulumi\/|OutputImpl/);
+    expect(artifact.containsSecrets).to.equal(false);
+    expect(artifact.text.includes(TABLE)).to.equal(false);
+    expect(artifact.text).not.to.match(/@pulumi\/|OutputImpl/);
   });
 
   it("stores a valid transaction with a conditional PutItem on the configured table and answers 201", async () => {
@@ -54,18 +54,18 @@ describe("Function: processTransactionFactory (serialized artifact)", () => {
     const response = await invoke(apiGatewayEvent(tx));
 
     // Assess
-    assert.equal(response.statusCode, 201);
-    assert.deepEqual(JSON.parse(response.body), {
+    expect(response.statusCode).to.equal(201);
+    expect(JSON.parse(response.body)).to.deep.equal({
       transaction_id: tx.transaction_id,
       timestamp: tx.timestamp,
       status: "accepted",
     });
     const [call] = ddb().commandCalls(PutItemCommand);
-    assert.equal(call.args[0].input.TableName, TABLE);
-    assert.match(call.args[0].input.ConditionExpression ?? "", /attribute_not_exists\(transaction_id\)/);
+    expect(call.args[0].input.TableName).to.equal(TABLE);
+    expect(call.args[0].input.ConditionExpression ?? "").to.match(/attribute_not_exists\(transaction_id\)/);
     const stored = unmarshall(call.args[0].input.Item ?? {});
-    assert.equal(stored.transaction_id, tx.transaction_id);
-    assert.equal(typeof stored.received_at, "number");
+    expect(stored.transaction_id).to.equal(tx.transaction_id);
+    expect(typeof stored.received_at).to.equal("number");
   });
 
   it("names every offending field in a 400 from inside the artifact (the codec survived serialization)", async () => {
@@ -81,10 +81,10 @@ describe("Function: processTransactionFactory (serialized artifact)", () => {
     const response = await invoke(apiGatewayEvent(body));
 
     // Assess
-    assert.equal(response.statusCode, 400);
+    expect(response.statusCode).to.equal(400);
     const fields = (JSON.parse(response.body).fields as { field: string }[]).map((f) => f.field).sort();
-    assert.deepEqual(fields, ["amount", "location.latitude", "location.longitude", "pan"]);
-    assert.equal(ddb().commandCalls(PutItemCommand).length, 0);
+    expect(fields).to.deep.equal(["amount", "location.latitude", "location.longitude", "pan"]);
+    expect(ddb().commandCalls(PutItemCommand).length).to.equal(0);
   });
 
   it("answers 200 duplicate for an exact retry and 409 for the same key with another body", async () => {
@@ -107,9 +107,9 @@ describe("Function: processTransactionFactory (serialized artifact)", () => {
     const conflict = await invoke(apiGatewayEvent(conflicting));
 
     // Assess
-    assert.equal(duplicate.statusCode, 200);
-    assert.equal(JSON.parse(duplicate.body).status, "duplicate");
-    assert.equal(conflict.statusCode, 409);
+    expect(duplicate.statusCode).to.equal(200);
+    expect(JSON.parse(duplicate.body).status).to.equal("duplicate");
+    expect(conflict.statusCode).to.equal(409);
   });
 
   it("answers 503 with Retry-After when DynamoDB throttles", async () => {
@@ -127,7 +127,7 @@ describe("Function: processTransactionFactory (serialized artifact)", () => {
     const response = await invoke(apiGatewayEvent(recentTransaction("tx-artifact-4")));
 
     // Assess
-    assert.equal(response.statusCode, 503);
-    assert.ok(Number(response.headers?.["Retry-After"]) >= 1);
+    expect(response.statusCode).to.equal(503);
+    expect(Number(response.headers?.["Retry-After"]) >= 1).to.be.ok;
   });
 });

@@ -1,7 +1,7 @@
-import assert from "node:assert/strict";
 import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { expect } from "chai";
 import { toItem } from "../../pipeline/runtime/contract/item";
 import { dayOf } from "../../pipeline/runtime/detect/merchant-risk";
 import { recordOutcomeFactory } from "../../pipeline/runtime/lambda/record-outcome";
@@ -41,16 +41,16 @@ describe("Function: recordOutcomeFactory (serialized artifact)", () => {
 
   it("exports an async (event, context) handler, not a callback-style one", () => {
     // Assess
-    assert.equal(artifact.handler.length, 2);
-    assert.equal(artifact.handler.constructor.name, "AsyncFunction");
+    expect(artifact.handler.length).to.equal(2);
+    expect(artifact.handler.constructor.name).to.equal("AsyncFunction");
   });
 
   it("captures no secrets, no configuration values and no @pulumi code", () => {
     // Assess
-    assert.equal(artifact.containsSecrets, false);
-    assert.equal(artifact.text.includes(TABLE), false);
-    assert.equal(artifact.text.includes(MERCHANT_TABLE), false);
-    assert.doesNotMatch(artifact.text, /@pulumi\/|OutputImpl/);
+    expect(artifact.containsSecrets).to.equal(false);
+    expect(artifact.text.includes(TABLE)).to.equal(false);
+    expect(artifact.text.includes(MERCHANT_TABLE)).to.equal(false);
+    expect(artifact.text).not.to.match(/@pulumi\/|OutputImpl/);
   });
 
   it("records a fraud with one TransactWriteItems on both configured tables and answers 201", async () => {
@@ -63,20 +63,20 @@ describe("Function: recordOutcomeFactory (serialized artifact)", () => {
     const response = await invoke(outcomeEvent(outcome()));
 
     // Assess
-    assert.equal(response.statusCode, 201);
-    assert.deepEqual(JSON.parse(response.body), {
+    expect(response.statusCode).to.equal(201);
+    expect(JSON.parse(response.body)).to.deep.equal({
       transaction_id: tx.transaction_id,
       timestamp: tx.timestamp,
       outcome: "fraud",
       status: "recorded",
     });
-    assert.equal(ddb().commandCalls(GetItemCommand)[0].args[0].input.TableName, TABLE);
+    expect(ddb().commandCalls(GetItemCommand)[0].args[0].input.TableName).to.equal(TABLE);
     const [item, merchant] =
       ddb().commandCalls(TransactWriteItemsCommand)[0].args[0].input.TransactItems ?? [];
-    assert.equal(item.Update?.TableName, TABLE);
-    assert.equal(merchant.Update?.TableName, MERCHANT_TABLE);
+    expect(item.Update?.TableName).to.equal(TABLE);
+    expect(merchant.Update?.TableName).to.equal(MERCHANT_TABLE);
     const bucket = merchant.Update?.ExpressionAttributeNames?.["#a0"];
-    assert.ok([`fraud_${dayOf(before)}`, `fraud_${dayOf(Date.now())}`].includes(bucket ?? ""), bucket);
+    expect([`fraud_${dayOf(before)}`, `fraud_${dayOf(Date.now())}`].includes(bucket ?? ""), bucket).to.be.ok;
   });
 
   it("answers 200 for an idempotent repeat without a second TransactWriteItems", async () => {
@@ -92,9 +92,9 @@ describe("Function: recordOutcomeFactory (serialized artifact)", () => {
     const repeat = await invoke(outcomeEvent(outcome()));
 
     // Assess
-    assert.deepEqual([first.statusCode, repeat.statusCode], [201, 200]);
-    assert.equal(JSON.parse(repeat.body).status, "duplicate");
-    assert.equal(ddb().commandCalls(TransactWriteItemsCommand).length, 1);
+    expect([first.statusCode, repeat.statusCode]).to.deep.equal([201, 200]);
+    expect(JSON.parse(repeat.body).status).to.equal("duplicate");
+    expect(ddb().commandCalls(TransactWriteItemsCommand).length).to.equal(1);
   });
 
   it("answers 409 naming the recorded outcome for a contradicting one", async () => {
@@ -107,9 +107,9 @@ describe("Function: recordOutcomeFactory (serialized artifact)", () => {
     const response = await invoke(outcomeEvent(outcome({ outcome: "legitimate", source: "analyst" })));
 
     // Assess
-    assert.equal(response.statusCode, 409);
-    assert.equal(JSON.parse(response.body).recorded_outcome, "fraud");
-    assert.equal(ddb().commandCalls(TransactWriteItemsCommand).length, 0);
+    expect(response.statusCode).to.equal(409);
+    expect(JSON.parse(response.body).recorded_outcome).to.equal("fraud");
+    expect(ddb().commandCalls(TransactWriteItemsCommand).length).to.equal(0);
   });
 
   it("answers 404 for an unknown transaction", async () => {
@@ -120,8 +120,8 @@ describe("Function: recordOutcomeFactory (serialized artifact)", () => {
     const response = await invoke(outcomeEvent(outcome({ transaction_id: "tx-never-seen" })));
 
     // Assess
-    assert.equal(response.statusCode, 404);
-    assert.deepEqual(unmarshall(ddb().commandCalls(GetItemCommand)[0].args[0].input.Key ?? {}), {
+    expect(response.statusCode).to.equal(404);
+    expect(unmarshall(ddb().commandCalls(GetItemCommand)[0].args[0].input.Key ?? {})).to.deep.equal({
       transaction_id: "tx-never-seen",
       timestamp: tx.timestamp,
     });
@@ -135,9 +135,9 @@ describe("Function: recordOutcomeFactory (serialized artifact)", () => {
     const response = await invoke(outcomeEvent(body));
 
     // Assess
-    assert.equal(response.statusCode, 400);
+    expect(response.statusCode).to.equal(400);
     const fields = (JSON.parse(response.body).fields as { field: string }[]).map((f) => f.field).sort();
-    assert.deepEqual(fields, ["note", "outcome", "source"]);
-    assert.equal(ddb().commandCalls(GetItemCommand).length, 0);
+    expect(fields).to.deep.equal(["note", "outcome", "source"]);
+    expect(ddb().commandCalls(GetItemCommand).length).to.equal(0);
   });
 });

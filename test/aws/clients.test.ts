@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import {
   makeDynamoDBClient,
   makeSnsClient,
@@ -29,7 +29,7 @@ describe("Function: makeDynamoDBClient, makeSqsClient, makeSnsClient", () => {
       const config = await resolvedNetworkConfig(make());
 
       // Assess
-      assert.deepEqual(config, {
+      expect(config).to.deep.equal({
         connectionTimeout: SDK_CLIENT_CONFIG.requestHandler.connectionTimeout,
         requestTimeout: SDK_CLIENT_CONFIG.requestHandler.requestTimeout,
         maxAttempts: SDK_CLIENT_CONFIG.maxAttempts,
@@ -40,6 +40,6 @@ describe("Function: makeDynamoDBClient, makeSqsClient, makeSnsClient", () => {
   it("keeps every attempt of a call inside the shortest function timeout (10 s)", () => {
     // Assess
     const { connectionTimeout, requestTimeout } = SDK_CLIENT_CONFIG.requestHandler;
-    assert.ok(SDK_CLIENT_CONFIG.maxAttempts * (connectionTimeout + requestTimeout) < 10_000);
+    expect(SDK_CLIENT_CONFIG.maxAttempts * (connectionTimeout + requestTimeout) < 10_000).to.be.ok;
   });
 });

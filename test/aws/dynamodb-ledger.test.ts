@@ -1,4 +1,3 @@
-import assert from "node:assert/strict";
 import {
   ConditionalCheckFailedException,
   DynamoDBClient,
@@ -6,10 +5,12 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { expect } from "chai";
 import { makeDynamoNotificationLedger } from "../../pipeline/runtime/aws/dynamodb-ledger";
 import { toItem } from "../../pipeline/runtime/contract/item";
 import { ERROR_NAMES, isRuntimeError } from "../../pipeline/runtime/errors";
 import { useClientMock } from "../helpers/aws-mocks";
+import { rejectionOf } from "../helpers/expect";
 import { FIXED_NOW, validTransaction } from "../helpers/transactions";
 
 const TABLE = "dynamodb-transactions-dev";
@@ -35,25 +36,24 @@ describe("Function: makeDynamoNotificationLedger", () => {
     const outcome = await ledger.claim(key, FIXED_NOW, LEASE_MS);
 
     // Assess
-    assert.equal(outcome, "claimed");
+    expect(outcome).to.equal("claimed");
     const input = ddb().commandCalls(UpdateItemCommand)[0].args[0].input;
-    assert.equal(input.TableName, TABLE);
-    assert.deepEqual(unmarshall(input.Key!), key);
-    assert.equal(input.UpdateExpression, "SET #lease = :leaseUntil");
-    assert.equal(
-      input.ConditionExpression,
+    expect(input.TableName).to.equal(TABLE);
+    expect(unmarshall(input.Key!)).to.deep.equal(key);
+    expect(input.UpdateExpression).to.equal("SET #lease = :leaseUntil");
+    expect(input.ConditionExpression).to.equal(
       "attribute_exists(transaction_id) AND attribute_not_exists(#notified) " +
         "AND (attribute_not_exists(#lease) OR #lease < :now)",
     );
-    assert.deepEqual(input.ExpressionAttributeNames, {
+    expect(input.ExpressionAttributeNames).to.deep.equal({
       "#notified": "notified_at",
       "#lease": "notify_lease_until",
     });
-    assert.deepEqual(unmarshall(input.ExpressionAttributeValues!), {
+    expect(unmarshall(input.ExpressionAttributeValues!)).to.deep.equal({
       ":leaseUntil": FIXED_NOW + LEASE_MS,
       ":now": FIXED_NOW,
     });
-    assert.equal(input.ReturnValuesOnConditionCheckFailure, "ALL_OLD");
+    expect(input.ReturnValuesOnConditionCheckFailure).to.equal("ALL_OLD");
   });
 
   it("answers already-notified when the old item carries notified_at", async () => {
@@ -66,7 +66,7 @@ describe("Function: makeDynamoNotificationLedger", () => {
     const outcome = await ledger.claim(key, FIXED_NOW, LEASE_MS);
 
     // Assess
-    assert.equal(outcome, "already-notified");
+    expect(outcome).to.equal("already-notified");
   });
 
   it("answers in-progress when the old item carries a live lease", async () => {
@@ -79,7 +79,7 @@ describe("Function: makeDynamoNotificationLedger", () => {
     const outcome = await ledger.claim(key, FIXED_NOW, LEASE_MS);
 
     // Assess
-    assert.equal(outcome, "in-progress");
+    expect(outcome).to.equal("in-progress");
   });
 
   it("rejects naming the key and table when the transaction does not exist", async () => {
@@ -88,9 +88,9 @@ describe("Function: makeDynamoNotificationLedger", () => {
     const ledger = makeDynamoNotificationLedger({ client: new DynamoDBClient({}), tableName: TABLE });
 
     // Act + Assess
-    await assert.rejects(ledger.claim(key, FIXED_NOW, LEASE_MS), (err: Error) => {
-      assert.match(err.message, /tx-0001/);
-      assert.match(err.message, new RegExp(TABLE));
+    expect(await rejectionOf(ledger.claim(key, FIXED_NOW, LEASE_MS))).to.satisfy((err: Error) => {
+      expect(err.message).to.match(/tx-0001/);
+      expect(err.message).to.match(new RegExp(TABLE));
       return true;
     });
   });
@@ -103,7 +103,7 @@ describe("Function: makeDynamoNotificationLedger", () => {
     const ledger = makeDynamoNotificationLedger({ client: new DynamoDBClient({}), tableName: TABLE });
 
     // Act + Assess
-    await assert.rejects(ledger.claim(key, FIXED_NOW, LEASE_MS), (err) =>
+    expect(await rejectionOf(ledger.claim(key, FIXED_NOW, LEASE_MS))).to.satisfy((err: unknown) =>
       isRuntimeError(err, ERROR_NAMES.storageThrottled),
     );
   });
@@ -118,11 +118,11 @@ describe("Function: makeDynamoNotificationLedger", () => {
 
     // Assess
     const input = ddb().commandCalls(UpdateItemCommand)[0].args[0].input;
-    assert.equal(input.TableName, TABLE);
-    assert.deepEqual(unmarshall(input.Key!), key);
-    assert.equal(input.UpdateExpression, "SET #notified = :now REMOVE #lease");
-    assert.equal(input.ConditionExpression, "attribute_exists(transaction_id)");
-    assert.deepEqual(unmarshall(input.ExpressionAttributeValues!), { ":now": FIXED_NOW + 5 });
+    expect(input.TableName).to.equal(TABLE);
+    expect(unmarshall(input.Key!)).to.deep.equal(key);
+    expect(input.UpdateExpression).to.equal("SET #notified = :now REMOVE #lease");
+    expect(input.ConditionExpression).to.equal("attribute_exists(transaction_id)");
+    expect(unmarshall(input.ExpressionAttributeValues!)).to.deep.equal({ ":now": FIXED_NOW + 5 });
   });
 
   it("releases by removing the lease on the existing item", async () => {
@@ -135,10 +135,10 @@ describe("Function: makeDynamoNotificationLedger", () => {
 
     // Assess
     const input = ddb().commandCalls(UpdateItemCommand)[0].args[0].input;
-    assert.equal(input.UpdateExpression, "REMOVE #lease");
-    assert.equal(input.ConditionExpression, "attribute_exists(transaction_id)");
-    assert.deepEqual(input.ExpressionAttributeNames, { "#lease": "notify_lease_until" });
-    assert.equal(input.ExpressionAttributeValues, undefined);
+    expect(input.UpdateExpression).to.equal("REMOVE #lease");
+    expect(input.ConditionExpression).to.equal("attribute_exists(transaction_id)");
+    expect(input.ExpressionAttributeNames).to.deep.equal({ "#lease": "notify_lease_until" });
+    expect(input.ExpressionAttributeValues).to.equal(undefined);
   });
 
   it("confirms and releases quietly when the item has disappeared, but not when throttled", async () => {
@@ -151,8 +151,10 @@ describe("Function: makeDynamoNotificationLedger", () => {
     const ledger = makeDynamoNotificationLedger({ client: new DynamoDBClient({}), tableName: TABLE });
 
     // Act + Assess
-    await assert.doesNotReject(ledger.confirm(key, FIXED_NOW));
-    await assert.doesNotReject(ledger.release(key));
-    await assert.rejects(ledger.release(key), (err) => isRuntimeError(err, ERROR_NAMES.storageThrottled));
+    await ledger.confirm(key, FIXED_NOW);
+    await ledger.release(key);
+    expect(await rejectionOf(ledger.release(key))).to.satisfy((err: unknown) =>
+      isRuntimeError(err, ERROR_NAMES.storageThrottled),
+    );
   });
 });

@@ -1,9 +1,10 @@
-import assert from "node:assert/strict";
 import { BatchGetItemCommand, DynamoDBClient, ThrottlingException } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { expect } from "chai";
 import { makeDynamoMerchantRiskReader } from "../../pipeline/runtime/aws/dynamodb-merchant-risk";
 import { ERROR_NAMES, isRuntimeError } from "../../pipeline/runtime/errors";
 import { useClientMock } from "../helpers/aws-mocks";
+import { rejectionOf } from "../helpers/expect";
 
 const TABLE = "dynamodb-merchant-risk-dev";
 const DAY = 20_417;
@@ -31,12 +32,11 @@ describe("Function: makeDynamoMerchantRiskReader", () => {
     const profiles = await reader().profiles(["m-1", "m-2", "m-1"]);
 
     // Assess
-    assert.equal(ddb().commandCalls(BatchGetItemCommand).length, 1);
-    assert.deepEqual(requestedKeys(0), ["m-1", "m-2"]);
-    assert.deepEqual(
-      [...profiles],
-      [["m-1", { merchant_id: "m-1", [`tx_${DAY}`]: 3, [`fraud_${DAY}`]: 1, expires_at: 1_766_000_000 }]],
-    );
+    expect(ddb().commandCalls(BatchGetItemCommand).length).to.equal(1);
+    expect(requestedKeys(0)).to.deep.equal(["m-1", "m-2"]);
+    expect([...profiles]).to.deep.equal([
+      ["m-1", { merchant_id: "m-1", [`tx_${DAY}`]: 3, [`fraud_${DAY}`]: 1, expires_at: 1_766_000_000 }],
+    ]);
   });
 
   it("sends nothing for no merchants", async () => {
@@ -44,8 +44,8 @@ describe("Function: makeDynamoMerchantRiskReader", () => {
     const profiles = await reader().profiles([]);
 
     // Assess
-    assert.equal(profiles.size, 0);
-    assert.equal(ddb().commandCalls(BatchGetItemCommand).length, 0);
+    expect(profiles.size).to.equal(0);
+    expect(ddb().commandCalls(BatchGetItemCommand).length).to.equal(0);
   });
 
   it("splits more than 100 distinct merchants into chunks of at most 100", async () => {
@@ -59,13 +59,12 @@ describe("Function: makeDynamoMerchantRiskReader", () => {
     const sizes = ddb()
       .commandCalls(BatchGetItemCommand)
       .map((_, call) => requestedKeys(call).length);
-    assert.deepEqual(sizes, [100, 100, 50]);
-    assert.deepEqual(
+    expect(sizes).to.deep.equal([100, 100, 50]);
+    expect(
       ddb()
         .commandCalls(BatchGetItemCommand)
         .flatMap((_, call) => requestedKeys(call)),
-      ids(250),
-    );
+    ).to.deep.equal(ids(250));
   });
 
   it("retries unprocessed keys, with backoff, until every key is read", async () => {
@@ -87,9 +86,9 @@ describe("Function: makeDynamoMerchantRiskReader", () => {
     const profiles = await reader().profiles(["m-1", "m-2", "m-3"]);
 
     // Assess
-    assert.deepEqual([...profiles.keys()].sort(), ["m-1", "m-2", "m-3"]);
-    assert.deepEqual([requestedKeys(1), requestedKeys(2)], [["m-2", "m-3"], ["m-3"]]);
-    assert.ok(Date.now() - started >= 70, "waits 25 ms, then 50 ms");
+    expect([...profiles.keys()].sort()).to.deep.equal(["m-1", "m-2", "m-3"]);
+    expect([requestedKeys(1), requestedKeys(2)]).to.deep.equal([["m-2", "m-3"], ["m-3"]]);
+    expect(Date.now() - started >= 70, "waits 25 ms, then 50 ms").to.be.ok;
   });
 
   it("gives up with StorageThrottledError naming the keys left after the last attempt", async () => {
@@ -99,12 +98,12 @@ describe("Function: makeDynamoMerchantRiskReader", () => {
       .resolves({ UnprocessedKeys: { [TABLE]: { Keys: [key("m-2")] } } });
 
     // Act and Assess
-    await assert.rejects(reader().profiles(["m-1", "m-2"]), (err: Error) => {
-      assert.ok(isRuntimeError(err, ERROR_NAMES.storageThrottled));
-      assert.match(err.message, /left 1 of 2 merchants unprocessed after 4 attempts/);
+    expect(await rejectionOf(reader().profiles(["m-1", "m-2"]))).to.satisfy((err: Error) => {
+      expect(isRuntimeError(err, ERROR_NAMES.storageThrottled)).to.be.ok;
+      expect(err.message).to.match(/left 1 of 2 merchants unprocessed after 4 attempts/);
       return true;
     });
-    assert.equal(ddb().commandCalls(BatchGetItemCommand).length, 4);
+    expect(ddb().commandCalls(BatchGetItemCommand).length).to.equal(4);
   });
 
   it("maps throttling to StorageThrottledError with the cause", async () => {
@@ -113,9 +112,9 @@ describe("Function: makeDynamoMerchantRiskReader", () => {
     ddb().on(BatchGetItemCommand).rejects(cause);
 
     // Act and Assess
-    await assert.rejects(reader().profiles(["m-1"]), (err: Error) => {
-      assert.ok(isRuntimeError(err, ERROR_NAMES.storageThrottled));
-      assert.equal(err.cause, cause);
+    expect(await rejectionOf(reader().profiles(["m-1"]))).to.satisfy((err: Error) => {
+      expect(isRuntimeError(err, ERROR_NAMES.storageThrottled)).to.be.ok;
+      expect(err.cause).to.equal(cause);
       return true;
     });
   });

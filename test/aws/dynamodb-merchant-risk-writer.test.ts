@@ -1,4 +1,3 @@
-import assert from "node:assert/strict";
 import {
   DynamoDBClient,
   ResourceNotFoundException,
@@ -6,6 +5,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { expect } from "chai";
 import {
   makeDynamoMerchantRiskWriter,
   planBucketUpdates,
@@ -13,6 +13,7 @@ import {
 import { expiresAtSeconds, staleBucketAttributes } from "../../pipeline/runtime/detect/merchant-risk";
 import { ERROR_NAMES, isRuntimeError } from "../../pipeline/runtime/errors";
 import { useClientMock } from "../helpers/aws-mocks";
+import { rejectionOf } from "../helpers/expect";
 import { FIXED_NOW } from "../helpers/transactions";
 
 const TABLE = "dynamodb-merchant-risk-dev";
@@ -46,30 +47,29 @@ describe("Function: makeDynamoMerchantRiskWriter", () => {
 
     // Assess
     const [first, second] = updates();
-    assert.equal(updates().length, 2);
-    assert.equal(first.TableName, TABLE);
-    assert.deepEqual(unmarshall(first.Key!), { merchant_id: "m-1" });
+    expect(updates().length).to.equal(2);
+    expect(first.TableName).to.equal(TABLE);
+    expect(unmarshall(first.Key!)).to.deep.equal({ merchant_id: "m-1" });
     const stale = staleBucketAttributes(DAY);
-    assert.equal(
-      first.UpdateExpression,
+    expect(first.UpdateExpression).to.equal(
       `ADD #a0 :a0, #a1 :a1, #a2 :a2 SET #expires = :expires REMOVE ${stale.map((_, i) => `#r${i}`).join(", ")}`,
     );
-    assert.deepEqual(first.ExpressionAttributeNames, {
+    expect(first.ExpressionAttributeNames).to.deep.equal({
       "#a0": `tx_${DAY}`,
       "#a1": `tx_${DAY - 1}`,
       "#a2": `fraud_${DAY - 1}`,
       "#expires": "expires_at",
       ...Object.fromEntries(stale.map((name, i) => [`#r${i}`, name])),
     });
-    assert.deepEqual(unmarshall(first.ExpressionAttributeValues!), {
+    expect(unmarshall(first.ExpressionAttributeValues!)).to.deep.equal({
       ":a0": 2,
       ":a1": 1,
       ":a2": 1,
       ":expires": expiresAtSeconds(FIXED_NOW),
     });
-    assert.equal(first.ConditionExpression, undefined);
-    assert.deepEqual(unmarshall(second.Key!), { merchant_id: "m-2" });
-    assert.deepEqual(unmarshall(second.ExpressionAttributeValues!), {
+    expect(first.ConditionExpression).to.equal(undefined);
+    expect(unmarshall(second.Key!)).to.deep.equal({ merchant_id: "m-2" });
+    expect(unmarshall(second.ExpressionAttributeValues!)).to.deep.equal({
       ":a0": 1,
       ":expires": expiresAtSeconds(FIXED_NOW),
     });
@@ -95,10 +95,10 @@ describe("Function: makeDynamoMerchantRiskWriter", () => {
     const removed = Object.entries(names)
       .filter(([placeholder]) => placeholder.startsWith("#r"))
       .map(([, name]) => name);
-    assert.ok(staleBucketAttributes(DAY).includes(`fraud_${oldDay}`));
-    assert.equal(removed.includes(`fraud_${oldDay}`), false);
-    assert.ok(removed.includes(`tx_${oldDay}`));
-    assert.equal(names["#a1"], `fraud_${oldDay}`);
+    expect(staleBucketAttributes(DAY).includes(`fraud_${oldDay}`)).to.be.ok;
+    expect(removed.includes(`fraud_${oldDay}`)).to.equal(false);
+    expect(removed.includes(`tx_${oldDay}`)).to.be.ok;
+    expect(names["#a1"]).to.equal(`fraud_${oldDay}`);
   });
 
   it("sends nothing for increments that are all zero", async () => {
@@ -106,7 +106,7 @@ describe("Function: makeDynamoMerchantRiskWriter", () => {
     await writer().addToBuckets([{ merchantId: "m-1", day: DAY, transactions: 0, frauds: 0 }], FIXED_NOW);
 
     // Assess
-    assert.equal(updates().length, 0);
+    expect(updates().length).to.equal(0);
   });
 
   it("throws StorageThrottledError naming how many merchants failed, the SDK error as cause", async () => {
@@ -118,19 +118,20 @@ describe("Function: makeDynamoMerchantRiskWriter", () => {
       .rejects(cause);
 
     // Act and Assess
-    await assert.rejects(
-      writer().addToBuckets(
-        ids(3).map((merchantId) => ({ merchantId, day: DAY, transactions: 1, frauds: 0 })),
-        FIXED_NOW,
+    expect(
+      await rejectionOf(
+        writer().addToBuckets(
+          ids(3).map((merchantId) => ({ merchantId, day: DAY, transactions: 1, frauds: 0 })),
+          FIXED_NOW,
+        ),
       ),
-      (err: Error) => {
-        assert.ok(isRuntimeError(err, ERROR_NAMES.storageThrottled));
-        assert.match(err.message, /UpdateItem for 1 of 3 merchants on table dynamodb-merchant-risk-dev/);
-        assert.equal(err.cause, cause);
-        return true;
-      },
-    );
-    assert.equal(updates().length, 3);
+    ).to.satisfy((err: Error) => {
+      expect(isRuntimeError(err, ERROR_NAMES.storageThrottled)).to.be.ok;
+      expect(err.message).to.match(/UpdateItem for 1 of 3 merchants on table dynamodb-merchant-risk-dev/);
+      expect(err.cause).to.equal(cause);
+      return true;
+    });
+    expect(updates().length).to.equal(3);
   });
 
   it("throws an Error naming the merchant count for a non-transient failure, the SDK error as cause", async () => {
@@ -139,21 +140,21 @@ describe("Function: makeDynamoMerchantRiskWriter", () => {
     ddb().on(UpdateItemCommand).rejects(cause);
 
     // Act and Assess
-    await assert.rejects(
-      writer().addToBuckets(
-        ids(2).map((merchantId) => ({ merchantId, day: DAY, transactions: 1, frauds: 0 })),
-        FIXED_NOW,
+    expect(
+      await rejectionOf(
+        writer().addToBuckets(
+          ids(2).map((merchantId) => ({ merchantId, day: DAY, transactions: 1, frauds: 0 })),
+          FIXED_NOW,
+        ),
       ),
-      (err: Error) => {
-        assert.equal(err.name, "Error");
-        assert.match(
-          err.message,
-          /UpdateItem for 2 of 2 merchants on table .* failed \(ResourceNotFoundException\)/,
-        );
-        assert.equal(err.cause, cause);
-        return true;
-      },
-    );
+    ).to.satisfy((err: Error) => {
+      expect(err.name).to.equal("Error");
+      expect(err.message).to.match(
+        /UpdateItem for 2 of 2 merchants on table .* failed \(ResourceNotFoundException\)/,
+      );
+      expect(err.cause).to.equal(cause);
+      return true;
+    });
   });
 });
 
@@ -169,14 +170,11 @@ describe("Function: planBucketUpdates", () => {
     );
 
     // Assess
-    assert.deepEqual(
-      [...plan.add],
-      [
-        [`tx_${DAY - 2}`, 1],
-        [`fraud_${DAY}`, 1],
-      ],
-    );
-    assert.deepEqual(plan.remove, staleBucketAttributes(DAY));
-    assert.equal(plan.expiresAt, expiresAtSeconds(FIXED_NOW));
+    expect([...plan.add]).to.deep.equal([
+      [`tx_${DAY - 2}`, 1],
+      [`fraud_${DAY}`, 1],
+    ]);
+    expect(plan.remove).to.deep.equal(staleBucketAttributes(DAY));
+    expect(plan.expiresAt).to.equal(expiresAtSeconds(FIXED_NOW));
   });
 });

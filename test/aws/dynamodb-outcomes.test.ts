@@ -1,4 +1,3 @@
-import assert from "node:assert/strict";
 import {
   DynamoDBClient,
   GetItemCommand,
@@ -9,11 +8,13 @@ import {
   type Update,
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { expect } from "chai";
 import { makeDynamoOutcomeStore } from "../../pipeline/runtime/aws/dynamodb-outcomes";
 import { toItem } from "../../pipeline/runtime/contract/item";
 import { dayOf, expiresAtSeconds, staleBucketAttributes } from "../../pipeline/runtime/detect/merchant-risk";
 import { ERROR_NAMES, isRuntimeError } from "../../pipeline/runtime/errors";
 import { useClientMock } from "../helpers/aws-mocks";
+import { rejectionOf } from "../helpers/expect";
 import { validOutcome } from "../helpers/outcomes";
 import { FIXED_NOW, validTransaction } from "../helpers/transactions";
 
@@ -54,10 +55,13 @@ describe("Function: makeDynamoOutcomeStore", () => {
 
     // Assess
     const input = ddb().commandCalls(GetItemCommand)[0].args[0].input;
-    assert.equal(input.TableName, TABLE);
-    assert.equal(input.ConsistentRead, true);
+    expect(input.TableName).to.equal(TABLE);
+    expect(input.ConsistentRead).to.equal(true);
     const tx = validTransaction();
-    assert.deepEqual(unmarshall(input.Key!), { transaction_id: tx.transaction_id, timestamp: tx.timestamp });
+    expect(unmarshall(input.Key!)).to.deep.equal({
+      transaction_id: tx.transaction_id,
+      timestamp: tx.timestamp,
+    });
   });
 
   it("answers not-found and writes nothing when the transaction does not exist", async () => {
@@ -68,8 +72,8 @@ describe("Function: makeDynamoOutcomeStore", () => {
     const result = await store().recordOutcome(validOutcome(), RECEIVED_AT);
 
     // Assess
-    assert.equal(result, "not-found");
-    assert.equal(ddb().commandCalls(TransactWriteItemsCommand).length, 0);
+    expect(result).to.equal("not-found");
+    expect(ddb().commandCalls(TransactWriteItemsCommand).length).to.equal(0);
   });
 
   for (const [recorded, sent, expected] of [
@@ -88,8 +92,8 @@ describe("Function: makeDynamoOutcomeStore", () => {
       const result = await store().recordOutcome(validOutcome({ outcome: sent }), RECEIVED_AT);
 
       // Assess
-      assert.equal(result, expected);
-      assert.equal(ddb().commandCalls(TransactWriteItemsCommand).length, 0);
+      expect(result).to.equal(expected);
+      expect(ddb().commandCalls(TransactWriteItemsCommand).length).to.equal(0);
     });
   }
 
@@ -103,29 +107,27 @@ describe("Function: makeDynamoOutcomeStore", () => {
     const result = await store().recordOutcome(outcome, RECEIVED_AT);
 
     // Assess
-    assert.equal(result, "recorded");
+    expect(result).to.equal("recorded");
     const [item, merchant] = transactItems();
-    assert.equal(item.TableName, TABLE);
-    assert.deepEqual(unmarshall(item.Key!), {
+    expect(item.TableName).to.equal(TABLE);
+    expect(unmarshall(item.Key!)).to.deep.equal({
       transaction_id: outcome.transaction_id,
       timestamp: outcome.timestamp,
     });
-    assert.equal(
-      item.UpdateExpression,
+    expect(item.UpdateExpression).to.equal(
       "SET #outcome = :outcome, #source = :source, #receivedAt = :receivedAt, #reportedAt = :reportedAt",
     );
-    assert.equal(
-      item.ConditionExpression,
+    expect(item.ConditionExpression).to.equal(
       "attribute_exists(transaction_id) AND attribute_not_exists(#outcome) AND #merchant = :merchant",
     );
-    assert.deepEqual(item.ExpressionAttributeNames, {
+    expect(item.ExpressionAttributeNames).to.deep.equal({
       "#outcome": "outcome",
       "#source": "outcome_source",
       "#receivedAt": "outcome_received_at",
       "#reportedAt": "outcome_reported_at",
       "#merchant": "merchant_id",
     });
-    assert.deepEqual(unmarshall(item.ExpressionAttributeValues!), {
+    expect(unmarshall(item.ExpressionAttributeValues!)).to.deep.equal({
       ":outcome": "fraud",
       ":source": "chargeback",
       ":receivedAt": RECEIVED_AT,
@@ -135,19 +137,18 @@ describe("Function: makeDynamoOutcomeStore", () => {
 
     const day = dayOf(RECEIVED_AT);
     const stale = staleBucketAttributes(day);
-    assert.equal(merchant.TableName, MERCHANT_TABLE);
-    assert.deepEqual(unmarshall(merchant.Key!), { merchant_id: "merchant-0001" });
-    assert.equal(merchant.ConditionExpression, undefined);
-    assert.equal(
-      merchant.UpdateExpression,
+    expect(merchant.TableName).to.equal(MERCHANT_TABLE);
+    expect(unmarshall(merchant.Key!)).to.deep.equal({ merchant_id: "merchant-0001" });
+    expect(merchant.ConditionExpression).to.equal(undefined);
+    expect(merchant.UpdateExpression).to.equal(
       `ADD #a0 :a0 SET #expires = :expires REMOVE ${stale.map((_, i) => `#r${i}`).join(", ")}`,
     );
-    assert.deepEqual(merchant.ExpressionAttributeNames, {
+    expect(merchant.ExpressionAttributeNames).to.deep.equal({
       "#a0": `fraud_${day}`,
       "#expires": "expires_at",
       ...Object.fromEntries(stale.map((name, i) => [`#r${i}`, name])),
     });
-    assert.deepEqual(unmarshall(merchant.ExpressionAttributeValues!), {
+    expect(unmarshall(merchant.ExpressionAttributeValues!)).to.deep.equal({
       ":a0": 1,
       ":expires": expiresAtSeconds(RECEIVED_AT),
     });
@@ -162,15 +163,14 @@ describe("Function: makeDynamoOutcomeStore", () => {
     const result = await store().recordOutcome(validOutcome({ outcome: "legitimate" }), RECEIVED_AT);
 
     // Assess
-    assert.equal(result, "recorded");
+    expect(result).to.equal("recorded");
     const items = transactItems();
-    assert.equal(items.length, 1);
-    assert.equal(
-      items[0].UpdateExpression,
+    expect(items.length).to.equal(1);
+    expect(items[0].UpdateExpression).to.equal(
       "SET #outcome = :outcome, #source = :source, #receivedAt = :receivedAt",
     );
-    assert.equal("#reportedAt" in (items[0].ExpressionAttributeNames ?? {}), false);
-    assert.equal(":reportedAt" in (items[0].ExpressionAttributeValues ?? {}), false);
+    expect("#reportedAt" in (items[0].ExpressionAttributeNames ?? {})).to.equal(false);
+    expect(":reportedAt" in (items[0].ExpressionAttributeValues ?? {})).to.equal(false);
   });
 
   describe("a concurrent writer between the read and the write", () => {
@@ -190,10 +190,10 @@ describe("Function: makeDynamoOutcomeStore", () => {
         const result = await store().recordOutcome(validOutcome({ outcome: "fraud" }), RECEIVED_AT);
 
         // Assess
-        assert.equal(result, expected);
-        assert.equal(ddb().commandCalls(GetItemCommand).length, 2);
-        assert.equal(ddb().commandCalls(GetItemCommand)[1].args[0].input.ConsistentRead, true);
-        assert.equal(ddb().commandCalls(TransactWriteItemsCommand).length, 1);
+        expect(result).to.equal(expected);
+        expect(ddb().commandCalls(GetItemCommand).length).to.equal(2);
+        expect(ddb().commandCalls(GetItemCommand)[1].args[0].input.ConsistentRead).to.equal(true);
+        expect(ddb().commandCalls(TransactWriteItemsCommand).length).to.equal(1);
       });
     }
 
@@ -206,7 +206,7 @@ describe("Function: makeDynamoOutcomeStore", () => {
       const result = await store().recordOutcome(validOutcome(), RECEIVED_AT);
 
       // Assess
-      assert.equal(result, "not-found");
+      expect(result).to.equal("not-found");
     });
 
     it("classifies only once more: an item still without outcome is an error naming the key", async () => {
@@ -218,13 +218,13 @@ describe("Function: makeDynamoOutcomeStore", () => {
       const failure = store().recordOutcome(validOutcome(), RECEIVED_AT);
 
       // Assess
-      await assert.rejects(failure, (err: Error) => {
-        assert.match(err.message, /tx-0001 .* carries no outcome/);
-        assert.equal((err.cause as Error).name, "TransactionCanceledException");
+      expect(await rejectionOf(failure)).to.satisfy((err: Error) => {
+        expect(err.message).to.match(/tx-0001 .* carries no outcome/);
+        expect((err.cause as Error).name).to.equal("TransactionCanceledException");
         return true;
       });
-      assert.equal(ddb().commandCalls(GetItemCommand).length, 2);
-      assert.equal(ddb().commandCalls(TransactWriteItemsCommand).length, 1);
+      expect(ddb().commandCalls(GetItemCommand).length).to.equal(2);
+      expect(ddb().commandCalls(TransactWriteItemsCommand).length).to.equal(1);
     });
   });
 
@@ -239,13 +239,13 @@ describe("Function: makeDynamoOutcomeStore", () => {
       const failure = store().recordOutcome(validOutcome(), RECEIVED_AT);
 
       // Assess
-      await assert.rejects(failure, (err: Error) => {
-        assert.ok(isRuntimeError(err, ERROR_NAMES.storageThrottled));
-        assert.match(err.message, /TransactionConflict/);
-        assert.equal(err.cause, cause);
+      expect(await rejectionOf(failure)).to.satisfy((err: Error) => {
+        expect(isRuntimeError(err, ERROR_NAMES.storageThrottled)).to.be.ok;
+        expect(err.message).to.match(/TransactionConflict/);
+        expect(err.cause).to.equal(cause);
         return true;
       });
-      assert.equal(ddb().commandCalls(GetItemCommand).length, 1);
+      expect(ddb().commandCalls(GetItemCommand).length).to.equal(1);
     });
 
     it("propagates a cancellation for any other reason unchanged", async () => {
@@ -255,7 +255,9 @@ describe("Function: makeDynamoOutcomeStore", () => {
       ddb().on(TransactWriteItemsCommand).rejects(cause);
 
       // Act and Assess
-      await assert.rejects(store().recordOutcome(validOutcome(), RECEIVED_AT), (err) => err === cause);
+      expect(await rejectionOf(store().recordOutcome(validOutcome(), RECEIVED_AT))).to.satisfy(
+        (err: unknown) => err === cause,
+      );
     });
 
     it("maps a throttled read to StorageThrottledError with the cause", async () => {
@@ -264,12 +266,14 @@ describe("Function: makeDynamoOutcomeStore", () => {
       ddb().on(GetItemCommand).rejects(cause);
 
       // Act and Assess
-      await assert.rejects(store().recordOutcome(validOutcome(), RECEIVED_AT), (err: Error) => {
-        assert.ok(isRuntimeError(err, ERROR_NAMES.storageThrottled));
-        assert.match(err.message, /GetItem on table dynamodb-transactions-dev/);
-        assert.equal(err.cause, cause);
-        return true;
-      });
+      expect(await rejectionOf(store().recordOutcome(validOutcome(), RECEIVED_AT))).to.satisfy(
+        (err: Error) => {
+          expect(isRuntimeError(err, ERROR_NAMES.storageThrottled)).to.be.ok;
+          expect(err.message).to.match(/GetItem on table dynamodb-transactions-dev/);
+          expect(err.cause).to.equal(cause);
+          return true;
+        },
+      );
     });
 
     it("propagates a non-transient error unchanged", async () => {
@@ -278,7 +282,9 @@ describe("Function: makeDynamoOutcomeStore", () => {
       ddb().on(GetItemCommand).rejects(cause);
 
       // Act and Assess
-      await assert.rejects(store().recordOutcome(validOutcome(), RECEIVED_AT), (err) => err === cause);
+      expect(await rejectionOf(store().recordOutcome(validOutcome(), RECEIVED_AT))).to.satisfy(
+        (err: unknown) => err === cause,
+      );
     });
 
     it("refuses to record on an item without a merchant_id", async () => {
@@ -289,8 +295,10 @@ describe("Function: makeDynamoOutcomeStore", () => {
         .resolves({ Item: marshall(withoutMerchant) });
 
       // Act and Assess
-      await assert.rejects(store().recordOutcome(validOutcome(), RECEIVED_AT), /has no merchant_id/);
-      assert.equal(ddb().commandCalls(TransactWriteItemsCommand).length, 0);
+      expect(String(await rejectionOf(store().recordOutcome(validOutcome(), RECEIVED_AT)))).to.match(
+        /has no merchant_id/,
+      );
+      expect(ddb().commandCalls(TransactWriteItemsCommand).length).to.equal(0);
     });
   });
 });

@@ -1,4 +1,3 @@
-import assert from "node:assert/strict";
 import {
   ConditionalCheckFailedException,
   DynamoDBClient,
@@ -11,6 +10,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { assert, expect } from "chai";
 import {
   makeDynamoAccountHistory,
   makeDynamoTransactionStore,
@@ -19,6 +19,7 @@ import {
 import { ACCOUNT_INDEX, toItem } from "../../pipeline/runtime/contract/item";
 import { ERROR_NAMES, isRuntimeError } from "../../pipeline/runtime/errors";
 import { useClientMock } from "../helpers/aws-mocks";
+import { rejectionOf } from "../helpers/expect";
 import { FIXED_NOW, fullTransaction, validTransaction } from "../helpers/transactions";
 
 const TABLE = "dynamodb-transactions-dev";
@@ -43,13 +44,13 @@ describe("Function: makeDynamoTransactionStore", () => {
     const outcome = await store.putTransaction(tx, FIXED_NOW);
 
     // Assess
-    assert.equal(outcome, "created");
+    expect(outcome).to.equal("created");
     const [call] = ddb().commandCalls(PutItemCommand);
     const input = call.args[0].input;
-    assert.equal(input.TableName, TABLE);
-    assert.equal(input.ConditionExpression, "attribute_not_exists(transaction_id)");
-    assert.equal(input.ReturnValuesOnConditionCheckFailure, "ALL_OLD");
-    assert.deepEqual(unmarshall(input.Item!), { ...tx, received_at: FIXED_NOW });
+    expect(input.TableName).to.equal(TABLE);
+    expect(input.ConditionExpression).to.equal("attribute_not_exists(transaction_id)");
+    expect(input.ReturnValuesOnConditionCheckFailure).to.equal("ALL_OLD");
+    expect(unmarshall(input.Item!)).to.deep.equal({ ...tx, received_at: FIXED_NOW });
   });
 
   it("omits absent optional fields instead of failing to marshal them", async () => {
@@ -62,7 +63,7 @@ describe("Function: makeDynamoTransactionStore", () => {
 
     // Assess
     const item = ddb().commandCalls(PutItemCommand)[0].args[0].input.Item!;
-    assert.equal("country" in item, false);
+    expect("country" in item).to.equal(false);
   });
 
   it("stores a coordinate closer to zero than DynamoDB can hold as 0, and knows the retry as a duplicate", async () => {
@@ -79,12 +80,12 @@ describe("Function: makeDynamoTransactionStore", () => {
     const retry = await store.putTransaction(tx, FIXED_NOW);
 
     // Assess
-    assert.deepEqual([first, retry], ["created", "duplicate"]);
+    expect([first, retry]).to.deep.equal(["created", "duplicate"]);
     const item = ddb().commandCalls(PutItemCommand)[0].args[0].input.Item!;
-    assert.deepEqual(item.location, { M: { latitude: { N: "0" }, longitude: { N: "0" } } });
+    expect(item.location).to.deep.equal({ M: { latitude: { N: "0" }, longitude: { N: "0" } } });
     for (const value of Object.values(item)) {
       const magnitude = value.N === undefined ? 0 : Math.abs(Number(value.N));
-      assert.ok(magnitude === 0 || (magnitude >= 1e-130 && magnitude < 1e126), value.N);
+      expect(magnitude === 0 || (magnitude >= 1e-130 && magnitude < 1e126), value.N).to.be.ok;
     }
   });
 
@@ -101,7 +102,7 @@ describe("Function: makeDynamoTransactionStore", () => {
     const outcome = await store.putTransaction(tx, FIXED_NOW);
 
     // Assess
-    assert.equal(outcome, "duplicate");
+    expect(outcome).to.equal("duplicate");
   });
 
   it("answers conflict when the stored item differs in a contract field", async () => {
@@ -116,7 +117,7 @@ describe("Function: makeDynamoTransactionStore", () => {
     const outcome = await store.putTransaction(tx, FIXED_NOW);
 
     // Assess
-    assert.equal(outcome, "conflict");
+    expect(outcome).to.equal("conflict");
   });
 
   it("answers conflict when the stored item has an optional field the new one lacks", async () => {
@@ -131,7 +132,7 @@ describe("Function: makeDynamoTransactionStore", () => {
     const outcome = await store.putTransaction(tx, FIXED_NOW);
 
     // Assess
-    assert.equal(outcome, "conflict");
+    expect(outcome).to.equal("conflict");
   });
 
   it("answers conflict when DynamoDB does not return the old item", async () => {
@@ -143,7 +144,7 @@ describe("Function: makeDynamoTransactionStore", () => {
     const outcome = await store.putTransaction(validTransaction(), FIXED_NOW);
 
     // Assess
-    assert.equal(outcome, "conflict");
+    expect(outcome).to.equal("conflict");
   });
 
   for (const error of [
@@ -164,14 +165,14 @@ describe("Function: makeDynamoTransactionStore", () => {
 
       // Act
       const failure = await store.putTransaction(validTransaction(), FIXED_NOW).then(
-        () => assert.fail("expected a rejection"),
+        () => expect.fail("expected a rejection"),
         (err: unknown) => err,
       );
 
       // Assess
       assert.ok(isRuntimeError(failure, ERROR_NAMES.storageThrottled));
-      assert.match(failure.message, new RegExp(`PutItem on table ${TABLE}`));
-      assert.equal((failure as Error & { cause?: unknown }).cause, error);
+      expect(failure.message).to.match(new RegExp(`PutItem on table ${TABLE}`));
+      expect((failure as Error & { cause?: unknown }).cause).to.equal(error);
     });
   }
 
@@ -185,7 +186,9 @@ describe("Function: makeDynamoTransactionStore", () => {
     const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
 
     // Act + Assess
-    await assert.rejects(store.putTransaction(validTransaction(), FIXED_NOW), (err) => err === error);
+    expect(await rejectionOf(store.putTransaction(validTransaction(), FIXED_NOW))).to.satisfy(
+      (err: unknown) => err === error,
+    );
   });
 });
 
@@ -210,19 +213,19 @@ describe("Function: makeDynamoAccountHistory", () => {
     const found = await history.recentForAccount("acc-0001", FIXED_NOW - 60_000, FIXED_NOW, 25);
 
     // Assess
-    assert.deepEqual(found, [newer, older]);
+    expect(found).to.deep.equal([newer, older]);
     const input = ddb().commandCalls(QueryCommand)[0].args[0].input;
-    assert.equal(input.TableName, TABLE);
-    assert.equal(input.IndexName, ACCOUNT_INDEX);
-    assert.equal(input.KeyConditionExpression, "account_id = :account AND #ts BETWEEN :since AND :until");
-    assert.deepEqual(input.ExpressionAttributeNames, { "#ts": "timestamp" });
-    assert.deepEqual(unmarshall(input.ExpressionAttributeValues!), {
+    expect(input.TableName).to.equal(TABLE);
+    expect(input.IndexName).to.equal(ACCOUNT_INDEX);
+    expect(input.KeyConditionExpression).to.equal("account_id = :account AND #ts BETWEEN :since AND :until");
+    expect(input.ExpressionAttributeNames).to.deep.equal({ "#ts": "timestamp" });
+    expect(unmarshall(input.ExpressionAttributeValues!)).to.deep.equal({
       ":account": "acc-0001",
       ":since": FIXED_NOW - 60_000,
       ":until": FIXED_NOW,
     });
-    assert.equal(input.ScanIndexForward, false);
-    assert.equal(input.Limit, 25);
+    expect(input.ScanIndexForward).to.equal(false);
+    expect(input.Limit).to.equal(25);
   });
 
   it("follows pages until it has the requested number of items", async () => {
@@ -245,17 +248,18 @@ describe("Function: makeDynamoAccountHistory", () => {
     const found = await history.recentForAccount("acc-0001", 0, FIXED_NOW, 3);
 
     // Assess
-    assert.deepEqual(
-      found.map((item) => (item as { transaction_id: unknown }).transaction_id),
-      ["tx-1", "tx-2", "tx-3"],
-    );
+    expect(found.map((item) => (item as { transaction_id: unknown }).transaction_id)).to.deep.equal([
+      "tx-1",
+      "tx-2",
+      "tx-3",
+    ]);
     const calls = ddb()
       .commandCalls(QueryCommand)
       .map((call) => call.args[0].input);
-    assert.equal(calls.length, 2);
-    assert.equal(calls[0].IndexName, "idx");
-    assert.deepEqual(calls[1].ExclusiveStartKey, lastKey);
-    assert.equal(calls[1].Limit, 1);
+    expect(calls.length).to.equal(2);
+    expect(calls[0].IndexName).to.equal("idx");
+    expect(calls[1].ExclusiveStartKey).to.deep.equal(lastKey);
+    expect(calls[1].Limit).to.equal(1);
   });
 
   it("does not call DynamoDB for a limit of zero", async () => {
@@ -266,8 +270,8 @@ describe("Function: makeDynamoAccountHistory", () => {
     const found = await history.recentForAccount("acc-0001", 0, FIXED_NOW, 0);
 
     // Assess
-    assert.deepEqual(found, []);
-    assert.equal(ddb().commandCalls(QueryCommand).length, 0);
+    expect(found).to.deep.equal([]);
+    expect(ddb().commandCalls(QueryCommand).length).to.equal(0);
   });
 
   it("maps throttling to StorageThrottledError", async () => {
@@ -278,8 +282,8 @@ describe("Function: makeDynamoAccountHistory", () => {
     const history = makeDynamoAccountHistory({ client: new DynamoDBClient({}), tableName: TABLE });
 
     // Act + Assess
-    await assert.rejects(history.recentForAccount("acc-0001", 0, FIXED_NOW, 10), (err) =>
-      isRuntimeError(err, ERROR_NAMES.storageThrottled),
+    expect(await rejectionOf(history.recentForAccount("acc-0001", 0, FIXED_NOW, 10))).to.satisfy(
+      (err: unknown) => isRuntimeError(err, ERROR_NAMES.storageThrottled),
     );
   });
 });
@@ -305,24 +309,23 @@ describe("Function: makeDynamoVerdictStore", () => {
     const outcome = await verdicts.recordVerdict(key, verdict);
 
     // Assess
-    assert.deepEqual(outcome, { first: true });
+    expect(outcome).to.deep.equal({ first: true });
     const input = ddb().commandCalls(UpdateItemCommand)[0].args[0].input;
-    assert.equal(input.TableName, TABLE);
-    assert.deepEqual(unmarshall(input.Key!), key);
-    assert.equal(input.ConditionExpression, "attribute_exists(transaction_id)");
-    assert.equal(input.ReturnValues, "UPDATED_OLD");
-    assert.equal(
-      input.UpdateExpression,
+    expect(input.TableName).to.equal(TABLE);
+    expect(unmarshall(input.Key!)).to.deep.equal(key);
+    expect(input.ConditionExpression).to.equal("attribute_exists(transaction_id)");
+    expect(input.ReturnValues).to.equal("UPDATED_OLD");
+    expect(input.UpdateExpression).to.equal(
       "SET #verdict = :verdict, #score = :score, #rules = :rules, #reasons = :reasons, #verdictAt = :verdictAt",
     );
-    assert.deepEqual(input.ExpressionAttributeNames, {
+    expect(input.ExpressionAttributeNames).to.deep.equal({
       "#verdict": "verdict",
       "#score": "fraud_score",
       "#rules": "fraud_rules",
       "#reasons": "fraud_reasons",
       "#verdictAt": "verdict_at",
     });
-    assert.deepEqual(unmarshall(input.ExpressionAttributeValues!), {
+    expect(unmarshall(input.ExpressionAttributeValues!)).to.deep.equal({
       ":verdict": "flagged",
       ":score": 85,
       ":rules": ["amount-spike", "velocity"],
@@ -342,7 +345,7 @@ describe("Function: makeDynamoVerdictStore", () => {
     const outcome = await verdicts.recordVerdict(key, verdict);
 
     // Assess
-    assert.deepEqual(outcome, { first: false });
+    expect(outcome).to.deep.equal({ first: false });
   });
 
   it("resolves without writing when the item no longer exists", async () => {
@@ -356,8 +359,8 @@ describe("Function: makeDynamoVerdictStore", () => {
     const outcome = await verdicts.recordVerdict(key, verdict);
 
     // Assess
-    assert.deepEqual(outcome, { first: false });
-    assert.equal(ddb().commandCalls(UpdateItemCommand).length, 1);
+    expect(outcome).to.deep.equal({ first: false });
+    expect(ddb().commandCalls(UpdateItemCommand).length).to.equal(1);
   });
 
   it("maps throttling to StorageThrottledError and lets other errors through", async () => {
@@ -373,9 +376,11 @@ describe("Function: makeDynamoVerdictStore", () => {
     const verdicts = makeDynamoVerdictStore({ client: new DynamoDBClient({}), tableName: TABLE });
 
     // Act + Assess
-    await assert.rejects(verdicts.recordVerdict(key, verdict), (err) =>
+    expect(await rejectionOf(verdicts.recordVerdict(key, verdict))).to.satisfy((err: unknown) =>
       isRuntimeError(err, ERROR_NAMES.storageThrottled),
     );
-    await assert.rejects(verdicts.recordVerdict(key, verdict), (err) => err === missingTable);
+    expect(await rejectionOf(verdicts.recordVerdict(key, verdict))).to.satisfy(
+      (err: unknown) => err === missingTable,
+    );
   });
 });

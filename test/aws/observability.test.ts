@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { makeLogger, makeMetrics } from "../../pipeline/runtime/observability";
 
 /** Runs `act` with stdout and stderr captured; Powertools writes JSON lines to both. */
@@ -33,16 +33,13 @@ describe("Function: makeLogger", () => {
 
     // Assess
     const entries = [...output.stdout, ...output.stderr].map((line) => JSON.parse(line));
-    assert.deepEqual(
-      entries.map((entry) => [entry.level, entry.message, entry.service]),
-      [
-        ["INFO", "Alert published", "notify-team"],
-        ["WARN", "Alert message is not JSON", "notify-team"],
-        ["ERROR", "Claiming failed", "notify-team"],
-      ],
-    );
-    assert.equal(entries[0].transactionId, "tx-1");
-    assert.equal(entries[2].error, "StorageThrottledError");
+    expect(entries.map((entry) => [entry.level, entry.message, entry.service])).to.deep.equal([
+      ["INFO", "Alert published", "notify-team"],
+      ["WARN", "Alert message is not JSON", "notify-team"],
+      ["ERROR", "Claiming failed", "notify-team"],
+    ]);
+    expect(entries[0].transactionId).to.equal("tx-1");
+    expect(entries[2].error).to.equal("StorageThrottledError");
   });
 });
 
@@ -59,9 +56,11 @@ describe("Function: makeMetrics", () => {
 
     // Assess
     const emf = JSON.parse(output.stdout.join(""));
-    assert.equal(emf.TransactionsFlagged, 2);
-    assert.equal(emf.service, "detect-fraud");
-    assert.deepEqual(emf._aws.CloudWatchMetrics[0].Namespace, "FraudPipeline");
-    assert.deepEqual(emf._aws.CloudWatchMetrics[0].Metrics, [{ Name: "TransactionsFlagged", Unit: "Count" }]);
+    expect(emf.TransactionsFlagged).to.equal(2);
+    expect(emf.service).to.equal("detect-fraud");
+    expect(emf._aws.CloudWatchMetrics[0].Namespace).to.deep.equal("FraudPipeline");
+    expect(emf._aws.CloudWatchMetrics[0].Metrics).to.deep.equal([
+      { Name: "TransactionsFlagged", Unit: "Count" },
+    ]);
   });
 });

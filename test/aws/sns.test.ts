@@ -1,7 +1,8 @@
-import assert from "node:assert/strict";
 import { AuthorizationErrorException, PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { expect } from "chai";
 import { makeSnsNotifier } from "../../pipeline/runtime/aws/sns";
 import { useClientMock } from "../helpers/aws-mocks";
+import { rejectionOf } from "../helpers/expect";
 
 const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:sns-fraud-notifications-dev";
 const notification = {
@@ -23,8 +24,8 @@ describe("Function: makeSnsNotifier", () => {
 
     // Assess
     const calls = sns().commandCalls(PublishCommand);
-    assert.equal(calls.length, 1);
-    assert.deepEqual(calls[0].args[0].input, {
+    expect(calls.length).to.equal(1);
+    expect(calls[0].args[0].input).to.deep.equal({
       TopicArn: TOPIC_ARN,
       Subject: notification.subject,
       Message: notification.body,
@@ -41,6 +42,6 @@ describe("Function: makeSnsNotifier", () => {
     const notifier = makeSnsNotifier({ client: new SNSClient({}), topicArn: TOPIC_ARN });
 
     // Act + Assess
-    await assert.rejects(notifier.publish(notification), (err) => err === denied);
+    expect(await rejectionOf(notifier.publish(notification))).to.satisfy((err: unknown) => err === denied);
   });
 });

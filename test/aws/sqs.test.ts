@@ -1,5 +1,5 @@
-import assert from "node:assert/strict";
 import { SendMessageBatchCommand, SQSClient, SQSServiceException } from "@aws-sdk/client-sqs";
+import { expect } from "chai";
 import { makeSqsAlertQueue } from "../../pipeline/runtime/aws/sqs";
 import { fraudAlert } from "../helpers/alerts";
 import { useClientMock } from "../helpers/aws-mocks";
@@ -31,21 +31,15 @@ describe("Function: makeSqsAlertQueue", () => {
     const result = await queue.sendAlerts(sent);
 
     // Assess
-    assert.deepEqual(result, { failed: [] });
+    expect(result).to.deep.equal({ failed: [] });
     const inputs = sqs()
       .commandCalls(SendMessageBatchCommand)
       .map((call) => call.args[0].input);
-    assert.deepEqual(
-      inputs.map((input) => input.Entries?.length),
-      [10, 10, 3],
-    );
-    assert.ok(inputs.every((input) => input.QueueUrl === QUEUE_URL));
+    expect(inputs.map((input) => input.Entries?.length)).to.deep.equal([10, 10, 3]);
+    expect(inputs.every((input) => input.QueueUrl === QUEUE_URL)).to.be.ok;
     const bodies = inputs.flatMap((input) => input.Entries!.map((entry) => JSON.parse(entry.MessageBody!)));
-    assert.deepEqual(bodies, sent);
-    assert.deepEqual(
-      inputs[2].Entries!.map((entry) => entry.Id),
-      ["m0", "m1", "m2"],
-    );
+    expect(bodies).to.deep.equal(sent);
+    expect(inputs[2].Entries!.map((entry) => entry.Id)).to.deep.equal(["m0", "m1", "m2"]);
   });
 
   it("reports the transaction ids of entries SQS lists as failed", async () => {
@@ -65,7 +59,7 @@ describe("Function: makeSqsAlertQueue", () => {
     const result = await queue.sendAlerts(alerts(3));
 
     // Assess
-    assert.deepEqual(result, { failed: ["tx-1"] });
+    expect(result).to.deep.equal({ failed: ["tx-1"] });
   });
 
   it("reports every alert of a batch call that was rejected, and keeps the other batches", async () => {
@@ -90,7 +84,7 @@ describe("Function: makeSqsAlertQueue", () => {
     const result = await queue.sendAlerts(alerts(12));
 
     // Assess
-    assert.deepEqual(result.failed, [
+    expect(result.failed).to.deep.equal([
       "tx-0",
       "tx-1",
       "tx-2",
@@ -102,7 +96,7 @@ describe("Function: makeSqsAlertQueue", () => {
       "tx-8",
       "tx-9",
     ]);
-    assert.equal(sqs().commandCalls(SendMessageBatchCommand).length, 2);
+    expect(sqs().commandCalls(SendMessageBatchCommand).length).to.equal(2);
   });
 
   it("does not call SQS for no alerts", async () => {
@@ -113,8 +107,8 @@ describe("Function: makeSqsAlertQueue", () => {
     const result = await queue.sendAlerts([]);
 
     // Assess
-    assert.deepEqual(result, { failed: [] });
-    assert.equal(sqs().commandCalls(SendMessageBatchCommand).length, 0);
+    expect(result).to.deep.equal({ failed: [] });
+    expect(sqs().commandCalls(SendMessageBatchCommand).length).to.equal(0);
   });
   it("sends only characters SQS allows, and the alert survives the round trip", async () => {
     // Prepare: the contract accepts any merchant_id string, noncharacters and lone surrogates included
@@ -135,10 +129,10 @@ describe("Function: makeSqsAlertQueue", () => {
     const result = await queue.sendAlerts([alert]);
 
     // Assess
-    assert.deepEqual(result, { failed: [] });
+    expect(result).to.deep.equal({ failed: [] });
     const body = sqs().commandCalls(SendMessageBatchCommand)[0].args[0].input.Entries![0].MessageBody!;
     const allowed = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
-    assert.match(body, allowed);
-    assert.deepEqual(JSON.parse(body), alert);
+    expect(body).to.match(allowed);
+    expect(JSON.parse(body)).to.deep.equal(alert);
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { type BacktestFigure, measureBacktest } from "../../bench/backtest";
 import { reportTables } from "../../bench/report";
 
@@ -13,14 +13,11 @@ describe("Function: measureBacktest (smoke, no figure asserted)", function () {
 
   it("times a backtest with the default score, then one with the model npm run train wrote", () => {
     // Assess
-    assert.deepEqual(
-      figure.runs.map((run) => run.scorer),
-      ["default", "model"],
-    );
+    expect(figure.runs.map((run) => run.scorer)).to.deep.equal(["default", "model"]);
     for (const run of figure.runs) {
-      assert.ok(run.backtestMs > 0 && run.rowsPerSec > 0, `${run.scorer}: positive time and rows/s`);
+      expect(run.backtestMs > 0 && run.rowsPerSec > 0, `${run.scorer}: positive time and rows/s`).to.be.ok;
     }
-    assert.ok(figure.rows >= 2_000 && figure.fraudRows > 0 && figure.fileBytes > 0);
+    expect(figure.rows >= 2_000 && figure.fraudRows > 0 && figure.fileBytes > 0).to.be.ok;
   });
 
   it("times training in process (replay and fit apart) and with the CLI, which writes the same model", () => {
@@ -35,10 +32,10 @@ describe("Function: measureBacktest (smoke, no figure asserted)", function () {
       trainingRows: t.trainingRows,
       trainingFrauds: t.trainingFrauds,
     })) {
-      assert.ok(value > 0, `${name} is positive, got ${value}`);
+      expect(value > 0, `${name} is positive, got ${value}`).to.be.ok;
     }
-    assert.equal(t.cliSameModel, true);
-    assert.match(t.cliSummary, /^Wrote /);
+    expect(t.cliSameModel).to.equal(true);
+    expect(t.cliSummary).to.match(/^Wrote /);
   });
 
   it("reports the backtest and the training as tables 5 and 5b, with the goal", () => {
@@ -46,18 +43,12 @@ describe("Function: measureBacktest (smoke, no figure asserted)", function () {
     const tables = reportTables({ backtest: figure });
 
     // Assess
-    assert.deepEqual(
-      tables.map((table) => table.title.split(" ")[0]),
-      ["5.", "5b."],
-    );
-    assert.deepEqual(
-      tables[0].rows.map((row) => row[0]),
-      [
-        "default score",
-        `model, ${figure.training.kind === "logistic-regression" ? "logistic" : "trees"} (trained on this file)`,
-      ],
-    );
-    assert.ok(tables[0].notes?.some((note) => note.startsWith("Goal: at least 50,000 rows/s")));
-    assert.match(tables[1].title, /^5b\. Train time for 2,\d{3} rows/);
+    expect(tables.map((table) => table.title.split(" ")[0])).to.deep.equal(["5.", "5b."]);
+    expect(tables[0].rows.map((row) => row[0])).to.deep.equal([
+      "default score",
+      `model, ${figure.training.kind === "logistic-regression" ? "logistic" : "trees"} (trained on this file)`,
+    ]);
+    expect(tables[0].notes?.some((note) => note.startsWith("Goal: at least 50,000 rows/s"))).to.be.ok;
+    expect(tables[1].title).to.match(/^5b\. Train time for 2,\d{3} rows/);
   });
 });

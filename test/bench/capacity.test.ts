@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { CAPACITY_ASSUMPTIONS, computeCapacity, readApiThrottle } from "../../bench/capacity";
 import { API_THROTTLE } from "../../pipeline/infra/api-limits";
 import { warmRows } from "../helpers/bench";
@@ -15,16 +15,13 @@ describe("Function: computeCapacity", () => {
 
     // Assess
     const trip = CAPACITY_ASSUMPTIONS.roundTripMs;
-    assert.deepEqual(
-      rows.map((row) => [row.name, row.durationMs]),
-      [
-        ["process-transaction", 2 + trip],
-        ["detect-fraud", 5 + 4 * trip],
-        ["notify-team", 1 + 3 * trip],
-      ],
-    );
-    assert.equal(rows[0].sustainedPerSec, (50 * 1) / ((2 + trip) / 1000));
-    assert.equal(rows[1].sustainedPerSec, (50 * 100) / ((5 + 4 * trip) / 1000));
+    expect(rows.map((row) => [row.name, row.durationMs])).to.deep.equal([
+      ["process-transaction", 2 + trip],
+      ["detect-fraud", 5 + 4 * trip],
+      ["notify-team", 1 + 3 * trip],
+    ]);
+    expect(rows[0].sustainedPerSec).to.equal((50 * 1) / ((2 + trip) / 1000));
+    expect(rows[1].sustainedPerSec).to.equal((50 * 100) / ((5 + 4 * trip) / 1000));
   });
 
   it("prices process-transaction per million at billed (rounded up) ms, 512 MB, plus requests", () => {
@@ -36,7 +33,7 @@ describe("Function: computeCapacity", () => {
 
     // Assess
     const expected = 1_000_000 * (Math.ceil(10.5) / 1000) * 0.5 * 0.0000166667 + 0.2;
-    assert.ok(Math.abs(processRow.costPerMillionTx - expected) < 1e-9);
+    expect(Math.abs(processRow.costPerMillionTx - expected) < 1e-9).to.be.ok;
   });
 
   it("reports the throttle above capacity when process-transaction cannot sustain the rate", () => {
@@ -47,14 +44,14 @@ describe("Function: computeCapacity", () => {
     const result = computeCapacity(warm, throttle);
 
     // Assess
-    assert.equal(result.throttleBelowCapacity, false);
-    assert.ok(Math.abs(result.concurrencyAtRate - 90) < 1e-9);
+    expect(result.throttleBelowCapacity).to.equal(false);
+    expect(Math.abs(result.concurrencyAtRate - 90) < 1e-9).to.be.ok;
   });
 });
 
 describe("Function: readApiThrottle", () => {
   it("reports the throttle the stack deploys", () => {
     // Assess
-    assert.deepEqual(readApiThrottle(), { ...API_THROTTLE, source: "pipeline/infra/api-limits.ts" });
+    expect(readApiThrottle()).to.deep.equal({ ...API_THROTTLE, source: "pipeline/infra/api-limits.ts" });
   });
 });

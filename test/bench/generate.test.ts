@@ -1,7 +1,7 @@
-import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { assert, expect } from "chai";
 import {
   generateHistory,
   generateTransactions,
@@ -11,6 +11,7 @@ import {
   writeTransactionsFile,
 } from "../../bench/generate";
 import { decodeTransaction, makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
+import { thrownBy } from "../helpers/expect";
 
 const DAY_MS = 86_400_000;
 
@@ -38,9 +39,9 @@ describe("Function: generateTransactions", () => {
 
   it("produces at least the requested rows, sorted by timestamp, with unique keys", () => {
     // Assess
-    assert.ok(rows.length >= 5_000);
-    assert.ok(rows.every((row, i) => i === 0 || rows[i - 1].timestamp <= row.timestamp));
-    assert.equal(new Set(rows.map((row) => `${row.transaction_id}@${row.timestamp}`)).size, rows.length);
+    expect(rows.length >= 5_000).to.be.ok;
+    expect(rows.every((row, i) => i === 0 || rows[i - 1].timestamp <= row.timestamp)).to.be.ok;
+    expect(new Set(rows.map((row) => `${row.transaction_id}@${row.timestamp}`)).size).to.equal(rows.length);
   });
 
   it("produces transactions the contract's codec accepts once the label is removed", () => {
@@ -51,7 +52,7 @@ describe("Function: generateTransactions", () => {
     const rejected = rows.filter(({ is_fraud: _label, ...tx }) => !decodeTransaction(codec, tx).ok);
 
     // Assess
-    assert.deepEqual(rejected.slice(0, 3), []);
+    expect(rejected.slice(0, 3)).to.deep.equal([]);
   });
 
   it("is deterministic for a seed", () => {
@@ -59,7 +60,7 @@ describe("Function: generateTransactions", () => {
     const again = generateTransactions({ rows: 5_000, seed: 3 });
 
     // Assess
-    assert.deepEqual(again, rows);
+    expect(again).to.deep.equal(rows);
   });
 
   it("differs for another seed", () => {
@@ -67,7 +68,7 @@ describe("Function: generateTransactions", () => {
     const other = generateTransactions({ rows: 5_000, seed: 4 });
 
     // Assess
-    assert.notDeepEqual(other.slice(0, 100), rows.slice(0, 100));
+    expect(other.slice(0, 100)).not.to.deep.equal(rows.slice(0, 100));
   });
 
   it("keeps every row inside the period and the given numbers of accounts and merchants", () => {
@@ -85,12 +86,12 @@ describe("Function: generateTransactions", () => {
     });
 
     // Assess
-    assert.ok(custom.every((row) => row.timestamp >= start && row.timestamp < start + 45 * DAY_MS));
-    assert.ok(new Set(custom.map((row) => row.account_id)).size <= 60);
+    expect(custom.every((row) => row.timestamp >= start && row.timestamp < start + 45 * DAY_MS)).to.be.ok;
+    expect(new Set(custom.map((row) => row.account_id)).size <= 60).to.be.ok;
     // A fraudulent merchant may be a new one; every other merchant is one of the population.
     const fraudMerchants = new Set(custom.filter((row) => row.is_fraud).map((row) => row.merchant_id));
     const others = new Set(custom.map((row) => row.merchant_id).filter((id) => !fraudMerchants.has(id)));
-    assert.ok(others.size <= 80, `${others.size} merchants`);
+    expect(others.size <= 80, `${others.size} merchants`).to.be.ok;
   });
 
   it("labels nothing when the fraud rate is 0", () => {
@@ -98,17 +99,20 @@ describe("Function: generateTransactions", () => {
     const clean = generateTransactions({ rows: 2_000, seed: 1, fraudRate: 0 });
 
     // Assess
-    assert.equal(clean.filter((row) => row.is_fraud).length, 0);
+    expect(clean.filter((row) => row.is_fraud).length).to.equal(0);
   });
 
   it("names the option and its range when an option is out of range", () => {
     // Assess
-    assert.throws(() => generateTransactions({ rows: 0 }), /rows must be an integer from 1 to/);
-    assert.throws(
-      () => generateTransactions({ rows: 10, fraudRate: 0.5 }),
+    expect(String(thrownBy(() => generateTransactions({ rows: 0 })))).to.match(
+      /rows must be an integer from 1 to/,
+    );
+    expect(String(thrownBy(() => generateTransactions({ rows: 10, fraudRate: 0.5 })))).to.match(
       /fraudRate must be a number from 0 to 0.2/,
     );
-    assert.throws(() => generateTransactions({ rows: 10, start: -1 }), /start must be a date \(epoch ms\)/);
+    expect(String(thrownBy(() => generateTransactions({ rows: 10, start: -1 })))).to.match(
+      /start must be a date \(epoch ms\)/,
+    );
   });
 });
 
@@ -122,7 +126,8 @@ describe("Function: generateHistory", () => {
     const share = fraudRows.length / history.rows.length;
 
     // Assess
-    assert.ok(Math.abs(share - fraudRate) < fraudRate * 0.2, `fraud share ${share}, asked ${fraudRate}`);
+    expect(Math.abs(share - fraudRate) < fraudRate * 0.2, `fraud share ${share}, asked ${fraudRate}`).to.be
+      .ok;
   });
 
   it("makes every fraud pattern and every kind of unusual legitimate row, and counts them right", () => {
@@ -130,18 +135,15 @@ describe("Function: generateHistory", () => {
     const counts = Object.values(history.fraudByPattern);
 
     // Assess
-    assert.ok(
+    expect(
       counts.every((n) => n > 0),
       JSON.stringify(history.fraudByPattern),
-    );
-    assert.equal(
-      counts.reduce((sum, n) => sum + n, 0),
-      fraudRows.length,
-    );
-    assert.ok(
+    ).to.be.ok;
+    expect(counts.reduce((sum, n) => sum + n, 0)).to.equal(fraudRows.length);
+    expect(
       Object.values(history.unusual).every((n) => n > 0),
       JSON.stringify(history.unusual),
-    );
+    ).to.be.ok;
   });
 
   it("shows the shapes of the patterns: tiny probes, bursts within minutes, fraud from abroad", () => {
@@ -154,10 +156,10 @@ describe("Function: generateHistory", () => {
     );
 
     // Assess
-    assert.ok(fraudRows.some((row) => row.amount < 200 && row.channel === "online"));
-    assert.ok(bursts.length > 0, "no account has five fraudulent rows within ten minutes");
+    expect(fraudRows.some((row) => row.amount < 200 && row.channel === "online")).to.be.ok;
+    expect(bursts.length > 0, "no account has five fraudulent rows within ten minutes").to.be.ok;
     const countries = new Set(fraudRows.map((row) => row.country));
-    assert.ok(countries.size > 3, `fraud in ${countries.size} countries`);
+    expect(countries.size > 3, `fraud in ${countries.size} countries`).to.be.ok;
   });
 });
 
@@ -178,10 +180,10 @@ describe("Function: writeTransactionsFile", () => {
 
     // Assess
     const a = fs.readFileSync(path.join(dir, "a.jsonl"));
-    assert.ok(a.equals(fs.readFileSync(path.join(dir, "b.jsonl"))));
+    expect(a.equals(fs.readFileSync(path.join(dir, "b.jsonl")))).to.be.ok;
     const lines = a.toString("utf8").trimEnd().split("\n");
-    assert.equal(lines.length, summary.rows);
-    assert.equal(lines.filter((line) => JSON.parse(line).is_fraud === true).length, summary.fraud);
+    expect(lines.length).to.equal(summary.rows);
+    expect(lines.filter((line) => JSON.parse(line).is_fraud === true).length).to.equal(summary.fraud);
   });
 });
 
@@ -195,7 +197,7 @@ describe("Function: parseGenerateArgs", () => {
     // Assess
     const options = { rows: 1000, seed: 7, days: 60, fraudRate: 0.01, accounts: 50, merchants: 200 };
     const start = Date.UTC(2025, 0, 15);
-    assert.deepEqual(parsed, {
+    expect(parsed).to.deep.equal({
       ok: true,
       help: false,
       args: { out: "h.jsonl", options: { ...options, start } },
@@ -208,11 +210,11 @@ describe("Function: parseGenerateArgs", () => {
     const stray = parseGenerateArgs(["5"], {});
 
     // Assess
-    assert.deepEqual(unknown, {
+    expect(unknown).to.deep.equal({
       ok: false,
       error: 'unknown option "--rowz"; run npm run generate-history -- --help for the options',
     });
-    assert.ok(!stray.ok && stray.error.startsWith('unexpected argument "5"'));
+    expect(!stray.ok && stray.error.startsWith('unexpected argument "5"')).to.be.ok;
   });
 
   it("names the flag and its valid range for a bad value", () => {
@@ -235,10 +237,7 @@ describe("Function: parseGenerateArgs", () => {
     const errors = cases.map(([argv]) => parseGenerateArgs(argv, {}));
 
     // Assess
-    assert.deepEqual(
-      errors,
-      cases.map(([, error]) => ({ ok: false, error })),
-    );
+    expect(errors).to.deep.equal(cases.map(([, error]) => ({ ok: false, error })));
   });
 
   it("tells to put -- first when npm took the flags for itself", () => {
@@ -250,16 +249,15 @@ describe("Function: parseGenerateArgs", () => {
 
     // Assess
     assert.ok(!parsed.ok);
-    assert.match(
-      parsed.error,
+    expect(parsed.error).to.match(
       /npm took --rows, --fraud-rate as its own config: put -- before the script's flags/,
     );
   });
 
   it("asks for help with --help or -h", () => {
     // Assess
-    assert.deepEqual(parseGenerateArgs(["--help"], {}), { ok: true, help: true });
-    assert.deepEqual(parseGenerateArgs(["--rows", "5", "-h"], {}), { ok: true, help: true });
+    expect(parseGenerateArgs(["--help"], {})).to.deep.equal({ ok: true, help: true });
+    expect(parseGenerateArgs(["--rows", "5", "-h"], {})).to.deep.equal({ ok: true, help: true });
   });
 });
 
@@ -269,10 +267,10 @@ describe("Function: main", () => {
     const { code, stdout } = runMain(["--help"]);
 
     // Assess
-    assert.equal(code, 0);
-    assert.equal(stdout, `${USAGE}\n`);
-    assert.match(USAGE, /--fraud-rate N/);
-    assert.match(USAGE, /account_takeover/);
+    expect(code).to.equal(0);
+    expect(stdout).to.equal(`${USAGE}\n`);
+    expect(USAGE).to.match(/--fraud-rate N/);
+    expect(USAGE).to.match(/account_takeover/);
   });
 
   it("exits 2 with one line on stderr for a bad flag", () => {
@@ -280,9 +278,9 @@ describe("Function: main", () => {
     const { code, stderr, stdout } = runMain(["--bogus"]);
 
     // Assess
-    assert.equal(code, 2);
-    assert.equal(stdout, "");
-    assert.equal(stderr.split("\n").filter(Boolean).length, 1);
+    expect(code).to.equal(2);
+    expect(stdout).to.equal("");
+    expect(stderr.split("\n").filter(Boolean).length).to.equal(1);
   });
 
   it("writes the file and reports its rows and fraud on the first line", () => {
@@ -295,13 +293,12 @@ describe("Function: main", () => {
       const { code, stdout } = runMain(["--rows", "1500", "--seed", "2", "--out", file]);
 
       // Assess
-      assert.equal(code, 0);
+      expect(code).to.equal(0);
       const [first, second] = stdout.split("\n");
       const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
       const fraud = lines.filter((line) => JSON.parse(line).is_fraud).length;
-      assert.equal(first, `Wrote ${lines.length} transactions (${fraud} labelled fraud) to ${file}`);
-      assert.match(
-        second,
+      expect(first).to.equal(`Wrote ${lines.length} transactions (${fraud} labelled fraud) to ${file}`);
+      expect(second).to.match(
         /^Fraud by pattern: compromised_merchant \d+, .*; unusual but legitimate: travel \d+/,
       );
     } finally {

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, expect } from "chai";
 import { v2ProcessTransactionFactory, v2RecordOutcomeFactory } from "../../bench/baseline/factories";
 import { benchFunctions } from "../../bench/functions";
 import { parseBenchArgs } from "../../bench/main";
@@ -22,17 +22,14 @@ describe("Function: measureWarm (smoke, no figure asserted)", () => {
 
   it("measures every handler and its floor, detect-fraud with the default score and each model kind", () => {
     // Assess
-    assert.deepEqual(
-      rows.map((row) => [row.name, row.scorer]),
-      [
-        ["process-transaction", undefined],
-        ["detect-fraud", "default"],
-        ["detect-fraud", "logistic-regression"],
-        ["detect-fraud", "gradient-boosted-trees"],
-        ["notify-team", undefined],
-      ],
-    );
-    assert.ok(rows.every((row) => row.handler.micros.n > 0 && row.floor.micros.n > 0));
+    expect(rows.map((row) => [row.name, row.scorer])).to.deep.equal([
+      ["process-transaction", undefined],
+      ["detect-fraud", "default"],
+      ["detect-fraud", "logistic-regression"],
+      ["detect-fraud", "gradient-boosted-trees"],
+      ["notify-team", undefined],
+    ]);
+    expect(rows.every((row) => row.handler.micros.n > 0 && row.floor.micros.n > 0)).to.be.ok;
   });
 
   it("gives each model row's per-record cost and its ratio to the default score and to the reference", () => {
@@ -42,24 +39,27 @@ describe("Function: measureWarm (smoke, no figure asserted)", () => {
 
     // Assess
     assert.ok(cost !== undefined);
-    assert.deepEqual(
-      cost.models.map((model) => model.kind),
-      ["logistic-regression", "gradient-boosted-trees"],
-    );
+    expect(cost.models.map((model) => model.kind)).to.deep.equal([
+      "logistic-regression",
+      "gradient-boosted-trees",
+    ]);
     for (const value of [
       cost.defaultPerRecordMicros,
       ...cost.models.flatMap((m) => [m.perRecordMicros, m.toDefault, m.toReference, m.toReferenceByFloor]),
     ]) {
-      assert.ok(value > 0, `positive, got ${value}`);
+      expect(value, "positive").to.be.above(0);
     }
-    assert.equal(cost.reference.p50Micros, 2_337);
-    assert.deepEqual(
+    expect(cost.reference.p50Micros).to.equal(2_337);
+    expect(
       table.rows.map((row) => row[0]).filter((name) => String(name).startsWith("detect-fraud")),
-      ["detect-fraud", "detect-fraud with a model (logistic)", "detect-fraud with a model (trees)"],
-    );
-    assert.ok(table.notes?.some((note) => note.includes("2,337 µs p50 per batch of 100")));
-    assert.ok(table.notes?.some((note) => note.startsWith("Normalised by the floor")));
-    assert.ok(table.notes?.some((note) => /^Goal: with a model under 3x the reference/.test(note)));
+    ).to.deep.equal([
+      "detect-fraud",
+      "detect-fraud with a model (logistic)",
+      "detect-fraud with a model (trees)",
+    ]);
+    expect(table.notes?.some((note) => note.includes("2,337 µs p50 per batch of 100"))).to.be.ok;
+    expect(table.notes?.some((note) => note.startsWith("Normalised by the floor"))).to.be.ok;
+    expect(table.notes?.some((note) => /^Goal: with a model under 3x the reference/.test(note))).to.be.ok;
   });
 });
 
@@ -69,8 +69,7 @@ describe("Function: benchFunctions", () => {
     const fns = benchFunctions().map((fn) => `${fn.variant} ${fn.name}`);
 
     // Assess
-    assert.deepEqual(
-      fns,
+    expect(fns).to.deep.equal(
       ["v3", "v2"].flatMap((variant) =>
         ["process-transaction", "detect-fraud", "notify-team", "record-outcome"].map(
           (name) => `${variant} ${name}`,
@@ -99,8 +98,8 @@ describe("Function: v2ProcessTransactionFactory (baseline artifact)", () => {
     const response = await artifact.handler(apiGatewayEvent({ amount: "12.34" }), lambdaContext());
 
     // Assess
-    assert.match(artifact.text, /require\("aws-sdk/);
-    assert.equal(response.statusCode, 400);
+    expect(artifact.text).to.match(/require\("aws-sdk/);
+    expect(response.statusCode).to.equal(400);
   });
 });
 
@@ -127,8 +126,8 @@ describe("Function: v2RecordOutcomeFactory (baseline artifact)", () => {
     );
 
     // Assess
-    assert.match(artifact.text, /require\("aws-sdk/);
-    assert.equal(response.statusCode, 400);
+    expect(artifact.text).to.match(/require\("aws-sdk/);
+    expect(response.statusCode).to.equal(400);
   });
 });
 
@@ -140,9 +139,9 @@ describe("Function: parseBenchArgs", () => {
 
     // Assess
     assert.ok(typeof parsed !== "string");
-    assert.equal(parsed.quick, true);
-    assert.deepEqual([...parsed.sections], ["warm", "capacity"]);
-    assert.match(String(unknown), /unknown figure speed/);
+    expect(parsed.quick).to.equal(true);
+    expect([...parsed.sections]).to.deep.equal(["warm", "capacity"]);
+    expect(String(unknown)).to.match(/unknown figure speed/);
   });
 });
 
@@ -160,6 +159,8 @@ describe("Function: renderText", () => {
     });
 
     // Assess
-    assert.equal(text, ["T", "name  value", "----  -----", "a     1,235", "bb    0.500", "  n"].join("\n"));
+    expect(text).to.equal(
+      ["T", "name  value", "----  -----", "a     1,235", "bb    0.500", "  n"].join("\n"),
+    );
   });
 });

@@ -1,13 +1,14 @@
-import assert from "node:assert/strict";
 import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDB } from "aws-sdk";
+import { expect } from "chai";
 import { makeV2OutcomeStore } from "../../bench/baseline/v2-adapters";
 import { makeDynamoOutcomeStore } from "../../pipeline/runtime/aws/dynamodb-outcomes";
 import { toItem } from "../../pipeline/runtime/contract/item";
 import type { Outcome } from "../../pipeline/runtime/contract/outcome";
 import { ERROR_NAMES, isRuntimeError } from "../../pipeline/runtime/errors";
 import { useClientMock } from "../helpers/aws-mocks";
+import { rejectionOf } from "../helpers/expect";
 import { validOutcome } from "../helpers/outcomes";
 import { FIXED_NOW, validTransaction } from "../helpers/transactions";
 
@@ -80,12 +81,12 @@ describe("Function: makeV2OutcomeStore (baseline, same semantics as the v3 store
       const v2Result = await v2.store.recordOutcome(outcome, RECEIVED_AT);
 
       // Assess
-      assert.equal(v2Result, "recorded");
-      assert.equal(v2Result, v3Result);
-      assert.deepEqual(v2.calls.getItem, [ddb().commandCalls(GetItemCommand)[0].args[0].input]);
+      expect(v2Result).to.equal("recorded");
+      expect(v2Result).to.equal(v3Result);
+      expect(v2.calls.getItem).to.deep.equal([ddb().commandCalls(GetItemCommand)[0].args[0].input]);
       const v3Items = ddb().commandCalls(TransactWriteItemsCommand)[0].args[0].input.TransactItems;
-      assert.deepEqual(v2.calls.transactWriteItems[0].TransactItems, v3Items);
-      assert.equal(v3Items?.length, outcome.outcome === "fraud" ? 2 : 1);
+      expect(v2.calls.transactWriteItems[0].TransactItems).to.deep.equal(v3Items);
+      expect(v3Items?.length).to.equal(outcome.outcome === "fraud" ? 2 : 1);
     });
   }
 
@@ -102,8 +103,8 @@ describe("Function: makeV2OutcomeStore (baseline, same semantics as the v3 store
       const result = await v2.store.recordOutcome(validOutcome({ outcome: sent }), RECEIVED_AT);
 
       // Assess
-      assert.equal(result, expected);
-      assert.equal(v2.calls.transactWriteItems.length, 0);
+      expect(result).to.equal(expected);
+      expect(v2.calls.transactWriteItems.length).to.equal(0);
     });
   }
 
@@ -117,8 +118,8 @@ describe("Function: makeV2OutcomeStore (baseline, same semantics as the v3 store
     const result = await v2.store.recordOutcome(validOutcome(), RECEIVED_AT);
 
     // Assess
-    assert.equal(result, "duplicate");
-    assert.equal(v2.calls.getItem.length, 2);
+    expect(result).to.equal("duplicate");
+    expect(v2.calls.getItem.length).to.equal(2);
   });
 
   it("maps a cancellation by a transaction conflict to StorageThrottledError with the cause", async () => {
@@ -129,10 +130,12 @@ describe("Function: makeV2OutcomeStore (baseline, same semantics as the v3 store
     });
 
     // Act and Assess
-    await assert.rejects(v2.store.recordOutcome(validOutcome(), RECEIVED_AT), (err: Error) => {
-      assert.ok(isRuntimeError(err, ERROR_NAMES.storageThrottled));
-      assert.equal(err.cause, cause);
-      return true;
-    });
+    expect(await rejectionOf(v2.store.recordOutcome(validOutcome(), RECEIVED_AT))).to.satisfy(
+      (err: Error) => {
+        expect(isRuntimeError(err, ERROR_NAMES.storageThrottled)).to.be.ok;
+        expect(err.cause).to.equal(cause);
+        return true;
+      },
+    );
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import {
   checkEventTime,
   decodeTransaction,
@@ -9,7 +9,7 @@ import { FIXED_NOW, fullTransaction, transactionBody, validTransaction } from ".
 
 function errorsOf(input: unknown) {
   const result = decodeTransaction(makeTransactionCodec(), input);
-  assert.equal(result.ok, false, "expected the input to be rejected");
+  expect(result.ok, "expected the input to be rejected").to.equal(false);
   return result.ok ? [] : result.errors;
 }
 
@@ -20,8 +20,8 @@ describe("Function: makeTransactionCodec", () => {
     const second = makeTransactionCodec();
 
     // Assess
-    assert.notEqual(first, second);
-    assert.equal(first.name, "Transaction");
+    expect(first).not.to.equal(second);
+    expect(first.name).to.equal("Transaction");
   });
 });
 
@@ -34,7 +34,7 @@ describe("Function: decodeTransaction", () => {
     const result = decodeTransaction(makeTransactionCodec(), JSON.parse(JSON.stringify(tx)));
 
     // Assess
-    assert.deepEqual(result, { ok: true, value: tx });
+    expect(result).to.deep.equal({ ok: true, value: tx });
   });
 
   it("says what a valid amount is", () => {
@@ -42,7 +42,7 @@ describe("Function: decodeTransaction", () => {
     const errors = errorsOf(transactionBody({ amount: 0 }));
 
     // Assess
-    assert.deepEqual(errors, [
+    expect(errors).to.deep.equal([
       { field: "amount", message: "must be an integer between 1 and 100000000000 (minor units)" },
     ]);
   });
@@ -52,9 +52,9 @@ describe("Function: decodeTransaction", () => {
     const errors = errorsOf(transactionBody({}, ["currency"]));
 
     // Assess
-    assert.equal(errors.length, 1);
-    assert.equal(errors[0].field, "currency");
-    assert.match(errors[0].message, /^is required; it must be a three-letter upper-case ISO 4217 code/);
+    expect(errors.length).to.equal(1);
+    expect(errors[0].field).to.equal("currency");
+    expect(errors[0].message).to.match(/^is required; it must be a three-letter upper-case ISO 4217 code/);
   });
 
   it("reports every offending field, not just the first", () => {
@@ -74,7 +74,7 @@ describe("Function: decodeTransaction", () => {
     const fields = errorsOf(body).map((e) => e.field);
 
     // Assess
-    assert.deepEqual(fields.sort(), [
+    expect(fields.sort()).to.deep.equal([
       "amount",
       "channel",
       "country",
@@ -96,12 +96,11 @@ describe("Function: decodeTransaction", () => {
     const errors = errorsOf(body);
 
     // Assess
-    assert.deepEqual(
-      errors.map((e) => e.field),
-      ["card_number", "location.altitude"],
+    expect(errors.map((e) => e.field)).to.deep.equal(["card_number", "location.altitude"]);
+    expect(errors[0].message).to.match(
+      /^is not an accepted property \(accepted: transaction_id, account_id, /,
     );
-    assert.match(errors[0].message, /^is not an accepted property \(accepted: transaction_id, account_id, /);
-    assert.match(errors[1].message, /accepted: latitude, longitude/);
+    expect(errors[1].message).to.match(/accepted: latitude, longitude/);
   });
 
   it("counts merchant_id length in code points, as JSON Schema maxLength does", () => {
@@ -114,8 +113,8 @@ describe("Function: decodeTransaction", () => {
     const at65 = decodeTransaction(codec, transactionBody({ merchant_id: astral.repeat(65) }));
 
     // Assess
-    assert.equal(at64.ok, true);
-    assert.equal(at65.ok, false);
+    expect(at64.ok).to.equal(true);
+    expect(at65.ok).to.equal(false);
   });
 
   it("rejects integers beyond the safe range", () => {
@@ -123,10 +122,7 @@ describe("Function: decodeTransaction", () => {
     const errors = errorsOf(transactionBody({ timestamp: 2 ** 53 }));
 
     // Assess
-    assert.deepEqual(
-      errors.map((e) => e.field),
-      ["timestamp"],
-    );
+    expect(errors.map((e) => e.field)).to.deep.equal(["timestamp"]);
   });
 
   for (const input of [null, [], "tx", 42, true]) {
@@ -135,7 +131,7 @@ describe("Function: decodeTransaction", () => {
       const errors = errorsOf(input);
 
       // Assess
-      assert.deepEqual(errors, [{ field: "body", message: "must be a JSON object" }]);
+      expect(errors).to.deep.equal([{ field: "body", message: "must be a JSON object" }]);
     });
   }
 
@@ -144,7 +140,7 @@ describe("Function: decodeTransaction", () => {
     const errors = errorsOf(transactionBody({ location: null }));
 
     // Assess
-    assert.deepEqual(errors, [
+    expect(errors).to.deep.equal([
       { field: "location", message: "must be an object with latitude and longitude" },
     ]);
   });
@@ -179,10 +175,7 @@ describe("Function: checkEventTime", () => {
       const errors = checkEventTime(tx, FIXED_NOW);
 
       // Assess
-      assert.deepEqual(
-        errors.map((e) => e.field),
-        testCase.field ? [testCase.field] : [],
-      );
+      expect(errors.map((e) => e.field)).to.deep.equal(testCase.field ? [testCase.field] : []);
     });
   }
 
@@ -192,12 +185,10 @@ describe("Function: checkEventTime", () => {
     const past = checkEventTime(validTransaction({ timestamp: 0 }), FIXED_NOW);
 
     // Assess
-    assert.match(
-      future[0].message,
+    expect(future[0].message).to.match(
       /^must not be more than 5 minutes ahead of the server clock \(now 1764072000000/,
     );
-    assert.match(
-      past[0].message,
+    expect(past[0].message).to.match(
       /^must not be more than 7 days behind the server clock \(now 1764072000000/,
     );
   });

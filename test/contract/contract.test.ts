@@ -1,6 +1,6 @@
-import assert from "node:assert/strict";
 import type { ErrorObject } from "ajv";
 import Ajv from "ajv-draft-04";
+import { expect } from "chai";
 import fc from "fast-check";
 import { decodeTransaction, makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
 import { CONTRACT_FIELDS } from "../../pipeline/runtime/contract/item";
@@ -273,8 +273,8 @@ describe("Contract: TRANSACTION_MODEL_SCHEMA and the io-ts codec", () => {
         const codec = byCodec(body);
 
         // Assess
-        assert.equal(schema.valid, testCase.valid, `schema: ${JSON.stringify(schema.fields)}`);
-        assert.deepEqual(codec, schema);
+        expect(schema.valid, `schema: ${JSON.stringify(schema.fields)}`).to.equal(testCase.valid);
+        expect(codec).to.deep.equal(schema);
       });
     }
   });
@@ -291,7 +291,7 @@ describe("Contract: TRANSACTION_MODEL_SCHEMA and the io-ts codec", () => {
     );
 
     // Assess
-    assert.deepEqual(uncovered, []);
+    expect(uncovered).to.deep.equal([]);
   });
 
   it("agree on arbitrary valid transactions", () => {
@@ -305,8 +305,8 @@ describe("Contract: TRANSACTION_MODEL_SCHEMA and the io-ts codec", () => {
         const codec = byCodec(body);
 
         // Assess
-        assert.deepEqual(schema, { valid: true, fields: [] });
-        assert.deepEqual(codec, schema);
+        expect(schema).to.deep.equal({ valid: true, fields: [] });
+        expect(codec).to.deep.equal(schema);
       }),
       { numRuns: 300 },
     );
@@ -326,7 +326,7 @@ describe("Contract: TRANSACTION_MODEL_SCHEMA and the io-ts codec", () => {
           const codec = byCodec(body);
 
           // Assess
-          assert.deepEqual(codec, schema);
+          expect(codec).to.deep.equal(schema);
         },
       ),
       { numRuns: 1000 },

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import fc from "fast-check";
 import { formatAmount, minorUnitDigits } from "../../pipeline/runtime/contract/money";
 
@@ -23,29 +23,29 @@ describe("Function: minorUnitDigits", () => {
     const actual = Object.fromEntries(Object.keys(iso).map((code) => [code, minorUnitDigits(code)]));
 
     // Assess
-    assert.deepEqual(actual, iso);
+    expect(actual).to.deep.equal(iso);
   });
 
   it("defaults to 2 digits for a code it does not list", () => {
     // Assess
-    assert.equal(minorUnitDigits("XYZ"), 2);
-    assert.equal(minorUnitDigits("constructor"), 2);
+    expect(minorUnitDigits("XYZ")).to.equal(2);
+    expect(minorUnitDigits("constructor")).to.equal(2);
   });
 });
 
 describe("Function: formatAmount", () => {
   it("shows major units with the currency's own decimals", () => {
     // Assess
-    assert.equal(formatAmount(4210, "USD"), "42.10 USD");
-    assert.equal(formatAmount(4210, "JPY"), "4210 JPY");
-    assert.equal(formatAmount(4210, "BHD"), "4.210 BHD");
+    expect(formatAmount(4210, "USD")).to.equal("42.10 USD");
+    expect(formatAmount(4210, "JPY")).to.equal("4210 JPY");
+    expect(formatAmount(4210, "BHD")).to.equal("4.210 BHD");
   });
 
   it("groups thousands only when asked", () => {
     // Assess
-    assert.equal(formatAmount(2_500_000, "USD"), "25000.00 USD");
-    assert.equal(formatAmount(2_500_000, "USD", { grouped: true }), "25,000.00 USD");
-    assert.equal(formatAmount(100_000_000_000, "JPY", { grouped: true }), "100,000,000,000 JPY");
+    expect(formatAmount(2_500_000, "USD")).to.equal("25000.00 USD");
+    expect(formatAmount(2_500_000, "USD", { grouped: true })).to.equal("25,000.00 USD");
+    expect(formatAmount(100_000_000_000, "JPY", { grouped: true })).to.equal("100,000,000,000 JPY");
   });
 
   it("groups exactly as Intl does for every contract amount", () => {
@@ -60,8 +60,7 @@ describe("Function: formatAmount", () => {
             minimumFractionDigits: digits,
             maximumFractionDigits: digits,
           });
-          assert.equal(
-            formatAmount(amount, currency, { grouped: true }),
+          expect(formatAmount(amount, currency, { grouped: true })).to.equal(
             `${intl.format(amount / 10 ** digits)} ${currency}`,
           );
         },

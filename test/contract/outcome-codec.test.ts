@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import {
   checkReportedAt,
   decodeOutcome,
@@ -17,7 +17,7 @@ describe("Function: decodeOutcome", () => {
     const result = decodeOutcome(makeOutcomeCodec(), JSON.parse(JSON.stringify(outcome)));
 
     // Assess
-    assert.deepEqual(result, { ok: true, value: outcome });
+    expect(result).to.deep.equal({ ok: true, value: outcome });
   });
 
   it("says what each offending field would need to be", () => {
@@ -25,7 +25,7 @@ describe("Function: decodeOutcome", () => {
     const result = decodeOutcome(makeOutcomeCodec(), outcomeBody({ outcome: "x", card: "4111" }, ["source"]));
 
     // Assess
-    assert.deepEqual(result, {
+    expect(result).to.deep.equal({
       ok: false,
       errors: [
         { field: "outcome", message: "must be one of fraud, legitimate" },
@@ -52,10 +52,7 @@ describe("Function: checkReportedAt", () => {
       const errors = checkReportedAt({ reported_at: reportedAt }, FIXED_NOW);
 
       // Assess
-      assert.deepEqual(
-        errors.map((e) => e.field),
-        fields,
-      );
+      expect(errors.map((e) => e.field)).to.deep.equal(fields);
     });
   }
 
@@ -64,8 +61,7 @@ describe("Function: checkReportedAt", () => {
     const [error] = checkReportedAt({ reported_at: FIXED_NOW + 3_600_000 }, FIXED_NOW);
 
     // Assess
-    assert.equal(
-      error.message,
+    expect(error.message).to.equal(
       `must not be more than 5 minutes ahead of the server clock (now ${FIXED_NOW}, epoch milliseconds)`,
     );
   });

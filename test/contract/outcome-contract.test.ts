@@ -1,6 +1,6 @@
-import assert from "node:assert/strict";
 import type { ErrorObject } from "ajv";
 import Ajv from "ajv-draft-04";
+import { expect } from "chai";
 import fc from "fast-check";
 import {
   decodeOutcome,
@@ -167,8 +167,8 @@ describe("Contract: OUTCOME_MODEL_SCHEMA and the outcome codec", () => {
         const codec = byCodec(body);
 
         // Assess
-        assert.equal(schema.valid, testCase.valid, `schema: ${JSON.stringify(schema.fields)}`);
-        assert.deepEqual(codec, schema);
+        expect(schema.valid, `schema: ${JSON.stringify(schema.fields)}`).to.equal(testCase.valid);
+        expect(codec).to.deep.equal(schema);
       });
     }
   });
@@ -180,10 +180,7 @@ describe("Contract: OUTCOME_MODEL_SCHEMA and the outcome codec", () => {
     );
 
     // Assess
-    assert.deepEqual(
-      OUTCOME_FIELDS.filter((field) => !rejected.has(field)),
-      [],
-    );
+    expect(OUTCOME_FIELDS.filter((field) => !rejected.has(field))).to.deep.equal([]);
   });
 
   it("agree on arbitrary valid outcomes", () => {
@@ -197,8 +194,8 @@ describe("Contract: OUTCOME_MODEL_SCHEMA and the outcome codec", () => {
         const codec = byCodec(body);
 
         // Assess
-        assert.deepEqual(schema, { valid: true, fields: [] });
-        assert.deepEqual(codec, schema);
+        expect(schema).to.deep.equal({ valid: true, fields: [] });
+        expect(codec).to.deep.equal(schema);
       }),
       { numRuns: 300 },
     );
@@ -220,7 +217,7 @@ describe("Contract: OUTCOME_MODEL_SCHEMA and the outcome codec", () => {
           const codec = byCodec(body);
 
           // Assess
-          assert.deepEqual(codec, schema);
+          expect(codec).to.deep.equal(schema);
         },
       ),
       { numRuns: 1000 },

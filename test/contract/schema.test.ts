@@ -1,5 +1,5 @@
-import assert from "node:assert/strict";
 import Ajv from "ajv-draft-04";
+import { expect } from "chai";
 import { CONTRACT_FIELDS } from "../../pipeline/runtime/contract/item";
 import { TRANSACTION_MODEL_SCHEMA } from "../../pipeline/runtime/contract/schema";
 
@@ -35,8 +35,8 @@ describe("Constant: TRANSACTION_MODEL_SCHEMA", () => {
     const validate = ajv.compile(TRANSACTION_MODEL_SCHEMA);
 
     // Assess
-    assert.equal(TRANSACTION_MODEL_SCHEMA.$schema, "http://json-schema.org/draft-04/schema#");
-    assert.equal(typeof validate, "function");
+    expect(TRANSACTION_MODEL_SCHEMA.$schema).to.equal("http://json-schema.org/draft-04/schema#");
+    expect(typeof validate).to.equal("function");
   });
 
   it("uses only draft-04 keywords that API Gateway supports (no const, no format)", () => {
@@ -44,7 +44,7 @@ describe("Constant: TRANSACTION_MODEL_SCHEMA", () => {
     const unsupported = keywordsOf(TRANSACTION_MODEL_SCHEMA).filter((k) => !DRAFT_04_KEYWORDS.has(k));
 
     // Assess
-    assert.deepEqual(unsupported, []);
+    expect(unsupported).to.deep.equal([]);
   });
 
   it("defines exactly the contract's fields and closes both objects", () => {
@@ -52,10 +52,10 @@ describe("Constant: TRANSACTION_MODEL_SCHEMA", () => {
     const fields = Object.keys(TRANSACTION_MODEL_SCHEMA.properties);
 
     // Assess
-    assert.deepEqual(fields, [...CONTRACT_FIELDS]);
-    assert.equal(TRANSACTION_MODEL_SCHEMA.additionalProperties, false);
-    assert.equal(TRANSACTION_MODEL_SCHEMA.properties.location.additionalProperties, false);
-    assert.deepEqual(TRANSACTION_MODEL_SCHEMA.properties.location.required, ["latitude", "longitude"]);
+    expect(fields).to.deep.equal([...CONTRACT_FIELDS]);
+    expect(TRANSACTION_MODEL_SCHEMA.additionalProperties).to.equal(false);
+    expect(TRANSACTION_MODEL_SCHEMA.properties.location.additionalProperties).to.equal(false);
+    expect(TRANSACTION_MODEL_SCHEMA.properties.location.required).to.deep.equal(["latitude", "longitude"]);
   });
 
   it("survives a JSON round trip unchanged, as API Gateway receives it", () => {
@@ -63,6 +63,6 @@ describe("Constant: TRANSACTION_MODEL_SCHEMA", () => {
     const copy = JSON.parse(JSON.stringify(TRANSACTION_MODEL_SCHEMA));
 
     // Assess
-    assert.deepEqual(copy, TRANSACTION_MODEL_SCHEMA);
+    expect(copy).to.deep.equal(TRANSACTION_MODEL_SCHEMA);
   });
 });

@@ -1,5 +1,5 @@
-import assert from "node:assert/strict";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { expect } from "chai";
 import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
 import type { FraudAlert } from "../../pipeline/runtime/contract/transaction";
 import { parseRulesConfig } from "../../pipeline/runtime/detect/config";
@@ -63,14 +63,13 @@ describe("Function: makeDetectHandler (serialized artifact)", () => {
         sent: FraudAlert[];
         verdicts: string[];
       };
-      assert.deepEqual(response, {
+      expect(response).to.deep.equal({
         batchItemFailures: [{ itemIdentifier: broken.dynamodb?.SequenceNumber }],
       });
-      assert.deepEqual(
-        seen.sent.map((a) => [a.transaction_id, a.rules[0].reason]),
-        [["big", "amount 15000.00 USD is 1.5x the limit of 10000.00 USD"]],
-      );
-      assert.deepEqual(seen.verdicts.sort(), ["big:flagged", "ok:cleared"]);
+      expect(seen.sent.map((a) => [a.transaction_id, a.rules[0].reason])).to.deep.equal([
+        ["big", "amount 15000.00 USD is 1.5x the limit of 10000.00 USD"],
+      ]);
+      expect(seen.verdicts.sort()).to.deep.equal(["big:flagged", "ok:cleared"]);
     } finally {
       artifact.dispose();
     }

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import fc from "fast-check";
 import { assessTransaction, thresholdOf, toAlert, toVerdict } from "../../pipeline/runtime/detect/assess";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
@@ -31,7 +31,7 @@ describe("Function: assessTransaction (rules only)", () => {
     const assessment = assessTransaction(current(), typical, RULES_ONLY);
 
     // Assess
-    assert.deepEqual(assessment, { score: 0, flagged: false, scorer: "default", hits: [], reasons: [] });
+    expect(assessment).to.deep.equal({ score: 0, flagged: false, scorer: "default", hits: [], reasons: [] });
   });
 
   it("adds up the scores of the rules that fired, highest first, and gives their reasons", () => {
@@ -39,19 +39,13 @@ describe("Function: assessTransaction (rules only)", () => {
     const assessment = assessTransaction(spike, typical, RULES_ONLY);
 
     // Assess
-    assert.equal(assessment.score, 130);
-    assert.equal(assessment.flagged, true);
-    assert.deepEqual(
-      assessment.hits.map((h) => [h.rule, h.score]),
-      [
-        ["amount-spike", 70],
-        ["high-amount", 60],
-      ],
-    );
-    assert.deepEqual(
-      assessment.reasons,
-      assessment.hits.map((h) => h.reason),
-    );
+    expect(assessment.score).to.equal(130);
+    expect(assessment.flagged).to.equal(true);
+    expect(assessment.hits.map((h) => [h.rule, h.score])).to.deep.equal([
+      ["amount-spike", 70],
+      ["high-amount", 60],
+    ]);
+    expect(assessment.reasons).to.deep.equal(assessment.hits.map((h) => h.reason));
   });
 
   it("flags at exactly the threshold and not a hundredth below it", () => {
@@ -64,9 +58,9 @@ describe("Function: assessTransaction (rules only)", () => {
     const cleared = assessTransaction(spike, typical, aboveScore);
 
     // Assess
-    assert.equal(flagged.flagged, true);
-    assert.equal(cleared.flagged, false);
-    assert.equal(cleared.hits.length, 2, "a cleared transaction still explains its hits");
+    expect(flagged.flagged).to.equal(true);
+    expect(cleared.flagged).to.equal(false);
+    expect(cleared.hits.length, "a cleared transaction still explains its hits").to.equal(2);
   });
 
   it("leaves out a rule switched off with maxScore 0", () => {
@@ -77,11 +71,8 @@ describe("Function: assessTransaction (rules only)", () => {
     const assessment = assessTransaction(spike, typical, config);
 
     // Assess
-    assert.deepEqual(
-      assessment.hits.map((h) => h.rule),
-      ["high-amount"],
-    );
-    assert.equal(assessment.score, 60);
+    expect(assessment.hits.map((h) => h.rule)).to.deep.equal(["high-amount"]);
+    expect(assessment.score).to.equal(60);
   });
 });
 
@@ -96,9 +87,9 @@ describe("Function: assessTransaction (label-free default score)", () => {
     // Assess: amount-spike 30 × 10/5 = 60; account amount 40 × ln 10 / ln 10 = 40;
     // amount 15 × ln(1 + 100000) / ln(1 + 1000000) = 12.50
     const amountPoints = (15 * Math.log1p(100_000)) / Math.log1p(1_000_000);
-    assert.equal(assessment.score, Math.round((60 + 40 + amountPoints) * 100) / 100);
-    assert.equal(assessment.flagged, true);
-    assert.deepEqual(assessment.reasons, [
+    expect(assessment.score).to.equal(Math.round((60 + 40 + amountPoints) * 100) / 100);
+    expect(assessment.flagged).to.equal(true);
+    expect(assessment.reasons).to.deep.equal([
       "amount 10.0x the account's median of 100.00 USD over 5 transactions",
       "amount 10.0x this account's 30-day average of 100.00 USD (5 transactions)",
       "amount 1000.00 USD",
@@ -112,8 +103,8 @@ describe("Function: assessTransaction (label-free default score)", () => {
     );
 
     // Assess
-    assert.ok(scores[0] > 0, `scored ${scores[0]}`);
-    assert.ok(scores[0] < scores[1] && scores[1] < scores[2], `scores ${scores.join(", ")}`);
+    expect(scores[0] > 0, `scored ${scores[0]}`).to.be.ok;
+    expect(scores[0] < scores[1] && scores[1] < scores[2], `scores ${scores.join(", ")}`).to.be.ok;
   });
 
   it("weighs the merchant's confirmed-fraud rate in its riskiest window and says so", () => {
@@ -129,9 +120,8 @@ describe("Function: assessTransaction (label-free default score)", () => {
     const risky = assessTransaction(current(), typical, DEFAULT_RULES_CONFIG, profile);
 
     // Assess: rate 4 / (31 + 1) = 0.125 reaches the full rate 0.1: 50 points
-    assert.equal(Math.round((risky.score - plain.score) * 100) / 100, 50);
-    assert.equal(
-      risky.reasons[0],
+    expect(Math.round((risky.score - plain.score) * 100) / 100).to.equal(50);
+    expect(risky.reasons[0]).to.equal(
       "merchant merchant-0001: 4 confirmed frauds among 31 transactions in the last 7 days",
     );
   });
@@ -148,14 +138,13 @@ describe("Function: assessTransaction (model)", () => {
 
     // Assess
     const z = -4 + 2 * (Math.log1p(5_000_00) - 7);
-    assert.equal(assessment.scorer, "model");
-    assert.equal(assessment.score, Math.round(1_000_000 / (1 + Math.exp(-z))) / 10_000);
-    assert.deepEqual(assessment.reasons, ["amount 5000.00 USD"]);
-    assert.deepEqual(
+    expect(assessment.scorer).to.equal("model");
+    expect(assessment.score).to.equal(Math.round(1_000_000 / (1 + Math.exp(-z))) / 10_000);
+    expect(assessment.reasons).to.deep.equal(["amount 5000.00 USD"]);
+    expect(
       assessment.hits.map((h) => h.rule),
-      ["amount-spike"],
       "the rules still run and travel with the assessment",
-    );
+    ).to.deep.equal(["amount-spike"]);
   });
 
   it("gives no reason for a feature that lowered the score", () => {
@@ -166,7 +155,7 @@ describe("Function: assessTransaction (model)", () => {
     const assessment = assessTransaction(current(), typical, DEFAULT_RULES_CONFIG, new Map(), model);
 
     // Assess
-    assert.deepEqual(assessment.reasons, []);
+    expect(assessment.reasons).to.deep.equal([]);
   });
 });
 
@@ -176,9 +165,9 @@ describe("Function: thresholdOf", () => {
     const model = fraudModel({}, { threshold: 37 });
 
     // Act + Assess
-    assert.equal(thresholdOf({ config: DEFAULT_RULES_CONFIG }), DEFAULT_RULES_CONFIG.threshold);
-    assert.equal(thresholdOf({ config: DEFAULT_RULES_CONFIG, model }), 37);
-    assert.equal(thresholdOf({ config: rulesConfig({ modelThreshold: 12.5 }), model }), 12.5);
+    expect(thresholdOf({ config: DEFAULT_RULES_CONFIG })).to.equal(DEFAULT_RULES_CONFIG.threshold);
+    expect(thresholdOf({ config: DEFAULT_RULES_CONFIG, model })).to.equal(37);
+    expect(thresholdOf({ config: rulesConfig({ modelThreshold: 12.5 }), model })).to.equal(12.5);
   });
 });
 
@@ -207,18 +196,18 @@ describe("Function: assessTransaction (property)", () => {
 
           // Assess
           const sum = assessment.hits.reduce((total, hit) => total + hit.score, 0);
-          assert.ok(Number.isFinite(assessment.score));
-          assert.ok(assessment.score >= sum - 0.005, `score ${assessment.score} below its hits ${sum}`);
-          assert.equal(assessment.flagged, assessment.score >= DEFAULT_RULES_CONFIG.threshold);
-          assert.ok(assessment.reasons.length <= 3);
-          assert.equal(new Set(assessment.reasons).size, assessment.reasons.length);
+          expect(Number.isFinite(assessment.score)).to.be.ok;
+          expect(assessment.score >= sum - 0.005, `score ${assessment.score} below its hits ${sum}`).to.be.ok;
+          expect(assessment.flagged).to.equal(assessment.score >= DEFAULT_RULES_CONFIG.threshold);
+          expect(assessment.reasons.length <= 3).to.be.ok;
+          expect(new Set(assessment.reasons).size).to.equal(assessment.reasons.length);
           for (const [i, hit] of assessment.hits.entries()) {
-            assert.ok(
+            expect(
               hit.score > 0 && hit.score <= (MAX_SCORES.get(hit.rule) ?? 0),
               `${hit.rule} scored ${hit.score}`,
-            );
-            assert.ok(hit.reason.length > 0);
-            if (i > 0) assert.ok(assessment.hits[i - 1].score >= hit.score);
+            ).to.be.ok;
+            expect(hit.reason.length > 0).to.be.ok;
+            if (i > 0) expect(assessment.hits[i - 1].score >= hit.score).to.be.ok;
           }
         },
       ),
@@ -235,7 +224,7 @@ describe("Function: toVerdict", () => {
     const verdict = toVerdict(assessment, FIXED_NOW + 5);
 
     // Assess
-    assert.deepEqual(verdict, {
+    expect(verdict).to.deep.equal({
       verdict: "flagged",
       score: 130,
       rules: ["amount-spike", "high-amount"],
@@ -252,7 +241,13 @@ describe("Function: toVerdict", () => {
     );
 
     // Assess
-    assert.deepEqual(verdict, { verdict: "cleared", score: 0, rules: [], reasons: [], decidedAt: FIXED_NOW });
+    expect(verdict).to.deep.equal({
+      verdict: "cleared",
+      score: 0,
+      rules: [],
+      reasons: [],
+      decidedAt: FIXED_NOW,
+    });
   });
 });
 
@@ -265,7 +260,7 @@ describe("Function: toAlert", () => {
     const alert = toAlert(spike, assessment, FIXED_NOW + 5);
 
     // Assess
-    assert.deepEqual(alert, {
+    expect(alert).to.deep.equal({
       transaction_id: spike.transaction_id,
       account_id: spike.account_id,
       timestamp: spike.timestamp,
@@ -282,6 +277,6 @@ describe("Function: toAlert", () => {
 
 describe("Constant: FEATURE_NAMES", () => {
   it("has unique names", () => {
-    assert.equal(new Set(FEATURE_NAMES).size, FEATURE_NAMES.length);
+    expect(new Set(FEATURE_NAMES).size).to.equal(FEATURE_NAMES.length);
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, expect } from "chai";
 import { DEFAULT_RULES_CONFIG, parseRulesConfig } from "../../pipeline/runtime/detect/config";
 import { ERROR_NAMES, isRuntimeError } from "../../pipeline/runtime/errors";
 
@@ -13,7 +13,7 @@ function configError(json: string): string {
     );
     return error.message;
   }
-  assert.fail(`expected ${json} to be rejected`);
+  expect.fail(`expected ${json} to be rejected`);
 }
 
 describe("Function: parseRulesConfig", () => {
@@ -25,7 +25,7 @@ describe("Function: parseRulesConfig", () => {
     const configs = inputs.map(parseRulesConfig);
 
     // Assess
-    for (const config of configs) assert.deepEqual(config, DEFAULT_RULES_CONFIG);
+    for (const config of configs) expect(config).to.deep.equal(DEFAULT_RULES_CONFIG);
   });
 
   it("accepts the defaults written out in full", () => {
@@ -36,7 +36,7 @@ describe("Function: parseRulesConfig", () => {
     const config = parseRulesConfig(json);
 
     // Assess
-    assert.deepEqual(config, DEFAULT_RULES_CONFIG);
+    expect(config).to.deep.equal(DEFAULT_RULES_CONFIG);
   });
 
   it("deep-merges a partial override and keeps every other default", () => {
@@ -50,15 +50,15 @@ describe("Function: parseRulesConfig", () => {
     const config = parseRulesConfig(json);
 
     // Assess
-    assert.equal(config.threshold, 75);
-    assert.equal(config.rules.velocity.maxCount, 8);
-    assert.equal(config.rules.velocity.windowMs, DEFAULT_RULES_CONFIG.rules.velocity.windowMs);
-    assert.deepEqual(config.rules.highAmount.limits, {
+    expect(config.threshold).to.equal(75);
+    expect(config.rules.velocity.maxCount).to.equal(8);
+    expect(config.rules.velocity.windowMs).to.equal(DEFAULT_RULES_CONFIG.rules.velocity.windowMs);
+    expect(config.rules.highAmount.limits).to.deep.equal({
       ...DEFAULT_RULES_CONFIG.rules.highAmount.limits,
       CHF: 900_000,
     });
-    assert.deepEqual(config.rules.amountSpike, DEFAULT_RULES_CONFIG.rules.amountSpike);
-    assert.deepEqual(config.history, DEFAULT_RULES_CONFIG.history);
+    expect(config.rules.amountSpike).to.deep.equal(DEFAULT_RULES_CONFIG.rules.amountSpike);
+    expect(config.history).to.deep.equal(DEFAULT_RULES_CONFIG.history);
   });
 
   it("does not change the defaults when merging", () => {
@@ -69,7 +69,7 @@ describe("Function: parseRulesConfig", () => {
     parseRulesConfig('{"rules": {"highAmount": {"limits": {"USD": 5}}}}');
 
     // Assess
-    assert.equal(JSON.stringify(DEFAULT_RULES_CONFIG), before);
+    expect(JSON.stringify(DEFAULT_RULES_CONFIG)).to.equal(before);
   });
 
   it("accepts maxScore 0, which switches a rule off", () => {
@@ -77,7 +77,7 @@ describe("Function: parseRulesConfig", () => {
     const config = parseRulesConfig('{"rules": {"velocity": {"maxScore": 0}}}');
 
     // Assess
-    assert.equal(config.rules.velocity.maxScore, 0);
+    expect(config.rules.velocity.maxScore).to.equal(0);
   });
 
   it("rejects text that is not JSON", () => {
@@ -85,7 +85,7 @@ describe("Function: parseRulesConfig", () => {
     const message = configError("{threshold: 1}");
 
     // Assess
-    assert.match(message, /not valid JSON/);
+    expect(message).to.match(/not valid JSON/);
   });
 
   it("rejects a top level that is not an object", () => {
@@ -93,7 +93,7 @@ describe("Function: parseRulesConfig", () => {
     const message = configError("[1, 2]");
 
     // Assess
-    assert.match(message, /the top level must be a JSON object, got an array/);
+    expect(message).to.match(/the top level must be a JSON object, got an array/);
   });
 
   it("names the dotted path of an unknown key and lists the valid keys", () => {
@@ -101,8 +101,8 @@ describe("Function: parseRulesConfig", () => {
     const message = configError('{"rules": {"velocity": {"maxcount": 3}}}');
 
     // Assess
-    assert.match(message, /unknown setting rules\.velocity\.maxcount/);
-    assert.match(message, /valid keys at rules\.velocity: windowMs, maxCount, baseScore, maxScore/);
+    expect(message).to.match(/unknown setting rules\.velocity\.maxcount/);
+    expect(message).to.match(/valid keys at rules\.velocity: windowMs, maxCount, baseScore, maxScore/);
   });
 
   it("names an unknown top-level key", () => {
@@ -110,8 +110,7 @@ describe("Function: parseRulesConfig", () => {
     const message = configError('{"treshold": 3}');
 
     // Assess
-    assert.match(
-      message,
+    expect(message).to.match(
       /unknown setting treshold; valid keys at the top level: threshold, modelThreshold, history, rules, signals/,
     );
   });
@@ -147,7 +146,7 @@ describe("Function: parseRulesConfig", () => {
       const message = configError(json);
 
       // Assess
-      assert.match(message, expected);
+      expect(message).to.match(expected);
     });
   }
 
@@ -156,8 +155,8 @@ describe("Function: parseRulesConfig", () => {
     const message = configError('{"rules": {"__proto__": {"threshold": 1}}}');
 
     // Assess
-    assert.match(message, /unknown setting rules\.__proto__/);
-    assert.equal(({} as Record<string, unknown>).threshold, undefined);
+    expect(message).to.match(/unknown setting rules\.__proto__/);
+    expect(({} as Record<string, unknown>).threshold).to.equal(undefined);
   });
 
   it("reports every invalid setting at once", () => {
@@ -165,8 +164,8 @@ describe("Function: parseRulesConfig", () => {
     const message = configError('{"threshold": -1, "history": {"limit": 0}}');
 
     // Assess
-    assert.match(message, /threshold must be/);
-    assert.match(message, /history\.limit must be/);
+    expect(message).to.match(/threshold must be/);
+    expect(message).to.match(/history\.limit must be/);
   });
 
   it("rejects a rule window longer than the history window", () => {
@@ -174,7 +173,9 @@ describe("Function: parseRulesConfig", () => {
     const message = configError('{"history": {"windowMs": 60000}}');
 
     // Assess
-    assert.match(message, /rules\.velocity\.windowMs \(600000\) must not exceed history\.windowMs \(60000\)/);
+    expect(message).to.match(
+      /rules\.velocity\.windowMs \(600000\) must not exceed history\.windowMs \(60000\)/,
+    );
   });
 
   it("rejects a count the history limit can never reach", () => {
@@ -182,8 +183,8 @@ describe("Function: parseRulesConfig", () => {
     const message = configError('{"history": {"limit": 4}}');
 
     // Assess
-    assert.match(message, /rules\.velocity\.maxCount \(5\) must not exceed history\.limit \(4\)/);
-    assert.match(message, /rules\.amountSpike\.minHistory \(5\) must not exceed history\.limit \(4\)/);
+    expect(message).to.match(/rules\.velocity\.maxCount \(5\) must not exceed history\.limit \(4\)/);
+    expect(message).to.match(/rules\.amountSpike\.minHistory \(5\) must not exceed history\.limit \(4\)/);
   });
 
   it("rejects a tiny amount that is not below the large amount", () => {
@@ -191,8 +192,7 @@ describe("Function: parseRulesConfig", () => {
     const message = configError('{"rules": {"cardTesting": {"tinyMax": 10000}}}');
 
     // Assess
-    assert.match(
-      message,
+    expect(message).to.match(
       /rules\.cardTesting\.tinyMax \(10000\) must be less than rules\.cardTesting\.largeMin \(10000\)/,
     );
   });

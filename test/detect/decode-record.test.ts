@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
 import { decodeRecord, keyTransactionId } from "../../pipeline/runtime/detect/decode-record";
 import { insertRecord, modifyRecord, removeRecord, streamRecord } from "../helpers/streams";
@@ -15,7 +15,7 @@ describe("Function: decodeRecord", () => {
     const decoded = decodeRecord(insertRecord(tx, { receivedAt: tx.timestamp + 20 }), codec);
 
     // Assess
-    assert.deepEqual(decoded, { kind: "decoded", transaction: tx });
+    expect(decoded).to.deep.equal({ kind: "decoded", transaction: tx });
   });
 
   it("decodes a transaction far older than the API's recency window", () => {
@@ -26,7 +26,7 @@ describe("Function: decodeRecord", () => {
     const decoded = decodeRecord(insertRecord(tx), codec);
 
     // Assess
-    assert.deepEqual(decoded, { kind: "decoded", transaction: tx });
+    expect(decoded).to.deep.equal({ kind: "decoded", transaction: tx });
   });
 
   it("skips MODIFY and REMOVE records", () => {
@@ -37,7 +37,7 @@ describe("Function: decodeRecord", () => {
     const decoded = [modifyRecord(tx), removeRecord(tx)].map((record) => decodeRecord(record, codec));
 
     // Assess
-    assert.deepEqual(decoded, [{ kind: "skipped" }, { kind: "skipped" }]);
+    expect(decoded).to.deep.equal([{ kind: "skipped" }, { kind: "skipped" }]);
   });
 
   it("reports an INSERT without a NewImage as malformed", () => {
@@ -48,7 +48,7 @@ describe("Function: decodeRecord", () => {
     const decoded = decodeRecord(record, codec);
 
     // Assess
-    assert.deepEqual(decoded, { kind: "malformed", reason: "INSERT record has no NewImage" });
+    expect(decoded).to.deep.equal({ kind: "malformed", reason: "INSERT record has no NewImage" });
   });
 
   it("reports an image that breaks the contract, naming the fields", () => {
@@ -59,9 +59,8 @@ describe("Function: decodeRecord", () => {
     const decoded = decodeRecord(record, codec);
 
     // Assess
-    assert.equal(decoded.kind, "malformed");
-    assert.match(
-      decoded.kind === "malformed" ? decoded.reason : "",
+    expect(decoded.kind).to.equal("malformed");
+    expect(decoded.kind === "malformed" ? decoded.reason : "").to.match(
       /^NewImage is not a valid transaction: amount must .*; currency must/,
     );
   });
@@ -75,8 +74,8 @@ describe("Function: decodeRecord", () => {
     const decoded = decodeRecord(record, codec);
 
     // Assess
-    assert.equal(decoded.kind, "malformed");
-    assert.match(decoded.kind === "malformed" ? decoded.reason : "", /^NewImage cannot be unmarshalled: /);
+    expect(decoded.kind).to.equal("malformed");
+    expect(decoded.kind === "malformed" ? decoded.reason : "").to.match(/^NewImage cannot be unmarshalled: /);
   });
 });
 
@@ -91,6 +90,6 @@ describe("Function: keyTransactionId", () => {
     const id = keyTransactionId(record);
 
     // Assess
-    assert.equal(id, "tx-broken");
+    expect(id).to.equal("tx-broken");
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
 import { computeFeatures, FEATURE_NAMES, FEATURES } from "../../pipeline/runtime/detect/features/registry";
@@ -55,16 +55,14 @@ function vectorOf(tx: Transaction, history: readonly Transaction[], profile: Mer
 }
 
 function assertFeatures(actual: Record<string, number>, expected: Record<string, number>) {
-  assert.deepEqual(
-    Object.keys(expected).sort(),
+  expect(Object.keys(expected).sort(), "every feature has a hand-computed value").to.deep.equal(
     [...FEATURE_NAMES].sort(),
-    "every feature has a hand-computed value",
   );
   for (const name of FEATURE_NAMES) {
-    assert.ok(
+    expect(
       Math.abs(actual[name] - expected[name]) < 1e-9,
       `${name}: expected ${expected[name]}, got ${actual[name]}`,
-    );
+    ).to.be.ok;
   }
 }
 
@@ -167,7 +165,7 @@ describe("Function: computeFeatures", () => {
     const features = vectorOf(TX, HISTORY, profile);
 
     // Assess
-    assert.equal(features.merchant_fraud_rate_1d, 1);
+    expect(features.merchant_fraud_rate_1d).to.equal(1);
   });
 
   it("counts the tiny run before a transaction and repeats of the same charge", () => {
@@ -179,10 +177,10 @@ describe("Function: computeFeatures", () => {
     const features = vectorOf(again, probes, new Map());
 
     // Assess
-    assert.equal(features.card_testing_run, 3);
-    assert.equal(features.repeated_charges, 3);
-    assert.equal(features.velocity_count, 4);
-    assert.equal(features.merchant_new_for_account, 0);
+    expect(features.card_testing_run).to.equal(3);
+    expect(features.repeated_charges).to.equal(3);
+    expect(features.velocity_count).to.equal(4);
+    expect(features.merchant_new_for_account).to.equal(0);
   });
 });
 
@@ -192,11 +190,11 @@ describe("Constant: FEATURES", () => {
     const summary = summarise(TX, HISTORY, PROFILE, DEFAULT_RULES_CONFIG);
 
     // Assess
-    assert.equal(new Set(FEATURE_NAMES).size, FEATURE_NAMES.length);
+    expect(new Set(FEATURE_NAMES).size).to.equal(FEATURE_NAMES.length);
     for (const feature of FEATURES) {
-      assert.match(feature.name, /^[a-z][a-z0-9_]*$/);
-      assert.ok(feature.description.length > 10, feature.name);
-      assert.ok(feature.reason(summary).length > 5, feature.name);
+      expect(feature.name).to.match(/^[a-z][a-z0-9_]*$/);
+      expect(feature.description.length > 10, feature.name).to.be.ok;
+      expect(feature.reason(summary).length > 5, feature.name).to.be.ok;
     }
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { formatDuration, formatMultiple } from "../../pipeline/runtime/detect/rules/format";
 
 describe("Function: formatDuration", () => {
@@ -14,12 +14,12 @@ describe("Function: formatDuration", () => {
     ];
 
     // Act + Assess
-    for (const [ms, words] of cases) assert.equal(formatDuration(ms), words, `${ms} ms`);
+    for (const [ms, words] of cases) expect(formatDuration(ms), `${ms} ms`).to.equal(words);
   });
 });
 
 describe("Function: formatMultiple", () => {
   it("rounds to one decimal and appends x", () => {
-    assert.equal(formatMultiple(8.1962), "8.2x");
+    expect(formatMultiple(8.1962)).to.equal("8.2x");
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
 import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
@@ -82,12 +82,9 @@ describe("Function: makeDetectHandler", () => {
     const response = await handler(event, context);
 
     // Assess
-    assert.deepEqual(response, { batchItemFailures: [] });
-    assert.deepEqual(verdictIds(verdicts.written), ["new"]);
-    assert.deepEqual(
-      history.calls.map((c) => c.accountId),
-      ["acc-0001"],
-    );
+    expect(response).to.deep.equal({ batchItemFailures: [] });
+    expect(verdictIds(verdicts.written)).to.deep.equal(["new"]);
+    expect(history.calls.map((c) => c.accountId)).to.deep.equal(["acc-0001"]);
   });
 
   it("reports a malformed record by sequence number and still processes the others", async () => {
@@ -104,13 +101,13 @@ describe("Function: makeDetectHandler", () => {
     const response = await handler(event, context);
 
     // Assess
-    assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: sequenceOf(broken) }] });
-    assert.deepEqual(verdictIds(verdicts.written), ["a", "b"]);
+    expect(response).to.deep.equal({ batchItemFailures: [{ itemIdentifier: sequenceOf(broken) }] });
+    expect(verdictIds(verdicts.written)).to.deep.equal(["a", "b"]);
     const failure = log.entries.find((e) => e.level === "error");
-    assert.equal(failure?.attributes?.eventId, broken.eventID);
-    assert.equal(failure?.attributes?.sequenceNumber, sequenceOf(broken));
-    assert.equal(failure?.attributes?.transactionId, "broken");
-    assert.match(String(failure?.attributes?.reason), /amount must be an integer/);
+    expect(failure?.attributes?.eventId).to.equal(broken.eventID);
+    expect(failure?.attributes?.sequenceNumber).to.equal(sequenceOf(broken));
+    expect(failure?.attributes?.transactionId).to.equal("broken");
+    expect(String(failure?.attributes?.reason)).to.match(/amount must be an integer/);
   });
 
   const stored = series(4, { amount: 5_00, stepMs: 30_000, endsBefore: 120_000 });
@@ -129,7 +126,7 @@ describe("Function: makeDetectHandler", () => {
       await handler(streamEvent([insertRecord(first), insertRecord(second)]), context);
 
       // Assess
-      assert.deepEqual(history.calls, [
+      expect(history.calls).to.deep.equal([
         {
           accountId: "acc-0001",
           since: first.timestamp - DEFAULT_RULES_CONFIG.history.windowMs,
@@ -138,9 +135,11 @@ describe("Function: makeDetectHandler", () => {
         },
       ]);
       const byId = new Map(verdicts.written.map((w) => [w.key.transaction_id, w.verdict]));
-      assert.deepEqual(byId.get("batch-1")?.rules, [], "4 stored + itself = 5 transactions, at the limit");
-      assert.deepEqual(byId.get("batch-2")?.rules, ["velocity"], "4 stored + batch-1 + itself = 6");
-      assert.equal(byId.get("batch-2")?.score, 30);
+      expect(byId.get("batch-1")?.rules, "4 stored + itself = 5 transactions, at the limit").to.deep.equal(
+        [],
+      );
+      expect(byId.get("batch-2")?.rules, "4 stored + batch-1 + itself = 6").to.deep.equal(["velocity"]);
+      expect(byId.get("batch-2")?.score).to.equal(30);
     });
   }
 
@@ -157,24 +156,18 @@ describe("Function: makeDetectHandler", () => {
     const response = await handler(event, context);
 
     // Assess
-    assert.deepEqual(response, { batchItemFailures: [] });
-    assert.equal(alerts.calls.length, 1);
-    assert.deepEqual(
-      alerts.calls[0].map((a) => [a.transaction_id, a.score, a.detected_at]),
-      [
-        ["f1", 80, DETECTED_AT],
-        ["f2", 80, DETECTED_AT],
-      ],
-    );
-    assert.deepEqual(
-      alerts.calls[0][0].rules.map((r) => r.rule),
-      ["high-amount"],
-    );
+    expect(response).to.deep.equal({ batchItemFailures: [] });
+    expect(alerts.calls.length).to.equal(1);
+    expect(alerts.calls[0].map((a) => [a.transaction_id, a.score, a.detected_at])).to.deep.equal([
+      ["f1", 80, DETECTED_AT],
+      ["f2", 80, DETECTED_AT],
+    ]);
+    expect(alerts.calls[0][0].rules.map((r) => r.rule)).to.deep.equal(["high-amount"]);
     const flagged = verdicts.written
       .filter((w) => w.verdict.verdict === "flagged")
       .map((w) => w.key.transaction_id);
-    assert.deepEqual(flagged.sort(), ["f1", "f2"]);
-    assert.ok(verdicts.written.every((w) => w.verdict.decidedAt === DETECTED_AT));
+    expect(flagged.sort()).to.deep.equal(["f1", "f2"]);
+    expect(verdicts.written.every((w) => w.verdict.decidedAt === DETECTED_AT)).to.be.ok;
   });
 
   it("sends no alerts when nothing is flagged", async () => {
@@ -185,7 +178,7 @@ describe("Function: makeDetectHandler", () => {
     await handler(streamEvent([insertRecord(tx("ok"))]), context);
 
     // Assess
-    assert.equal(alerts.calls.length, 0);
+    expect(alerts.calls.length).to.equal(0);
   });
 
   it("fails exactly the records whose alert was not sent and writes no verdict for them", async () => {
@@ -198,9 +191,9 @@ describe("Function: makeDetectHandler", () => {
     const response = await handler(streamEvent([...records, cleared]), context);
 
     // Assess
-    assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: sequenceOf(records[1]) }] });
-    assert.deepEqual(verdictIds(verdicts.written), ["f1", "f3", "ok"]);
-    assert.equal(metrics.counts.get(DETECT_METRICS.flagged), 2);
+    expect(response).to.deep.equal({ batchItemFailures: [{ itemIdentifier: sequenceOf(records[1]) }] });
+    expect(verdictIds(verdicts.written)).to.deep.equal(["f1", "f3", "ok"]);
+    expect(metrics.counts.get(DETECT_METRICS.flagged)).to.equal(2);
   });
 
   it("fails every flagged record when the alert batch is rejected, and still clears the others", async () => {
@@ -213,11 +206,11 @@ describe("Function: makeDetectHandler", () => {
     const response = await handler(streamEvent([f1, insertRecord(tx("ok")), f2]), context);
 
     // Assess
-    assert.deepEqual(response.batchItemFailures, [
+    expect(response.batchItemFailures).to.deep.equal([
       { itemIdentifier: sequenceOf(f1) },
       { itemIdentifier: sequenceOf(f2) },
     ]);
-    assert.deepEqual(verdictIds(verdicts.written), ["ok"]);
+    expect(verdictIds(verdicts.written)).to.deep.equal(["ok"]);
   });
 
   it("fails a record whose verdict cannot be written", async () => {
@@ -229,10 +222,12 @@ describe("Function: makeDetectHandler", () => {
     const response = await handler(streamEvent([insertRecord(tx("a")), b, insertRecord(tx("c"))]), context);
 
     // Assess
-    assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: sequenceOf(b) }] });
-    assert.deepEqual(verdictIds(verdicts.written), ["a", "c"]);
+    expect(response).to.deep.equal({ batchItemFailures: [{ itemIdentifier: sequenceOf(b) }] });
+    expect(verdictIds(verdicts.written)).to.deep.equal(["a", "c"]);
     const failure = log.entries.find((e) => e.level === "error");
-    assert.match(String(failure?.attributes?.reason), /^verdict write failed: Error: ConditionalCheckFailed/);
+    expect(String(failure?.attributes?.reason)).to.match(
+      /^verdict write failed: Error: ConditionalCheckFailed/,
+    );
   });
 
   it("fails the records of an account whose history query fails, and only those", async () => {
@@ -246,12 +241,12 @@ describe("Function: makeDetectHandler", () => {
     const response = await handler(streamEvent([b1, insertRecord(tx("a1")), b2]), context);
 
     // Assess
-    assert.deepEqual(response.batchItemFailures, [
+    expect(response.batchItemFailures).to.deep.equal([
       { itemIdentifier: sequenceOf(b1) },
       { itemIdentifier: sequenceOf(b2) },
     ]);
-    assert.deepEqual(verdictIds(verdicts.written), ["a1"]);
-    assert.equal(history.calls.length, 2);
+    expect(verdictIds(verdicts.written)).to.deep.equal(["a1"]);
+    expect(history.calls.length).to.equal(2);
   });
 
   it("leaves undecodable index items out of the history and logs how many, by account", async () => {
@@ -266,10 +261,10 @@ describe("Function: makeDetectHandler", () => {
     const response = await handler(streamEvent([insertRecord(tx("a1"))]), context);
 
     // Assess
-    assert.deepEqual(response.batchItemFailures, []);
-    assert.deepEqual(verdicts.written[0].verdict.rules, []);
+    expect(response.batchItemFailures).to.deep.equal([]);
+    expect(verdicts.written[0].verdict.rules).to.deep.equal([]);
     const warning = log.entries.find((e) => e.message === "Skipped undecodable history items");
-    assert.deepEqual(warning?.attributes, { accountId: "acc-0001", skipped: 6 });
+    expect(warning?.attributes).to.deep.equal({ accountId: "acc-0001", skipped: 6 });
   });
 
   it("counts flagged transactions and flushes metrics once per invocation", async () => {
@@ -285,9 +280,9 @@ describe("Function: makeDetectHandler", () => {
     await handler(event, context);
 
     // Assess
-    assert.equal(metrics.counts.get(DETECT_METRICS.flagged), 1, "f2 failed and will be counted on retry");
-    assert.equal(metrics.counts.get(DETECT_METRICS.failedRecords), 1);
-    assert.equal(metrics.state.flushes, 1);
+    expect(metrics.counts.get(DETECT_METRICS.flagged), "f2 failed and will be counted on retry").to.equal(1);
+    expect(metrics.counts.get(DETECT_METRICS.failedRecords)).to.equal(1);
+    expect(metrics.state.flushes).to.equal(1);
   });
 
   it("flushes metrics for an empty batch", async () => {
@@ -298,9 +293,9 @@ describe("Function: makeDetectHandler", () => {
     const response = await handler(streamEvent([]), context);
 
     // Assess
-    assert.deepEqual(response, { batchItemFailures: [] });
-    assert.equal(metrics.counts.get(DETECT_METRICS.flagged), 0);
-    assert.equal(metrics.state.flushes, 1);
+    expect(response).to.deep.equal({ batchItemFailures: [] });
+    expect(metrics.counts.get(DETECT_METRICS.flagged)).to.equal(0);
+    expect(metrics.state.flushes).to.equal(1);
   });
 
   it("logs a batch summary of counts and never amounts or locations", async () => {
@@ -320,7 +315,7 @@ describe("Function: makeDetectHandler", () => {
 
     // Assess
     const summary = log.entries.find((e) => e.level === "info");
-    assert.deepEqual(summary?.attributes, {
+    expect(summary?.attributes).to.deep.equal({
       records: 4,
       skipped: 1,
       assessed: 2,
@@ -330,7 +325,7 @@ describe("Function: makeDetectHandler", () => {
     });
     const logged = JSON.stringify(log.entries);
     for (const secret of [String(FRAUDULENT_AMOUNT + 4_321), "98765", "55555", "48.8566", "2.3522"]) {
-      assert.ok(!logged.includes(secret), `log contains ${secret}`);
+      expect(!logged.includes(secret), `log contains ${secret}`).to.be.ok;
     }
   });
 
@@ -343,12 +338,12 @@ describe("Function: makeDetectHandler", () => {
     const response = await handler(streamEvent(records), context);
 
     // Assess
-    assert.deepEqual(response, {
+    expect(response).to.deep.equal({
       batchItemFailures: records.map((r) => ({ itemIdentifier: sequenceOf(r) })),
     });
-    assert.equal(verdicts.written.length, 0);
-    assert.equal(alerts.calls.length, 0);
-    assert.equal(merchants.increments.length, 0);
+    expect(verdicts.written.length).to.equal(0);
+    expect(alerts.calls.length).to.equal(0);
+    expect(merchants.increments.length).to.equal(0);
   });
 
   it("reads the batch's merchants once and counts each transaction on its first verdict only", async () => {
@@ -362,9 +357,9 @@ describe("Function: makeDetectHandler", () => {
     await handler(streamEvent([first]), context);
 
     // Assess
-    assert.deepEqual(merchants.reads, [["merchant-0001", "merchant-0002"], ["merchant-0001"]]);
+    expect(merchants.reads).to.deep.equal([["merchant-0001", "merchant-0002"], ["merchant-0001"]]);
     const day = dayOf(FIXED_NOW);
-    assert.deepEqual(merchants.increments, [
+    expect(merchants.increments).to.deep.equal([
       { merchantId: "merchant-0001", day, transactions: 1, frauds: 0 },
       { merchantId: "merchant-0002", day, transactions: 1, frauds: 0 },
     ]);
@@ -378,11 +373,11 @@ describe("Function: makeDetectHandler", () => {
     const response = await handler(streamEvent([insertRecord(tx("a")), insertRecord(tx("b"))]), context);
 
     // Assess
-    assert.deepEqual(response, { batchItemFailures: [] });
-    assert.equal(verdicts.written.length, 2);
-    assert.equal(metrics.counts.get(DETECT_METRICS.uncountedTransactions), 2);
+    expect(response).to.deep.equal({ batchItemFailures: [] });
+    expect(verdicts.written.length).to.equal(2);
+    expect(metrics.counts.get(DETECT_METRICS.uncountedTransactions)).to.equal(2);
     const error = log.entries.find((e) => e.level === "error");
-    assert.equal(error?.message, "Merchant counts not written");
-    assert.equal(error?.attributes?.transactions, 2);
+    expect(error?.message).to.equal("Merchant counts not written");
+    expect(error?.attributes?.transactions).to.equal(2);
   });
 });

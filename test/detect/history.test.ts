@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { planHistoryQueries, selectHistory } from "../../pipeline/runtime/detect/history";
 import { current, rulesConfig } from "../helpers/detect";
 import { FIXED_NOW, validTransaction } from "../helpers/transactions";
@@ -21,7 +21,7 @@ describe("Function: selectHistory", () => {
     const history = selectHistory(current(), candidates, config);
 
     // Assess
-    assert.deepEqual(ids(history), ["mine"]);
+    expect(ids(history)).to.deep.equal(["mine"]);
   });
 
   it("includes both ends of [timestamp - windowMs, timestamp] and nothing outside", () => {
@@ -37,7 +37,7 @@ describe("Function: selectHistory", () => {
     const history = selectHistory(current(), candidates, config);
 
     // Assess
-    assert.deepEqual(ids(history), ["oldest", "same-time"]);
+    expect(ids(history)).to.deep.equal(["oldest", "same-time"]);
   });
 
   it("excludes the transaction itself but keeps the same id at another timestamp", () => {
@@ -49,10 +49,9 @@ describe("Function: selectHistory", () => {
     const history = selectHistory(tx, candidates, config);
 
     // Assess
-    assert.deepEqual(
-      history.map((h) => [h.transaction_id, h.timestamp]),
-      [[tx.transaction_id, FIXED_NOW - 5]],
-    );
+    expect(history.map((h) => [h.transaction_id, h.timestamp])).to.deep.equal([
+      [tx.transaction_id, FIXED_NOW - 5],
+    ]);
   });
 
   it("de-duplicates by transaction id and timestamp, keeping the first seen", () => {
@@ -64,7 +63,7 @@ describe("Function: selectHistory", () => {
     const history = selectHistory(current(), [fromIndex, fromBatch], config);
 
     // Assess
-    assert.deepEqual(history, [fromIndex]);
+    expect(history).to.deep.equal([fromIndex]);
   });
 
   it("sorts oldest first, keeping the order of equal timestamps", () => {
@@ -80,7 +79,7 @@ describe("Function: selectHistory", () => {
     const history = selectHistory(current(), candidates, config);
 
     // Assess
-    assert.deepEqual(ids(history), ["a", "b1", "b2", "c"]);
+    expect(ids(history)).to.deep.equal(["a", "b1", "b2", "c"]);
   });
 
   it("keeps the most recent history.limit transactions", () => {
@@ -91,10 +90,7 @@ describe("Function: selectHistory", () => {
     const history = selectHistory(current(), candidates, config);
 
     // Assess
-    assert.deepEqual(
-      ids(history),
-      Array.from({ length: 10 }, (_, i) => `t-${i + 5}`),
-    );
+    expect(ids(history)).to.deep.equal(Array.from({ length: 10 }, (_, i) => `t-${i + 5}`));
   });
 });
 
@@ -112,7 +108,7 @@ describe("Function: planHistoryQueries", () => {
     const queries = planHistoryQueries(batch, config);
 
     // Assess
-    assert.deepEqual(queries, [
+    expect(queries).to.deep.equal([
       { accountId: "acc-0001", since: FIXED_NOW - 500 - WINDOW, until: FIXED_NOW, limit: 13 },
       { accountId: "acc-0002", since: FIXED_NOW - 400 - WINDOW, until: FIXED_NOW - 400, limit: 11 },
     ]);
@@ -123,6 +119,6 @@ describe("Function: planHistoryQueries", () => {
     const queries = planHistoryQueries([], config);
 
     // Assess
-    assert.deepEqual(queries, []);
+    expect(queries).to.deep.equal([]);
   });
 });

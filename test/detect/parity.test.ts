@@ -5,7 +5,7 @@
  * standardised with the vectors' own mean and spread, so no term saturates): equal scores to four
  * decimals and equal reasons mean equal vectors.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { runBacktest } from "../../local/backtest/run";
 import { seededRandom } from "../../local/faults";
 import { makeMerchantRiskStore } from "../../local/merchant-risk-store";
@@ -103,7 +103,7 @@ async function detectScores(txs: readonly Transaction[], model: FraudModel) {
     // The table holds a batch's items before its stream records reach the function.
     stored.push(...batch);
     const response = await handler(streamEvent(batch.map((tx) => insertRecord(tx))), lambdaContext());
-    assert.deepEqual(response, { batchItemFailures: [] });
+    expect(response).to.deep.equal({ batchItemFailures: [] });
   }
   return new Map(
     verdicts.written.map((w) => [
@@ -127,23 +127,22 @@ describe("Parity: detect-fraud, the local runner and the backtest", () => {
     const detect = await detectScores(txs, model);
     const local = await pipelines.start({ model });
     for (const tx of txs) {
-      assert.equal((await postJson(local.url, "/transactions", tx)).status, 201);
+      expect((await postJson(local.url, "/transactions", tx)).status).to.equal(201);
       await local.idle();
     }
 
     // Assess
     const scores = backtest.scored.map((row) => row.assessment.score);
-    assert.ok(new Set(scores).size > txs.length / 2, "the probe model tells the transactions apart");
+    expect(new Set(scores).size > txs.length / 2, "the probe model tells the transactions apart").to.be.ok;
     for (const row of backtest.scored) {
       const id = row.tx.transaction_id;
       const expected = { score: row.assessment.score, reasons: row.assessment.reasons };
-      assert.deepEqual(detect.get(id), expected, `detect-fraud, ${id}`);
+      expect(detect.get(id), `detect-fraud, ${id}`).to.deep.equal(expected);
       const item = local.table.get({ transaction_id: id, timestamp: row.tx.timestamp });
-      assert.deepEqual(
+      expect(
         { score: item?.[ITEM_ATTRIBUTES.score], reasons: item?.[ITEM_ATTRIBUTES.reasons] },
-        expected,
         `local runner, ${id}`,
-      );
+      ).to.deep.equal(expected);
     }
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import fc from "fast-check";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
 import { amountSpike, median } from "../../pipeline/runtime/detect/rules/amount-spike";
@@ -18,7 +18,7 @@ describe("Function: gradedScore", () => {
     const scores = [1, 1.5, 2, 3, Number.POSITIVE_INFINITY].map((s) => gradedScore(s, score));
 
     // Assess
-    assert.deepEqual(scores, [40, 60, 80, 80, 80]);
+    expect(scores).to.deep.equal([40, 60, 80, 80, 80]);
   });
 });
 
@@ -28,7 +28,7 @@ describe("Function: highAmount", () => {
     const hit = highAmount(current({ amount: HIGH.limits.USD }), [], HIGH);
 
     // Assess
-    assert.equal(hit, null);
+    expect(hit).to.equal(null);
   });
 
   it("fires just above the limit with baseScore", () => {
@@ -36,7 +36,7 @@ describe("Function: highAmount", () => {
     const hit = highAmount(current({ amount: HIGH.limits.USD + 1 }), [], HIGH);
 
     // Assess
-    assert.deepEqual(hit, {
+    expect(hit).to.deep.equal({
       rule: "high-amount",
       score: 40,
       reason: "amount 10000.01 USD is 1.0x the limit of 10000.00 USD",
@@ -51,7 +51,7 @@ describe("Function: highAmount", () => {
     const scores = amounts.map((amount) => highAmount(current({ amount }), [], HIGH)?.score);
 
     // Assess
-    assert.deepEqual(scores, [60, 80, 80]);
+    expect(scores).to.deep.equal([60, 80, 80]);
   });
 
   it("uses the per-currency limit in the currency's own minor unit", () => {
@@ -60,8 +60,8 @@ describe("Function: highAmount", () => {
     const above = highAmount(current({ amount: 3_000_000, currency: "JPY" }), [], HIGH);
 
     // Assess
-    assert.equal(atLimit, null);
-    assert.equal(above?.reason, "amount 3000000 JPY is 2.0x the limit of 1500000 JPY");
+    expect(atLimit).to.equal(null);
+    expect(above?.reason).to.equal("amount 3000000 JPY is 2.0x the limit of 1500000 JPY");
   });
 
   it("uses defaultLimit for an unlisted currency", () => {
@@ -73,8 +73,8 @@ describe("Function: highAmount", () => {
     const above = highAmount(current({ amount: 50_001, currency: "CHF" }), [], params);
 
     // Assess
-    assert.equal(atLimit, null);
-    assert.equal(above?.rule, "high-amount");
+    expect(atLimit).to.equal(null);
+    expect(above?.rule).to.equal("high-amount");
   });
 
   it("is switched off by maxScore 0", () => {
@@ -85,7 +85,7 @@ describe("Function: highAmount", () => {
     const hit = highAmount(current({ amount: HIGH.limits.USD * 10 }), [], params);
 
     // Assess
-    assert.equal(hit, null);
+    expect(hit).to.equal(null);
   });
 
   it("never scores less for a larger amount, and never more than maxScore (property)", () => {
@@ -102,8 +102,9 @@ describe("Function: highAmount", () => {
           const largeScore = highAmount(current({ amount: large }), [], HIGH)?.score ?? 0;
 
           // Assess
-          assert.ok(smallScore <= largeScore, `${small} scored ${smallScore}, ${large} scored ${largeScore}`);
-          assert.ok(largeScore <= HIGH.maxScore);
+          expect(smallScore <= largeScore, `${small} scored ${smallScore}, ${large} scored ${largeScore}`).to
+            .be.ok;
+          expect(largeScore <= HIGH.maxScore).to.be.ok;
         },
       ),
     );
@@ -117,8 +118,8 @@ describe("Function: median", () => {
     const even = median([4, 1, 3, 2]);
 
     // Assess
-    assert.equal(odd, 3);
-    assert.equal(even, 2.5);
+    expect(odd).to.equal(3);
+    expect(even).to.equal(2.5);
   });
 });
 
@@ -130,7 +131,7 @@ describe("Function: amountSpike", () => {
     const hit = amountSpike(current({ amount: 49_99 }), typical, SPIKE);
 
     // Assess
-    assert.equal(hit, null);
+    expect(hit).to.equal(null);
   });
 
   it("fires exactly at minMultiple times the median with baseScore", () => {
@@ -138,7 +139,7 @@ describe("Function: amountSpike", () => {
     const hit = amountSpike(current({ amount: 50_00 }), typical, SPIKE);
 
     // Assess
-    assert.equal(hit?.score, SPIKE.baseScore);
+    expect(hit?.score).to.equal(SPIKE.baseScore);
   });
 
   it("fires just above minMultiple times the median", () => {
@@ -146,7 +147,7 @@ describe("Function: amountSpike", () => {
     const hit = amountSpike(current({ amount: 50_01 }), typical, SPIKE);
 
     // Assess
-    assert.equal(hit?.rule, "amount-spike");
+    expect(hit?.rule).to.equal("amount-spike");
   });
 
   it("stays quiet with one transaction fewer than minHistory", () => {
@@ -154,7 +155,7 @@ describe("Function: amountSpike", () => {
     const hit = amountSpike(current({ amount: 10_000_00 }), typical.slice(1), SPIKE);
 
     // Assess
-    assert.equal(hit, null);
+    expect(hit).to.equal(null);
   });
 
   it("explains the multiple, the median and the history size", () => {
@@ -165,7 +166,7 @@ describe("Function: amountSpike", () => {
     const hit = amountSpike(current({ amount: 345_22 }), history, SPIKE);
 
     // Assess
-    assert.deepEqual(hit, {
+    expect(hit).to.deep.equal({
       rule: "amount-spike",
       score: 49.2,
       reason: "amount 8.2x the account's median of 42.10 USD over 12 transactions",
@@ -180,7 +181,7 @@ describe("Function: amountSpike", () => {
     const scores = amounts.map((amount) => amountSpike(current({ amount }), typical, SPIKE)?.score);
 
     // Assess
-    assert.deepEqual(scores, [30, 45, 60, 70]);
+    expect(scores).to.deep.equal([30, 45, 60, 70]);
   });
 
   it("uses the median, so one earlier large purchase does not hide a spike", () => {
@@ -191,7 +192,7 @@ describe("Function: amountSpike", () => {
     const hit = amountSpike(current({ amount: 50_00 }), history, SPIKE);
 
     // Assess
-    assert.equal(hit?.score, SPIKE.baseScore);
+    expect(hit?.score).to.equal(SPIKE.baseScore);
   });
 
   it("only compares with history in the same currency", () => {
@@ -202,7 +203,7 @@ describe("Function: amountSpike", () => {
     const hit = amountSpike(current({ amount: 1_000_00 }), euros, SPIKE);
 
     // Assess
-    assert.equal(hit, null);
+    expect(hit).to.equal(null);
   });
 });
 
@@ -219,7 +220,7 @@ describe("Function: median (property)", () => {
             sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 
           // Act + Assess
-          assert.equal(median(values), expected);
+          expect(median(values)).to.equal(expected);
         },
       ),
     );

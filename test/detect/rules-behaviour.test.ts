@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
 import { cardTesting } from "../../pipeline/runtime/detect/rules/card-testing";
 import { repeatedCharge } from "../../pipeline/runtime/detect/rules/repeated-charge";
@@ -18,7 +18,7 @@ describe("Function: velocity", () => {
     const hit = velocity(current(), recent(VELOCITY.maxCount - 1), VELOCITY);
 
     // Assess
-    assert.equal(hit, null);
+    expect(hit).to.equal(null);
   });
 
   it("fires one transaction above maxCount and explains the count", () => {
@@ -26,7 +26,11 @@ describe("Function: velocity", () => {
     const hit = velocity(current(), recent(VELOCITY.maxCount), VELOCITY);
 
     // Assess
-    assert.deepEqual(hit, { rule: "velocity", score: 30, reason: "6 transactions in 10 minutes, limit 5" });
+    expect(hit).to.deep.equal({
+      rule: "velocity",
+      score: 30,
+      reason: "6 transactions in 10 minutes, limit 5",
+    });
   });
 
   it("grades the score with count / maxCount and caps it at maxScore", () => {
@@ -37,7 +41,7 @@ describe("Function: velocity", () => {
     const scores = counts.map((count) => velocity(current(), recent(count - 1), VELOCITY)?.score);
 
     // Assess
-    assert.deepEqual(scores, [35, 45, 60]);
+    expect(scores).to.deep.equal([35, 45, 60]);
   });
 
   it("counts a transaction exactly windowMs old but not one a millisecond older", () => {
@@ -50,8 +54,8 @@ describe("Function: velocity", () => {
     const beyond = velocity(current(), outside, VELOCITY);
 
     // Assess
-    assert.equal(atEdge?.rule, "velocity");
-    assert.equal(beyond, null);
+    expect(atEdge?.rule).to.equal("velocity");
+    expect(beyond).to.equal(null);
   });
 });
 
@@ -66,7 +70,7 @@ describe("Function: repeatedCharge", () => {
     const hit = repeatedCharge(current(same), history, REPEAT);
 
     // Assess
-    assert.deepEqual(hit, {
+    expect(hit).to.deep.equal({
       rule: "repeated-charge",
       score: 30,
       reason: "1 earlier charge of 19.99 USD at merchant m-42 within 5 minutes",
@@ -81,7 +85,7 @@ describe("Function: repeatedCharge", () => {
     const hits = variants.map((v) => repeatedCharge(current(same), series(1, { ...same, ...v }), REPEAT));
 
     // Assess
-    assert.deepEqual(hits, [null, null, null]);
+    expect(hits).to.deep.equal([null, null, null]);
   });
 
   it("counts a charge exactly windowMs old but not one a millisecond older", () => {
@@ -94,8 +98,8 @@ describe("Function: repeatedCharge", () => {
     );
 
     // Assess
-    assert.equal(atEdge?.score, 30);
-    assert.equal(beyond, null);
+    expect(atEdge?.score).to.equal(30);
+    expect(beyond).to.equal(null);
   });
 
   it("needs minRepeats earlier charges and grades by repeats / minRepeats", () => {
@@ -109,7 +113,7 @@ describe("Function: repeatedCharge", () => {
     );
 
     // Assess
-    assert.deepEqual(scores, [0, 30, 45, 50]);
+    expect(scores).to.deep.equal([0, 30, 45, 50]);
   });
 });
 
@@ -121,7 +125,7 @@ describe("Function: cardTesting", () => {
     const hit = cardTesting(current({ amount: CARD.largeMin }), tiny(CARD.minTinyRun), CARD);
 
     // Assess
-    assert.deepEqual(hit, {
+    expect(hit).to.deep.equal({
       rule: "card-testing",
       score: 60,
       reason:
@@ -134,7 +138,7 @@ describe("Function: cardTesting", () => {
     const hit = cardTesting(current({ amount: CARD.largeMin - 1 }), tiny(CARD.minTinyRun), CARD);
 
     // Assess
-    assert.equal(hit, null);
+    expect(hit).to.equal(null);
   });
 
   it("stays quiet with a run one shorter than minTinyRun", () => {
@@ -142,7 +146,7 @@ describe("Function: cardTesting", () => {
     const hit = cardTesting(current({ amount: CARD.largeMin }), tiny(CARD.minTinyRun - 1), CARD);
 
     // Assess
-    assert.equal(hit, null);
+    expect(hit).to.equal(null);
   });
 
   it("does not count a charge just above tinyMax, which ends the run", () => {
@@ -156,7 +160,7 @@ describe("Function: cardTesting", () => {
     const hit = cardTesting(current({ amount: CARD.largeMin }), history, CARD);
 
     // Assess
-    assert.equal(hit, null);
+    expect(hit).to.equal(null);
   });
 
   it("counts tiny charges exactly windowMs old but not a millisecond older", () => {
@@ -169,8 +173,8 @@ describe("Function: cardTesting", () => {
     const outside = cardTesting(current({ amount: CARD.largeMin }), beyond, CARD);
 
     // Assess
-    assert.equal(inside?.score, 60);
-    assert.equal(outside, null);
+    expect(inside?.score).to.equal(60);
+    expect(outside).to.equal(null);
   });
 
   it("grades the score with run / minTinyRun and caps it at maxScore", () => {
@@ -181,6 +185,6 @@ describe("Function: cardTesting", () => {
     const scores = runs.map((n) => cardTesting(current({ amount: CARD.largeMin }), tiny(n, 50), CARD)?.score);
 
     // Assess
-    assert.deepEqual(scores, [60, 80, 90]);
+    expect(scores).to.deep.equal([60, 80, 90]);
   });
 });

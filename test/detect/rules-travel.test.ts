@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import fc from "fast-check";
 import type { GeoLocation } from "../../pipeline/runtime/contract/transaction";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
@@ -24,7 +24,7 @@ describe("Function: haversineKm", () => {
     const km = haversineKm(NEW_YORK, LONDON);
 
     // Assess
-    assert.ok(Math.abs(km - 5570) / 5570 < 0.01, `got ${km}`);
+    expect(Math.abs(km - 5570) / 5570 < 0.01, `got ${km}`).to.be.ok;
   });
 
   it("is half the Earth's circumference between antipodes and 0 for one point", () => {
@@ -33,8 +33,8 @@ describe("Function: haversineKm", () => {
     const same = haversineKm(LONDON, LONDON);
 
     // Assess
-    assert.ok(Math.abs(antipodes - Math.PI * EARTH_RADIUS_KM) < 1e-6);
-    assert.equal(same, 0);
+    expect(Math.abs(antipodes - Math.PI * EARTH_RADIUS_KM) < 1e-6).to.be.ok;
+    expect(same).to.equal(0);
   });
 
   it("is symmetric and never exceeds half the circumference (property)", () => {
@@ -49,8 +49,8 @@ describe("Function: haversineKm", () => {
         const back = haversineKm(b, a);
 
         // Assess
-        assert.ok(Math.abs(there - back) < 1e-6);
-        assert.ok(there >= 0 && there <= Math.PI * EARTH_RADIUS_KM + 1e-6);
+        expect(Math.abs(there - back) < 1e-6).to.be.ok;
+        expect(there >= 0 && there <= Math.PI * EARTH_RADIUS_KM + 1e-6).to.be.ok;
       }),
     );
   });
@@ -66,7 +66,7 @@ describe("Function: impossibleTravel", () => {
     // Assess
     const km = Math.round(distance);
     const speed = Math.round(distance * 2);
-    assert.deepEqual(hit, {
+    expect(hit).to.deep.equal({
       rule: "impossible-travel",
       score: TRAVEL.maxScore,
       reason: `${km} km from the previous located transaction in 30 minutes: ${speed} km/h, limit 900 km/h`,
@@ -88,8 +88,8 @@ describe("Function: impossibleTravel", () => {
     const fired = impossibleTravel(current({ location: LONDON }), history, justBelow);
 
     // Assess
-    assert.equal(quiet, null);
-    assert.equal(fired?.score, TRAVEL.baseScore);
+    expect(quiet).to.equal(null);
+    expect(fired?.score).to.equal(TRAVEL.baseScore);
   });
 
   it("grades the score with speed / maxSpeedKmh and caps it at maxScore", () => {
@@ -103,7 +103,7 @@ describe("Function: impossibleTravel", () => {
     });
 
     // Assess
-    assert.deepEqual(scores, [48, 64, 80]);
+    expect(scores).to.deep.equal([48, 64, 80]);
   });
 
   it("scores maxScore for two distant places at the same instant", () => {
@@ -111,9 +111,8 @@ describe("Function: impossibleTravel", () => {
     const hit = impossibleTravel(current({ location: LONDON }), [visited(NEW_YORK, 0)], TRAVEL);
 
     // Assess
-    assert.equal(hit?.score, TRAVEL.maxScore);
-    assert.match(
-      hit?.reason ?? "",
+    expect(hit?.score).to.equal(TRAVEL.maxScore);
+    expect(hit?.reason ?? "").to.match(
       /km from the previous located transaction at the same instant, limit 900 km\/h$/,
     );
   });
@@ -131,8 +130,8 @@ describe("Function: impossibleTravel", () => {
     const quiet = impossibleTravel(current({ location: NEWARK }), history, aboveMin);
 
     // Assess
-    assert.equal(fired?.rule, "impossible-travel");
-    assert.equal(quiet, null);
+    expect(fired?.rule).to.equal("impossible-travel");
+    expect(quiet).to.equal(null);
   });
 
   it("compares with the latest located transaction, skipping unlocated ones", () => {
@@ -148,8 +147,8 @@ describe("Function: impossibleTravel", () => {
     const toLondon = impossibleTravel(current({ location: LONDON }), history, TRAVEL);
 
     // Assess
-    assert.equal(fromNewYork, null, "Newark is a short hop from the latest located transaction");
-    assert.equal(toLondon?.rule, "impossible-travel");
+    expect(fromNewYork, "Newark is a short hop from the latest located transaction").to.equal(null);
+    expect(toLondon?.rule).to.equal("impossible-travel");
   });
 
   it("stays quiet without a location on either side", () => {
@@ -158,7 +157,7 @@ describe("Function: impossibleTravel", () => {
     const noThere = impossibleTravel(current({ location: LONDON }), [visited(undefined, 60_000)], TRAVEL);
 
     // Assess
-    assert.equal(noHere, null);
-    assert.equal(noThere, null);
+    expect(noHere).to.equal(null);
+    expect(noThere).to.equal(null);
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { assessTransaction } from "../../pipeline/runtime/detect/assess";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
 import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
@@ -6,6 +6,7 @@ import { type GradientBoostedTreesModel, parseFraudModel } from "../../pipeline/
 import { leafOf, treesAttribution, treesLogOdds } from "../../pipeline/runtime/detect/model/trees";
 import { modelProbability, modelScore } from "../../pipeline/runtime/detect/scoring/score";
 import { current, series } from "../helpers/detect";
+import { thrownBy } from "../helpers/expect";
 import { fraudModel, type TreeNode, treesDocument, treesModel } from "../helpers/model";
 
 const HOUR_MS = 3_600_000;
@@ -41,12 +42,12 @@ describe("Function: treesLogOdds and treesAttribution (hand-computed)", () => {
     const model = trees();
 
     // Act and assess
-    assert.equal(leafOf(model.trees[0], vector(8, 1)), 4);
-    assert.equal(leafOf(model.trees[0], vector(7, 1)), 1);
-    assert.equal(leafOf(model.trees[0], vector(8, 0.5)), 3);
-    assert.equal(treesLogOdds(model, vector(8, 1)), -2 + 0.9 + 0.05);
-    assert.equal(treesLogOdds(model, vector(7, 1)), -2 - 0.3 + 0.05);
-    assert.equal(modelProbability(model, vector(8, 1)), 1 / (1 + Math.exp(-(-2 + 0.9 + 0.05))));
+    expect(leafOf(model.trees[0], vector(8, 1))).to.equal(4);
+    expect(leafOf(model.trees[0], vector(7, 1))).to.equal(1);
+    expect(leafOf(model.trees[0], vector(8, 0.5))).to.equal(3);
+    expect(treesLogOdds(model, vector(8, 1))).to.equal(-2 + 0.9 + 0.05);
+    expect(treesLogOdds(model, vector(7, 1))).to.equal(-2 - 0.3 + 0.05);
+    expect(modelProbability(model, vector(8, 1))).to.equal(1 / (1 + Math.exp(-(-2 + 0.9 + 0.05))));
   });
 
   it("gives each split's change of value to its feature, summing to the log-odds", () => {
@@ -55,14 +56,14 @@ describe("Function: treesLogOdds and treesAttribution (hand-computed)", () => {
     const low = treesAttribution(trees(), vector(7, 1));
 
     // Assess: 0.1 → 0.5 on A, 0.5 → 0.9 on B; 0.1 → −0.3 on A
-    assert.ok(Math.abs(high.bias - (-2 + 0.1 + 0.05)) < 1e-15);
-    assert.ok(Math.abs(high.contributions[IA] - 0.4) < 1e-15);
-    assert.ok(Math.abs(high.contributions[IB] - 0.4) < 1e-15);
-    assert.ok(Math.abs(low.contributions[IA] + 0.4) < 1e-15);
-    assert.equal(low.contributions[IB], 0);
+    expect(Math.abs(high.bias - (-2 + 0.1 + 0.05)) < 1e-15).to.be.ok;
+    expect(Math.abs(high.contributions[IA] - 0.4) < 1e-15).to.be.ok;
+    expect(Math.abs(high.contributions[IB] - 0.4) < 1e-15).to.be.ok;
+    expect(Math.abs(low.contributions[IA] + 0.4) < 1e-15).to.be.ok;
+    expect(low.contributions[IB]).to.equal(0);
     for (const { bias, contributions, logOdds } of [high, low]) {
       const total = bias + contributions.reduce((sum, c) => sum + c, 0);
-      assert.ok(Math.abs(total - logOdds) < 1e-12, `${total} vs ${logOdds}`);
+      expect(Math.abs(total - logOdds) < 1e-12, `${total} vs ${logOdds}`).to.be.ok;
     }
   });
 
@@ -98,12 +99,12 @@ describe("Function: treesLogOdds and treesAttribution (hand-computed)", () => {
     );
 
     // Assess
-    assert.equal(large.scorer, "model");
-    assert.equal(large.score, Math.round(1_000_000 / (1 + Math.exp(-1))) / 10_000);
-    assert.equal(large.flagged, true);
-    assert.deepEqual(large.reasons, ["amount 5000.00 USD"]);
-    assert.equal(small.score, Math.round(1_000_000 / (1 + Math.exp(3))) / 10_000);
-    assert.deepEqual(small.reasons, [], "a split that lowered the score is no reason");
+    expect(large.scorer).to.equal("model");
+    expect(large.score).to.equal(Math.round(1_000_000 / (1 + Math.exp(-1))) / 10_000);
+    expect(large.flagged).to.equal(true);
+    expect(large.reasons).to.deep.equal(["amount 5000.00 USD"]);
+    expect(small.score).to.equal(Math.round(1_000_000 / (1 + Math.exp(3))) / 10_000);
+    expect(small.reasons, "a split that lowered the score is no reason").to.deep.equal([]);
   });
 
   it("leaves a logistic-regression model's score and terms as they were", () => {
@@ -115,11 +116,8 @@ describe("Function: treesLogOdds and treesAttribution (hand-computed)", () => {
     const scored = modelScore(model, v, {} as never);
 
     // Assess
-    assert.equal(scored.score, Math.round(1_000_000 / (1 + Math.exp(-(-4 + 2 * 2)))) / 10_000);
-    assert.deepEqual(
-      scored.contributions.map((c) => [c.source, c.value]),
-      [[A, 4]],
-    );
+    expect(scored.score).to.equal(Math.round(1_000_000 / (1 + Math.exp(-(-4 + 2 * 2)))) / 10_000);
+    expect(scored.contributions.map((c) => [c.source, c.value])).to.deep.equal([[A, 4]]);
   });
 });
 
@@ -129,10 +127,10 @@ describe("Function: parseFraudModel (gradient-boosted trees)", () => {
     const model = trees();
 
     // Assess
-    assert.equal(model.kind, "gradient-boosted-trees");
-    assert.equal(model.baseScore, -2);
-    assert.deepEqual(model.trees[0].left, [1, -1, 3, -1, -1]);
-    assert.ok(Array.isArray(model.trees[0].value));
+    expect(model.kind).to.equal("gradient-boosted-trees");
+    expect(model.baseScore).to.equal(-2);
+    expect(model.trees[0].left).to.deep.equal([1, -1, 3, -1, -1]);
+    expect(Array.isArray(model.trees[0].value)).to.be.ok;
   });
 
   type Tree = { feature: number[]; threshold: number[]; left: number[]; right: number[]; value: number[] };
@@ -232,8 +230,7 @@ describe("Function: parseFraudModel (gradient-boosted trees)", () => {
       mutate(doc, (doc.trees as Tree[])[0]);
 
       // Act and assess
-      assert.throws(
-        () => parseFraudModel(JSON.stringify(doc), FEATURE_NAMES),
+      expect(thrownBy(() => parseFraudModel(JSON.stringify(doc), FEATURE_NAMES))).to.satisfy(
         (error: Error) => error.name === "ConfigurationError" && message.test(error.message),
       );
     });
@@ -244,6 +241,8 @@ describe("Function: parseFraudModel (gradient-boosted trees)", () => {
     const doc = { ...treesDocument([STUMP]), features: [...FEATURE_NAMES].reverse() };
 
     // Act and assess
-    assert.throws(() => parseFraudModel(JSON.stringify(doc), FEATURE_NAMES), /not in this version's order/);
+    expect(String(thrownBy(() => parseFraudModel(JSON.stringify(doc), FEATURE_NAMES)))).to.match(
+      /not in this version's order/,
+    );
   });
 });

@@ -1,7 +1,8 @@
-import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import { expect } from "chai";
 import { DETECTION_DOC, withTables } from "../../local/docs-tables";
 import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
+import { thrownBy } from "../helpers/expect";
 
 describe("Docs: detection tables", () => {
   it("are what the registries generate (run npm run docs:tables after changing a feature, rule or signal)", () => {
@@ -12,11 +13,13 @@ describe("Docs: detection tables", () => {
     const regenerated = withTables(text);
 
     // Assess
-    assert.equal(text, regenerated);
-    for (const name of FEATURE_NAMES) assert.ok(text.includes(`\`${name}\``), name);
+    expect(text).to.equal(regenerated);
+    for (const name of FEATURE_NAMES) expect(text.includes(`\`${name}\``), name).to.be.ok;
   });
 
   it("names a missing marker", () => {
-    assert.throws(() => withTables("no markers here"), /lacks the markers <!-- features:start -->/);
+    expect(String(thrownBy(() => withTables("no markers here")))).to.match(
+      /lacks the markers <!-- features:start -->/,
+    );
   });
 });

@@ -1,5 +1,5 @@
-import * as assert from "node:assert/strict";
 import { unknownCheckingProxy } from "@pulumi/policy";
+import { expect } from "chai";
 import { checkValidatedRoutes } from "../../policies/guard/checks/apigateway";
 import { checkStream, isStreamTable } from "../../policies/guard/checks/dynamodb";
 import { checkNamedActions, checkNamedResources } from "../../policies/guard/checks/iam";
@@ -11,6 +11,7 @@ import {
 import { checkPhysicalName, stackOfUrn } from "../../policies/guard/checks/naming";
 import { effectiveTags } from "../../policies/guard/checks/tags";
 import { isSet } from "../../policies/guard/checks/values";
+import { thrownBy } from "../helpers/expect";
 import { tlsOnlyDocument } from "../helpers/guard-stack";
 
 const POLICY = { type: "aws:iam/rolePolicy:RolePolicy", name: "p" };
@@ -31,7 +32,7 @@ describe("Function: checkNamedActions", () => {
     const counts = cases.map((c) => checkNamedActions(POLICY, "policy", c).length);
 
     // Assess
-    assert.deepEqual(counts, [1, 1, 0, 1]);
+    expect(counts).to.deep.equal([1, 1, 0, 1]);
   });
 });
 
@@ -50,7 +51,7 @@ describe("Function: checkNamedResources", () => {
     const counts = [xrayOnly, mixed, notResource].map((d) => checkNamedResources(POLICY, "policy", d).length);
 
     // Assess
-    assert.deepEqual(counts, [0, 1, 1]);
+    expect(counts).to.deep.equal([0, 1, 1]);
   });
 });
 
@@ -76,7 +77,7 @@ describe("Function: checkValidatedRoutes", () => {
     const violations = checkValidatedRoutes(API, JSON.stringify(body));
 
     // Assess
-    assert.deepEqual(violations, []);
+    expect(violations).to.deep.equal([]);
   });
 
   it("names a missing route, a missing model and a validator that skips the body", () => {
@@ -94,10 +95,10 @@ describe("Function: checkValidatedRoutes", () => {
     const weakRoute = checkValidatedRoutes(API, weak);
 
     // Assess
-    assert.deepEqual(missingRoute, [
+    expect(missingRoute).to.deep.equal([
       'aws:apigateway/restApi:RestApi "api": body paths["/transactions"].post is not set; it must be defined (POST /transactions is the ingestion route).',
     ]);
-    assert.deepEqual(weakRoute, [
+    expect(weakRoute).to.deep.equal([
       'aws:apigateway/restApi:RestApi "api": body x-amazon-apigateway-request-validators["v"].validateRequestBody is false; it must be true.',
       'aws:apigateway/restApi:RestApi "api": body paths["/transactions"].post request body model is not set; it must be a JSON Schema model for "application/json".',
     ]);
@@ -126,7 +127,7 @@ describe("Function: checkValidatedRoutes", () => {
     const violations = checkValidatedRoutes(API, body);
 
     // Assess
-    assert.deepEqual(violations, [
+    expect(violations).to.deep.equal([
       'aws:apigateway/restApi:RestApi "api": body x-amazon-apigateway-request-validators["v"].validateRequestParameters is false; it must be true.',
       'aws:apigateway/restApi:RestApi "api": body paths["/transactions/outcomes"].post request body model is not set; it must be a JSON Schema model for "application/json".',
       'aws:apigateway/restApi:RestApi "api": body paths["/transactions/{id}"].get x-amazon-apigateway-request-validator is "missing"; it must be the name of a validator defined in x-amazon-apigateway-request-validators.',
@@ -148,7 +149,7 @@ describe("Function: checkStream", () => {
     ];
 
     // Assess
-    assert.deepEqual(verdicts, [2, 0, 0]);
+    expect(verdicts).to.deep.equal([2, 0, 0]);
   });
 
   it("requires NEW_AND_OLD_IMAGES of any table that streams, and reads the logical name when the name is unset", () => {
@@ -163,7 +164,7 @@ describe("Function: checkStream", () => {
     ];
 
     // Assess
-    assert.deepEqual(verdicts, [
+    expect(verdicts).to.deep.equal([
       ['aws:dynamodb/table:Table "t": streamViewType is "NEW_IMAGE"; it must be "NEW_AND_OLD_IMAGES".'],
       [
         'aws:dynamodb/table:Table "transactions": streamEnabled is not set; it must be true.',
@@ -183,7 +184,7 @@ describe("Function: isStreamTable", () => {
     ].map((name) => isStreamTable(name, { includes: "transactions" }));
 
     // Assess
-    assert.deepEqual(verdicts, [true, true, false]);
+    expect(verdicts).to.deep.equal([true, true, false]);
   });
 });
 
@@ -207,7 +208,7 @@ describe("Function: deniesInsecureTransport", () => {
     ];
 
     // Assess
-    assert.deepEqual(verdicts.map(deniesInsecureTransport), [true, true, false, false]);
+    expect(verdicts.map(deniesInsecureTransport)).to.deep.equal([true, true, false, false]);
   });
 });
 
@@ -234,10 +235,7 @@ describe("Function: checkTlsOnlyInStack", () => {
     const violations = checkTlsOnlyInStack([queue, attached, inline, bare]);
 
     // Assess
-    assert.deepEqual(
-      violations.map((v) => v.urn),
-      ["urn:b"],
-    );
+    expect(violations.map((v) => v.urn)).to.deep.equal(["urn:b"]);
   });
 });
 
@@ -255,7 +253,7 @@ describe("Function: isAlertsQueue", () => {
     ].map((name) => isAlertsQueue(name, matcher));
 
     // Assess
-    assert.deepEqual(verdicts, [true, false, true, false]);
+    expect(verdicts).to.deep.equal([true, false, true, false]);
   });
 });
 
@@ -270,8 +268,8 @@ describe("Function: effectiveTags", () => {
     const fromObject = effectiveTags(undefined, asObject);
 
     // Assess
-    assert.deepEqual(fromText, { CostCenter: "fraud-detection", Environment: "dev" });
-    assert.deepEqual(fromObject, { CostCenter: "fraud-detection" });
+    expect(fromText).to.deep.equal({ CostCenter: "fraud-detection", Environment: "dev" });
+    expect(fromObject).to.deep.equal({ CostCenter: "fraud-detection" });
   });
 });
 
@@ -284,8 +282,8 @@ describe("Function: isSet", () => {
     const verdicts = [isSet(props, "kmsKeyArn"), isSet(props, "empty"), isSet(props, "absent")];
 
     // Assess
-    assert.deepEqual(verdicts, [true, false, false]);
-    assert.throws(() => props.kmsKeyArn, /can't be known during preview/);
+    expect(verdicts).to.deep.equal([true, false, false]);
+    expect(String(thrownBy(() => props.kmsKeyArn))).to.match(/can't be known during preview/);
   });
 });
 
@@ -299,7 +297,7 @@ describe("Function: stackOfUrn", () => {
     const stack = stackOfUrn(urn);
 
     // Assess
-    assert.equal(stack, "prod");
+    expect(stack).to.equal("prod");
   });
 });
 
@@ -315,7 +313,7 @@ describe("Function: checkPhysicalName", () => {
     ];
 
     // Assess
-    assert.deepEqual(verdicts, [[], []]);
+    expect(verdicts).to.deep.equal([[], []]);
   });
 
   it("flags an alarm without its type word and a dashboard left without a name", () => {
@@ -326,9 +324,9 @@ describe("Function: checkPhysicalName", () => {
     ];
 
     // Assess
-    assert.equal(verdicts[0]?.length, 1);
-    assert.match(verdicts[0]?.[0] ?? "", /name is "api-5xx-rate-dev".*\^cw-alarm-/);
-    assert.equal(verdicts[1]?.length, 1);
-    assert.match(verdicts[1]?.[0] ?? "", /dashboardName is not set.*\^cw-dashboard-/);
+    expect(verdicts[0]?.length).to.equal(1);
+    expect(verdicts[0]?.[0] ?? "").to.match(/name is "api-5xx-rate-dev".*\^cw-alarm-/);
+    expect(verdicts[1]?.length).to.equal(1);
+    expect(verdicts[1]?.[0] ?? "").to.match(/dashboardName is not set.*\^cw-dashboard-/);
   });
 });

@@ -1,4 +1,4 @@
-import * as assert from "node:assert/strict";
+import { expect } from "chai";
 import { GUARD_DEFAULTS } from "../../policies/guard/config";
 import { guardPolicies } from "../../policies/guard/policies";
 import { configOf, runPack } from "../helpers/guard";
@@ -25,13 +25,13 @@ describe("Policy pack: configuration", () => {
     const defaults = names.map((name) => configOf(policyNamed(name), {}));
 
     // Assess
-    assert.deepEqual(defaults, [
+    expect(defaults).to.deep.equal([
       { tags: { Environment: "production", CostCenter: "fraud-detection" } },
       { suffixPattern: "{stack}" },
       { queueNameIncludes: "fraud-alerts", queueNameExcludes: "dlq" },
       { tableNameIncludes: "transactions" },
     ]);
-    assert.deepEqual(defaults, [
+    expect(defaults).to.deep.equal([
       GUARD_DEFAULTS.requiredTags,
       GUARD_DEFAULTS.physicalNames,
       GUARD_DEFAULTS.alertsQueue,
@@ -51,14 +51,14 @@ describe("Policy pack: configuration", () => {
     const onStaging = await runPack(staging, config);
 
     // Assess
-    assert.ok(onProduction.violations.length > 10);
-    assert.ok(onProduction.violations.every((v) => v.policy === "required-tags"));
-    assert.ok(
+    expect(onProduction.violations.length > 10).to.be.ok;
+    expect(onProduction.violations.every((v) => v.policy === "required-tags")).to.be.ok;
+    expect(
       onProduction.violations.every((v) =>
         v.message.endsWith('tags.Environment is "production"; it must be "staging".'),
       ),
-    );
-    assert.deepEqual(onStaging.violations, []);
+    ).to.be.ok;
+    expect(onStaging.violations).to.deep.equal([]);
   });
 
   it("physical-names takes the suffix from the configured pattern", async () => {
@@ -71,9 +71,10 @@ describe("Policy pack: configuration", () => {
 
     // Assess
     const flagged = violations.map((v) => v.urn);
-    assert.ok(violations.every((v) => v.policy === "physical-names"));
-    assert.ok(!flagged.includes("urn:pulumi:dev::fraud-pipeline::aws:sqs/queue:Queue::fraud-alerts"));
-    assert.ok(flagged.includes("urn:pulumi:dev::fraud-pipeline::aws:sqs/queue:Queue::fraud-alerts-dlq"));
+    expect(violations.every((v) => v.policy === "physical-names")).to.be.ok;
+    expect(!flagged.includes("urn:pulumi:dev::fraud-pipeline::aws:sqs/queue:Queue::fraud-alerts")).to.be.ok;
+    expect(flagged.includes("urn:pulumi:dev::fraud-pipeline::aws:sqs/queue:Queue::fraud-alerts-dlq")).to.be
+      .ok;
   });
 
   it("physical-names defaults the suffix to the stack name read from the URN", async () => {
@@ -87,8 +88,9 @@ describe("Policy pack: configuration", () => {
     const { violations } = await runPack(prodStack);
 
     // Assess
-    assert.ok(violations.length > 10);
-    assert.ok(violations.every((v) => v.policy === "physical-names" && v.message.includes("-(?:prod)$")));
+    expect(violations.length > 10).to.be.ok;
+    expect(violations.every((v) => v.policy === "physical-names" && v.message.includes("-(?:prod)$"))).to.be
+      .ok;
   });
 
   it("sqs-fraud-alerts-visibility-300 follows the configured queue matcher", async () => {
@@ -101,7 +103,7 @@ describe("Policy pack: configuration", () => {
     const { violations } = await runPack(happyStack(), config);
 
     // Assess
-    assert.deepEqual(violations, [
+    expect(violations).to.deep.equal([
       {
         policy: "sqs-fraud-alerts-visibility-300",
         message: 'aws:sqs/queue:Queue "fraud-alerts-dlq": visibilityTimeoutSeconds is 30; it must be 300.',
@@ -120,7 +122,7 @@ describe("Policy pack: configuration", () => {
     // Assess
     const table = 'aws:dynamodb/table:Table "merchant-risk"';
     const urn = "urn:pulumi:dev::fraud-pipeline::aws:dynamodb/table:Table::merchant-risk";
-    assert.deepEqual(violations, [
+    expect(violations).to.deep.equal([
       {
         policy: "dynamodb-stream-new-and-old-images",
         message: `${table}: streamEnabled is not set; it must be true.`,

@@ -1,7 +1,7 @@
-import * as assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
+import { expect } from "chai";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { guardPolicies } from "../../policies/guard/policies";
@@ -78,11 +78,10 @@ describe("Policy pack: loaded the way the Pulumi CLI loads it", function () {
     }>(client, "getAnalyzerInfo", new Empty());
 
     // Assess
-    assert.equal(info.getName(), "fraud-pipeline-guard");
-    assert.deepEqual(
+    expect(info.getName()).to.equal("fraud-pipeline-guard");
+    expect(
       info.getPoliciesList().map((policy) => [policy.getName(), policy.getEnforcementlevel()]),
-      expectedNames.map((name) => [name, MANDATORY]),
-    );
+    ).to.deep.equal(expectedNames.map((name) => [name, MANDATORY]));
   });
 
   it("answers an Analyze call on a 128 MB function with a mandatory lambda-memory-512 violation", async () => {
@@ -106,16 +105,15 @@ describe("Policy pack: loaded the way the Pulumi CLI loads it", function () {
     }>(client, "analyze", request);
 
     // Assess
-    assert.deepEqual(
+    expect(
       response.getDiagnosticsList().map((d) => [d.getPolicyname(), d.getMessage(), d.getEnforcementlevel()]),
+    ).to.deep.equal([
       [
-        [
-          "lambda-memory-512",
-          // The SDK prefixes each message with the policy's description, as the CLI prints it.
-          'Every Lambda function is given exactly 512 MB of memory.\naws:lambda/function:Function "notify-team": memorySize is 128; it must be 512.',
-          MANDATORY,
-        ],
+        "lambda-memory-512",
+        // The SDK prefixes each message with the policy's description, as the CLI prints it.
+        'Every Lambda function is given exactly 512 MB of memory.\naws:lambda/function:Function "notify-team": memorySize is 128; it must be 512.',
+        MANDATORY,
       ],
-    );
+    ]);
   });
 });

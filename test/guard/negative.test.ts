@@ -1,4 +1,4 @@
-import * as assert from "node:assert/strict";
+import { expect } from "chai";
 import { guardPolicies } from "../../policies/guard/policies";
 import { type GuardResource, runPack, urnOf } from "../helpers/guard";
 import {
@@ -479,7 +479,7 @@ describe("Policy pack: one broken rule, one policy", () => {
     const caseNames = [...new Set([...CASES, ...NEW_RESOURCE_CASES].map((c) => c.policy))].sort();
 
     // Assess
-    assert.deepEqual(caseNames, packNames);
+    expect(caseNames).to.deep.equal(packNames);
   });
 
   for (const breaking of [...CASES, ...NEW_RESOURCE_CASES]) {
@@ -492,11 +492,10 @@ describe("Policy pack: one broken rule, one policy", () => {
 
       // Assess
       const expected = breaking.all ?? [{ urn: breaking.urn, message: breaking.message }];
-      assert.deepEqual(
-        violations,
+      expect(violations).to.deep.equal(
         expected.map(({ urn, message }) => ({ policy: breaking.policy, message, urn })),
       );
-      assert.deepEqual(advisories, []);
+      expect(advisories).to.deep.equal([]);
     });
   }
 });

@@ -1,6 +1,6 @@
-import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { expect } from "chai";
 import { guardPolicies } from "../../policies/guard/policies";
 
 const PACK_DIR = path.resolve(__dirname, "../../policies/guard");
@@ -14,8 +14,8 @@ describe("Policy pack: metadata an auditor reads", () => {
     const malformed = names.filter((name) => !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(name));
 
     // Assess
-    assert.deepEqual(malformed, []);
-    assert.equal(new Set(names).size, names.length);
+    expect(malformed).to.deep.equal([]);
+    expect(new Set(names).size).to.equal(names.length);
   });
 
   it("describes every policy in one sentence", () => {
@@ -28,7 +28,7 @@ describe("Policy pack: metadata an auditor reads", () => {
     );
 
     // Assess
-    assert.deepEqual(notOneSentence, []);
+    expect(notOneSentence).to.deep.equal([]);
   });
 
   it("leaves every policy at the pack's mandatory enforcement level", () => {
@@ -39,7 +39,7 @@ describe("Policy pack: metadata an auditor reads", () => {
     const overridden = levels.filter((level) => level !== undefined);
 
     // Assess
-    assert.deepEqual(overridden, []);
+    expect(overridden).to.deep.equal([]);
   });
 
   it("ships a package.json without dependencies, so Node resolves them from the project root", () => {
@@ -50,8 +50,8 @@ describe("Policy pack: metadata an auditor reads", () => {
     const declared = [manifest.dependencies, manifest.devDependencies, manifest.peerDependencies];
 
     // Assess
-    assert.deepEqual(declared, [undefined, undefined, undefined]);
-    assert.match(manifest.version, /^\d+\.\d+\.\d+$/);
-    assert.equal(manifest.main, "index.ts");
+    expect(declared).to.deep.equal([undefined, undefined, undefined]);
+    expect(manifest.version).to.match(/^\d+\.\d+\.\d+$/);
+    expect(manifest.main).to.equal("index.ts");
   });
 });

@@ -1,4 +1,4 @@
-import * as assert from "node:assert/strict";
+import { expect } from "chai";
 import type { GuardResource } from "../helpers/guard";
 import { runPack } from "../helpers/guard";
 import { happyStack, withProps } from "../helpers/guard-stack";
@@ -37,8 +37,8 @@ describe("Policy pack: first preview of a new stack", () => {
     const { violations, advisories } = await runPack(stack);
 
     // Assess
-    assert.deepEqual(violations, []);
-    assert.deepEqual([...new Set(advisories.map((a) => a.policy))].sort(), [
+    expect(violations).to.deep.equal([]);
+    expect([...new Set(advisories.map((a) => a.policy))].sort()).to.deep.equal([
       "apigateway-routes-validated",
       "iam-no-wildcard-actions",
       "iam-no-wildcard-resources",
@@ -54,9 +54,6 @@ describe("Policy pack: first preview of a new stack", () => {
     const { violations } = await runPack(stack);
 
     // Assess
-    assert.deepEqual(
-      violations.map((v) => v.policy),
-      ["lambda-memory-512"],
-    );
+    expect(violations.map((v) => v.policy)).to.deep.equal(["lambda-memory-512"]);
   });
 });

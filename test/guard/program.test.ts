@@ -1,4 +1,4 @@
-import * as assert from "node:assert/strict";
+import { expect } from "chai";
 import { fromLoadedStack, runPack } from "../helpers/guard";
 import { happyStack } from "../helpers/guard-stack";
 import { PURPOSES } from "../helpers/infra-graph";
@@ -15,8 +15,8 @@ describe("Policy pack: fraud-pipeline-guard over whole stacks", () => {
     const { violations, advisories } = await runPack(resources);
 
     // Assess
-    assert.deepEqual(violations, []);
-    assert.deepEqual(advisories, []);
+    expect(violations).to.deep.equal([]);
+    expect(advisories).to.deep.equal([]);
   });
 
   it("reports no violation on the resource graph index.ts registers under mocks", async () => {
@@ -27,9 +27,9 @@ describe("Policy pack: fraud-pipeline-guard over whole stacks", () => {
     const { violations, advisories } = await runPack(resources);
 
     // Assess
-    assert.ok(resources.length > 20, `expected the whole stack, got ${resources.length} resources`);
-    assert.deepEqual(violations, []);
-    assert.deepEqual(advisories, []);
+    expect(resources.length > 20, `expected the whole stack, got ${resources.length} resources`).to.be.ok;
+    expect(violations).to.deep.equal([]);
+    expect(advisories).to.deep.equal([]);
   });
 
   it("judges the program's resources: a broken memory size is reported once per recorded function", async () => {
@@ -46,6 +46,6 @@ describe("Policy pack: fraud-pipeline-guard over whole stacks", () => {
     const expected = [...PURPOSES]
       .sort()
       .map((name) => `lambda-memory-512 urn:pulumi:dev::fraud-pipeline::${FUNCTION}::${name}`);
-    assert.deepEqual(reported, expected);
+    expect(reported).to.deep.equal(expected);
   });
 });

@@ -145,7 +145,7 @@ function recordingNotifier(options: { failFor?: readonly string[] } = {}) {
  *
  * @example
  * const log = recordingLog();
- * assert.ok(log.entries.some((entry) => entry.attributes.messageId === "msg-2"));
+ * expect(log.entries.some((entry) => entry.attributes.messageId === "msg-2"));
  */
 function recordingLog() {
   const entries: {

@@ -4,8 +4,9 @@
  * extra and duplicate keys, truncation, framing, padding past the size limit), client headers,
  * the two contract validators side by side, and the assertion that a 400 names its fields.
  */
-import assert from "node:assert/strict";
+
 import Ajv from "ajv-draft-04";
+import { expect } from "chai";
 import fc from "fast-check";
 import { decodeTransaction, makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
 import { CONTRACT_FIELDS } from "../../pipeline/runtime/contract/item";
@@ -21,7 +22,7 @@ const MAX = LIMITS.maxBodyBytes;
  *
  * @example
  * const judges = makeJudges();
- * assert.deepEqual(judges.codec(body), judges.schema(body));
+ * expect(judges.codec(body)).to.deep.equal(judges.schema(body));
  */
 function makeJudges() {
   const validate = new Ajv({ allErrors: true, strict: false }).compile(TRANSACTION_MODEL_SCHEMA);
@@ -53,20 +54,20 @@ function makeJudges() {
  * const body = assertNamesFields(outcome.response);
  */
 function assertNamesFields(response: RawResponse): Record<string, unknown> {
-  assert.equal(response.status, 400, response.text);
+  expect(response.status, response.text).to.equal(400);
   const body = JSON.parse(response.text) as {
     fields?: { field: string; message: string }[];
     message: string;
   };
   if (body.fields !== undefined) {
-    assert.ok(body.fields.length > 0, response.text);
+    expect(body.fields.length > 0, response.text).to.be.ok;
     for (const { field, message } of body.fields) {
       // Names are quoted, so even a property named "" is visibly named.
-      assert.ok(typeof field === "string" && message.length > 0, response.text);
-      assert.ok(body.message.includes(JSON.stringify(field)), response.text);
+      expect(typeof field === "string" && message.length > 0, response.text).to.be.ok;
+      expect(body.message.includes(JSON.stringify(field)), response.text).to.be.ok;
     }
   } else {
-    assert.match(body.message, /^\[.*: \S.*\]$/s, response.text);
+    expect(body.message, response.text).to.match(/^\[.*: \S.*\]$/s);
   }
   return body;
 }

@@ -179,7 +179,7 @@ function stackResources(resources: readonly GuardResource[]): PolicyResource[] {
  *
  * @example
  * const { violations } = await runPack(happyStack());
- * assert.deepEqual(violations, []);
+ * expect(violations).to.deep.equal([]);
  */
 async function runPack(
   resources: readonly GuardResource[],

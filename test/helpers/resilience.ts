@@ -33,7 +33,7 @@ interface RawRequest {
  *
  * @example
  * const outcome = await rawRequest(local.port, Buffer.from([0xff, 0x7b]));
- * if (outcome.ok) assert.equal(outcome.response.status, 400);
+ * if (outcome.ok) expect(outcome.response.status).to.equal(400);
  */
 function rawRequest(port: number, body: string | Buffer, request: RawRequest = {}): Promise<RawOutcome> {
   return new Promise((resolve) => {

@@ -1,6 +1,7 @@
 /** The REST API as registered: definition, deployment, stage, logging, keys and invoke permission. */
-import assert from "node:assert/strict";
+
 import { createHash } from "node:crypto";
+import { expect } from "chai";
 import { T } from "../helpers/infra-graph";
 import { type LoadedStack, loadStack, type RecordedResource, single } from "../helpers/stack";
 
@@ -27,9 +28,9 @@ describe("Stack: REST API", () => {
   });
 
   it("is a regional API that reads the API key from the header", () => {
-    assert.deepEqual(restApi.inputs.endpointConfiguration, { types: "REGIONAL" });
-    assert.equal(restApi.inputs.apiKeySource, "HEADER");
-    assert.equal(restApi.inputs.name, "apigw-fraud-api-dev");
+    expect(restApi.inputs.endpointConfiguration).to.deep.equal({ types: "REGIONAL" });
+    expect(restApi.inputs.apiKeySource).to.equal("HEADER");
+    expect(restApi.inputs.name).to.equal("apigw-fraud-api-dev");
   });
 
   for (const [path, fn] of ROUTE_FUNCTIONS) {
@@ -37,15 +38,18 @@ describe("Stack: REST API", () => {
       // Prepare
       const post = body.paths[path].post;
       // Assess
-      assert.deepEqual(Object.keys(body.paths), ["/transactions", "/transactions/outcomes"]);
-      assert.equal(post["x-amazon-apigateway-integration"].type, "aws_proxy");
-      assert.equal(post["x-amazon-apigateway-integration"].httpMethod, "POST");
-      assert.match(
-        post["x-amazon-apigateway-integration"].uri,
+      expect(Object.keys(body.paths)).to.deep.equal(["/transactions", "/transactions/outcomes"]);
+      expect(post["x-amazon-apigateway-integration"].type).to.equal("aws_proxy");
+      expect(post["x-amazon-apigateway-integration"].httpMethod).to.equal("POST");
+      expect(post["x-amazon-apigateway-integration"].uri).to.match(
         new RegExp(`:function:lambda-${fn}-dev/invocations$`),
       );
-      assert.deepEqual(post.security, [{ api_key: [] }]);
-      assert.deepEqual(body.securityDefinitions.api_key, { type: "apiKey", name: "x-api-key", in: "header" });
+      expect(post.security).to.deep.equal([{ api_key: [] }]);
+      expect(body.securityDefinitions.api_key).to.deep.equal({
+        type: "apiKey",
+        name: "x-api-key",
+        in: "header",
+      });
     });
 
     it(`validates the body and parameters of POST ${path} against its own model`, () => {
@@ -55,10 +59,10 @@ describe("Stack: REST API", () => {
         body["x-amazon-apigateway-request-validators"][post["x-amazon-apigateway-request-validator"]];
       const [parameter] = post.parameters;
       // Assess
-      assert.deepEqual(validator, { validateRequestBody: true, validateRequestParameters: true });
-      assert.equal(parameter.in, "body");
-      assert.equal(parameter.required, true);
-      assert.ok(body.definitions[parameter.schema.$ref.replace("#/definitions/", "")], path);
+      expect(validator).to.deep.equal({ validateRequestBody: true, validateRequestParameters: true });
+      expect(parameter.in).to.equal("body");
+      expect(parameter.required).to.equal(true);
+      expect(body.definitions[parameter.schema.$ref.replace("#/definitions/", "")], path).to.be.ok;
     });
   }
 
@@ -69,12 +73,12 @@ describe("Stack: REST API", () => {
         (item as { post: { parameters: { schema: { $ref: string } }[] } }).post.parameters[0]?.schema.$ref,
     );
     // Assess
-    assert.deepEqual(models, ["#/definitions/Transaction", "#/definitions/Outcome"]);
+    expect(models).to.deep.equal(["#/definitions/Transaction", "#/definitions/Outcome"]);
   });
 
   it("answers a body that fails either model with a JSON 400 naming the validation error", () => {
     // The gateway response is API-wide: it applies to every route's validation failure.
-    assert.deepEqual(body["x-amazon-apigateway-gateway-responses"].BAD_REQUEST_BODY, {
+    expect(body["x-amazon-apigateway-gateway-responses"].BAD_REQUEST_BODY).to.deep.equal({
       statusCode: "400",
       responseTemplates: {
         "application/json":
@@ -97,26 +101,25 @@ describe("Stack: REST API", () => {
       // Prepare
       const permission = single(stack.resources, T.permission, logicalName);
       // Assess
-      assert.equal(permission.inputs.statementId, statementId);
-      assert.equal(permission.inputs.principal, "apigateway.amazonaws.com");
-      assert.equal(permission.inputs.action, "lambda:InvokeFunction");
-      assert.equal(permission.inputs.function, `lambda-${fn}-dev`);
-      assert.equal(permission.inputs.sourceArn, `${EXECUTION_ARN}/*/POST${path}`);
+      expect(permission.inputs.statementId).to.equal(statementId);
+      expect(permission.inputs.principal).to.equal("apigateway.amazonaws.com");
+      expect(permission.inputs.action).to.equal("lambda:InvokeFunction");
+      expect(permission.inputs.function).to.equal(`lambda-${fn}-dev`);
+      expect(permission.inputs.sourceArn).to.equal(`${EXECUTION_ARN}/*/POST${path}`);
     });
   }
 
   it("exports the URL of each route on the stage", () => {
-    assert.equal(stack.outputs.apiUrl, `${STAGE_URL}/transactions`);
-    assert.equal(stack.outputs.outcomesUrl, `${STAGE_URL}/transactions/outcomes`);
+    expect(stack.outputs.apiUrl).to.equal(`${STAGE_URL}/transactions`);
+    expect(stack.outputs.outcomesUrl).to.equal(`${STAGE_URL}/transactions/outcomes`);
   });
 
   it("redeploys when the definition changes: the trigger is the SHA-256 of the whole body, both routes included", () => {
     // Prepare
     const deployment = single(stack.resources, T.deployment, "fraud-api");
     // Assess
-    assert.deepEqual(Object.keys(body.paths), ["/transactions", "/transactions/outcomes"]);
-    assert.equal(
-      deployment.inputs.triggers.redeployment,
+    expect(Object.keys(body.paths)).to.deep.equal(["/transactions", "/transactions/outcomes"]);
+    expect(deployment.inputs.triggers.redeployment).to.equal(
       createHash("sha256").update(restApi.inputs.body).digest("hex"),
     );
   });
@@ -125,21 +128,21 @@ describe("Stack: REST API", () => {
     // Prepare
     const stage = single(stack.resources, T.stage, "fraud-api");
     // Assess
-    assert.equal(stage.inputs.stageName, "dev");
-    assert.equal(stage.inputs.xrayTracingEnabled, true);
-    assert.equal(stage.inputs.accessLogSettings.destinationArn, ACCESS_LOG_GROUP_ARN);
-    assert.equal(JSON.parse(stage.inputs.accessLogSettings.format).requestId, "$context.requestId");
-    assert.ok(
+    expect(stage.inputs.stageName).to.equal("dev");
+    expect(stage.inputs.xrayTracingEnabled).to.equal(true);
+    expect(stage.inputs.accessLogSettings.destinationArn).to.equal(ACCESS_LOG_GROUP_ARN);
+    expect(JSON.parse(stage.inputs.accessLogSettings.format).requestId).to.equal("$context.requestId");
+    expect(
       stage.dependencies.some((d) => d.type === T.account),
       "stage must wait for the account log role",
-    );
+    ).to.be.ok;
   });
 
   it("throttles every method of the stage", () => {
     const settings = single(stack.resources, T.methodSettings, "fraud-api");
-    assert.equal(settings.inputs.methodPath, "*/*");
-    assert.equal(settings.inputs.settings.throttlingRateLimit, 1000);
-    assert.equal(settings.inputs.settings.throttlingBurstLimit, 2000);
+    expect(settings.inputs.methodPath).to.equal("*/*");
+    expect(settings.inputs.settings.throttlingRateLimit).to.equal(1000);
+    expect(settings.inputs.settings.throttlingBurstLimit).to.equal(2000);
   });
 
   it("sets the account's CloudWatch role to one that writes only API Gateway's log groups", () => {
@@ -148,16 +151,18 @@ describe("Stack: REST API", () => {
     const policy = JSON.parse(single(stack.resources, T.rolePolicy, "apigateway-logs").inputs.policy);
     const account = single(stack.resources, T.account, "apigateway-logs");
     // Assess
-    assert.equal(role.inputs.name, "role-apigateway-logs-dev");
-    assert.equal(account.inputs.cloudwatchRoleArn, "arn:aws:iam::123456789012:role/role-apigateway-logs-dev");
+    expect(role.inputs.name).to.equal("role-apigateway-logs-dev");
+    expect(account.inputs.cloudwatchRoleArn).to.equal(
+      "arn:aws:iam::123456789012:role/role-apigateway-logs-dev",
+    );
     // API Gateway checks the role by writing /aws/apigateway/welcome; the role serves every stage
     // of the region. DescribeLogGroups has no narrower resource than the account's log groups.
     const logGroups = "arn:aws:logs:us-east-1:123456789012:log-group:";
-    assert.ok(ACCESS_LOG_GROUP_ARN.startsWith(`${logGroups}/aws/apigateway/`));
+    expect(ACCESS_LOG_GROUP_ARN.startsWith(`${logGroups}/aws/apigateway/`)).to.be.ok;
     for (const statement of policy.Statement) {
       for (const resource of [statement.Resource].flat()) {
         const everyGroup = statement.Action.every((action: string) => action === "logs:DescribeLogGroups");
-        assert.equal(resource, everyGroup ? `${logGroups}*` : `${logGroups}/aws/apigateway/*`);
+        expect(resource).to.equal(everyGroup ? `${logGroups}*` : `${logGroups}/aws/apigateway/*`);
       }
     }
   });
@@ -167,11 +172,11 @@ describe("Stack: REST API", () => {
     const plan = single(stack.resources, T.usagePlan, "fraud-api");
     const planKey = single(stack.resources, T.usagePlanKey, "fraud-api");
     // Assess
-    assert.deepEqual(plan.inputs.throttleSettings, { rateLimit: 1000, burstLimit: 2000 });
-    assert.equal(plan.inputs.quotaSettings.period, "DAY");
-    assert.ok(plan.inputs.quotaSettings.limit > 0);
-    assert.deepEqual(plan.inputs.apiStages, [{ apiId: "a1b2c3d4e5", stage: "dev" }]);
-    assert.equal(planKey.inputs.keyType, "API_KEY");
-    assert.equal(planKey.inputs.keyId, "mockapikeyid");
+    expect(plan.inputs.throttleSettings).to.deep.equal({ rateLimit: 1000, burstLimit: 2000 });
+    expect(plan.inputs.quotaSettings.period).to.equal("DAY");
+    expect(plan.inputs.quotaSettings.limit > 0).to.be.ok;
+    expect(plan.inputs.apiStages).to.deep.equal([{ apiId: "a1b2c3d4e5", stage: "dev" }]);
+    expect(planKey.inputs.keyType).to.equal("API_KEY");
+    expect(planKey.inputs.keyId).to.equal("mockapikeyid");
   });
 });

@@ -1,6 +1,7 @@
 /** Pure validators of the stack configuration. */
-import assert from "node:assert/strict";
+
 import * as path from "node:path";
+import { expect } from "chai";
 import fc from "fast-check";
 import {
   loadFraudModel,
@@ -12,6 +13,7 @@ import {
 import { limitedNames, MAX_SUFFIX_LENGTH, physicalNames } from "../../pipeline/infra/naming";
 import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
 import { parseFraudModel } from "../../pipeline/runtime/detect/model/format";
+import { matchesError, thrownBy } from "../helpers/expect";
 import { fraudModelJson, useTempFile } from "../helpers/stack";
 
 const SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-".split("");
@@ -42,12 +44,11 @@ describe("Function: validateEnvironmentSuffix", () => {
     // Act
     const accepted = validateEnvironmentSuffix(suffix);
     // Assess
-    assert.equal(physicalNames(accepted).functions.process.function.length, 64);
+    expect(physicalNames(accepted).functions.process.function.length).to.equal(64);
   });
 
   it("rejects one character more than the maximum, naming the setting and the limit", () => {
-    assert.throws(
-      () => validateEnvironmentSuffix("a".repeat(MAX_SUFFIX_LENGTH + 1)),
+    expect(String(thrownBy(() => validateEnvironmentSuffix("a".repeat(MAX_SUFFIX_LENGTH + 1))))).to.match(
       new RegExp(`environmentSuffix="a{${MAX_SUFFIX_LENGTH + 1}}".*1 to ${MAX_SUFFIX_LENGTH}`),
     );
   });
@@ -59,7 +60,9 @@ describe("Function: validateEnvironmentSuffix", () => {
         fc.string({ minLength: 1, maxLength: 1 }).filter((c) => !SUFFIX_CHARS.includes(c)),
         fc.string({ maxLength: 10 }),
         (before, bad, after) => {
-          assert.throws(() => validateEnvironmentSuffix(`${before}${bad}${after}`), /environmentSuffix=/);
+          expect(String(thrownBy(() => validateEnvironmentSuffix(`${before}${bad}${after}`)))).to.match(
+            /environmentSuffix=/,
+          );
         },
       ),
     );
@@ -67,15 +70,16 @@ describe("Function: validateEnvironmentSuffix", () => {
 
   for (const bad of ["", "-dev", "dev-", "Dev", "dev_1", "dév"]) {
     it(`rejects ${JSON.stringify(bad)}, naming the setting and the value`, () => {
-      assert.throws(() => validateEnvironmentSuffix(bad), {
-        message: new RegExp(`environmentSuffix=${JSON.stringify(bad)}`),
-      });
+      expect(thrownBy(() => validateEnvironmentSuffix(bad))).to.satisfy(
+        matchesError({
+          message: new RegExp(`environmentSuffix=${JSON.stringify(bad)}`),
+        }),
+      );
     });
   }
 
   it("says when the rejected value came from the stack name", () => {
-    assert.throws(
-      () => validateEnvironmentSuffix("Prod", { fromStackName: true }),
+    expect(String(thrownBy(() => validateEnvironmentSuffix("Prod", { fromStackName: true })))).to.match(
       /defaults to the stack name/,
     );
   });
@@ -84,48 +88,58 @@ describe("Function: validateEnvironmentSuffix", () => {
 describe("Function: validateAlertEmail", () => {
   for (const good of ["fraud-team@example.com", "a.b+alerts@sub.example.co.uk"]) {
     it(`accepts ${good}`, () => {
-      assert.equal(validateAlertEmail(good), good);
+      expect(validateAlertEmail(good)).to.equal(good);
     });
   }
 
   for (const missing of [undefined, "", "   "]) {
     it(`rejects ${JSON.stringify(missing)} as missing, naming the setting`, () => {
-      assert.throws(() => validateAlertEmail(missing), /Missing required config alertEmail/);
+      expect(String(thrownBy(() => validateAlertEmail(missing)))).to.match(
+        /Missing required config alertEmail/,
+      );
     });
   }
 
   for (const bad of ["fraud-team", "fraud team@example.com", "a@b", "a@@example.com", "a@example."]) {
     it(`rejects ${JSON.stringify(bad)}, naming the setting and the value`, () => {
-      assert.throws(() => validateAlertEmail(bad), {
-        message: new RegExp(`alertEmail=${JSON.stringify(bad)}`),
-      });
+      expect(thrownBy(() => validateAlertEmail(bad))).to.satisfy(
+        matchesError({
+          message: new RegExp(`alertEmail=${JSON.stringify(bad)}`),
+        }),
+      );
     });
   }
 
   it("rejects an address longer than 254 characters", () => {
-    assert.throws(() => validateAlertEmail(`${"a".repeat(250)}@example.com`), /alertEmail=.*at most 254/);
+    expect(String(thrownBy(() => validateAlertEmail(`${"a".repeat(250)}@example.com`)))).to.match(
+      /alertEmail=.*at most 254/,
+    );
   });
 });
 
 describe("Function: validateOpsEmail", () => {
   it("accepts an address", () => {
-    assert.equal(validateOpsEmail("oncall@example.com"), "oncall@example.com");
+    expect(validateOpsEmail("oncall@example.com")).to.equal("oncall@example.com");
   });
 
   for (const unset of [undefined, "", "   "]) {
     it(`means no subscription for ${JSON.stringify(unset)}`, () => {
-      assert.equal(validateOpsEmail(unset), undefined);
+      expect(validateOpsEmail(unset)).to.equal(undefined);
     });
   }
 
   for (const bad of ["oncall", "on call@example.com", "a@b"]) {
     it(`rejects ${JSON.stringify(bad)}, naming the setting and the value`, () => {
-      assert.throws(() => validateOpsEmail(bad), { message: new RegExp(`opsEmail=${JSON.stringify(bad)}`) });
+      expect(thrownBy(() => validateOpsEmail(bad))).to.satisfy(
+        matchesError({ message: new RegExp(`opsEmail=${JSON.stringify(bad)}`) }),
+      );
     });
   }
 
   it("rejects an address longer than 254 characters", () => {
-    assert.throws(() => validateOpsEmail(`${"a".repeat(250)}@example.com`), /opsEmail=.*at most 254/);
+    expect(String(thrownBy(() => validateOpsEmail(`${"a".repeat(250)}@example.com`)))).to.match(
+      /opsEmail=.*at most 254/,
+    );
   });
 });
 
@@ -135,35 +149,45 @@ describe("Function: validateFraudRules", () => {
     const json = validateFraudRules('{"threshold":"62.5","rules":{"amountSpike":{"minMultiple":"2.5"}}}');
 
     // Assess
-    assert.equal(json, '{"threshold":62.5,"rules":{"amountSpike":{"minMultiple":2.5}}}');
+    expect(json).to.equal('{"threshold":62.5,"rules":{"amountSpike":{"minMultiple":2.5}}}');
   });
 
   it("still rejects text that is not a number, naming the setting", () => {
     // Assess
-    assert.throws(() => validateFraudRules('{"threshold":"high"}'), /Invalid config fraudRules=.*threshold/);
-    assert.throws(() => validateFraudRules('{"threshold":"1e3"}'), /Invalid config fraudRules=.*threshold/);
+    expect(String(thrownBy(() => validateFraudRules('{"threshold":"high"}')))).to.match(
+      /Invalid config fraudRules=.*threshold/,
+    );
+    expect(String(thrownBy(() => validateFraudRules('{"threshold":"1e3"}')))).to.match(
+      /Invalid config fraudRules=.*threshold/,
+    );
   });
 
   it("means the detector defaults when unset", () => {
-    assert.equal(validateFraudRules(undefined), undefined);
+    expect(validateFraudRules(undefined)).to.equal(undefined);
   });
 
   it("returns compact JSON of a valid override", () => {
-    assert.equal(validateFraudRules('{ "threshold": 80 }'), '{"threshold":80}');
+    expect(validateFraudRules('{ "threshold": 80 }')).to.equal('{"threshold":80}');
   });
 
   for (const bad of ["not json", "[1]", "null", "42"]) {
     it(`rejects ${JSON.stringify(bad)} as not a JSON object, naming fraudRules`, () => {
-      assert.throws(() => validateFraudRules(bad), /Invalid config fraudRules=.*JSON object/);
+      expect(String(thrownBy(() => validateFraudRules(bad)))).to.match(
+        /Invalid config fraudRules=.*JSON object/,
+      );
     });
   }
 
   it("rejects an unknown key with the detector's message, naming fraudRules and the key", () => {
-    assert.throws(() => validateFraudRules('{"treshold": 80}'), /Invalid config fraudRules=.*treshold/);
+    expect(String(thrownBy(() => validateFraudRules('{"treshold": 80}')))).to.match(
+      /Invalid config fraudRules=.*treshold/,
+    );
   });
 
   it("rejects an out-of-range value, naming fraudRules and the setting", () => {
-    assert.throws(() => validateFraudRules('{"threshold": -1}'), /Invalid config fraudRules=.*threshold/);
+    expect(String(thrownBy(() => validateFraudRules('{"threshold": -1}')))).to.match(
+      /Invalid config fraudRules=.*threshold/,
+    );
   });
 });
 
@@ -174,8 +198,8 @@ describe("Function: loadFraudModel", () => {
   const options = { namespace: "fraud-pipeline", projectDir };
 
   it("means no model when unset or blank", () => {
-    assert.equal(loadFraudModel(undefined, options), undefined);
-    assert.equal(loadFraudModel("  ", options), undefined);
+    expect(loadFraudModel(undefined, options)).to.equal(undefined);
+    expect(loadFraudModel("  ", options)).to.equal(undefined);
   });
 
   it("reads a path relative to the project directory, or an absolute one, into the validated model", () => {
@@ -183,23 +207,27 @@ describe("Function: loadFraudModel", () => {
     const relative = loadFraudModel("MODEL.json", options);
     const absolute = loadFraudModel(file, { namespace: "fraud-pipeline" });
     // Assess
-    assert.deepEqual(relative, parseFraudModel(text, FEATURE_NAMES));
-    assert.deepEqual(absolute, relative);
+    expect(relative).to.deep.equal(parseFraudModel(text, FEATURE_NAMES));
+    expect(absolute).to.deep.equal(relative);
   });
 
   it("names the namespaced setting, the value, the file and the problem when there is no file", () => {
-    assert.throws(() => loadFraudModel("models/MODEL.json", options), {
-      message:
-        `Invalid config fraud-pipeline:fraudModel="models/MODEL.json" (${path.join(projectDir, "models", "MODEL.json")}): ` +
-        "no such file. Set it to a MODEL.json written by npm run train, relative to the project directory: " +
-        "pulumi config set fraudModel <path>",
-    });
+    expect(thrownBy(() => loadFraudModel("models/MODEL.json", options))).to.satisfy(
+      matchesError({
+        message:
+          `Invalid config fraud-pipeline:fraudModel="models/MODEL.json" (${path.join(projectDir, "models", "MODEL.json")}): ` +
+          "no such file. Set it to a MODEL.json written by npm run train, relative to the project directory: " +
+          "pulumi config set fraudModel <path>",
+      }),
+    );
   });
 
   it("names the problem when the path is not a readable file", () => {
-    assert.throws(() => loadFraudModel(".", options), {
-      message: /^Invalid config fraud-pipeline:fraudModel="\." \(.*\): cannot be read \(EISDIR\)\. /,
-    });
+    expect(thrownBy(() => loadFraudModel(".", options))).to.satisfy(
+      matchesError({
+        message: /^Invalid config fraud-pipeline:fraudModel="\." \(.*\): cannot be read \(EISDIR\)\. /,
+      }),
+    );
   });
 
   const badModels = [
@@ -212,9 +240,11 @@ describe("Function: loadFraudModel", () => {
   ] as const;
   for (const [what, written, problem] of badModels) {
     it(`passes on the model format's own message for a ${what} model`, () => {
-      assert.throws(() => loadFraudModel(written, options), {
-        message: new RegExp(`^Invalid config fraud-pipeline:fraudModel=.*${problem.source}`),
-      });
+      expect(thrownBy(() => loadFraudModel(written, options))).to.satisfy(
+        matchesError({
+          message: new RegExp(`^Invalid config fraud-pipeline:fraudModel=.*${problem.source}`),
+        }),
+      );
     });
   }
 });

@@ -2,7 +2,7 @@
  * DESIGN.md's mandatory constraints (rows 1 to 15), asserted on the resource graph the program
  * registers under mocks.
  */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { OUTCOME_MODEL_SCHEMA } from "../../pipeline/runtime/contract/outcome-schema";
 import { TRANSACTION_MODEL_SCHEMA } from "../../pipeline/runtime/contract/schema";
 import { functionGraph, iamDocuments, PURPOSES, resources, T } from "../helpers/infra-graph";
@@ -46,88 +46,79 @@ describe("Stack: DESIGN.md mandatory constraints", () => {
 
   it("constraint 1: every Lambda has reserved concurrency exactly 50", () => {
     // Assess
-    assert.deepEqual(
+    expect(
       functions()
         .map((fn) => fn.name)
         .sort(),
-      [...PURPOSES].sort(),
-    );
-    for (const fn of functions()) assert.equal(fn.inputs.reservedConcurrentExecutions, 50, fn.name);
+    ).to.deep.equal([...PURPOSES].sort());
+    for (const fn of functions()) expect(fn.inputs.reservedConcurrentExecutions, fn.name).to.equal(50);
   });
 
   it("constraint 2: every Lambda has 512 MB of memory", () => {
-    for (const fn of functions()) assert.equal(fn.inputs.memorySize, 512, fn.name);
+    for (const fn of functions()) expect(fn.inputs.memorySize, fn.name).to.equal(512);
   });
 
   it("constraint 3: every Lambda pins runtime nodejs24.x explicitly", () => {
-    for (const fn of functions()) assert.equal(fn.inputs.runtime, "nodejs24.x", fn.name);
+    for (const fn of functions()) expect(fn.inputs.runtime, fn.name).to.equal("nodejs24.x");
   });
 
   it("constraint 4: every Lambda encrypts its environment with the pipeline key", () => {
     // Prepare
     const key = ofType(stack.resources, T.key);
     // Assess
-    assert.equal(key.length, 1);
-    for (const fn of functions()) assert.equal(fn.inputs.kmsKeyArn, stack.outputs.kmsKeyArn, fn.name);
+    expect(key.length).to.equal(1);
+    for (const fn of functions()) expect(fn.inputs.kmsKeyArn, fn.name).to.equal(stack.outputs.kmsKeyArn);
   });
 
   it("constraint 5: every DynamoDB table is on-demand (PAY_PER_REQUEST)", () => {
-    assert.deepEqual(
+    expect(
       tables()
         .map((table) => table.name)
         .sort(),
-      [...TABLES].sort(),
-    );
-    for (const table of tables()) assert.equal(table.inputs.billingMode, "PAY_PER_REQUEST", table.name);
+    ).to.deep.equal([...TABLES].sort());
+    for (const table of tables()) expect(table.inputs.billingMode, table.name).to.equal("PAY_PER_REQUEST");
   });
 
   it("constraint 6: the transactions table streams NEW_AND_OLD_IMAGES, and no table streams anything else", () => {
     // Prepare
     const transactions = single(stack.resources, T.table, "transactions");
     // Assess
-    assert.equal(transactions.inputs.streamEnabled, true);
-    assert.equal(transactions.inputs.streamViewType, "NEW_AND_OLD_IMAGES");
+    expect(transactions.inputs.streamEnabled).to.equal(true);
+    expect(transactions.inputs.streamViewType).to.equal("NEW_AND_OLD_IMAGES");
     for (const table of tables().filter((t) => t.inputs.streamEnabled === true)) {
-      assert.equal(table.inputs.streamViewType, "NEW_AND_OLD_IMAGES", table.name);
+      expect(table.inputs.streamViewType, table.name).to.equal("NEW_AND_OLD_IMAGES");
     }
   });
 
   it("constraint 7: the API is a REST API (apigateway.RestApi), not an HTTP API", () => {
     // Assess
-    assert.equal(ofType(stack.resources, T.restApi).length, 1);
-    assert.deepEqual(
-      stack.resources.filter((r) => r.type.startsWith("aws:apigatewayv2/")),
-      [],
-    );
+    expect(ofType(stack.resources, T.restApi).length).to.equal(1);
+    expect(stack.resources.filter((r) => r.type.startsWith("aws:apigatewayv2/"))).to.deep.equal([]);
   });
 
   it("constraint 8: on every route a validator checks body and parameters, with the route's JSON Schema model", () => {
     // Prepare
     const body = JSON.parse(single(stack.resources, T.restApi, "fraud-api").inputs.body);
     // Assess
-    assert.deepEqual(
-      Object.keys(body.paths),
-      ROUTE_MODELS.map(([path]) => path),
-    );
+    expect(Object.keys(body.paths)).to.deep.equal(ROUTE_MODELS.map(([path]) => path));
     for (const [path, schema] of ROUTE_MODELS) {
       const post = body.paths[path].post;
       const { $schema, ...expectedModel } = schema;
-      assert.equal($schema, "http://json-schema.org/draft-04/schema#", path);
-      assert.deepEqual(
+      expect($schema, path).to.equal("http://json-schema.org/draft-04/schema#");
+      expect(
         body["x-amazon-apigateway-request-validators"][post["x-amazon-apigateway-request-validator"]],
-        { validateRequestBody: true, validateRequestParameters: true },
         path,
-      );
+      ).to.deep.equal({ validateRequestBody: true, validateRequestParameters: true });
       const bodyParameter = post.parameters.find((p: { in: string }) => p.in === "body");
-      assert.equal(bodyParameter.required, true, path);
+      expect(bodyParameter.required, path).to.equal(true);
       const modelName = bodyParameter.schema.$ref.replace("#/definitions/", "");
-      assert.deepEqual(body.definitions[modelName], expectedModel, path);
+      expect(body.definitions[modelName], path).to.deep.equal(expectedModel);
     }
   });
 
   it("constraint 9: the fraud-alerts queue has a 300 s visibility timeout", () => {
     const queue = single(stack.resources, T.queue, "fraud-alerts");
-    assert.equal(queue.inputs.visibilityTimeoutSeconds, 300);
+    expect(queue.inputs.visibilityTimeoutSeconds).to.equal(300);
   });
 
   it("constraint 10: every taggable resource carries Environment=production and CostCenter=fraud-detection", () => {
@@ -135,38 +126,38 @@ describe("Stack: DESIGN.md mandatory constraints", () => {
     const taggable = stack.resources.filter((r) => isTaggableType(r.type));
     const provider = single(stack.resources, T.provider, "aws-us-east-1");
     // Assess
-    assert.ok(taggable.length >= 20, `only ${taggable.length} taggable resources recorded`);
+    expect(taggable.length >= 20, `only ${taggable.length} taggable resources recorded`).to.be.ok;
     for (const r of taggable) {
-      assert.equal(r.inputs.tags?.Environment, REQUIRED_TAGS.Environment, `${r.type} ${r.name}`);
-      assert.equal(r.inputs.tags?.CostCenter, REQUIRED_TAGS.CostCenter, `${r.type} ${r.name}`);
+      expect(r.inputs.tags?.Environment, `${r.type} ${r.name}`).to.equal(REQUIRED_TAGS.Environment);
+      expect(r.inputs.tags?.CostCenter, `${r.type} ${r.name}`).to.equal(REQUIRED_TAGS.CostCenter);
     }
-    assert.deepEqual(JSON.parse(provider.inputs.defaultTags).tags, REQUIRED_TAGS);
+    expect(JSON.parse(provider.inputs.defaultTags).tags).to.deep.equal(REQUIRED_TAGS);
   });
 
   it("constraint 11: everything is destroyable (no protect, retainOnDelete, deletion protection; KMS window 7 days)", () => {
     // Assess
     for (const r of stack.resources) {
       const where = `${r.type} ${r.name}`;
-      assert.equal(r.protect, false, where);
-      assert.equal(r.retainOnDelete, false, where);
-      assert.notEqual(r.inputs.deletionProtectionEnabled, true, where);
-      assert.notEqual(r.inputs.skipDestroy, true, where);
+      expect(r.protect, where).to.equal(false);
+      expect(r.retainOnDelete, where).to.equal(false);
+      expect(r.inputs.deletionProtectionEnabled, where).not.to.equal(true);
+      expect(r.inputs.skipDestroy, where).not.to.equal(true);
     }
-    for (const table of tables()) assert.equal(table.inputs.deletionProtectionEnabled, false, table.name);
-    assert.equal(single(stack.resources, T.key, "fraud-pipeline").inputs.deletionWindowInDays, 7);
+    for (const table of tables()) expect(table.inputs.deletionProtectionEnabled, table.name).to.equal(false);
+    expect(single(stack.resources, T.key, "fraud-pipeline").inputs.deletionWindowInDays).to.equal(7);
   });
 
   it("constraint 12: every physical name is {resource-type}-{purpose}-{environmentSuffix}", () => {
     // Prepare
     const named = stack.resources.filter((r) => acceptsInput(r.type, "name"));
     // Assess
-    assert.ok(named.length >= 20, `only ${named.length} nameable resources recorded`);
+    expect(named.length >= 20, `only ${named.length} nameable resources recorded`).to.be.ok;
     for (const r of named) {
       const prefix = NAME_PREFIXES[r.type];
-      assert.ok(prefix, `no naming rule for ${r.type}`);
-      assert.equal(typeof r.inputs.name, "string", `${r.type} ${r.name} is auto-named`);
-      assert.ok(r.inputs.name.startsWith(prefix), `${r.inputs.name} should start with ${prefix}`);
-      assert.match(r.inputs.name, /-[a-z0-9-]+-dev$/, `${r.type} ${r.name}`);
+      expect(prefix, `no naming rule for ${r.type}`).to.be.ok;
+      expect(typeof r.inputs.name, `${r.type} ${r.name} is auto-named`).to.equal("string");
+      expect(r.inputs.name.startsWith(prefix), `${r.inputs.name} should start with ${prefix}`).to.be.ok;
+      expect(r.inputs.name, `${r.type} ${r.name}`).to.match(/-[a-z0-9-]+-dev$/);
     }
     const names = named.map((r) => r.inputs.name);
     for (const expected of [
@@ -177,7 +168,7 @@ describe("Stack: DESIGN.md mandatory constraints", () => {
       "sqs-fraud-alerts-dev",
       "sns-fraud-notifications-dev",
     ]) {
-      assert.ok(names.includes(expected), expected);
+      expect(names.includes(expected), expected).to.be.ok;
     }
   });
 
@@ -186,24 +177,23 @@ describe("Stack: DESIGN.md mandatory constraints", () => {
     const providers = ofType(stack.resources, T.provider);
     const awsResources = stack.resources.filter((r) => r.type.startsWith("aws:"));
     // Assess
-    assert.equal(providers.length, 1);
-    assert.equal(providers[0]?.inputs.region, "us-east-1");
-    for (const r of awsResources) assert.match(r.provider, /::aws-us-east-1::/, `${r.type} ${r.name}`);
-    for (const call of stack.invokes) assert.match(call.provider, /::aws-us-east-1::/, call.token);
-    assert.deepEqual(
+    expect(providers.length).to.equal(1);
+    expect(providers[0]?.inputs.region).to.equal("us-east-1");
+    for (const r of awsResources) expect(r.provider, `${r.type} ${r.name}`).to.match(/::aws-us-east-1::/);
+    for (const call of stack.invokes) expect(call.provider, call.token).to.match(/::aws-us-east-1::/);
+    expect(
       awsResources.filter((r) => r.type.startsWith("aws:ec2/") || r.inputs.vpcConfig !== undefined),
-      [],
-    );
+    ).to.deep.equal([]);
   });
 
   it("constraint 14: every log group keeps 7 days and is encrypted with the pipeline key", () => {
     // Prepare
     const groups = ofType(stack.resources, T.logGroup);
     // Assess: one per function and the API's access log group.
-    assert.equal(groups.length, PURPOSES.length + 1);
+    expect(groups.length).to.equal(PURPOSES.length + 1);
     for (const group of groups) {
-      assert.equal(group.inputs.retentionInDays, 7, group.name);
-      assert.equal(group.inputs.kmsKeyId, stack.outputs.kmsKeyArn, group.name);
+      expect(group.inputs.retentionInDays, group.name).to.equal(7);
+      expect(group.inputs.kmsKeyId, group.name).to.equal(stack.outputs.kmsKeyArn);
     }
   });
 
@@ -211,22 +201,23 @@ describe("Stack: DESIGN.md mandatory constraints", () => {
     // Prepare
     const graphs = PURPOSES.map((purpose) => functionGraph(stack.resources, purpose));
     // Assess
-    assert.equal(new Set(graphs.map((g) => g.role.inputs.name)).size, PURPOSES.length);
-    assert.equal(ofType(stack.resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
-    for (const { role } of graphs) assert.equal(role.inputs.managedPolicyArns, undefined, role.name);
+    expect(new Set(graphs.map((g) => g.role.inputs.name)).size).to.equal(PURPOSES.length);
+    expect(ofType(stack.resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length).to.equal(0);
+    for (const { role } of graphs) expect(role.inputs.managedPolicyArns, role.name).to.equal(undefined);
     for (const { source, document } of iamDocuments(stack.resources)) {
       for (const statement of document.Statement) {
         const where = `${source} ${statement.Sid}`;
-        assert.ok(!statement.Action.includes("*"), where);
+        expect(!statement.Action.includes("*"), where).to.be.ok;
         if (statement.Effect === "Allow") {
-          assert.ok(
+          expect(
             statement.Action.every((a) => !a.includes("*")),
             `${where} allows a wildcard action`,
-          );
+          ).to.be.ok;
         }
         const isKeyPolicy = source.startsWith(T.key);
         const isXray = statement.Action.every((a) => a.startsWith("xray:"));
-        if (!isKeyPolicy && !isXray) assert.ok(!resources(statement).includes("*"), `${where} targets *`);
+        if (!isKeyPolicy && !isXray)
+          expect(!resources(statement).includes("*"), `${where} targets *`).to.be.ok;
       }
     }
   });

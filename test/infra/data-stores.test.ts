@@ -1,5 +1,5 @@
 /** Key, tables, queues and topic as registered. */
-import assert from "node:assert/strict";
+import { assert, expect } from "chai";
 import { ACCOUNT_INDEX } from "../../pipeline/runtime/contract/item";
 import { MERCHANT_RISK_ATTRIBUTES } from "../../pipeline/runtime/detect/merchant-risk";
 import { T } from "../helpers/infra-graph";
@@ -19,28 +19,28 @@ describe("Stack: encryption and data stores", () => {
     const key = single(stack.resources, T.key, "fraud-pipeline");
     const alias = single(stack.resources, T.alias, "fraud-pipeline");
     // Assess
-    assert.equal(key.inputs.enableKeyRotation, true);
-    assert.equal(alias.inputs.name, "alias/kms-fraud-pipeline-dev");
-    assert.equal(alias.inputs.targetKeyId, "mock-key-fraud-pipeline");
+    expect(key.inputs.enableKeyRotation).to.equal(true);
+    expect(alias.inputs.name).to.equal("alias/kms-fraud-pipeline-dev");
+    expect(alias.inputs.targetKeyId).to.equal("mock-key-fraud-pipeline");
   });
 
   it("writes the caller's account id into the key policy", () => {
     const policy = JSON.parse(single(stack.resources, T.key, "fraud-pipeline").inputs.policy);
-    assert.equal(policy.Statement[0].Principal.AWS, "arn:aws:iam::123456789012:root");
+    expect(policy.Statement[0].Principal.AWS).to.equal("arn:aws:iam::123456789012:root");
   });
 
   it("keys the table by transaction_id and timestamp, with the account history index", () => {
     // Prepare
     const table = single(stack.resources, T.table, "transactions");
     // Assess
-    assert.equal(table.inputs.hashKey, "transaction_id");
-    assert.equal(table.inputs.rangeKey, "timestamp");
-    assert.deepEqual(table.inputs.attributes, [
+    expect(table.inputs.hashKey).to.equal("transaction_id");
+    expect(table.inputs.rangeKey).to.equal("timestamp");
+    expect(table.inputs.attributes).to.deep.equal([
       { name: "transaction_id", type: "S" },
       { name: "timestamp", type: "N" },
       { name: "account_id", type: "S" },
     ]);
-    assert.deepEqual(table.inputs.globalSecondaryIndexes, [
+    expect(table.inputs.globalSecondaryIndexes).to.deep.equal([
       {
         name: ACCOUNT_INDEX,
         keySchemas: [
@@ -56,38 +56,41 @@ describe("Stack: encryption and data stores", () => {
     // Prepare
     const table = single(stack.resources, T.table, "merchant-risk");
     // Assess
-    assert.equal(table.inputs.name, "dynamodb-merchant-risk-dev");
-    assert.equal(table.inputs.hashKey, MERCHANT_RISK_ATTRIBUTES.merchantId);
-    assert.equal(table.inputs.rangeKey, undefined);
-    assert.deepEqual(table.inputs.attributes, [{ name: MERCHANT_RISK_ATTRIBUTES.merchantId, type: "S" }]);
-    assert.equal(table.inputs.globalSecondaryIndexes, undefined);
-    assert.deepEqual(table.inputs.ttl, { enabled: true, attributeName: MERCHANT_RISK_ATTRIBUTES.expiresAt });
-    assert.equal(stack.outputs.merchantRiskTableName, "dynamodb-merchant-risk-dev");
+    expect(table.inputs.name).to.equal("dynamodb-merchant-risk-dev");
+    expect(table.inputs.hashKey).to.equal(MERCHANT_RISK_ATTRIBUTES.merchantId);
+    expect(table.inputs.rangeKey).to.equal(undefined);
+    expect(table.inputs.attributes).to.deep.equal([{ name: MERCHANT_RISK_ATTRIBUTES.merchantId, type: "S" }]);
+    expect(table.inputs.globalSecondaryIndexes).to.equal(undefined);
+    expect(table.inputs.ttl).to.deep.equal({
+      enabled: true,
+      attributeName: MERCHANT_RISK_ATTRIBUTES.expiresAt,
+    });
+    expect(stack.outputs.merchantRiskTableName).to.equal("dynamodb-merchant-risk-dev");
   });
 
   it("streams only the transactions table: nothing consumes merchant-risk changes", () => {
     // Prepare
     const merchantRisk = single(stack.resources, T.table, "merchant-risk");
     // Assess
-    assert.notEqual(merchantRisk.inputs.streamEnabled, true);
-    assert.equal(merchantRisk.inputs.streamViewType, undefined);
-    assert.ok(
+    expect(merchantRisk.inputs.streamEnabled).not.to.equal(true);
+    expect(merchantRisk.inputs.streamViewType).to.equal(undefined);
+    expect(
       ofType(stack.resources, T.mapping).every(
         (mapping) => !String(mapping.inputs.eventSourceArn).includes("dynamodb-merchant-risk"),
       ),
-    );
+    ).to.be.ok;
   });
 
   for (const name of ["transactions", "merchant-risk"]) {
     it(`encrypts the ${name} table with the pipeline key, keeps point-in-time recovery on and bills on demand`, () => {
       const table = single(stack.resources, T.table, name);
-      assert.deepEqual(table.inputs.serverSideEncryption, {
+      expect(table.inputs.serverSideEncryption).to.deep.equal({
         enabled: true,
         kmsKeyArn: stack.outputs.kmsKeyArn,
       });
-      assert.deepEqual(table.inputs.pointInTimeRecovery, { enabled: true });
-      assert.equal(table.inputs.billingMode, "PAY_PER_REQUEST");
-      assert.equal(table.inputs.deletionProtectionEnabled, false);
+      expect(table.inputs.pointInTimeRecovery).to.deep.equal({ enabled: true });
+      expect(table.inputs.billingMode).to.equal("PAY_PER_REQUEST");
+      expect(table.inputs.deletionProtectionEnabled).to.equal(false);
     });
   }
 
@@ -95,26 +98,24 @@ describe("Stack: encryption and data stores", () => {
     // Prepare
     const queues = ofType(stack.resources, T.queue);
     // Assess
-    assert.equal(queues.length, 3);
+    expect(queues.length).to.equal(3);
     for (const queue of queues)
-      assert.equal(queue.inputs.kmsMasterKeyId, stack.outputs.kmsKeyArn, queue.name);
+      expect(queue.inputs.kmsMasterKeyId, queue.name).to.equal(stack.outputs.kmsKeyArn);
   });
 
   it("moves an alert to sqs-fraud-alerts-dlq-dev after 5 receives", () => {
     const queue = single(stack.resources, T.queue, "fraud-alerts");
-    assert.deepEqual(JSON.parse(queue.inputs.redrivePolicy), {
+    expect(JSON.parse(queue.inputs.redrivePolicy)).to.deep.equal({
       deadLetterTargetArn: "arn:aws:sqs:us-east-1:123456789012:sqs-fraud-alerts-dlq-dev",
       maxReceiveCount: 5,
     });
   });
 
   it("keeps dead letters for 14 days", () => {
-    assert.equal(
-      single(stack.resources, T.queue, "fraud-alerts-dlq").inputs.messageRetentionSeconds,
+    expect(single(stack.resources, T.queue, "fraud-alerts-dlq").inputs.messageRetentionSeconds).to.equal(
       FOURTEEN_DAYS,
     );
-    assert.equal(
-      single(stack.resources, T.queue, "stream-failures").inputs.messageRetentionSeconds,
+    expect(single(stack.resources, T.queue, "stream-failures").inputs.messageRetentionSeconds).to.equal(
       FOURTEEN_DAYS,
     );
   });
@@ -124,16 +125,16 @@ describe("Stack: encryption and data stores", () => {
     const queues = ofType(stack.resources, T.queue);
     const policies = ofType(stack.resources, T.queuePolicy);
     // Assess
-    assert.equal(policies.length, queues.length);
+    expect(policies.length).to.equal(queues.length);
     for (const queue of queues) {
       const url = `https://sqs.us-east-1.amazonaws.com/123456789012/${queue.inputs.name}`;
       const policy = policies.find((p) => p.inputs.queueUrl === url);
       assert.ok(policy, `${queue.inputs.name} has no queue policy`);
       const [statement] = JSON.parse(policy.inputs.policy).Statement;
-      assert.equal(statement.Effect, "Deny");
-      assert.equal(statement.Principal, "*");
-      assert.deepEqual(statement.Condition, { Bool: { "aws:SecureTransport": "false" } });
-      assert.equal(statement.Resource, `arn:aws:sqs:us-east-1:123456789012:${queue.inputs.name}`);
+      expect(statement.Effect).to.equal("Deny");
+      expect(statement.Principal).to.equal("*");
+      expect(statement.Condition).to.deep.equal({ Bool: { "aws:SecureTransport": "false" } });
+      expect(statement.Resource).to.equal(`arn:aws:sqs:us-east-1:123456789012:${queue.inputs.name}`);
     }
   });
 
@@ -145,13 +146,13 @@ describe("Stack: encryption and data stores", () => {
     ).Statement;
     const subscription = single(stack.resources, T.subscription, "fraud-notifications-email");
     // Assess
-    assert.equal(topic.inputs.kmsMasterKeyId, stack.outputs.kmsKeyArn);
-    assert.equal(statement.Effect, "Deny");
-    assert.deepEqual(statement.Action, ["sns:Publish"]);
-    assert.deepEqual(statement.Condition, { Bool: { "aws:SecureTransport": "false" } });
-    assert.deepEqual(
-      { protocol: subscription.inputs.protocol, endpoint: subscription.inputs.endpoint },
-      { protocol: "email", endpoint: "fraud-team@example.com" },
-    );
+    expect(topic.inputs.kmsMasterKeyId).to.equal(stack.outputs.kmsKeyArn);
+    expect(statement.Effect).to.equal("Deny");
+    expect(statement.Action).to.deep.equal(["sns:Publish"]);
+    expect(statement.Condition).to.deep.equal({ Bool: { "aws:SecureTransport": "false" } });
+    expect({ protocol: subscription.inputs.protocol, endpoint: subscription.inputs.endpoint }).to.deep.equal({
+      protocol: "email",
+      endpoint: "fraud-team@example.com",
+    });
   });
 });

@@ -1,5 +1,5 @@
 /** The functions as registered: own role and log group, settings, environment, grants, code, triggers. */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { ACCOUNT_INDEX } from "../../pipeline/runtime/contract/item";
 import { ENV } from "../../pipeline/runtime/env";
 import { allowedActions, functionGraph, PURPOSES, T } from "../helpers/infra-graph";
@@ -33,28 +33,28 @@ describe("Stack: functions", () => {
       // Act
       const { fn, role, logGroup } = graph(purpose);
       // Assess
-      assert.equal(role.inputs.name, `role-${purpose}-dev`);
-      assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, {
+      expect(role.inputs.name).to.equal(`role-${purpose}-dev`);
+      expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({
         Service: "lambda.amazonaws.com",
       });
-      assert.equal(logGroup.inputs.name, `/aws/lambda/${fn.inputs.name}`);
-      assert.ok(
+      expect(logGroup.inputs.name).to.equal(`/aws/lambda/${fn.inputs.name}`);
+      expect(
         fn.dependencies.some((d) => d.type === T.logGroup && d.name === logGroup.name),
         `${purpose} does not wait for its log group`,
-      );
+      ).to.be.ok;
     }
   });
 
   it("sets timeouts 10 s (process, record), 60 s (detect) and 50 s (notify), never the 180 s default", () => {
-    assert.equal(graph("process-transaction").fn.inputs.timeout, 10);
-    assert.equal(graph("detect-fraud").fn.inputs.timeout, 60);
-    assert.equal(graph("notify-team").fn.inputs.timeout, 50);
-    assert.equal(graph("record-outcome").fn.inputs.timeout, 10);
+    expect(graph("process-transaction").fn.inputs.timeout).to.equal(10);
+    expect(graph("detect-fraud").fn.inputs.timeout).to.equal(60);
+    expect(graph("notify-team").fn.inputs.timeout).to.equal(50);
+    expect(graph("record-outcome").fn.inputs.timeout).to.equal(10);
   });
 
   it("keeps both functions behind API Gateway well inside its 29 s integration timeout", () => {
     for (const purpose of ["process-transaction", "record-outcome"]) {
-      assert.ok(graph(purpose).fn.inputs.timeout < 29, purpose);
+      expect(graph(purpose).fn.inputs.timeout < 29, purpose).to.be.ok;
     }
   });
 
@@ -63,18 +63,17 @@ describe("Stack: functions", () => {
     const queue = single(stack.resources, T.queue, "fraud-alerts");
     const notify = graph("notify-team").fn;
     // Assess
-    assert.ok(queue.inputs.visibilityTimeoutSeconds >= 6 * notify.inputs.timeout);
+    expect(queue.inputs.visibilityTimeoutSeconds >= 6 * notify.inputs.timeout).to.be.ok;
   });
 
   it("traces with X-Ray and logs JSON to its own log group", () => {
     for (const purpose of PURPOSES) {
       const { fn, logGroup } = graph(purpose);
-      assert.deepEqual(fn.inputs.tracingConfig, { mode: "Active" }, purpose);
-      assert.deepEqual(
-        fn.inputs.loggingConfig,
-        { logFormat: "JSON", logGroup: logGroup.inputs.name },
-        purpose,
-      );
+      expect(fn.inputs.tracingConfig, purpose).to.deep.equal({ mode: "Active" });
+      expect(fn.inputs.loggingConfig, purpose).to.deep.equal({
+        logFormat: "JSON",
+        logGroup: logGroup.inputs.name,
+      });
     }
   });
 
@@ -86,23 +85,23 @@ describe("Stack: functions", () => {
       POWERTOOLS_METRICS_NAMESPACE: "FraudPipeline",
     });
     // Assess
-    assert.deepEqual(env("process-transaction"), {
+    expect(env("process-transaction")).to.deep.equal({
       [ENV.tableName]: "dynamodb-transactions-dev",
       ...powertools("process-transaction"),
     });
-    assert.deepEqual(env("detect-fraud"), {
+    expect(env("detect-fraud")).to.deep.equal({
       [ENV.tableName]: "dynamodb-transactions-dev",
       [ENV.accountIndexName]: ACCOUNT_INDEX,
       [ENV.merchantRiskTableName]: "dynamodb-merchant-risk-dev",
       [ENV.alertQueueUrl]: stack.outputs.alertQueueUrl,
       ...powertools("detect-fraud"),
     });
-    assert.deepEqual(env("notify-team"), {
+    expect(env("notify-team")).to.deep.equal({
       [ENV.tableName]: "dynamodb-transactions-dev",
       [ENV.topicArn]: TOPIC_ARN,
       ...powertools("notify-team"),
     });
-    assert.deepEqual(env("record-outcome"), {
+    expect(env("record-outcome")).to.deep.equal({
       [ENV.tableName]: "dynamodb-transactions-dev",
       [ENV.merchantRiskTableName]: "dynamodb-merchant-risk-dev",
       ...powertools("record-outcome"),
@@ -114,35 +113,35 @@ describe("Stack: functions", () => {
     const tuned = await loadStack({ ...DEFAULT_STACK_CONFIG, fraudRules: '{"threshold": 80}' });
     // Assess
     const variables = functionGraph(tuned.resources, "detect-fraud").fn.inputs.environment.variables;
-    assert.equal(variables[ENV.rulesConfig], '{"threshold":80}');
+    expect(variables[ENV.rulesConfig]).to.equal('{"threshold":80}');
   });
 
   it("grants process-transaction only PutItem on the table", () => {
     // Prepare
     const { policy } = graph("process-transaction");
     // Assess
-    assert.deepEqual(allowedActions(policy, TABLE_ARN), ["dynamodb:PutItem"]);
+    expect(allowedActions(policy, TABLE_ARN)).to.deep.equal(["dynamodb:PutItem"]);
   });
 
   it("grants detect-fraud stream reads, index queries, merchant-risk reads and counts, verdict updates and sends to its two queues", () => {
     // Prepare
     const { policy } = graph("detect-fraud");
     // Assess
-    assert.deepEqual(allowedActions(policy, `${TABLE_ARN}/stream/2025-01-01T00:00:00.000`), [
+    expect(allowedActions(policy, `${TABLE_ARN}/stream/2025-01-01T00:00:00.000`)).to.deep.equal([
       "dynamodb:DescribeStream",
       "dynamodb:GetRecords",
       "dynamodb:GetShardIterator",
       "dynamodb:ListStreams",
     ]);
-    assert.deepEqual(allowedActions(policy, `${TABLE_ARN}/index/${ACCOUNT_INDEX}`), ["dynamodb:Query"]);
-    assert.deepEqual(allowedActions(policy, MERCHANT_RISK_TABLE_ARN), [
+    expect(allowedActions(policy, `${TABLE_ARN}/index/${ACCOUNT_INDEX}`)).to.deep.equal(["dynamodb:Query"]);
+    expect(allowedActions(policy, MERCHANT_RISK_TABLE_ARN)).to.deep.equal([
       "dynamodb:BatchGetItem",
       "dynamodb:UpdateItem",
     ]);
-    assert.deepEqual(allowedActions(policy, TABLE_ARN), ["dynamodb:UpdateItem"]);
-    assert.deepEqual(allowedActions(policy, ALERT_QUEUE_ARN), ["sqs:SendMessage"]);
-    assert.deepEqual(allowedActions(policy, STREAM_FAILURE_QUEUE_ARN), ["sqs:SendMessage"]);
-    assert.deepEqual(allowedActions(policy, stack.outputs.kmsKeyArn as string).sort(), [
+    expect(allowedActions(policy, TABLE_ARN)).to.deep.equal(["dynamodb:UpdateItem"]);
+    expect(allowedActions(policy, ALERT_QUEUE_ARN)).to.deep.equal(["sqs:SendMessage"]);
+    expect(allowedActions(policy, STREAM_FAILURE_QUEUE_ARN)).to.deep.equal(["sqs:SendMessage"]);
+    expect(allowedActions(policy, stack.outputs.kmsKeyArn as string).sort()).to.deep.equal([
       "kms:Decrypt",
       "kms:Decrypt",
       "kms:GenerateDataKey",
@@ -153,39 +152,38 @@ describe("Stack: functions", () => {
     // Prepare
     const { policy } = graph("notify-team");
     // Assess
-    assert.deepEqual(allowedActions(policy, ALERT_QUEUE_ARN), [
+    expect(allowedActions(policy, ALERT_QUEUE_ARN)).to.deep.equal([
       "sqs:ReceiveMessage",
       "sqs:DeleteMessage",
       "sqs:GetQueueAttributes",
       "sqs:ChangeMessageVisibility",
     ]);
-    assert.deepEqual(allowedActions(policy, TOPIC_ARN), ["sns:Publish"]);
-    assert.deepEqual(allowedActions(policy, TABLE_ARN), ["dynamodb:UpdateItem"]);
+    expect(allowedActions(policy, TOPIC_ARN)).to.deep.equal(["sns:Publish"]);
+    expect(allowedActions(policy, TABLE_ARN)).to.deep.equal(["dynamodb:UpdateItem"]);
   });
 
   it("grants record-outcome item reads and updates, merchant-risk updates and use of the key, nothing else on data", () => {
     // Prepare
     const { policy } = graph("record-outcome");
     // Assess
-    assert.deepEqual(allowedActions(policy, TABLE_ARN), ["dynamodb:GetItem", "dynamodb:UpdateItem"]);
-    assert.deepEqual(allowedActions(policy, MERCHANT_RISK_TABLE_ARN), ["dynamodb:UpdateItem"]);
-    assert.deepEqual(allowedActions(policy, stack.outputs.kmsKeyArn as string).sort(), [
+    expect(allowedActions(policy, TABLE_ARN)).to.deep.equal(["dynamodb:GetItem", "dynamodb:UpdateItem"]);
+    expect(allowedActions(policy, MERCHANT_RISK_TABLE_ARN)).to.deep.equal(["dynamodb:UpdateItem"]);
+    expect(allowedActions(policy, stack.outputs.kmsKeyArn as string).sort()).to.deep.equal([
       "kms:Decrypt",
       "kms:Decrypt",
       "kms:GenerateDataKey",
     ]);
-    assert.deepEqual(
+    expect(
       policy.Statement.flatMap((s) => s.Action).filter((a) =>
         /^(sqs|sns|dynamodb:(?!GetItem|UpdateItem))/.test(a),
       ),
-      [],
-    );
+    ).to.deep.equal([]);
   });
 
   it("gives only detect-fraud and record-outcome access to the merchant-risk table", () => {
     for (const purpose of PURPOSES) {
       const granted = allowedActions(graph(purpose).policy, MERCHANT_RISK_TABLE_ARN).length > 0;
-      assert.equal(granted, ["detect-fraud", "record-outcome"].includes(purpose), purpose);
+      expect(granted, purpose).to.equal(["detect-fraud", "record-outcome"].includes(purpose));
     }
   });
 
@@ -193,7 +191,7 @@ describe("Stack: functions", () => {
     for (const purpose of PURPOSES) {
       const { policy, logGroup } = graph(purpose);
       const groupArn = `arn:aws:logs:us-east-1:123456789012:log-group:${logGroup.inputs.name}`;
-      assert.deepEqual(allowedActions(policy, `${groupArn}:*`), [
+      expect(allowedActions(policy, `${groupArn}:*`)).to.deep.equal([
         "logs:CreateLogStream",
         "logs:PutLogEvents",
       ]);
@@ -219,10 +217,10 @@ describe("Stack: functions", () => {
       // Act
       const text = await handlerOf(stacks[0] as LoadedStack, "detect-fraud");
       // Assess
-      assert.ok(text.includes("-3.125"), "the model's intercept is not in the serialized handler");
+      expect(text.includes("-3.125"), "the model's intercept is not in the serialized handler").to.be.ok;
       const variables = functionGraph((stacks[0] as LoadedStack).resources, "detect-fraud").fn.inputs
         .environment.variables;
-      assert.ok(!JSON.stringify(variables).includes("-3.125"));
+      expect(!JSON.stringify(variables).includes("-3.125")).to.be.ok;
     });
 
     it("changes detect-fraud's code with the model, and no other function's", async () => {
@@ -230,7 +228,7 @@ describe("Stack: functions", () => {
         // Act
         const [a, b] = await Promise.all(stacks.map((loaded) => handlerOf(loaded, purpose)));
         // Assess
-        assert.equal(a === b, purpose !== "detect-fraud", purpose);
+        expect(a === b, purpose).to.equal(purpose !== "detect-fraud");
       }
     });
 
@@ -240,7 +238,7 @@ describe("Stack: functions", () => {
           const { code, ...inputs } = single(loaded.resources, T.fn, purpose).inputs;
           return inputs;
         });
-        assert.deepEqual(a, b, purpose);
+        expect(a, purpose).to.deep.equal(b);
       }
     });
 
@@ -248,7 +246,7 @@ describe("Stack: functions", () => {
       // Act
       const text = await handlerOf(stack, "detect-fraud");
       // Assess
-      assert.ok(!text.includes("-3.125") && !text.includes("-4.375"));
+      expect(!text.includes("-3.125") && !text.includes("-4.375")).to.be.ok;
     });
   });
 
@@ -256,29 +254,31 @@ describe("Stack: functions", () => {
     // Prepare
     const mapping = single(stack.resources, T.mapping, "detect-fraud-stream");
     // Assess
-    assert.equal(mapping.inputs.eventSourceArn, stack.outputs.tableStreamArn);
-    assert.match(mapping.inputs.functionName, /:function:lambda-detect-fraud-dev$/);
-    assert.deepEqual(mapping.inputs.filterCriteria, { filters: [{ pattern: '{"eventName":["INSERT"]}' }] });
-    assert.deepEqual(mapping.inputs.functionResponseTypes, ["ReportBatchItemFailures"]);
-    assert.equal(mapping.inputs.bisectBatchOnFunctionError, true);
-    assert.equal(mapping.inputs.maximumRetryAttempts, 5);
-    assert.equal(mapping.inputs.maximumRecordAgeInSeconds, 3600);
-    assert.equal(mapping.inputs.batchSize, 100);
-    assert.equal(mapping.inputs.startingPosition, "LATEST");
-    assert.equal(mapping.inputs.destinationConfig.onFailure.destinationArn, STREAM_FAILURE_QUEUE_ARN);
-    assert.ok(mapping.dependencies.some((d) => d.type === T.rolePolicy && d.name === "detect-fraud"));
+    expect(mapping.inputs.eventSourceArn).to.equal(stack.outputs.tableStreamArn);
+    expect(mapping.inputs.functionName).to.match(/:function:lambda-detect-fraud-dev$/);
+    expect(mapping.inputs.filterCriteria).to.deep.equal({
+      filters: [{ pattern: '{"eventName":["INSERT"]}' }],
+    });
+    expect(mapping.inputs.functionResponseTypes).to.deep.equal(["ReportBatchItemFailures"]);
+    expect(mapping.inputs.bisectBatchOnFunctionError).to.equal(true);
+    expect(mapping.inputs.maximumRetryAttempts).to.equal(5);
+    expect(mapping.inputs.maximumRecordAgeInSeconds).to.equal(3600);
+    expect(mapping.inputs.batchSize).to.equal(100);
+    expect(mapping.inputs.startingPosition).to.equal("LATEST");
+    expect(mapping.inputs.destinationConfig.onFailure.destinationArn).to.equal(STREAM_FAILURE_QUEUE_ARN);
+    expect(mapping.dependencies.some((d) => d.type === T.rolePolicy && d.name === "detect-fraud")).to.be.ok;
   });
 
   it("feeds notify-team from the alert queue in batches of 10 with partial failures", () => {
     // Prepare
     const mapping = single(stack.resources, T.mapping, "notify-team-alerts");
     // Assess
-    assert.equal(mapping.inputs.eventSourceArn, ALERT_QUEUE_ARN);
-    assert.match(mapping.inputs.functionName, /:function:lambda-notify-team-dev$/);
-    assert.equal(mapping.inputs.batchSize, 10);
-    assert.deepEqual(mapping.inputs.functionResponseTypes, ["ReportBatchItemFailures"]);
+    expect(mapping.inputs.eventSourceArn).to.equal(ALERT_QUEUE_ARN);
+    expect(mapping.inputs.functionName).to.match(/:function:lambda-notify-team-dev$/);
+    expect(mapping.inputs.batchSize).to.equal(10);
+    expect(mapping.inputs.functionResponseTypes).to.deep.equal(["ReportBatchItemFailures"]);
     // Pollers capped at the reserved concurrency, so throttled batches do not drift to the DLQ.
-    assert.deepEqual(mapping.inputs.scalingConfig, { maximumConcurrency: 50 });
-    assert.equal(ofType(stack.resources, T.mapping).length, 2);
+    expect(mapping.inputs.scalingConfig).to.deep.equal({ maximumConcurrency: 50 });
+    expect(ofType(stack.resources, T.mapping).length).to.equal(2);
   });
 });

@@ -1,5 +1,5 @@
 /** The IAM documents of policies/iam, as pure functions of resource ARNs. */
-import assert from "node:assert/strict";
+import { assert, expect } from "chai";
 import { apiGatewayLogsPolicy } from "../../policies/iam/apigateway-logs";
 import { detectFraudPolicy } from "../../policies/iam/detect-fraud";
 import type { PolicyDocument } from "../../policies/iam/document";
@@ -42,11 +42,10 @@ describe("Function: processTransactionPolicy", () => {
     // Act
     const document = processTransactionPolicy(ARNS);
     // Assess
-    assert.deepEqual(allowedActions(document, ARNS.tableArn), ["dynamodb:PutItem"]);
-    assert.deepEqual(
-      grants(document).filter((g) => !/^(logs|xray|kms):/.test(g)),
-      [`dynamodb:PutItem ${ARNS.tableArn}`],
-    );
+    expect(allowedActions(document, ARNS.tableArn)).to.deep.equal(["dynamodb:PutItem"]);
+    expect(grants(document).filter((g) => !/^(logs|xray|kms):/.test(g))).to.deep.equal([
+      `dynamodb:PutItem ${ARNS.tableArn}`,
+    ]);
   });
 });
 
@@ -55,24 +54,21 @@ describe("Function: detectFraudPolicy", () => {
     // Act
     const document = detectFraudPolicy(ARNS);
     // Assess
-    assert.deepEqual(
-      grants(document).filter((g) => !/^(logs|xray):/.test(g)),
-      [
-        `kms:Decrypt ${ARNS.keyArn}`,
-        `dynamodb:DescribeStream ${ARNS.streamArn}`,
-        `dynamodb:GetRecords ${ARNS.streamArn}`,
-        `dynamodb:GetShardIterator ${ARNS.streamArn}`,
-        `dynamodb:ListStreams ${ARNS.streamArn}`,
-        `dynamodb:Query ${ARNS.indexArn}`,
-        `dynamodb:BatchGetItem ${ARNS.merchantRiskTableArn}`,
-        `dynamodb:UpdateItem ${ARNS.merchantRiskTableArn}`,
-        `dynamodb:UpdateItem ${ARNS.tableArn}`,
-        `sqs:SendMessage ${ARNS.alertQueueArn}`,
-        `sqs:SendMessage ${ARNS.streamFailureQueueArn}`,
-        `kms:Decrypt ${ARNS.keyArn}`,
-        `kms:GenerateDataKey ${ARNS.keyArn}`,
-      ],
-    );
+    expect(grants(document).filter((g) => !/^(logs|xray):/.test(g))).to.deep.equal([
+      `kms:Decrypt ${ARNS.keyArn}`,
+      `dynamodb:DescribeStream ${ARNS.streamArn}`,
+      `dynamodb:GetRecords ${ARNS.streamArn}`,
+      `dynamodb:GetShardIterator ${ARNS.streamArn}`,
+      `dynamodb:ListStreams ${ARNS.streamArn}`,
+      `dynamodb:Query ${ARNS.indexArn}`,
+      `dynamodb:BatchGetItem ${ARNS.merchantRiskTableArn}`,
+      `dynamodb:UpdateItem ${ARNS.merchantRiskTableArn}`,
+      `dynamodb:UpdateItem ${ARNS.tableArn}`,
+      `sqs:SendMessage ${ARNS.alertQueueArn}`,
+      `sqs:SendMessage ${ARNS.streamFailureQueueArn}`,
+      `kms:Decrypt ${ARNS.keyArn}`,
+      `kms:GenerateDataKey ${ARNS.keyArn}`,
+    ]);
   });
 });
 
@@ -81,20 +77,17 @@ describe("Function: notifyTeamPolicy", () => {
     // Act
     const document = notifyTeamPolicy(ARNS);
     // Assess
-    assert.deepEqual(
-      grants(document).filter((g) => !/^(logs|xray):/.test(g)),
-      [
-        `kms:Decrypt ${ARNS.keyArn}`,
-        `sqs:ReceiveMessage ${ARNS.alertQueueArn}`,
-        `sqs:DeleteMessage ${ARNS.alertQueueArn}`,
-        `sqs:GetQueueAttributes ${ARNS.alertQueueArn}`,
-        `sqs:ChangeMessageVisibility ${ARNS.alertQueueArn}`,
-        `sns:Publish ${ARNS.topicArn}`,
-        `dynamodb:UpdateItem ${ARNS.tableArn}`,
-        `kms:Decrypt ${ARNS.keyArn}`,
-        `kms:GenerateDataKey ${ARNS.keyArn}`,
-      ],
-    );
+    expect(grants(document).filter((g) => !/^(logs|xray):/.test(g))).to.deep.equal([
+      `kms:Decrypt ${ARNS.keyArn}`,
+      `sqs:ReceiveMessage ${ARNS.alertQueueArn}`,
+      `sqs:DeleteMessage ${ARNS.alertQueueArn}`,
+      `sqs:GetQueueAttributes ${ARNS.alertQueueArn}`,
+      `sqs:ChangeMessageVisibility ${ARNS.alertQueueArn}`,
+      `sns:Publish ${ARNS.topicArn}`,
+      `dynamodb:UpdateItem ${ARNS.tableArn}`,
+      `kms:Decrypt ${ARNS.keyArn}`,
+      `kms:GenerateDataKey ${ARNS.keyArn}`,
+    ]);
   });
 });
 
@@ -103,48 +96,47 @@ describe("Function: recordOutcomePolicy", () => {
     // Act
     const document = recordOutcomePolicy(ARNS);
     // Assess
-    assert.deepEqual(
-      grants(document).filter((g) => !/^(logs|xray):/.test(g)),
-      [
-        `kms:Decrypt ${ARNS.keyArn}`,
-        `dynamodb:GetItem ${ARNS.tableArn}`,
-        `dynamodb:UpdateItem ${ARNS.tableArn}`,
-        `dynamodb:UpdateItem ${ARNS.merchantRiskTableArn}`,
-        `kms:Decrypt ${ARNS.keyArn}`,
-        `kms:GenerateDataKey ${ARNS.keyArn}`,
-      ],
-    );
+    expect(grants(document).filter((g) => !/^(logs|xray):/.test(g))).to.deep.equal([
+      `kms:Decrypt ${ARNS.keyArn}`,
+      `dynamodb:GetItem ${ARNS.tableArn}`,
+      `dynamodb:UpdateItem ${ARNS.tableArn}`,
+      `dynamodb:UpdateItem ${ARNS.merchantRiskTableArn}`,
+      `kms:Decrypt ${ARNS.keyArn}`,
+      `kms:GenerateDataKey ${ARNS.keyArn}`,
+    ]);
   });
 
   it("grants no TransactWriteItems: IAM authorises a transaction by the UpdateItem actions it contains", () => {
-    assert.ok(
-      !recordOutcomePolicy(ARNS).Statement.some((s) => s.Action.includes("dynamodb:TransactWriteItems")),
-    );
+    expect(!recordOutcomePolicy(ARNS).Statement.some((s) => s.Action.includes("dynamodb:TransactWriteItems")))
+      .to.be.ok;
   });
 });
 
 describe("Function policies: shared statements", () => {
   for (const [name, document] of FUNCTION_POLICIES) {
     it(`${name}: writes only its own log group, traces to X-Ray, decrypts its environment`, () => {
-      assert.deepEqual(allowedActions(document, `${ARNS.logGroupArn}:*`), [
+      expect(allowedActions(document, `${ARNS.logGroupArn}:*`)).to.deep.equal([
         "logs:CreateLogStream",
         "logs:PutLogEvents",
       ]);
-      assert.deepEqual(allowedActions(document, "*"), ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
-      assert.ok(allowedActions(document, ARNS.keyArn).includes("kms:Decrypt"));
+      expect(allowedActions(document, "*")).to.deep.equal([
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+      ]);
+      expect(allowedActions(document, ARNS.keyArn).includes("kms:Decrypt")).to.be.ok;
     });
 
     it(`${name}: no wildcard action, and "*" as a resource only for X-Ray`, () => {
       for (const statement of document.Statement) {
-        assert.ok(
+        expect(
           statement.Action.every((action) => !action.includes("*")),
           statement.Sid,
-        );
+        ).to.be.ok;
         if (resources(statement).includes("*")) {
-          assert.ok(
+          expect(
             statement.Action.every((action) => action.startsWith("xray:")),
             statement.Sid,
-          );
+          ).to.be.ok;
         }
       }
     });
@@ -163,27 +155,27 @@ describe("Function: keyPolicy", () => {
     // Act
     const admin = statement("AccountAdministersKey");
     // Assess
-    assert.deepEqual(admin.Principal, { AWS: "arn:aws:iam::111122223333:root" });
-    assert.deepEqual(admin.Action, [...KEY_ADMIN_ACTIONS]);
+    expect(admin.Principal).to.deep.equal({ AWS: "arn:aws:iam::111122223333:root" });
+    expect(admin.Action).to.deep.equal([...KEY_ADMIN_ACTIONS]);
     assert.ok(
       admin.Action.includes("kms:PutKeyPolicy"),
       "without PutKeyPolicy the key cannot be updated again",
     );
     for (const s of document.Statement)
-      assert.ok(
+      expect(
         s.Action.every((a) => !a.includes("*")),
         s.Sid,
-      );
+      ).to.be.ok;
   });
 
   it("grants CreateGrant (which confers key use) only through the pipeline's services", () => {
-    assert.ok(!statement("AccountAdministersKey").Action.includes("kms:CreateGrant"));
-    assert.ok(statement("AccountUsesKeyThroughDataServices").Action.includes("kms:CreateGrant"));
+    expect(statement("AccountAdministersKey").Action).not.to.include("kms:CreateGrant");
+    expect(statement("AccountUsesKeyThroughDataServices").Action).to.include("kms:CreateGrant");
   });
 
   it("lets account principals use the key only through the pipeline's services", () => {
     const use = statement("AccountUsesKeyThroughDataServices");
-    assert.deepEqual(use.Condition?.StringEquals, {
+    expect(use.Condition?.StringEquals).to.deep.equal({
       "kms:CallerAccount": "111122223333",
       "kms:ViaService": [
         "dynamodb.us-east-1.amazonaws.com",
@@ -196,17 +188,17 @@ describe("Function: keyPolicy", () => {
 
   it("lets CloudWatch Logs use the key for this account's log groups only", () => {
     const logs = statement("CloudWatchLogsEncryptsAccountLogGroups");
-    assert.deepEqual(logs.Principal, { Service: "logs.us-east-1.amazonaws.com" });
-    assert.deepEqual(logs.Condition, {
+    expect(logs.Principal).to.deep.equal({ Service: "logs.us-east-1.amazonaws.com" });
+    expect(logs.Condition).to.deep.equal({
       ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:111122223333:log-group:*" },
     });
   });
 
   it("lets CloudWatch alarms of this account publish to the encrypted topic", () => {
     const alarms = statement("CloudWatchAlarmsPublishToEncryptedTopic");
-    assert.deepEqual(alarms.Principal, { Service: "cloudwatch.amazonaws.com" });
-    assert.deepEqual(alarms.Action, ["kms:Decrypt", "kms:GenerateDataKey"]);
-    assert.deepEqual(alarms.Condition, { StringEquals: { "aws:SourceAccount": "111122223333" } });
+    expect(alarms.Principal).to.deep.equal({ Service: "cloudwatch.amazonaws.com" });
+    expect(alarms.Action).to.deep.equal(["kms:Decrypt", "kms:GenerateDataKey"]);
+    expect(alarms.Condition).to.deep.equal({ StringEquals: { "aws:SourceAccount": "111122223333" } });
   });
 });
 
@@ -214,12 +206,12 @@ describe("Function: queueTlsOnlyPolicy / topicTlsOnlyPolicy", () => {
   it("denies every principal any request over plain HTTP", () => {
     for (const document of [queueTlsOnlyPolicy(ARNS.alertQueueArn), topicTlsOnlyPolicy(ARNS.topicArn)]) {
       const [deny] = document.Statement;
-      assert.equal(deny?.Effect, "Deny");
-      assert.equal(deny?.Principal, "*");
-      assert.deepEqual(deny?.Condition, { Bool: { "aws:SecureTransport": "false" } });
+      expect(deny?.Effect).to.equal("Deny");
+      expect(deny?.Principal).to.equal("*");
+      expect(deny?.Condition).to.deep.equal({ Bool: { "aws:SecureTransport": "false" } });
     }
-    assert.equal(queueTlsOnlyPolicy(ARNS.alertQueueArn).Statement[0]?.Resource, ARNS.alertQueueArn);
-    assert.equal(topicTlsOnlyPolicy(ARNS.topicArn).Statement[0]?.Resource, ARNS.topicArn);
+    expect(queueTlsOnlyPolicy(ARNS.alertQueueArn).Statement[0]?.Resource).to.equal(ARNS.alertQueueArn);
+    expect(topicTlsOnlyPolicy(ARNS.topicArn).Statement[0]?.Resource).to.equal(ARNS.topicArn);
   });
 });
 
@@ -229,7 +221,7 @@ describe("Function: apiGatewayLogsPolicy", () => {
     const document = apiGatewayLogsPolicy({ accountId: "111122223333", region: "us-east-1" });
     // Assess
     const apiGatewayGroups = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/*";
-    assert.deepEqual(grants(document), [
+    expect(grants(document)).to.deep.equal([
       "logs:DescribeLogGroups arn:aws:logs:us-east-1:111122223333:log-group:*",
       `logs:CreateLogGroup ${apiGatewayGroups}`,
       `logs:CreateLogStream ${apiGatewayGroups}`,
@@ -244,17 +236,16 @@ describe("Function: apiGatewayLogsPolicy", () => {
     // Assess
     const [, write] = document.Statement;
     const pattern = new RegExp(`^${String(write?.Resource).replaceAll("*", ".*")}$`);
-    assert.ok(pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/welcome"));
-    assert.ok(
-      pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/welcome:log-stream:s"),
-    );
-    assert.ok(!pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/f"));
+    expect(pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/welcome")).to.be.ok;
+    expect(pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/welcome:log-stream:s"))
+      .to.be.ok;
+    expect(!pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/f")).to.be.ok;
   });
 });
 
 describe("Function: serviceTrustPolicy", () => {
   it("lets only the named service assume the role", () => {
-    assert.deepEqual(serviceTrustPolicy("lambda.amazonaws.com").Statement, [
+    expect(serviceTrustPolicy("lambda.amazonaws.com").Statement).to.deep.equal([
       {
         Sid: "ServiceAssumesRole",
         Effect: "Allow",

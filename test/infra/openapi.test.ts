@@ -1,5 +1,5 @@
 /** The API definition, as pure data. */
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import {
   API_ROUTES,
   type ApiRoute,
@@ -21,26 +21,25 @@ describe("Function: apiDefinition", () => {
   const post = (route: ApiRoute) => definition.paths[API_ROUTES[route].path].post;
 
   it("is a Swagger 2.0 document titled with the API name", () => {
-    assert.equal(definition.swagger, "2.0");
-    assert.equal(definition.info.title, "apigw-fraud-api-dev");
+    expect(definition.swagger).to.equal("2.0");
+    expect(definition.info.title).to.equal("apigw-fraud-api-dev");
   });
 
   it("serves exactly POST /transactions and POST /transactions/outcomes", () => {
-    assert.deepEqual(
+    expect(
       Object.entries(definition.paths).map(([path, item]) => [path, Object.keys(item as object)]),
-      [
-        ["/transactions", ["post"]],
-        ["/transactions/outcomes", ["post"]],
-      ],
-    );
+    ).to.deep.equal([
+      ["/transactions", ["post"]],
+      ["/transactions/outcomes", ["post"]],
+    ]);
   });
 
   it("validates body and parameters of every route with the one validator", () => {
-    assert.deepEqual(definition["x-amazon-apigateway-request-validators"], {
+    expect(definition["x-amazon-apigateway-request-validators"]).to.deep.equal({
       [REQUEST_VALIDATOR]: { validateRequestBody: true, validateRequestParameters: true },
     });
     for (const route of ROUTES) {
-      assert.equal(post(route)["x-amazon-apigateway-request-validator"], REQUEST_VALIDATOR, route);
+      expect(post(route)["x-amazon-apigateway-request-validator"], route).to.equal(REQUEST_VALIDATOR);
     }
   });
 
@@ -51,41 +50,37 @@ describe("Function: apiDefinition", () => {
       ["outcomes", "Outcome", OUTCOME_MODEL_SCHEMA],
     ] as const;
     // Assess
-    assert.deepEqual(Object.keys(definition.definitions), ["Transaction", "Outcome"]);
+    expect(Object.keys(definition.definitions)).to.deep.equal(["Transaction", "Outcome"]);
     for (const [route, model, schema] of expected) {
       const { $schema, ...withoutSchema } = schema;
-      assert.equal(typeof $schema, "string");
-      assert.equal(ROUTE_SCHEMAS[route], schema);
-      assert.deepEqual(post(route).parameters, [
+      expect(typeof $schema).to.equal("string");
+      expect(ROUTE_SCHEMAS[route]).to.equal(schema);
+      expect(post(route).parameters).to.deep.equal([
         { in: "body", name: model, required: true, schema: { $ref: `#/definitions/${model}` } },
       ]);
-      assert.deepEqual(definition.definitions[model], withoutSchema);
+      expect(definition.definitions[model]).to.deep.equal(withoutSchema);
     }
   });
 
   it("leaves the exported schemas untouched", () => {
-    assert.equal(TRANSACTION_MODEL_SCHEMA.$schema, "http://json-schema.org/draft-04/schema#");
-    assert.equal(OUTCOME_MODEL_SCHEMA.$schema, "http://json-schema.org/draft-04/schema#");
+    expect(TRANSACTION_MODEL_SCHEMA.$schema).to.equal("http://json-schema.org/draft-04/schema#");
+    expect(OUTCOME_MODEL_SCHEMA.$schema).to.equal("http://json-schema.org/draft-04/schema#");
   });
 
   it("proxies each route to its own invoke ARN and requires the API key on each", () => {
     for (const route of ROUTES) {
-      assert.deepEqual(
-        post(route)["x-amazon-apigateway-integration"],
-        {
-          type: "aws_proxy",
-          httpMethod: "POST",
-          uri: INVOKE_ARNS[route],
-          passthroughBehavior: "when_no_match",
-        },
-        route,
-      );
-      assert.deepEqual(post(route).security, [{ api_key: [] }], route);
+      expect(post(route)["x-amazon-apigateway-integration"], route).to.deep.equal({
+        type: "aws_proxy",
+        httpMethod: "POST",
+        uri: INVOKE_ARNS[route],
+        passthroughBehavior: "when_no_match",
+      });
+      expect(post(route).security, route).to.deep.equal([{ api_key: [] }]);
     }
   });
 
   it("documents every status each function answers with", () => {
-    assert.deepEqual(Object.keys(post("transactions").responses), [
+    expect(Object.keys(post("transactions").responses)).to.deep.equal([
       "200",
       "201",
       "400",
@@ -95,7 +90,7 @@ describe("Function: apiDefinition", () => {
       "500",
       "503",
     ]);
-    assert.deepEqual(Object.keys(post("outcomes").responses), [
+    expect(Object.keys(post("outcomes").responses)).to.deep.equal([
       "200",
       "201",
       "400",
@@ -116,7 +111,7 @@ describe("Function: apiDefinition", () => {
         invokeArns: { ...INVOKE_ARNS, [route]: `${INVOKE_ARNS[route]}x` },
       });
       // Assess
-      assert.notEqual(JSON.stringify(other), JSON.stringify(definition), route);
+      expect(JSON.stringify(other), route).not.to.equal(JSON.stringify(definition));
     }
   });
 });

@@ -1,5 +1,5 @@
 /** Operations: the ops topic, the alarms on it, and the dashboard, as pure builders and as registered. */
-import assert from "node:assert/strict";
+
 import {
   BatchGetItemCommand,
   DynamoDBClient,
@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { assert, expect } from "chai";
 import { alarmSpecs } from "../../pipeline/infra/alarms";
 import { dashboardBody, WIDGET_TITLES, type Widget } from "../../pipeline/infra/dashboard";
 import { flaggedTransactionsMetric } from "../../pipeline/infra/metrics";
@@ -17,6 +18,7 @@ import { detectFraudFactory } from "../../pipeline/runtime/lambda/detect-fraud";
 import { opsTopicPolicy } from "../../policies/iam/ops-topic";
 import { useEnv } from "../helpers/artifact";
 import { useClientMock } from "../helpers/aws-mocks";
+import { rejectionOf } from "../helpers/expect";
 import { PURPOSES, T } from "../helpers/infra-graph";
 import { captureEmf, monitoredNames } from "../helpers/operations";
 import {
@@ -155,17 +157,17 @@ describe("Function: alarmSpecs", () => {
     // Act
     const names = alarmSpecs(physicalNames(suffix), monitoredNames(suffix)).map((spec) => spec.name);
     // Assess
-    assert.equal(names.length, EXPECTED_ALARMS.length);
-    assert.equal(new Set(names).size, names.length);
+    expect(names.length).to.equal(EXPECTED_ALARMS.length);
+    expect(new Set(names).size).to.equal(names.length);
     for (const name of names) {
-      assert.match(name, new RegExp(`^cw-alarm-[a-z0-9]+(?:-[a-z0-9]+)*-${suffix}$`));
-      assert.ok(name.length <= 255, name);
+      expect(name).to.match(new RegExp(`^cw-alarm-[a-z0-9]+(?:-[a-z0-9]+)*-${suffix}$`));
+      expect(name.length <= 255, name).to.be.ok;
     }
   });
 
   it("treats a period without data as not breaching for every alarm (each metric is only reported with traffic)", () => {
     const specs = alarmSpecs(physicalNames("dev"), monitoredNames("dev"));
-    assert.deepEqual(new Set(specs.map((spec) => spec.treatMissingData)), new Set(["notBreaching"]));
+    expect(new Set(specs.map((spec) => spec.treatMissingData))).to.deep.equal(new Set(["notBreaching"]));
   });
 });
 
@@ -176,30 +178,27 @@ describe("Function: dashboardBody", () => {
 
   it("has the alarm strip and every graph of the runbook, on a 24-column grid without overlaps", () => {
     // Assess
-    assert.deepEqual(
-      body.widgets.map((w) => w.properties.title),
-      Object.values(WIDGET_TITLES),
-    );
+    expect(body.widgets.map((w) => w.properties.title)).to.deep.equal(Object.values(WIDGET_TITLES));
     for (const [i, a] of body.widgets.entries()) {
-      assert.ok(a.x >= 0 && a.x + a.width <= 24, `${a.properties.title} leaves the grid`);
+      expect(a.x >= 0 && a.x + a.width <= 24, `${a.properties.title} leaves the grid`).to.be.ok;
       for (const b of body.widgets.slice(i + 1)) {
-        assert.ok(!overlaps(a, b), `${a.properties.title} overlaps ${b.properties.title}`);
+        expect(!overlaps(a, b), `${a.properties.title} overlaps ${b.properties.title}`).to.be.ok;
       }
     }
-    assert.deepEqual(widget(body, WIDGET_TITLES.alarms).properties.alarms, alarmArns);
+    expect(widget(body, WIDGET_TITLES.alarms).properties.alarms).to.deep.equal(alarmArns);
     for (const w of body.widgets.filter((w) => w.type === "metric")) {
-      assert.equal(w.properties.region, "us-east-1", String(w.properties.title));
+      expect(w.properties.region, String(w.properties.title)).to.equal("us-east-1");
     }
   });
 
   it("graphs requests, 4xx/5xx and latency p50/p99 of the API's stage", () => {
     const api = "ApiName=apigw-fraud-api-dev Stage=dev";
-    assert.deepEqual(lines(widget(body, WIDGET_TITLES.apiRequests)), [`AWS/ApiGateway Count ${api} Sum`]);
-    assert.deepEqual(lines(widget(body, WIDGET_TITLES.apiErrors)), [
+    expect(lines(widget(body, WIDGET_TITLES.apiRequests))).to.deep.equal([`AWS/ApiGateway Count ${api} Sum`]);
+    expect(lines(widget(body, WIDGET_TITLES.apiErrors))).to.deep.equal([
       `AWS/ApiGateway 4XXError ${api} Sum`,
       `AWS/ApiGateway 5XXError ${api} Sum`,
     ]);
-    assert.deepEqual(lines(widget(body, WIDGET_TITLES.apiLatency)), [
+    expect(lines(widget(body, WIDGET_TITLES.apiLatency))).to.deep.equal([
       `AWS/ApiGateway Latency ${api} p50`,
       `AWS/ApiGateway Latency ${api} p99`,
     ]);
@@ -213,10 +212,8 @@ describe("Function: dashboardBody", () => {
       [WIDGET_TITLES.duration, "Duration", "p99"],
     ] as const;
     for (const [title, metricName, stat] of cases) {
-      assert.deepEqual(
-        lines(widget(body, title)),
+      expect(lines(widget(body, title)), title).to.deep.equal(
         PURPOSES.map((purpose) => `AWS/Lambda ${metricName} FunctionName=lambda-${purpose}-dev ${stat}`),
-        title,
       );
     }
   });
@@ -228,25 +225,25 @@ describe("Function: dashboardBody", () => {
         (a) => a.value,
       );
     // Assess
-    assert.deepEqual(lines(widget(body, WIDGET_TITLES.iteratorAge)), [
+    expect(lines(widget(body, WIDGET_TITLES.iteratorAge))).to.deep.equal([
       "AWS/Lambda IteratorAge FunctionName=lambda-detect-fraud-dev Maximum",
     ]);
-    assert.deepEqual(lines(widget(body, WIDGET_TITLES.queueDepth)), [
+    expect(lines(widget(body, WIDGET_TITLES.queueDepth))).to.deep.equal([
       "AWS/SQS ApproximateNumberOfMessagesVisible QueueName=sqs-fraud-alerts-dev Maximum",
       "AWS/SQS ApproximateNumberOfMessagesNotVisible QueueName=sqs-fraud-alerts-dev Maximum",
       "AWS/SQS ApproximateAgeOfOldestMessage QueueName=sqs-fraud-alerts-dev Maximum",
     ]);
-    assert.deepEqual(lines(widget(body, WIDGET_TITLES.dlqDepth)), [
+    expect(lines(widget(body, WIDGET_TITLES.dlqDepth))).to.deep.equal([
       "AWS/SQS ApproximateNumberOfMessagesVisible QueueName=sqs-fraud-alerts-dlq-dev Maximum",
       "AWS/SQS ApproximateNumberOfMessagesVisible QueueName=sqs-stream-failures-dev Maximum",
     ]);
-    assert.deepEqual(thresholds(WIDGET_TITLES.iteratorAge), [60_000]);
-    assert.deepEqual(thresholds(WIDGET_TITLES.apiLatency), [1_000]);
-    assert.deepEqual(thresholds(WIDGET_TITLES.queueDepth), [600]);
+    expect(thresholds(WIDGET_TITLES.iteratorAge)).to.deep.equal([60_000]);
+    expect(thresholds(WIDGET_TITLES.apiLatency)).to.deep.equal([1_000]);
+    expect(thresholds(WIDGET_TITLES.queueDepth)).to.deep.equal([600]);
   });
 
   it("graphs the flagged-transaction count detect-fraud emits", () => {
-    assert.deepEqual(lines(widget(body, WIDGET_TITLES.flagged)), [
+    expect(lines(widget(body, WIDGET_TITLES.flagged))).to.deep.equal([
       "FraudPipeline FlaggedTransactions service=detect-fraud Sum",
     ]);
   });
@@ -296,10 +293,10 @@ describe("Function: flaggedTransactionsMetric", () => {
     );
     assert.ok(line, `no EMF line carries ${expected.metricName}`);
     const [directive] = line._aws.CloudWatchMetrics;
-    assert.equal(directive?.Namespace, expected.namespace);
-    assert.deepEqual(directive?.Dimensions, [Object.keys(expected.dimensions)]);
-    for (const [name, value] of Object.entries(expected.dimensions)) assert.equal(line[name], value, name);
-    assert.equal(line[expected.metricName], 1);
+    expect(directive?.Namespace).to.equal(expected.namespace);
+    expect(directive?.Dimensions).to.deep.equal([Object.keys(expected.dimensions)]);
+    for (const [name, value] of Object.entries(expected.dimensions)) expect(line[name], name).to.equal(value);
+    expect(line[expected.metricName]).to.equal(1);
   });
 });
 
@@ -314,7 +311,7 @@ describe("Function: opsTopicPolicy", () => {
       region: "us-east-1",
     }).Statement;
     // Assess
-    assert.deepEqual(allow, {
+    expect(allow).to.deep.equal({
       Sid: "CloudWatchAlarmsPublish",
       Effect: "Allow",
       Principal: { Service: "cloudwatch.amazonaws.com" },
@@ -325,10 +322,10 @@ describe("Function: opsTopicPolicy", () => {
         ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:us-east-1:111122223333:alarm:*" },
       },
     });
-    assert.equal(deny?.Effect, "Deny");
-    assert.equal(deny?.Principal, "*");
-    assert.equal(deny?.Resource, topicArn);
-    assert.deepEqual(deny?.Condition, { Bool: { "aws:SecureTransport": "false" } });
+    expect(deny?.Effect).to.equal("Deny");
+    expect(deny?.Principal).to.equal("*");
+    expect(deny?.Resource).to.equal(topicArn);
+    expect(deny?.Condition).to.deep.equal({ Bool: { "aws:SecureTransport": "false" } });
   });
 });
 
@@ -352,10 +349,10 @@ describe("Stack: operations", () => {
     // Prepare
     const topic = single(stack.resources, T.topic, "ops-alarms");
     // Assess
-    assert.equal(topic.inputs.name, "sns-ops-alarms-dev");
-    assert.equal(topic.inputs.kmsMasterKeyId, stack.outputs.kmsKeyArn);
-    assert.deepEqual(topic.inputs.tags, TAGS);
-    assert.equal(stack.outputs.opsTopicArn, OPS_TOPIC_ARN);
+    expect(topic.inputs.name).to.equal("sns-ops-alarms-dev");
+    expect(topic.inputs.kmsMasterKeyId).to.equal(stack.outputs.kmsKeyArn);
+    expect(topic.inputs.tags).to.deep.equal(TAGS);
+    expect(stack.outputs.opsTopicArn).to.equal(OPS_TOPIC_ARN);
   });
 
   it("attaches the TLS-only topic policy that lets this account's alarms publish", () => {
@@ -363,14 +360,14 @@ describe("Stack: operations", () => {
     const policy = single(stack.resources, T.topicPolicy, "ops-alarms");
     const [allow, deny] = JSON.parse(policy.inputs.policy).Statement;
     // Assess
-    assert.equal(policy.inputs.arn, OPS_TOPIC_ARN);
-    assert.deepEqual(allow.Principal, { Service: "cloudwatch.amazonaws.com" });
-    assert.deepEqual(allow.Condition.ArnLike, {
+    expect(policy.inputs.arn).to.equal(OPS_TOPIC_ARN);
+    expect(allow.Principal).to.deep.equal({ Service: "cloudwatch.amazonaws.com" });
+    expect(allow.Condition.ArnLike).to.deep.equal({
       "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${MOCK_ACCOUNT_ID}:alarm:*`,
     });
-    assert.deepEqual(allow.Condition.StringEquals, { "aws:SourceAccount": MOCK_ACCOUNT_ID });
-    assert.equal(deny.Effect, "Deny");
-    assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
+    expect(allow.Condition.StringEquals).to.deep.equal({ "aws:SourceAccount": MOCK_ACCOUNT_ID });
+    expect(deny.Effect).to.equal("Deny");
+    expect(deny.Condition).to.deep.equal({ Bool: { "aws:SecureTransport": "false" } });
   });
 
   it("lets CloudWatch use the key to publish to the encrypted topic", () => {
@@ -381,13 +378,13 @@ describe("Stack: operations", () => {
       (s: { Principal?: { Service?: string } }) => s.Principal?.Service === "cloudwatch.amazonaws.com",
     );
     // Assess
-    assert.equal(cloudwatch.length, 1);
-    assert.deepEqual(cloudwatch[0].Action, ["kms:Decrypt", "kms:GenerateDataKey"]);
-    assert.deepEqual(cloudwatch[0].Condition, { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } });
+    expect(cloudwatch.length).to.equal(1);
+    expect(cloudwatch[0].Action).to.deep.equal(["kms:Decrypt", "kms:GenerateDataKey"]);
+    expect(cloudwatch[0].Condition).to.deep.equal({ StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } });
   });
 
   it("creates exactly the alarms of the runbook", () => {
-    assert.deepEqual(alarms.map((a) => a.inputs.name).sort(), EXPECTED_ALARMS.map((a) => a.name).sort());
+    expect(alarms.map((a) => a.inputs.name).sort()).to.deep.equal(EXPECTED_ALARMS.map((a) => a.name).sort());
   });
 
   for (const expected of EXPECTED_ALARMS) {
@@ -397,30 +394,32 @@ describe("Stack: operations", () => {
       assert.ok(alarm, `${expected.name} is missing`);
       const { inputs } = alarm;
       // Assess
-      assert.equal(inputs.namespace, expected.namespace);
-      assert.equal(inputs.metricName, expected.metricName);
-      assert.deepEqual(inputs.dimensions, expected.dimensions(ours));
-      assert.deepEqual(
-        { statistic: inputs.statistic, extendedStatistic: inputs.extendedStatistic },
-        { statistic: undefined, extendedStatistic: undefined, ...expected.statistic },
-      );
-      assert.equal(inputs.threshold, expected.threshold);
-      assert.equal(inputs.comparisonOperator, "GreaterThanThreshold");
-      assert.deepEqual(
-        [inputs.period, inputs.evaluationPeriods, inputs.datapointsToAlarm],
-        [expected.period, expected.evaluationPeriods, expected.datapointsToAlarm],
-      );
-      assert.equal(inputs.treatMissingData, "notBreaching");
-      assert.deepEqual(inputs.alarmActions, [OPS_TOPIC_ARN]);
-      assert.deepEqual(inputs.okActions, [OPS_TOPIC_ARN]);
-      assert.deepEqual(inputs.tags, TAGS);
-      assert.ok(inputs.alarmDescription.length > 20 && inputs.alarmDescription.length <= 1024);
+      expect(inputs.namespace).to.equal(expected.namespace);
+      expect(inputs.metricName).to.equal(expected.metricName);
+      expect(inputs.dimensions).to.deep.equal(expected.dimensions(ours));
+      expect({ statistic: inputs.statistic, extendedStatistic: inputs.extendedStatistic }).to.deep.equal({
+        statistic: undefined,
+        extendedStatistic: undefined,
+        ...expected.statistic,
+      });
+      expect(inputs.threshold).to.equal(expected.threshold);
+      expect(inputs.comparisonOperator).to.equal("GreaterThanThreshold");
+      expect([inputs.period, inputs.evaluationPeriods, inputs.datapointsToAlarm]).to.deep.equal([
+        expected.period,
+        expected.evaluationPeriods,
+        expected.datapointsToAlarm,
+      ]);
+      expect(inputs.treatMissingData).to.equal("notBreaching");
+      expect(inputs.alarmActions).to.deep.equal([OPS_TOPIC_ARN]);
+      expect(inputs.okActions).to.deep.equal([OPS_TOPIC_ARN]);
+      expect(inputs.tags).to.deep.equal(TAGS);
+      expect(inputs.alarmDescription.length > 20 && inputs.alarmDescription.length <= 1024).to.be.ok;
     });
   }
 
   it("evaluates the p99 latency alarm even on few requests", () => {
     const latency = alarms.find((a) => a.inputs.name === "cw-alarm-api-p99-latency-dev");
-    assert.equal(latency?.inputs.evaluateLowSampleCountPercentiles, "evaluate");
+    expect(latency?.inputs.evaluateLowSampleCountPercentiles).to.equal("evaluate");
   });
 
   it("creates the dashboard cw-dashboard-fraud-pipeline-dev over our resources and every alarm", () => {
@@ -429,12 +428,9 @@ describe("Stack: operations", () => {
     const body = JSON.parse(dashboard.inputs.dashboardBody);
     const text = dashboard.inputs.dashboardBody as string;
     // Assess
-    assert.equal(dashboard.inputs.dashboardName, "cw-dashboard-fraud-pipeline-dev");
-    assert.match(dashboard.inputs.dashboardName, /^[A-Za-z0-9_-]{1,255}$/);
-    assert.deepEqual(
-      body.widgets.map((w: Widget) => w.properties.title),
-      Object.values(WIDGET_TITLES),
-    );
+    expect(dashboard.inputs.dashboardName).to.equal("cw-dashboard-fraud-pipeline-dev");
+    expect(dashboard.inputs.dashboardName).to.match(/^[A-Za-z0-9_-]{1,255}$/);
+    expect(body.widgets.map((w: Widget) => w.properties.title)).to.deep.equal(Object.values(WIDGET_TITLES));
     for (const name of [
       ...PURPOSES.map((purpose) => ours.fn(purpose)),
       ours.queue("fraud-alerts"),
@@ -442,17 +438,19 @@ describe("Stack: operations", () => {
       ours.queue("stream-failures"),
       ours.api,
     ]) {
-      assert.ok(text.includes(JSON.stringify(name)), `the dashboard does not show ${name}`);
+      expect(text.includes(JSON.stringify(name)), `the dashboard does not show ${name}`).to.be.ok;
     }
     const alarmArns: string[] = widget(body, WIDGET_TITLES.alarms).properties.alarms as string[];
-    assert.deepEqual(alarmArns.map((arn) => arn.split(":").pop()).sort(), alarms.map((a) => a.name).sort());
+    expect(alarmArns.map((arn) => arn.split(":").pop()).sort()).to.deep.equal(
+      alarms.map((a) => a.name).sort(),
+    );
   });
 
   it("subscribes no address to the ops topic unless opsEmail is set", () => {
     const subscriptions = ofType(stack.resources, T.subscription).filter(
       (s) => s.inputs.topic === OPS_TOPIC_ARN,
     );
-    assert.deepEqual(subscriptions, []);
+    expect(subscriptions).to.deep.equal([]);
   });
 
   it("subscribes opsEmail to the ops topic by email", async () => {
@@ -460,17 +458,16 @@ describe("Stack: operations", () => {
     const { resources } = await loadStack({ ...DEFAULT_STACK_CONFIG, opsEmail: "oncall@example.com" });
     // Assess
     const subscription = single(resources, T.subscription, "ops-alarms-email");
-    assert.deepEqual(
-      {
-        topic: subscription.inputs.topic,
-        protocol: subscription.inputs.protocol,
-        endpoint: subscription.inputs.endpoint,
-      },
-      { topic: OPS_TOPIC_ARN, protocol: "email", endpoint: "oncall@example.com" },
-    );
+    expect({
+      topic: subscription.inputs.topic,
+      protocol: subscription.inputs.protocol,
+      endpoint: subscription.inputs.endpoint,
+    }).to.deep.equal({ topic: OPS_TOPIC_ARN, protocol: "email", endpoint: "oncall@example.com" });
   });
 
   it("stops on an opsEmail that is not an address, naming the setting and the value", async () => {
-    await assert.rejects(loadStack({ ...DEFAULT_STACK_CONFIG, opsEmail: "oncall" }), /opsEmail="oncall"/);
+    expect(String(await rejectionOf(loadStack({ ...DEFAULT_STACK_CONFIG, opsEmail: "oncall" })))).to.match(
+      /opsEmail="oncall"/,
+    );
   });
 });

@@ -1,7 +1,9 @@
 /** The program's contract with the operator: stack config in, stack outputs out. */
-import assert from "node:assert/strict";
+
 import * as path from "node:path";
+import { expect } from "chai";
 import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
+import { matchesError, rejectionOf } from "../helpers/expect";
 import { T } from "../helpers/infra-graph";
 import {
   DEFAULT_STACK_CONFIG,
@@ -47,70 +49,68 @@ describe("Stack: config and outputs", () => {
     // Act
     const { outputs, secretOutputs } = await loadStack();
     // Assess
-    assert.deepEqual(Object.keys(outputs).sort(), [...OUTPUTS].sort());
-    for (const name of OUTPUTS) assert.equal(typeof outputs[name], "string", name);
-    assert.deepEqual([...secretOutputs], ["apiKey"]);
-    assert.equal(outputs.apiUrl, "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/dev/transactions");
-    assert.equal(outputs.processFunctionName, "lambda-process-transaction-dev");
-    assert.equal(
-      outputs.outcomesUrl,
+    expect(Object.keys(outputs).sort()).to.deep.equal([...OUTPUTS].sort());
+    for (const name of OUTPUTS) expect(typeof outputs[name], name).to.equal("string");
+    expect([...secretOutputs]).to.deep.equal(["apiKey"]);
+    expect(outputs.apiUrl).to.equal(
+      "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/dev/transactions",
+    );
+    expect(outputs.processFunctionName).to.equal("lambda-process-transaction-dev");
+    expect(outputs.outcomesUrl).to.equal(
       "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/dev/transactions/outcomes",
     );
-    assert.equal(outputs.merchantRiskTableName, "dynamodb-merchant-risk-dev");
-    assert.equal(outputs.recordFunctionName, "lambda-record-outcome-dev");
+    expect(outputs.merchantRiskTableName).to.equal("dynamodb-merchant-risk-dev");
+    expect(outputs.recordFunctionName).to.equal("lambda-record-outcome-dev");
   });
 
   it("defaults environmentSuffix to the stack name", async () => {
     // Act
     const { resources } = await loadStack({ alertEmail: DEFAULT_STACK_CONFIG.alertEmail as string });
     // Assess
-    assert.deepEqual(
+    expect(
       ofType(resources, T.table)
         .map((t) => t.inputs.name)
         .sort(),
-      ["dynamodb-merchant-risk-dev", "dynamodb-transactions-dev"],
-    );
+    ).to.deep.equal(["dynamodb-merchant-risk-dev", "dynamodb-transactions-dev"]);
   });
 
   it("derives every name from environmentSuffix", async () => {
     // Act
     const { outputs } = await loadStack({ ...DEFAULT_STACK_CONFIG, environmentSuffix: "pr-42" });
     // Assess
-    assert.equal(outputs.tableName, "dynamodb-transactions-pr-42");
-    assert.equal(outputs.merchantRiskTableName, "dynamodb-merchant-risk-pr-42");
-    assert.equal(outputs.notifyFunctionName, "lambda-notify-team-pr-42");
+    expect(outputs.tableName).to.equal("dynamodb-transactions-pr-42");
+    expect(outputs.merchantRiskTableName).to.equal("dynamodb-merchant-risk-pr-42");
+    expect(outputs.notifyFunctionName).to.equal("lambda-notify-team-pr-42");
   });
 
   it("stops on an invalid environmentSuffix, naming the setting and the value", async () => {
-    await assert.rejects(
-      loadStack({ ...DEFAULT_STACK_CONFIG, environmentSuffix: "Dev_1" }),
-      /environmentSuffix="Dev_1"/,
-    );
+    expect(
+      String(await rejectionOf(loadStack({ ...DEFAULT_STACK_CONFIG, environmentSuffix: "Dev_1" }))),
+    ).to.match(/environmentSuffix="Dev_1"/);
   });
 
   it("stops on an environmentSuffix too long for the Lambda names, naming the limit", async () => {
-    await assert.rejects(
-      loadStack({ ...DEFAULT_STACK_CONFIG, environmentSuffix: "a".repeat(38) }),
-      /environmentSuffix=.*1 to 37/,
-    );
+    expect(
+      String(await rejectionOf(loadStack({ ...DEFAULT_STACK_CONFIG, environmentSuffix: "a".repeat(38) }))),
+    ).to.match(/environmentSuffix=.*1 to 37/);
   });
 
   it("stops when alertEmail is missing, naming the setting", async () => {
-    await assert.rejects(loadStack({ environmentSuffix: "dev" }), /Missing required config alertEmail/);
+    expect(String(await rejectionOf(loadStack({ environmentSuffix: "dev" })))).to.match(
+      /Missing required config alertEmail/,
+    );
   });
 
   it("stops on an alertEmail that is not an address, naming the setting and the value", async () => {
-    await assert.rejects(
-      loadStack({ ...DEFAULT_STACK_CONFIG, alertEmail: "fraud-team" }),
-      /alertEmail="fraud-team"/,
-    );
+    expect(
+      String(await rejectionOf(loadStack({ ...DEFAULT_STACK_CONFIG, alertEmail: "fraud-team" }))),
+    ).to.match(/alertEmail="fraud-team"/);
   });
 
   it("stops on a fraudRules key the detector does not know, naming fraudRules and the key", async () => {
-    await assert.rejects(
-      loadStack({ ...DEFAULT_STACK_CONFIG, fraudRules: '{"treshold": 80}' }),
-      /config fraudRules=.*treshold/,
-    );
+    expect(
+      String(await rejectionOf(loadStack({ ...DEFAULT_STACK_CONFIG, fraudRules: '{"treshold": 80}' }))),
+    ).to.match(/config fraudRules=.*treshold/);
   });
 
   describe("fraudModel", () => {
@@ -125,25 +125,31 @@ describe("Stack: config and outputs", () => {
       // Prepare
       const value = "models/MODEL.json";
       // Assess
-      await assert.rejects(loadStack({ ...DEFAULT_STACK_CONFIG, fraudModel: value }), {
-        message: new RegExp(`^${escapeRegExp(`${modelError(value)}no such file. `)}`),
-      });
+      expect(await rejectionOf(loadStack({ ...DEFAULT_STACK_CONFIG, fraudModel: value }))).to.satisfy(
+        matchesError({
+          message: new RegExp(`^${escapeRegExp(`${modelError(value)}no such file. `)}`),
+        }),
+      );
     });
 
     it("stops on a file that is not JSON, naming the setting, the path and the problem", async () => {
-      await assert.rejects(loadStack({ ...DEFAULT_STACK_CONFIG, fraudModel: malformed }), {
-        message: new RegExp(`^${escapeRegExp(`${modelError(malformed)}Fraud model is not valid JSON: `)}`),
-      });
+      expect(await rejectionOf(loadStack({ ...DEFAULT_STACK_CONFIG, fraudModel: malformed }))).to.satisfy(
+        matchesError({
+          message: new RegExp(`^${escapeRegExp(`${modelError(malformed)}Fraud model is not valid JSON: `)}`),
+        }),
+      );
     });
 
     it("stops on a model trained on other features, naming the setting, the path and the features", async () => {
-      await assert.rejects(loadStack({ ...DEFAULT_STACK_CONFIG, fraudModel: mismatched }), {
-        message: new RegExp(
-          `^${escapeRegExp(
-            `${modelError(mismatched)}Fraud model features do not match this version's features (missing ${FEATURE_NAMES[0]}; unknown shoe_size): retrain with npm run train. `,
-          )}`,
-        ),
-      });
+      expect(await rejectionOf(loadStack({ ...DEFAULT_STACK_CONFIG, fraudModel: mismatched }))).to.satisfy(
+        matchesError({
+          message: new RegExp(
+            `^${escapeRegExp(
+              `${modelError(mismatched)}Fraud model features do not match this version's features (missing ${FEATURE_NAMES[0]}; unknown shoe_size): retrain with npm run train. `,
+            )}`,
+          ),
+        }),
+      );
     });
 
     it("reads a valid model from a path relative to the project directory and ships it to detect-fraud", async () => {
@@ -152,8 +158,8 @@ describe("Stack: config and outputs", () => {
       // Act
       const { resources } = await loadStack({ ...DEFAULT_STACK_CONFIG, fraudModel: relative });
       // Assess
-      assert.ok(!path.isAbsolute(relative));
-      assert.ok((await serializedHandler(single(resources, T.fn, "detect-fraud"))).includes("-2.875"));
+      expect(!path.isAbsolute(relative)).to.be.ok;
+      expect((await serializedHandler(single(resources, T.fn, "detect-fraud"))).includes("-2.875")).to.be.ok;
     });
   });
 });

@@ -1,6 +1,6 @@
-import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { expect } from "chai";
 import { main } from "../../local/backtest/main";
 import { readRowsFromFile } from "../../local/backtest/read-rows";
 import { runBacktest } from "../../local/backtest/run";
@@ -39,44 +39,41 @@ describe("Function: main (backtest CLI)", () => {
     );
 
     // Assess
-    assert.equal(result, 0);
+    expect(result).to.equal(0);
     const report = JSON.parse(stdout);
-    assert.deepEqual({ tp: report.tp, fp: report.fp, fn: report.fn, tn: report.tn }, expected);
-    assert.equal(report.rows, rows.length + 2);
-    assert.equal(report.alerts, expected.tp + expected.fp);
-    assert.equal(report.precision, 4 / 5);
-    assert.equal(report.recall, 4 / 8);
-    for (const key of ["f1", "roc_auc", "average_precision"]) assert.equal(typeof report[key], "number", key);
-    assert.deepEqual(
-      report.invalid_rows.map((row: { line: number }) => row.line),
-      [3, 6],
-    );
-    assert.match(report.invalid_rows[0].errors.join(), /^amount: /);
-    assert.deepEqual(report.rules["card-testing"], { hits: 1, precision: 1 });
-    assert.deepEqual(report.rules["impossible-travel"], { hits: 1, precision: 1 });
-    assert.equal(report.rules["high-amount"].hits, 2);
-    assert.equal(report.rules["high-amount"].precision, 0.5);
-    assert.ok(report.threshold_sweep.some((point: { threshold: number }) => point.threshold === 60));
+    expect({ tp: report.tp, fp: report.fp, fn: report.fn, tn: report.tn }).to.deep.equal(expected);
+    expect(report.rows).to.equal(rows.length + 2);
+    expect(report.alerts).to.equal(expected.tp + expected.fp);
+    expect(report.precision).to.equal(4 / 5);
+    expect(report.recall).to.equal(4 / 8);
+    for (const key of ["f1", "roc_auc", "average_precision"])
+      expect(typeof report[key], key).to.equal("number");
+    expect(report.invalid_rows.map((row: { line: number }) => row.line)).to.deep.equal([3, 6]);
+    expect(report.invalid_rows[0].errors.join()).to.match(/^amount: /);
+    expect(report.rules["card-testing"]).to.deep.equal({ hits: 1, precision: 1 });
+    expect(report.rules["impossible-travel"]).to.deep.equal({ hits: 1, precision: 1 });
+    expect(report.rules["high-amount"].hits).to.equal(2);
+    expect(report.rules["high-amount"].precision).to.equal(0.5);
+    expect(report.threshold_sweep.some((point: { threshold: number }) => point.threshold === 60)).to.be.ok;
     const scores = fs
       .readFileSync(scoresFile, "utf8")
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line));
-    assert.equal(scores.length, rows.length);
-    assert.deepEqual(Object.keys(scores[0]).sort(), [
+    expect(scores.length).to.equal(rows.length);
+    expect(Object.keys(scores[0]).sort()).to.deep.equal([
       "flagged",
       "reasons",
       "rules",
       "score",
       "transaction_id",
     ]);
-    assert.deepEqual(
+    expect(
       scores
         .filter((s) => s.flagged)
         .map((s) => s.transaction_id)
         .sort(),
-      ["burst-12", "fraud-high", "legit-big", "test-large", "travel-london"],
-    );
+    ).to.deep.equal(["burst-12", "fraud-high", "legit-big", "test-large", "travel-london"]);
   });
 
   it("prints a human report with precision, recall and the confusion matrix", async () => {
@@ -93,11 +90,11 @@ describe("Function: main (backtest CLI)", () => {
     const { result, stdout } = await captureOutput(() => main([file, "--rules", rulesFile]));
 
     // Assess
-    assert.equal(result, 0);
-    assert.match(stdout, /alerts\s+5 /);
-    assert.match(stdout, /precision 0\.800\s+recall 0\.500/);
-    assert.match(stdout, /fraud\s+4\s+4/);
-    assert.match(stdout, /legitimate\s+1\s+92/);
+    expect(result).to.equal(0);
+    expect(stdout).to.match(/alerts\s+5 /);
+    expect(stdout).to.match(/precision 0\.800\s+recall 0\.500/);
+    expect(stdout).to.match(/fraud\s+4\s+4/);
+    expect(stdout).to.match(/legitimate\s+1\s+92/);
   });
 
   it("prints one error line and exits 1 for a missing input file", async () => {
@@ -105,9 +102,9 @@ describe("Function: main (backtest CLI)", () => {
     const { result, stdout, stderr } = await captureOutput(() => main([path.join(dir, "missing.jsonl")]));
 
     // Assess
-    assert.equal(result, 1);
-    assert.equal(stdout, "");
-    assert.match(stderr, /^backtest: cannot read .*missing\.jsonl \(ENOENT\)\n$/);
+    expect(result).to.equal(1);
+    expect(stdout).to.equal("");
+    expect(stderr).to.match(/^backtest: cannot read .*missing\.jsonl \(ENOENT\)\n$/);
   });
 
   it("prints one error line and exits 1 for an invalid rules file", async () => {
@@ -120,9 +117,9 @@ describe("Function: main (backtest CLI)", () => {
     const { result, stderr } = await captureOutput(() => main([file, "--rules", rulesFile]));
 
     // Assess
-    assert.equal(result, 1);
-    assert.equal(stderr.trim().split("\n").length, 1);
-    assert.match(stderr, /threshold/);
+    expect(result).to.equal(1);
+    expect(stderr.trim().split("\n").length).to.equal(1);
+    expect(stderr).to.match(/threshold/);
   });
 });
 
@@ -149,10 +146,10 @@ describe("Function: runBacktest", () => {
     const fromObjects = await runBacktest(rows, { config });
 
     // Assess
-    assert.deepEqual(fromCsv.invalidRows, []);
-    assert.deepEqual(fromCsv.confusion, expected);
-    assert.deepEqual(fromObjects.confusion, expected);
-    assert.equal(fromCsv.rules["impossible-travel"].hits, 1);
+    expect(fromCsv.invalidRows).to.deep.equal([]);
+    expect(fromCsv.confusion).to.deep.equal(expected);
+    expect(fromObjects.confusion).to.deep.equal(expected);
+    expect(fromCsv.rules["impossible-travel"].hits).to.equal(1);
   });
 
   it("reports a CSV row with the wrong number of fields or a bad label by its line and goes on", async () => {
@@ -173,13 +170,10 @@ describe("Function: runBacktest", () => {
     const result = await runBacktest(readRowsFromFile(file));
 
     // Assess
-    assert.equal(result.rows, 4);
-    assert.equal(result.replayed, 2);
-    assert.deepEqual(
-      result.invalidRows.map((row) => row.line),
-      [3, 4],
-    );
-    assert.equal(result.labelled, 2);
+    expect(result.rows).to.equal(4);
+    expect(result.replayed).to.equal(2);
+    expect(result.invalidRows.map((row) => row.line)).to.deep.equal([3, 4]);
+    expect(result.labelled).to.equal(2);
   });
 
   it("replays a repeated (transaction_id, timestamp) once and reports the repeat by line", async () => {
@@ -197,7 +191,7 @@ describe("Function: runBacktest", () => {
     const result = await runBacktest([tx, { ...tx }]);
 
     // Assess
-    assert.equal(result.replayed, 1);
-    assert.deepEqual(result.duplicateLines, [2]);
+    expect(result.replayed).to.equal(1);
+    expect(result.duplicateLines).to.deep.equal([2]);
   });
 });

@@ -1,5 +1,5 @@
-import assert from "node:assert/strict";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { expect } from "chai";
 import { makeChangeFeed } from "../../local/change-feed";
 import type { TableChange } from "../../local/memory-table";
 
@@ -45,19 +45,16 @@ describe("Function: makeChangeFeed", () => {
     await feed.stop();
 
     // Assess
-    assert.deepEqual(
-      batches.map((b) => idsOf(b.Records)),
-      [
-        ["t1", "t2", "t3"],
-        ["t2", "t3"],
-      ],
-    );
+    expect(batches.map((b) => idsOf(b.Records))).to.deep.equal([
+      ["t1", "t2", "t3"],
+      ["t2", "t3"],
+    ]);
     const record = batches[0].Records[0];
-    assert.equal(record.eventSource, "aws:dynamodb");
-    assert.equal(record.dynamodb?.StreamViewType, "NEW_AND_OLD_IMAGES");
-    assert.deepEqual(record.dynamodb?.Keys, { transaction_id: { S: "t1" }, timestamp: { N: "1" } });
-    assert.equal(feed.delivered(), 3);
-    assert.deepEqual(feed.deadLetters(), []);
+    expect(record.eventSource).to.equal("aws:dynamodb");
+    expect(record.dynamodb?.StreamViewType).to.equal("NEW_AND_OLD_IMAGES");
+    expect(record.dynamodb?.Keys).to.deep.equal({ transaction_id: { S: "t1" }, timestamp: { N: "1" } });
+    expect(feed.delivered()).to.equal(3);
+    expect(feed.deadLetters()).to.deep.equal([]);
   });
 
   it("dead-letters the rest of a batch once a thrown error exhausts the retries, then moves on", async () => {
@@ -75,10 +72,10 @@ describe("Function: makeChangeFeed", () => {
     await feed.stop();
 
     // Assess
-    assert.equal(calls, 2);
-    assert.equal(feed.deadLetters().length, 1);
-    assert.deepEqual(idsOf(feed.deadLetters()[0].records), ["t1"]);
-    assert.match(feed.deadLetters()[0].reason, /boom/);
+    expect(calls).to.equal(2);
+    expect(feed.deadLetters().length).to.equal(1);
+    expect(idsOf(feed.deadLetters()[0].records)).to.deep.equal(["t1"]);
+    expect(feed.deadLetters()[0].reason).to.match(/boom/);
   });
 
   it("delivers a full batch at once instead of waiting for the batching window", async () => {
@@ -101,10 +98,7 @@ describe("Function: makeChangeFeed", () => {
     await feed.stop();
 
     // Assess: the first three went together; the fourth waits for the window
-    assert.deepEqual(
-      batches.map((b) => idsOf(b.Records)),
-      [["t1", "t2", "t3"]],
-    );
-    assert.equal(feed.delivered(), 3);
+    expect(batches.map((b) => idsOf(b.Records))).to.deep.equal([["t1", "t2", "t3"]]);
+    expect(feed.delivered()).to.equal(3);
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { parseStartArgs } from "../../local/cli-args";
 
 describe("Function: parseStartArgs", () => {
@@ -7,7 +7,7 @@ describe("Function: parseStartArgs", () => {
     const parsed = parseStartArgs([], {});
 
     // Assess
-    assert.deepEqual(parsed, {
+    expect(parsed).to.deep.equal({
       ok: true,
       args: {
         help: false,
@@ -39,14 +39,14 @@ describe("Function: parseStartArgs", () => {
     const parsed = parseStartArgs(["--port=0", "--data", "flag-data", "--rules", "r.json"], env);
 
     // Assess
-    assert.equal(parsed.ok, true);
+    expect(parsed.ok).to.equal(true);
     if (!parsed.ok) return;
-    assert.equal(parsed.args.port, 0);
-    assert.equal(parsed.args.dataDir, "flag-data");
-    assert.equal(parsed.args.outbox, "env.jsonl");
-    assert.equal(parsed.args.apiKey, "k");
-    assert.equal(parsed.args.rulesFile, "r.json");
-    assert.equal(parsed.args.rulesJson, "{}");
+    expect(parsed.args.port).to.equal(0);
+    expect(parsed.args.dataDir).to.equal("flag-data");
+    expect(parsed.args.outbox).to.equal("env.jsonl");
+    expect(parsed.args.apiKey).to.equal("k");
+    expect(parsed.args.rulesFile).to.equal("r.json");
+    expect(parsed.args.rulesJson).to.equal("{}");
   });
 
   it("names the option and what is valid for a bad port, an unknown flag or a missing value", () => {
@@ -56,12 +56,12 @@ describe("Function: parseStartArgs", () => {
     const missing = parseStartArgs(["--data"], {});
 
     // Assess
-    assert.deepEqual(badPort, {
+    expect(badPort).to.deep.equal({
       ok: false,
       error: '--port (or PORT) must be an integer from 0 to 65535, got "http"',
     });
-    assert.equal(unknown.ok, false);
-    assert.match(unknown.ok ? "" : unknown.error, /Unknown option "--verbose"/);
-    assert.deepEqual(missing, { ok: false, error: "Option --data needs a value" });
+    expect(unknown.ok).to.equal(false);
+    expect(unknown.ok ? "" : unknown.error).to.match(/Unknown option "--verbose"/);
+    expect(missing).to.deep.equal({ ok: false, error: "Option --data needs a value" });
   });
 });

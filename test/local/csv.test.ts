@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { makeCsvReader, parseCsvRecord } from "../../local/backtest/csv";
 
 describe("Function: parseCsvRecord", () => {
@@ -7,7 +7,7 @@ describe("Function: parseCsvRecord", () => {
     const result = parseCsvRecord('a,,"b,c","say ""hi""",');
 
     // Assess
-    assert.deepEqual(result, { ok: true, fields: ["a", "", "b,c", 'say "hi"', ""] });
+    expect(result).to.deep.equal({ ok: true, fields: ["a", "", "b,c", 'say "hi"', ""] });
   });
 
   it("rejects an unclosed quote, text after a closing quote and a quote inside an unquoted field", () => {
@@ -17,9 +17,9 @@ describe("Function: parseCsvRecord", () => {
     const inner = parseCsvRecord('a"b,c');
 
     // Assess
-    assert.equal(unclosed.ok, false);
-    assert.equal(trailing.ok, false);
-    assert.equal(inner.ok, false);
+    expect(unclosed.ok).to.equal(false);
+    expect(trailing.ok).to.equal(false);
+    expect(inner.ok).to.equal(false);
   });
 });
 
@@ -35,11 +35,11 @@ describe("Function: makeCsvReader", () => {
     const last = reader.push("3,x");
 
     // Assess
-    assert.deepEqual(first, { ok: true, fields: ["id", "note"], line: 1 });
-    assert.equal(open, undefined);
-    assert.deepEqual(closed, { ok: true, fields: ["2", "two\nlines"], line: 2 });
-    assert.deepEqual(last, { ok: true, fields: ["3", "x"], line: 4 });
-    assert.equal(reader.end(), undefined);
+    expect(first).to.deep.equal({ ok: true, fields: ["id", "note"], line: 1 });
+    expect(open).to.equal(undefined);
+    expect(closed).to.deep.equal({ ok: true, fields: ["2", "two\nlines"], line: 2 });
+    expect(last).to.deep.equal({ ok: true, fields: ["3", "x"], line: 4 });
+    expect(reader.end()).to.equal(undefined);
   });
 
   it("reports an unterminated quoted field at the end of input", () => {
@@ -51,6 +51,6 @@ describe("Function: makeCsvReader", () => {
     const record = reader.end();
 
     // Assess
-    assert.deepEqual(record, { ok: false, error: "a quoted field is not closed", line: 1 });
+    expect(record).to.deep.equal({ ok: false, error: "a quoted field is not closed", line: 1 });
   });
 });

@@ -1,7 +1,7 @@
-import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { expect } from "chai";
 import type { LocalPipeline } from "../../local/pipeline";
 import { removeDir, startTestPipeline, tempDir } from "../helpers/local";
 import { fraudModel } from "../helpers/model";
@@ -55,9 +55,8 @@ describe("Function: main (npm start)", () => {
     const run = await runMain([], { PORT: String(busy.port), OUTBOX: path.join(dir, "other.jsonl") });
 
     // Assess
-    assert.equal(run.code, 1);
-    assert.match(
-      run.stderr,
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.match(
       /^npm start: Cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\): set PORT \(or --port\) to a free port\n$/,
     );
   });
@@ -71,12 +70,11 @@ describe("Function: main (npm start)", () => {
     const run = await runMain([], { PORT: "0", OUTBOX: path.join(blocker, "outbox.jsonl") });
 
     // Assess
-    assert.equal(run.code, 1);
-    assert.match(
-      run.stderr,
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.match(
       /^npm start: Cannot write the outbox file .*outbox\.jsonl \(E[A-Z]+\): set OUTBOX/,
     );
-    assert.equal(run.stderr.trim().split("\n").length, 1);
+    expect(run.stderr.trim().split("\n").length).to.equal(1);
   });
 
   it("prints one line naming the source and exits 1 for a bad rules config", async () => {
@@ -88,10 +86,9 @@ describe("Function: main (npm start)", () => {
     });
 
     // Assess
-    assert.equal(run.code, 1);
-    assert.equal(run.stderr.trim().split("\n").length, 1);
-    assert.match(
-      run.stderr,
+    expect(run.code).to.equal(1);
+    expect(run.stderr.trim().split("\n").length).to.equal(1);
+    expect(run.stderr).to.match(
       /^npm start: Invalid fraud rules config: .*threshold.*\(from FRAUD_RULES_CONFIG\)\n$/,
     );
   });
@@ -110,12 +107,12 @@ describe("Function: main (npm start)", () => {
     });
 
     // Assess
-    assert.equal(run.code, 0);
-    assert.match(run.stdout, /running locally at http:\/\/127\.0\.0\.1:\d+/);
-    assert.match(run.stdout, /curl -s -X POST http:\/\/127\.0\.0\.1:\d+\/transactions/);
-    assert.ok(run.stdout.includes(outbox));
-    assert.match(run.stdout, /Scoring: label-free default score; default rule settings\./);
-    assert.match(run.stdout, /Stopped\./);
+    expect(run.code).to.equal(0);
+    expect(run.stdout).to.match(/running locally at http:\/\/127\.0\.0\.1:\d+/);
+    expect(run.stdout).to.match(/curl -s -X POST http:\/\/127\.0\.0\.1:\d+\/transactions/);
+    expect(run.stdout.includes(outbox)).to.be.ok;
+    expect(run.stdout).to.match(/Scoring: label-free default score; default rule settings\./);
+    expect(run.stdout).to.match(/Stopped\./);
   });
 
   it("says in the banner when a model and rules override the defaults, and from where", async () => {
@@ -137,11 +134,11 @@ describe("Function: main (npm start)", () => {
     );
 
     // Assess
-    assert.equal(run.code, 0);
-    assert.ok(
+    expect(run.code).to.equal(0);
+    expect(
       run.stdout.includes(`Scoring: model from --model ${modelFile}; rule settings from FRAUD_RULES_CONFIG.`),
       run.stdout,
-    );
+    ).to.be.ok;
   });
 
   it("prints one line naming the model file and exits 1 for a model of other features", async () => {
@@ -153,8 +150,8 @@ describe("Function: main (npm start)", () => {
     const run = await runMain(["--model", modelFile], { PORT: "0", OUTBOX: path.join(dir, "o.jsonl") });
 
     // Assess
-    assert.equal(run.code, 1);
-    assert.equal(run.stderr.trim().split("\n").length, 1);
-    assert.match(run.stderr, /^npm start: .*model\.json: Fraud model features do not match/);
+    expect(run.code).to.equal(1);
+    expect(run.stderr.trim().split("\n").length).to.equal(1);
+    expect(run.stderr).to.match(/^npm start: .*model\.json: Fraud model features do not match/);
   });
 });

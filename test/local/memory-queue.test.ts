@@ -1,5 +1,5 @@
-import assert from "node:assert/strict";
 import type { SQSRecord } from "aws-lambda";
+import { expect } from "chai";
 import { makeMemoryQueue } from "../../local/memory-queue";
 
 async function untilIdle(queue: { isIdle(): boolean }): Promise<void> {
@@ -31,20 +31,14 @@ describe("Function: makeMemoryQueue", () => {
     await queue.stop();
 
     // Assess
-    assert.deepEqual(
-      received.map((r) => [r.body, r.attributes.ApproximateReceiveCount]),
-      [
-        ["good", "1"],
-        ["bad", "1"],
-        ["bad", "2"],
-      ],
-    );
-    assert.equal(received[0].eventSource, "aws:sqs");
-    assert.deepEqual(
-      queue.deadLetters().map((m) => [m.body, m.receiveCount]),
-      [["bad", 2]],
-    );
-    assert.deepEqual(queue.messages(), []);
+    expect(received.map((r) => [r.body, r.attributes.ApproximateReceiveCount])).to.deep.equal([
+      ["good", "1"],
+      ["bad", "1"],
+      ["bad", "2"],
+    ]);
+    expect(received[0].eventSource).to.equal("aws:sqs");
+    expect(queue.deadLetters().map((m) => [m.body, m.receiveCount])).to.deep.equal([["bad", 2]]);
+    expect(queue.messages()).to.deep.equal([]);
   });
 
   it("keeps the whole batch when the handler throws or names a message not in the batch", async () => {
@@ -69,10 +63,7 @@ describe("Function: makeMemoryQueue", () => {
     await queue.stop();
 
     // Assess
-    assert.equal(calls, 2);
-    assert.deepEqual(
-      queue.deadLetters().map((m) => m.receiveCount),
-      [2],
-    );
+    expect(calls).to.equal(2);
+    expect(queue.deadLetters().map((m) => m.receiveCount)).to.deep.equal([2]);
   });
 });

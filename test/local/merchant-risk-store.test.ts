@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { makeMerchantRiskStore, merchantIncrementsOf } from "../../local/merchant-risk-store";
 import {
   dayOf,
@@ -32,21 +32,18 @@ describe("Function: makeMerchantRiskStore", () => {
     const profiles = await store.profiles(["m-1", "m-2", "m-1"]);
 
     // Assess
-    assert.deepEqual(
-      [...profiles],
+    expect([...profiles]).to.deep.equal([
       [
-        [
-          "m-1",
-          {
-            merchant_id: "m-1",
-            [`tx_${DAY}`]: 2,
-            [`fraud_${DAY}`]: 1,
-            expires_at: expiresAtSeconds(FIXED_NOW),
-          },
-        ],
+        "m-1",
+        {
+          merchant_id: "m-1",
+          [`tx_${DAY}`]: 2,
+          [`fraud_${DAY}`]: 1,
+          expires_at: expiresAtSeconds(FIXED_NOW),
+        },
       ],
-    );
-    assert.equal(store.size(), 1);
+    ]);
+    expect(store.size()).to.equal(1);
   });
 
   it("hands out copies: a reader cannot change the stored item", async () => {
@@ -60,7 +57,7 @@ describe("Function: makeMerchantRiskStore", () => {
 
     // Assess
     const again = (await store.profiles(["m-1"])).get("m-1") as Record<string, number>;
-    assert.equal(again[transactionsAttribute(DAY)], 1);
+    expect(again[transactionsAttribute(DAY)]).to.equal(1);
   });
 
   it("seeds the profiles from recovered table items", async () => {
@@ -81,7 +78,7 @@ describe("Function: makeMerchantRiskStore", () => {
     const store = makeMerchantRiskStore({ recovered, now: FIXED_NOW });
 
     // Assess
-    assert.deepEqual((await store.profiles(["m-1"])).get("m-1"), {
+    expect((await store.profiles(["m-1"])).get("m-1")).to.deep.equal({
       merchant_id: "m-1",
       [`tx_${DAY - 1}`]: 1,
       [`tx_${DAY - 2}`]: 1,
@@ -117,7 +114,7 @@ describe("Function: merchantIncrementsOf", () => {
     const increments = merchantIncrementsOf(items, FIXED_NOW);
 
     // Assess
-    assert.deepEqual(increments, [
+    expect(increments).to.deep.equal([
       { merchantId: "m-1", day: DAY, transactions: 1, frauds: 0 },
       { merchantId: "m-2", day: DAY - 3, transactions: 1, frauds: 0 },
       { merchantId: "m-2", day: DAY - 1, transactions: 0, frauds: 1 },
@@ -140,6 +137,6 @@ describe("Function: merchantIncrementsOf", () => {
     ).map((inc) => DAY - inc.day);
 
     // Assess
-    assert.deepEqual(days, [MERCHANT_RISK_RETENTION_DAYS - 1]);
+    expect(days).to.deep.equal([MERCHANT_RISK_RETENTION_DAYS - 1]);
   });
 });

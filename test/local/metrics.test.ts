@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import fc from "fast-check";
 import { averagePrecision, confusion, quality, rocAuc, thresholdSweep } from "../../local/backtest/metrics";
 
@@ -19,7 +19,7 @@ describe("Function: confusion", () => {
     const matrix = confusion(rows);
 
     // Assess
-    assert.deepEqual(matrix, { tp: 1, fn: 1, fp: 1, tn: 2 });
+    expect(matrix).to.deep.equal({ tp: 1, fn: 1, fp: 1, tn: 2 });
   });
 });
 
@@ -30,8 +30,8 @@ describe("Function: quality", () => {
     const none = quality({ tp: 0, fp: 0, fn: 3, tn: 5 });
 
     // Assess
-    assert.deepEqual(some, { precision: 0.8, recall: 0.5, f1: (2 * 0.8 * 0.5) / 1.3 });
-    assert.deepEqual(none, { precision: null, recall: 0, f1: null });
+    expect(some).to.deep.equal({ precision: 0.8, recall: 0.5, f1: (2 * 0.8 * 0.5) / 1.3 });
+    expect(none).to.deep.equal({ precision: null, recall: 0, f1: null });
   });
 });
 
@@ -62,9 +62,9 @@ describe("Function: rocAuc", () => {
     );
 
     // Assess
-    assert.equal(perfect, 1);
-    assert.equal(reversed, 0);
-    assert.equal(ties, 0.5);
+    expect(perfect).to.equal(1);
+    expect(reversed).to.equal(0);
+    expect(ties).to.equal(0.5);
   });
 
   it("equals the share of positive/negative pairs ordered correctly (ties half)", () => {
@@ -84,8 +84,8 @@ describe("Function: rocAuc", () => {
           const auc = rocAuc(rows);
 
           // Assess
-          if (pos.length === 0 || neg.length === 0) assert.equal(auc, null);
-          else assert.ok(Math.abs((auc as number) - wins / (pos.length * neg.length)) < 1e-12);
+          if (pos.length === 0 || neg.length === 0) expect(auc).to.equal(null);
+          else expect(Math.abs((auc as number) - wins / (pos.length * neg.length)) < 1e-12).to.be.ok;
         },
       ),
     );
@@ -112,9 +112,9 @@ describe("Function: averagePrecision", () => {
     const noPositives = averagePrecision(scored([[1, false]]));
 
     // Assess
-    assert.equal(stepwise, 1 * 0.5 + (2 / 3) * 0.5);
-    assert.equal(tied, 0.5);
-    assert.equal(noPositives, null);
+    expect(stepwise).to.equal(1 * 0.5 + (2 / 3) * 0.5);
+    expect(tied).to.equal(0.5);
+    expect(noPositives).to.equal(null);
   });
 });
 
@@ -132,7 +132,7 @@ describe("Function: thresholdSweep", () => {
     const sweep = thresholdSweep(rows, [50, 90]);
 
     // Assess
-    assert.deepEqual(sweep, [
+    expect(sweep).to.deep.equal([
       { threshold: 50, flagged: 2, precision: 0.5, recall: 0.5, f1: 0.5 },
       { threshold: 90, flagged: 0, precision: null, recall: 0, f1: null },
     ]);

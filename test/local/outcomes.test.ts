@@ -1,5 +1,5 @@
-import assert from "node:assert/strict";
 import * as path from "node:path";
+import { expect } from "chai";
 import type { LocalPipeline } from "../../local/pipeline";
 import { ITEM_ATTRIBUTES, toItem } from "../../pipeline/runtime/contract/item";
 import { OUTCOME_ATTRIBUTES } from "../../pipeline/runtime/contract/outcome";
@@ -46,7 +46,7 @@ describe("Local: POST /transactions/outcomes", () => {
     // Prepare
     const local = await pipelines.start();
     const tx = liveTransaction({ transaction_id: "tx-outcome-1", merchant_id: "merchant-outcomes" });
-    assert.equal((await postJson(local.url, "/transactions", tx)).status, 201);
+    expect((await postJson(local.url, "/transactions", tx)).status).to.equal(201);
     await local.idle();
 
     // Act
@@ -64,30 +64,30 @@ describe("Local: POST /transactions/outcomes", () => {
     );
 
     // Assess
-    assert.equal(recorded.status, 201);
-    assert.deepEqual(recorded.body, {
+    expect(recorded.status).to.equal(201);
+    expect(recorded.body).to.deep.equal({
       transaction_id: tx.transaction_id,
       timestamp: tx.timestamp,
       outcome: "fraud",
       status: "recorded",
     });
-    assert.equal(repeat.status, 200);
-    assert.equal(repeat.body.status, "duplicate");
-    assert.equal(contradicting.status, 409);
-    assert.equal(contradicting.body.recorded_outcome, "fraud");
-    assert.equal(unknown.status, 404);
-    assert.deepEqual(
-      [unknown.body.transaction_id, unknown.body.timestamp],
-      ["tx-never-posted", tx.timestamp],
-    );
-    assert.ok(recorded.headers.get("x-amzn-requestid"));
+    expect(repeat.status).to.equal(200);
+    expect(repeat.body.status).to.equal("duplicate");
+    expect(contradicting.status).to.equal(409);
+    expect(contradicting.body.recorded_outcome).to.equal("fraud");
+    expect(unknown.status).to.equal(404);
+    expect([unknown.body.transaction_id, unknown.body.timestamp]).to.deep.equal([
+      "tx-never-posted",
+      tx.timestamp,
+    ]);
+    expect(recorded.headers.get("x-amzn-requestid")).to.be.ok;
 
     const item = local.table.get({ transaction_id: tx.transaction_id, timestamp: tx.timestamp });
-    assert.equal(item?.[OUTCOME_ATTRIBUTES.outcome], "fraud");
-    assert.equal(item?.[OUTCOME_ATTRIBUTES.source], "chargeback");
+    expect(item?.[OUTCOME_ATTRIBUTES.outcome]).to.equal("fraud");
+    expect(item?.[OUTCOME_ATTRIBUTES.source]).to.equal("chargeback");
     const profile = await profileOf(local, "merchant-outcomes");
-    assert.equal(totals(profile).frauds, 1);
-    assert.equal(profile.get(receiveDay(local, tx))?.frauds, 1);
+    expect(totals(profile).frauds).to.equal(1);
+    expect(profile.get(receiveDay(local, tx))?.frauds).to.equal(1);
   });
 
   it("answers the gateway's 400 naming the fields the model rejects, and the handler's for a future reported_at", async () => {
@@ -110,22 +110,19 @@ describe("Local: POST /transactions/outcomes", () => {
     );
 
     // Assess
-    assert.equal(byModel.status, 400);
-    assert.equal(byModel.body.error, "invalid_request");
+    expect(byModel.status).to.equal(400);
+    expect(byModel.body.error).to.equal("invalid_request");
     for (const field of ["transaction_id", "outcome", "source", "note"]) {
-      assert.match(String(byModel.body.message), new RegExp(`"${field}"`));
+      expect(String(byModel.body.message)).to.match(new RegExp(`"${field}"`));
     }
-    assert.equal(byHandler.status, 400);
-    assert.deepEqual(
-      (byHandler.body.fields as { field: string }[]).map((f) => f.field),
-      ["reported_at"],
-    );
+    expect(byHandler.status).to.equal(400);
+    expect((byHandler.body.fields as { field: string }[]).map((f) => f.field)).to.deep.equal(["reported_at"]);
     const items = await local.merchantRisk.profiles([tx.merchant_id]);
     const days = [...decodeMerchantProfile(items.get(tx.merchant_id)).values()];
-    assert.ok(
+    expect(
       days.every((day) => day.frauds === 0),
       "a rejected outcome counts no fraud",
-    );
+    ).to.be.ok;
   });
 
   it("refuses an outcome without the matching x-api-key with API Gateway's 403 when a key is set", async () => {
@@ -141,9 +138,9 @@ describe("Local: POST /transactions/outcomes", () => {
     });
 
     // Assess
-    assert.equal(missing.status, 403);
-    assert.deepEqual(missing.body, { message: "Forbidden" });
-    assert.equal(right.status, 201);
+    expect(missing.status).to.equal(403);
+    expect(missing.body).to.deep.equal({ message: "Forbidden" });
+    expect(right.status).to.equal(201);
   });
 
   it("rebuilds the merchant profiles from the table after a restart with --data", async () => {
@@ -166,14 +163,14 @@ describe("Local: POST /transactions/outcomes", () => {
     const repeat = await postJson(local.url, OUTCOME_ROUTE, outcomeFor(fraud, "fraud"));
 
     // Assess
-    assert.equal(fraudsBefore, 1);
-    assert.equal(repeat.status, 200);
+    expect(fraudsBefore).to.equal(1);
+    expect(repeat.status).to.equal(200);
     const profile = await profileOf(local, "merchant-kept");
-    assert.deepEqual(totals(profile), { transactions: 2, frauds: 1 });
-    assert.equal(profile.get(receiveDay(local, fraud))?.frauds, 1);
+    expect(totals(profile)).to.deep.equal({ transactions: 2, frauds: 1 });
+    expect(profile.get(receiveDay(local, fraud))?.frauds).to.equal(1);
     const eventDays = [fraud, cleared].map((tx) => dayOf(tx.timestamp));
     for (const day of new Set(eventDays)) {
-      assert.equal(profile.get(day)?.transactions, eventDays.filter((d) => d === day).length);
+      expect(profile.get(day)?.transactions).to.equal(eventDays.filter((d) => d === day).length);
     }
   });
 });

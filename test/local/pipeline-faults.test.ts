@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { readOutbox } from "../../local/outbox-topic";
 import type { LocalPipeline } from "../../local/pipeline";
 import { ITEM_ATTRIBUTES } from "../../pipeline/runtime/contract/item";
@@ -25,14 +25,11 @@ describe("Function: startLocalPipeline (fault injection)", () => {
     await local.idle();
 
     // Assess
-    assert.equal(local.faults.injected().publish, 1);
-    assert.deepEqual(
-      readOutbox(local.outbox).map((entry) => entry.transaction_id),
-      ["tx-retry"],
-    );
-    assert.deepEqual(local.queue.deadLetters(), []);
+    expect(local.faults.injected().publish).to.equal(1);
+    expect(readOutbox(local.outbox).map((entry) => entry.transaction_id)).to.deep.equal(["tx-retry"]);
+    expect(local.queue.deadLetters()).to.deep.equal([]);
     const item = local.table.get({ transaction_id: "tx-retry", timestamp: tx.timestamp });
-    assert.equal(typeof item?.[ITEM_ATTRIBUTES.notifiedAt], "number");
+    expect(typeof item?.[ITEM_ATTRIBUTES.notifiedAt]).to.equal("number");
   });
 
   it("dead-letters a notification whose publish keeps failing after maxReceiveCount receives", async () => {
@@ -50,15 +47,15 @@ describe("Function: startLocalPipeline (fault injection)", () => {
 
     // Assess
     const dead = local.queue.deadLetters();
-    assert.equal(dead.length, 1);
-    assert.equal(dead[0].receiveCount, 3);
-    assert.equal(JSON.parse(dead[0].body).transaction_id, "tx-doomed");
-    assert.equal(local.faults.injected().publish, 3);
-    assert.deepEqual(readOutbox(local.outbox), []);
+    expect(dead.length).to.equal(1);
+    expect(dead[0].receiveCount).to.equal(3);
+    expect(JSON.parse(dead[0].body).transaction_id).to.equal("tx-doomed");
+    expect(local.faults.injected().publish).to.equal(3);
+    expect(readOutbox(local.outbox)).to.deep.equal([]);
     const item = local.table.get({ transaction_id: "tx-doomed", timestamp: tx.timestamp });
-    assert.equal(item?.[ITEM_ATTRIBUTES.verdict], "flagged");
-    assert.equal(item?.[ITEM_ATTRIBUTES.notifiedAt], undefined);
-    assert.equal(item?.[ITEM_ATTRIBUTES.notifyLeaseUntil], undefined);
+    expect(item?.[ITEM_ATTRIBUTES.verdict]).to.equal("flagged");
+    expect(item?.[ITEM_ATTRIBUTES.notifiedAt]).to.equal(undefined);
+    expect(item?.[ITEM_ATTRIBUTES.notifyLeaseUntil]).to.equal(undefined);
   });
 
   it("sends a stream batch whose verdict write keeps failing to the stream DLQ after the retries", async () => {
@@ -71,15 +68,14 @@ describe("Function: startLocalPipeline (fault injection)", () => {
     await local.idle();
 
     // Assess
-    assert.equal(response.status, 201);
+    expect(response.status).to.equal(201);
     const dead = local.feed.deadLetters();
-    assert.equal(dead.length, 1);
-    assert.equal(dead[0].attempts, 3);
-    assert.deepEqual(
-      dead[0].records.map((record) => record.dynamodb?.Keys?.transaction_id?.S),
-      ["tx-stuck"],
-    );
-    assert.equal(local.faults.injected().verdictWrite, 3);
+    expect(dead.length).to.equal(1);
+    expect(dead[0].attempts).to.equal(3);
+    expect(dead[0].records.map((record) => record.dynamodb?.Keys?.transaction_id?.S)).to.deep.equal([
+      "tx-stuck",
+    ]);
+    expect(local.faults.injected().verdictWrite).to.equal(3);
   });
 
   it("answers 503 with Retry-After when the table write fails", async () => {
@@ -92,8 +88,8 @@ describe("Function: startLocalPipeline (fault injection)", () => {
     const retry = await postJson(local.url, "/transactions", tx);
 
     // Assess
-    assert.equal(first.status, 503);
-    assert.equal(first.headers.get("retry-after"), "1");
-    assert.equal(retry.status, 201);
+    expect(first.status).to.equal(503);
+    expect(first.headers.get("retry-after")).to.equal("1");
+    expect(retry.status).to.equal(201);
   });
 });

@@ -1,5 +1,5 @@
-import assert from "node:assert/strict";
 import * as path from "node:path";
+import { expect } from "chai";
 import type { LocalPipeline } from "../../local/pipeline";
 import { ITEM_ATTRIBUTES } from "../../pipeline/runtime/contract/item";
 import { liveTransaction, postJson, useTestPipelines } from "../helpers/local";
@@ -22,13 +22,12 @@ describe("Function: startLocalPipeline (--data)", () => {
     const retry = await postJson(local.url, "/transactions", tx);
 
     // Assess
-    assert.equal(local.table.size(), 1);
-    assert.equal(local.resumed, 0);
-    assert.equal(
+    expect(local.table.size()).to.equal(1);
+    expect(local.resumed).to.equal(0);
+    expect(
       local.table.get({ transaction_id: "tx-kept", timestamp: tx.timestamp })?.[ITEM_ATTRIBUTES.verdict],
-      "cleared",
-    );
-    assert.equal(retry.status, 200);
+    ).to.equal("cleared");
+    expect(retry.status).to.equal(200);
   });
 
   it("resumes detection after a restart for items stored without a verdict", async () => {
@@ -49,12 +48,11 @@ describe("Function: startLocalPipeline (--data)", () => {
     await local.idle();
 
     // Assess
-    assert.equal(local.resumed, 1);
-    assert.equal(
+    expect(local.resumed).to.equal(1);
+    expect(
       local.table.get({ transaction_id: "tx-unassessed", timestamp: tx.timestamp })?.[
         ITEM_ATTRIBUTES.verdict
       ],
-      "cleared",
-    );
+    ).to.equal("cleared");
   });
 });

@@ -1,8 +1,9 @@
-import assert from "node:assert/strict";
 import * as http from "node:http";
+import { expect } from "chai";
 import { readOutbox } from "../../local/outbox-topic";
 import type { LocalPipeline } from "../../local/pipeline";
 import { ITEM_ATTRIBUTES } from "../../pipeline/runtime/contract/item";
+import { matchesError, rejectionOf } from "../helpers/expect";
 import { accountBurst, liveTransaction, postJson, useTestPipelines } from "../helpers/local";
 
 /** Velocity fires from the 4th transaction in 10 minutes and alone reaches the threshold. */
@@ -32,33 +33,33 @@ describe("Function: startLocalPipeline", () => {
     await local.idle();
 
     // Assess
-    assert.equal(created.status, 201);
-    assert.deepEqual(created.body, {
+    expect(created.status).to.equal(201);
+    expect(created.body).to.deep.equal({
       transaction_id: "tx-single",
       timestamp: single.timestamp,
       status: "accepted",
     });
-    assert.equal(invalid.status, 400);
-    assert.deepEqual(Object.keys(invalid.body).sort(), ["error", "message", "request_id"]);
-    assert.equal(invalid.body.error, "invalid_request");
-    assert.match(String(invalid.body.message), /"amount": must be integer/);
-    assert.match(String(invalid.body.message), /"card_number": is not an accepted property/);
-    assert.equal(invalid.body.request_id, invalid.headers.get("x-amzn-requestid"));
-    assert.equal(duplicate.status, 200);
-    assert.equal(duplicate.body.status, "duplicate");
-    assert.equal(conflict.status, 409);
-    assert.deepEqual(burstStatuses, [201, 201, 201, 201, 201]);
+    expect(invalid.status).to.equal(400);
+    expect(Object.keys(invalid.body).sort()).to.deep.equal(["error", "message", "request_id"]);
+    expect(invalid.body.error).to.equal("invalid_request");
+    expect(String(invalid.body.message)).to.match(/"amount": must be integer/);
+    expect(String(invalid.body.message)).to.match(/"card_number": is not an accepted property/);
+    expect(invalid.body.request_id).to.equal(invalid.headers.get("x-amzn-requestid"));
+    expect(duplicate.status).to.equal(200);
+    expect(duplicate.body.status).to.equal("duplicate");
+    expect(conflict.status).to.equal(409);
+    expect(burstStatuses).to.deep.equal([201, 201, 201, 201, 201]);
     const items = local.table.scan();
-    assert.equal(items.length, 6);
-    assert.ok(items.every((item) => item[ITEM_ATTRIBUTES.verdict] !== undefined));
+    expect(items.length).to.equal(6);
+    expect(items.every((item) => item[ITEM_ATTRIBUTES.verdict] !== undefined)).to.be.ok;
     const flagged = items
       .filter((item) => item[ITEM_ATTRIBUTES.verdict] === "flagged")
       .map((item) => item.transaction_id);
-    assert.deepEqual(flagged.sort(), ["acct-busy-burst-4", "acct-busy-burst-5"]);
+    expect(flagged.sort()).to.deep.equal(["acct-busy-burst-4", "acct-busy-burst-5"]);
     const alerts = readOutbox(local.outbox).map((entry) => entry.transaction_id);
-    assert.deepEqual(alerts.sort(), ["acct-busy-burst-4", "acct-busy-burst-5"]);
-    assert.deepEqual(local.queue.deadLetters(), []);
-    assert.deepEqual(local.feed.deadLetters(), []);
+    expect(alerts.sort()).to.deep.equal(["acct-busy-burst-4", "acct-busy-burst-5"]);
+    expect(local.queue.deadLetters()).to.deep.equal([]);
+    expect(local.feed.deadLetters()).to.deep.equal([]);
   });
 
   it("keeps the defaults for options passed as undefined (flags not given on the command line)", async () => {
@@ -71,11 +72,10 @@ describe("Function: startLocalPipeline", () => {
     await local.idle();
 
     // Assess
-    assert.deepEqual(
-      readOutbox(local.outbox).map((entry) => entry.transaction_id),
-      ["tx-default-options"],
-    );
-    assert.deepEqual(local.queue.deadLetters(), []);
+    expect(readOutbox(local.outbox).map((entry) => entry.transaction_id)).to.deep.equal([
+      "tx-default-options",
+    ]);
+    expect(local.queue.deadLetters()).to.deep.equal([]);
   });
 
   it("answers health, unknown paths, wrong methods and oversized bodies like a gateway", async () => {
@@ -93,14 +93,14 @@ describe("Function: startLocalPipeline", () => {
     );
 
     // Assess
-    assert.equal(health.status, 200);
-    assert.deepEqual(await health.json(), { status: "ok" });
-    assert.equal(unknown.status, 404);
-    assert.equal(wrongMethod.status, 405);
-    assert.equal(wrongMethod.headers.get("allow"), "POST");
-    assert.equal(oversized.status, 413);
-    assert.equal(oversized.body.error, "payload_too_large");
-    assert.equal(local.table.size(), 0);
+    expect(health.status).to.equal(200);
+    expect(await health.json()).to.deep.equal({ status: "ok" });
+    expect(unknown.status).to.equal(404);
+    expect(wrongMethod.status).to.equal(405);
+    expect(wrongMethod.headers.get("allow")).to.equal("POST");
+    expect(oversized.status).to.equal(413);
+    expect(oversized.body.error).to.equal("payload_too_large");
+    expect(local.table.size()).to.equal(0);
   });
 
   it("answers 413 to a chunked body as soon as it grows past the limit", async () => {
@@ -120,8 +120,8 @@ describe("Function: startLocalPipeline", () => {
     });
 
     // Assess
-    assert.equal(status, 413);
-    assert.equal(local.table.size(), 0);
+    expect(status).to.equal(413);
+    expect(local.table.size()).to.equal(0);
   });
 
   it("refuses requests without the matching x-api-key with API Gateway's 403 when LOCAL_API_KEY is set", async () => {
@@ -135,10 +135,10 @@ describe("Function: startLocalPipeline", () => {
     const right = await postJson(local.url, "/transactions", tx, { "x-api-key": "local-secret" });
 
     // Assess
-    assert.equal(missing.status, 403);
-    assert.deepEqual(missing.body, { message: "Forbidden" });
-    assert.equal(wrong.status, 403);
-    assert.equal(right.status, 201);
+    expect(missing.status).to.equal(403);
+    expect(missing.body).to.deep.equal({ message: "Forbidden" });
+    expect(wrong.status).to.equal(403);
+    expect(right.status).to.equal(201);
   });
 
   it("rejects a port in use and a bad rules config with one clear configuration error", async () => {
@@ -150,10 +150,14 @@ describe("Function: startLocalPipeline", () => {
     const badRules = pipelines.start({ rulesConfig: '{"threshold": -1}' });
 
     // Assess
-    await assert.rejects(portInUse, {
-      name: "ConfigurationError",
-      message: /127\.0\.0\.1:\d+ \(EADDRINUSE\): set PORT/,
-    });
-    await assert.rejects(badRules, { name: "ConfigurationError", message: /threshold/ });
+    expect(await rejectionOf(portInUse)).to.satisfy(
+      matchesError({
+        name: "ConfigurationError",
+        message: /127\.0\.0\.1:\d+ \(EADDRINUSE\): set PORT/,
+      }),
+    );
+    expect(await rejectionOf(badRules)).to.satisfy(
+      matchesError({ name: "ConfigurationError", message: /threshold/ }),
+    );
   });
 });

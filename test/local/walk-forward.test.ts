@@ -1,6 +1,6 @@
-import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { expect } from "chai";
 import { main } from "../../local/backtest/main";
 import { replay } from "../../local/backtest/replay";
 import { runBacktest } from "../../local/backtest/run";
@@ -56,8 +56,8 @@ describe("Function: replay (label delay)", () => {
 
     // Assess: days 1..6 score the same; from day 7 the fraud is known to the merchant profile
     const scores = (r: typeof withLabel) => r.replayed.map((row) => row.assessment.score);
-    assert.deepEqual(scores(withLabel).slice(0, 7), scores(without).slice(0, 7));
-    assert.ok(scores(withLabel)[7] > scores(without)[7], "the label counts once it has arrived");
+    expect(scores(withLabel).slice(0, 7)).to.deep.equal(scores(without).slice(0, 7));
+    expect(scores(withLabel)[7] > scores(without)[7], "the label counts once it has arrived").to.be.ok;
   });
 
   it("counts the fraud at the merchant on the day its label arrives, never earlier", () => {
@@ -65,7 +65,7 @@ describe("Function: replay (label delay)", () => {
     const counts = frauds7d(merchantDays(12, true), 3);
 
     // Assess: known from day 3 on; the 7-day window forgets it after day 9
-    assert.deepEqual(counts, [0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
+    expect(counts).to.deep.equal([0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
   });
 
   it("never counts a legitimate label as a fraud", () => {
@@ -73,7 +73,7 @@ describe("Function: replay (label delay)", () => {
     const counts = frauds7d(merchantDays(10, false), 0);
 
     // Assess
-    assert.ok(counts.every((count) => count === 0));
+    expect(counts.every((count) => count === 0)).to.be.ok;
   });
 });
 
@@ -93,11 +93,8 @@ describe("Function: replay (repeats and order)", () => {
     });
 
     // Assess
-    assert.deepEqual(
-      replayed.map((row) => row.line),
-      [5, 3, 1],
-    );
-    assert.deepEqual(duplicates, [4, 2]);
+    expect(replayed.map((row) => row.line)).to.deep.equal([5, 3, 1]);
+    expect(duplicates).to.deep.equal([4, 2]);
   });
 });
 
@@ -111,13 +108,13 @@ describe("Function: runBacktest (walk-forward options)", () => {
     const late = await runBacktest(rows, { from: START + 5 * DAY_MS });
 
     // Assess
-    assert.equal(all.labelled, 10);
-    assert.equal(late.labelled, 5);
-    assert.equal(late.replayed, 10, "earlier rows still warm up history and profiles");
-    assert.equal(late.measured, 5, "alerts and the alert rate count the measured rows only");
-    assert.equal(all.labelDelayDays, 7);
-    assert.equal(all.precisionAtTop100PerDay, 0.1, "one account a day, one fraudulent day in ten");
-    assert.equal(late.precisionAtTop100PerDay, 0);
+    expect(all.labelled).to.equal(10);
+    expect(late.labelled).to.equal(5);
+    expect(late.replayed, "earlier rows still warm up history and profiles").to.equal(10);
+    expect(late.measured, "alerts and the alert rate count the measured rows only").to.equal(5);
+    expect(all.labelDelayDays).to.equal(7);
+    expect(all.precisionAtTop100PerDay, "one account a day, one fraudulent day in ten").to.equal(0.1);
+    expect(late.precisionAtTop100PerDay).to.equal(0);
   });
 
   it("scores with a model when given one and reports its threshold", async () => {
@@ -129,9 +126,9 @@ describe("Function: runBacktest (walk-forward options)", () => {
     const result = await runBacktest(rows, { model });
 
     // Assess
-    assert.equal(result.scorer, "model");
-    assert.equal(result.threshold, 42);
-    assert.ok(result.scored.every((row) => row.assessment.scorer === "model"));
+    expect(result.scorer).to.equal("model");
+    expect(result.threshold).to.equal(42);
+    expect(result.scored.every((row) => row.assessment.scorer === "model")).to.be.ok;
   });
 });
 
@@ -164,13 +161,13 @@ describe("Function: main (backtest CLI, walk-forward flags)", () => {
     );
 
     // Assess
-    assert.equal(result, 0);
+    expect(result).to.equal(0);
     const report = JSON.parse(stdout);
-    assert.equal(report.scorer, "model");
-    assert.equal(report.label_delay_days, 2);
-    assert.equal(report.from, "2025-01-07");
-    assert.equal(report.labelled, 3);
-    assert.equal(report.threshold, 30);
+    expect(report.scorer).to.equal("model");
+    expect(report.label_delay_days).to.equal(2);
+    expect(report.from).to.equal("2025-01-07");
+    expect(report.labelled).to.equal(3);
+    expect(report.threshold).to.equal(30);
   });
 
   it("fails with one line naming the model file and the problem", async () => {
@@ -182,10 +179,9 @@ describe("Function: main (backtest CLI, walk-forward flags)", () => {
     const { result, stderr } = await captureOutput(() => main([writeRows(), "--model", modelFile]));
 
     // Assess
-    assert.equal(result, 1);
-    assert.equal(stderr.trim().split("\n").length, 1);
-    assert.match(
-      stderr,
+    expect(result).to.equal(1);
+    expect(stderr.trim().split("\n").length).to.equal(1);
+    expect(stderr).to.match(
       /model\.json: Fraud model features do not match this version's features \(missing amount_log/,
     );
   });
@@ -201,8 +197,8 @@ describe("Function: main (backtest CLI, walk-forward flags)", () => {
       const { result, stderr } = await captureOutput(() => main(args));
 
       // Assess
-      assert.equal(result, 2);
-      assert.match(stderr, message);
+      expect(result).to.equal(2);
+      expect(stderr).to.match(message);
     });
   }
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, expect } from "chai";
 import { makeAlertCodec } from "../../pipeline/runtime/notify/alert-codec";
 import { fraudAlert } from "../helpers/alerts";
 
@@ -12,7 +12,7 @@ describe("Function: makeAlertCodec", () => {
     const result = codec.decode(JSON.parse(JSON.stringify(alert)));
 
     // Assess
-    assert.deepEqual(result, { ok: true, value: alert });
+    expect(result).to.deep.equal({ ok: true, value: alert });
   });
 
   it("decodes an alert queued before reasons existed, with no reasons", () => {
@@ -24,7 +24,7 @@ describe("Function: makeAlertCodec", () => {
 
     // Assess
     assert.ok(result.ok);
-    assert.deepEqual(result.value.reasons, []);
+    expect(result.value.reasons).to.deep.equal([]);
   });
 
   it("drops properties that are not part of an alert", () => {
@@ -36,7 +36,7 @@ describe("Function: makeAlertCodec", () => {
 
     // Assess
     assert.ok(result.ok);
-    assert.equal("card_number" in result.value, false);
+    expect("card_number" in result.value).to.equal(false);
   });
 
   const invalid: [string, Record<string, unknown>, string][] = [
@@ -62,12 +62,12 @@ describe("Function: makeAlertCodec", () => {
       const result = codec.decode(body);
 
       // Assess
-      assert.equal(result.ok, false);
-      assert.ok(
+      expect(result.ok).to.equal(false);
+      expect(
         !result.ok && result.errors.some((error) => error.startsWith(`${path}: expected `)),
         String(result),
-      );
-      assert.ok(!result.ok && result.errors.every((error) => !error.includes("Bcc")));
+      ).to.be.ok;
+      expect(!result.ok && result.errors.every((error) => !error.includes("Bcc"))).to.be.ok;
     });
   }
 
@@ -87,7 +87,7 @@ describe("Function: makeAlertCodec", () => {
       const result = codec.decode(JSON.parse(JSON.stringify(alert)));
 
       // Assess
-      assert.deepEqual(result, { ok: true, value: alert });
+      expect(result).to.deep.equal({ ok: true, value: alert });
     });
   }
 
@@ -99,7 +99,7 @@ describe("Function: makeAlertCodec", () => {
     const result = codec.decode({ ...fraudAlert(), merchant_id: "\u{1F600}".repeat(65) });
 
     // Assess
-    assert.ok(!result.ok && result.errors.some((error) => error.startsWith("merchant_id: expected ")));
+    expect(!result.ok && result.errors.some((error) => error.startsWith("merchant_id: expected "))).to.be.ok;
   });
 
   it("rejects a body that is not an object", () => {
@@ -110,7 +110,7 @@ describe("Function: makeAlertCodec", () => {
     const result = codec.decode([1, 2]);
 
     // Assess
-    assert.equal(result.ok, false);
-    assert.ok(!result.ok && result.errors[0].startsWith("body: expected "));
+    expect(result.ok).to.equal(false);
+    expect(!result.ok && result.errors[0].startsWith("body: expected ")).to.be.ok;
   });
 });

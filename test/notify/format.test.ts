@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import fc from "fast-check";
 import { formatAlert, maskAccount } from "../../pipeline/runtime/notify/format";
 import { fraudAlert } from "../helpers/alerts";
@@ -13,8 +13,8 @@ describe("Function: formatAlert", () => {
     const notification = formatAlert(alert);
 
     // Assess
-    assert.equal(notification.subject, "Fraud alert: transaction tx-42 scored 85");
-    assert.equal(notification.transactionId, "tx-42");
+    expect(notification.subject).to.equal("Fraud alert: transaction tx-42 scored 85");
+    expect(notification.transactionId).to.equal("tx-42");
   });
 
   it("keeps the subject under 100 printable ASCII characters for the longest ids and scores", () => {
@@ -26,8 +26,8 @@ describe("Function: formatAlert", () => {
     fc.assert(
       fc.property(ids, scores, (id, score) => {
         const { subject } = formatAlert(fraudAlert({ transaction_id: id, score }));
-        assert.ok(subject.length < 100, subject);
-        assert.match(subject, /^[\x20-\x7e]+$/);
+        expect(subject.length < 100, subject).to.be.ok;
+        expect(subject).to.match(/^[\x20-\x7e]+$/);
       }),
     );
   });
@@ -40,9 +40,9 @@ describe("Function: formatAlert", () => {
     const { subject, body } = formatAlert(fraudAlert({ transaction_id: id, score: 91.256 }));
 
     // Assess
-    assert.match(subject, /^Fraud alert: transaction STARTx*\.\.\.x*END scored 91\.26$/);
-    assert.ok(subject.length <= 99);
-    assert.ok(body.includes(id));
+    expect(subject).to.match(/^Fraud alert: transaction STARTx*\.\.\.x*END scored 91\.26$/);
+    expect(subject.length <= 99).to.be.ok;
+    expect(body.includes(id)).to.be.ok;
   });
 
   it("lists the score's top reasons, numbered, before the rules", () => {
@@ -58,14 +58,14 @@ describe("Function: formatAlert", () => {
     const { body } = formatAlert(alert);
 
     // Assess
-    assert.ok(
+    expect(
       body.includes(
         "Top reasons:\n  1. amount 12.5x this account's 30-day average of 400.00 USD (20 transactions)\n" +
           "  2. merchant m-9: 4 confirmed frauds among 31 transactions in the last 7 days\n",
       ),
       body,
-    );
-    assert.ok(body.indexOf("Top reasons:") < body.indexOf("Rules that fired:"));
+    ).to.be.ok;
+    expect(body.indexOf("Top reasons:") < body.indexOf("Rules that fired:")).to.be.ok;
   });
 
   it("says so when an alert carries no reasons (queued before reasons existed)", () => {
@@ -73,7 +73,7 @@ describe("Function: formatAlert", () => {
     const { body } = formatAlert(fraudAlert({ reasons: [] }));
 
     // Assess
-    assert.ok(body.includes("Top reasons:\n  (no reasons in the alert)\n"), body);
+    expect(body.includes("Top reasons:\n  (no reasons in the alert)\n"), body).to.be.ok;
   });
 
   it("masks the account id to its last four characters", () => {
@@ -84,9 +84,9 @@ describe("Function: formatAlert", () => {
     const { subject, body } = formatAlert(alert);
 
     // Assess
-    assert.ok(body.includes("****1234"));
-    assert.equal(body.includes("acct-9876541234"), false);
-    assert.equal(subject.includes("1234"), false);
+    expect(body.includes("****1234")).to.be.ok;
+    expect(body.includes("acct-9876541234")).to.equal(false);
+    expect(subject.includes("1234")).to.equal(false);
   });
 
   it("explains each rule with its reason, the amount in major units, merchant and both times", () => {
@@ -97,12 +97,12 @@ describe("Function: formatAlert", () => {
     const { body } = formatAlert(alert);
 
     // Assess
-    assert.ok(body.includes("1,234,567.89 USD"));
-    assert.ok(body.includes("merchant-77"));
-    assert.ok(body.includes(new Date(alert.timestamp).toISOString()));
-    assert.ok(body.includes(new Date(FIXED_NOW).toISOString()));
+    expect(body.includes("1,234,567.89 USD")).to.be.ok;
+    expect(body.includes("merchant-77")).to.be.ok;
+    expect(body.includes(new Date(alert.timestamp).toISOString())).to.be.ok;
+    expect(body.includes(new Date(FIXED_NOW).toISOString())).to.be.ok;
     for (const hit of alert.rules) {
-      assert.ok(body.includes(`${hit.rule} (score ${hit.score}): ${hit.reason}`), hit.rule);
+      expect(body.includes(`${hit.rule} (score ${hit.score}): ${hit.reason}`), hit.rule).to.be.ok;
     }
   });
 
@@ -116,8 +116,8 @@ describe("Function: formatAlert", () => {
     const dinarBody = formatAlert(dinar).body;
 
     // Assess
-    assert.ok(yenBody.includes("150,000 JPY"));
-    assert.ok(dinarBody.includes("1.500 BHD"));
+    expect(yenBody.includes("150,000 JPY")).to.be.ok;
+    expect(dinarBody.includes("1.500 BHD")).to.be.ok;
   });
 
   it("keeps a client-chosen merchant id on its own line and the body well-formed for SNS", () => {
@@ -135,11 +135,12 @@ describe("Function: formatAlert", () => {
     const { body } = formatAlert(alert);
 
     // Assess: the SDK encodes an SNS Message with encodeURIComponent, which throws on lone surrogates
-    assert.doesNotThrow(() => encodeURIComponent(body));
-    assert.equal(body.split("\n").length, plainLines);
+    expect(() => encodeURIComponent(body)).not.to.throw();
+    expect(body.split("\n").length).to.equal(plainLines);
     for (const forbidden of ["\r", "\u2028", "\u0000", "\ud800"])
-      assert.equal(body.includes(forbidden), false);
-    assert.ok(body.includes("Merchant:    shop\uFFFD\uFFFDFraud score: 0\uFFFD\uFFFD\uFFFDend\u{1F600}"));
+      expect(body.includes(forbidden)).to.equal(false);
+    expect(body.includes("Merchant:    shop\uFFFD\uFFFDFraud score: 0\uFFFD\uFFFD\uFFFDend\u{1F600}")).to.be
+      .ok;
   });
 
   it("says so when the alert carries no rule details", () => {
@@ -150,7 +151,7 @@ describe("Function: formatAlert", () => {
     const { body } = formatAlert(alert);
 
     // Assess
-    assert.match(body, /no rule details/);
+    expect(body).to.match(/no rule details/);
   });
 });
 
@@ -163,6 +164,6 @@ describe("Function: maskAccount", () => {
     const masked = ids.map(maskAccount);
 
     // Assess
-    assert.deepEqual(masked, ["****5678", "****2345", "****", "****"]);
+    expect(masked).to.deep.equal(["****5678", "****2345", "****", "****"]);
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { makeAlertCodec } from "../../pipeline/runtime/notify/alert-codec";
 import { makeNotifyHandler } from "../../pipeline/runtime/notify/handler";
 import type { NotificationLedger } from "../../pipeline/runtime/ports";
@@ -32,15 +32,14 @@ describe("Function: makeNotifyHandler", () => {
     const response = await handler(event, lambdaContext());
 
     // Assess
-    assert.deepEqual(response, { batchItemFailures: [] });
-    assert.deepEqual(notifier.published.map((n) => n.transactionId).sort(), ["tx-1", "tx-2"]);
-    assert.deepEqual(
+    expect(response).to.deep.equal({ batchItemFailures: [] });
+    expect(notifier.published.map((n) => n.transactionId).sort()).to.deep.equal(["tx-1", "tx-2"]);
+    expect(
       ledger.calls
         .filter((call) => call.op === "confirm")
         .map((call) => call.transactionId)
         .sort(),
-      ["tx-1", "tx-2"],
-    );
+    ).to.deep.equal(["tx-1", "tx-2"]);
   });
 
   it("publishes a redelivered alert only once", async () => {
@@ -53,10 +52,10 @@ describe("Function: makeNotifyHandler", () => {
     const second = await handler(event, lambdaContext());
 
     // Assess
-    assert.deepEqual(first.batchItemFailures, []);
-    assert.deepEqual(second.batchItemFailures, []);
-    assert.equal(notifier.published.length, 1);
-    assert.ok(log.entries.some((entry) => /already notified/.test(entry.message)));
+    expect(first.batchItemFailures).to.deep.equal([]);
+    expect(second.batchItemFailures).to.deep.equal([]);
+    expect(notifier.published.length).to.equal(1);
+    expect(log.entries.some((entry) => /already notified/.test(entry.message))).to.be.ok;
   });
 
   it("fails a record whose claim another invocation holds, without publishing", async () => {
@@ -70,8 +69,8 @@ describe("Function: makeNotifyHandler", () => {
     const response = await handler(sqsEvent([alert]), lambdaContext());
 
     // Assess
-    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: "msg-1" }]);
-    assert.equal(notifier.published.length, 0);
+    expect(response.batchItemFailures).to.deep.equal([{ itemIdentifier: "msg-1" }]);
+    expect(notifier.published.length).to.equal(0);
   });
 
   it("claims again once an abandoned lease has expired", async () => {
@@ -85,8 +84,8 @@ describe("Function: makeNotifyHandler", () => {
     const response = await handler(sqsEvent([alert]), lambdaContext());
 
     // Assess
-    assert.deepEqual(response.batchItemFailures, []);
-    assert.equal(notifier.published.length, 1);
+    expect(response.batchItemFailures).to.deep.equal([]);
+    expect(notifier.published.length).to.equal(1);
   });
 
   it("releases the claim and fails only the record whose publish failed", async () => {
@@ -98,13 +97,9 @@ describe("Function: makeNotifyHandler", () => {
     const response = await handler(event, lambdaContext());
 
     // Assess
-    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: "msg-2" }]);
-    assert.deepEqual(
-      notifier.published.map((n) => n.transactionId),
-      ["tx-1"],
-    );
-    assert.deepEqual(
-      ledger.calls.filter((call) => call.transactionId === "tx-2").map((call) => call.op),
+    expect(response.batchItemFailures).to.deep.equal([{ itemIdentifier: "msg-2" }]);
+    expect(notifier.published.map((n) => n.transactionId)).to.deep.equal(["tx-1"]);
+    expect(ledger.calls.filter((call) => call.transactionId === "tx-2").map((call) => call.op)).to.deep.equal(
       ["claim", "release"],
     );
   });
@@ -125,10 +120,9 @@ describe("Function: makeNotifyHandler", () => {
     const response = await handler(sqsEvent([fraudAlert()]), lambdaContext());
 
     // Assess
-    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: "msg-1" }]);
-    assert.ok(
-      log.entries.some((entry) => entry.level === "warn" && /expires on its own/.test(entry.message)),
-    );
+    expect(response.batchItemFailures).to.deep.equal([{ itemIdentifier: "msg-1" }]);
+    expect(log.entries.some((entry) => entry.level === "warn" && /expires on its own/.test(entry.message))).to
+      .be.ok;
   });
 
   it("fails malformed records by message id, logs no body, and still processes the others", async () => {
@@ -141,19 +135,18 @@ describe("Function: makeNotifyHandler", () => {
     const response = await handler(event, lambdaContext());
 
     // Assess
-    assert.deepEqual(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort(), [
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).to.deep.equal([
       "msg-1",
       "msg-2",
     ]);
-    assert.deepEqual(
-      notifier.published.map((n) => n.transactionId),
-      ["tx-good"],
-    );
+    expect(notifier.published.map((n) => n.transactionId)).to.deep.equal(["tx-good"]);
     const logged = JSON.stringify(log.entries);
-    assert.ok(log.entries.some((entry) => entry.attributes.messageId === "msg-1" && entry.level === "warn"));
-    assert.ok(log.entries.some((entry) => entry.attributes.messageId === "msg-2" && entry.level === "warn"));
-    assert.equal(logged.includes("{not json"), false);
-    assert.equal(logged.includes("a lot"), false);
+    expect(log.entries.some((entry) => entry.attributes.messageId === "msg-1" && entry.level === "warn")).to
+      .be.ok;
+    expect(log.entries.some((entry) => entry.attributes.messageId === "msg-2" && entry.level === "warn")).to
+      .be.ok;
+    expect(logged.includes("{not json")).to.equal(false);
+    expect(logged.includes("a lot")).to.equal(false);
   });
 
   it("fails the record when claiming throws, and logs the error name", async () => {
@@ -172,13 +165,13 @@ describe("Function: makeNotifyHandler", () => {
     const response = await handler(sqsEvent([fraudAlert()]), lambdaContext());
 
     // Assess
-    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: "msg-1" }]);
-    assert.equal(notifier.published.length, 0);
-    assert.ok(
+    expect(response.batchItemFailures).to.deep.equal([{ itemIdentifier: "msg-1" }]);
+    expect(notifier.published.length).to.equal(0);
+    expect(
       log.entries.some(
         (entry) => entry.level === "error" && entry.attributes.error === "StorageThrottledError",
       ),
-    );
+    ).to.be.ok;
   });
 
   it("counts a published alert as done even when confirming it fails", async () => {
@@ -197,8 +190,8 @@ describe("Function: makeNotifyHandler", () => {
     const response = await handler(sqsEvent([fraudAlert()]), lambdaContext());
 
     // Assess
-    assert.deepEqual(response.batchItemFailures, []);
-    assert.equal(notifier.published.length, 1);
+    expect(response.batchItemFailures).to.deep.equal([]);
+    expect(notifier.published.length).to.equal(1);
   });
 
   it("retries a failed confirm once, so one transient failure still records the notification", async () => {
@@ -222,9 +215,9 @@ describe("Function: makeNotifyHandler", () => {
     const redelivery = await handler(sqsEvent([alert]), lambdaContext());
 
     // Assess
-    assert.equal(confirmCalls, 2);
-    assert.deepEqual(redelivery.batchItemFailures, []);
-    assert.equal(notifier.published.length, 1, "the redelivery finds the confirmed notification");
+    expect(confirmCalls).to.equal(2);
+    expect(redelivery.batchItemFailures).to.deep.equal([]);
+    expect(notifier.published.length, "the redelivery finds the confirmed notification").to.equal(1);
   });
 
   it("processes a batch larger than its concurrency bound completely", async () => {
@@ -236,8 +229,8 @@ describe("Function: makeNotifyHandler", () => {
     const response = await handler(sqsEvent(alerts), lambdaContext());
 
     // Assess
-    assert.equal(notifier.published.length, 23);
-    assert.deepEqual(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort(), [
+    expect(notifier.published.length).to.equal(23);
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).to.deep.equal([
       "msg-24",
       "msg-8",
     ]);
@@ -252,7 +245,7 @@ describe("Function: makeNotifyHandler", () => {
 
     // Assess
     const summary = log.entries.find((entry) => entry.message === "Alert batch processed");
-    assert.deepEqual(summary?.attributes, {
+    expect(summary?.attributes).to.deep.equal({
       requestId: "req-7",
       records: 2,
       published: 1,

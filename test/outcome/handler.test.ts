@@ -1,5 +1,5 @@
-import assert from "node:assert/strict";
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { expect } from "chai";
 import fc from "fast-check";
 import type { Outcome, OutcomeResult } from "../../pipeline/runtime/contract/outcome";
 import { makeOutcomeCodec } from "../../pipeline/runtime/contract/outcome-codec";
@@ -50,7 +50,7 @@ const fieldsOf = (body: { fields: { field: string }[] }) => body.fields.map((f) 
 describe("Function: makeRecordOutcomeHandler", () => {
   it("returns an async handler taking (event, context)", () => {
     // Assess
-    assert.equal(setup().handler.length, 2);
+    expect(setup().handler.length).to.equal(2);
   });
 
   describe("store results", () => {
@@ -62,15 +62,15 @@ describe("Function: makeRecordOutcomeHandler", () => {
       const { response, body, calls } = await send(outcomeEvent(outcome));
 
       // Assess
-      assert.equal(response.statusCode, 201);
-      assert.equal(response.headers?.["content-type"], "application/json");
-      assert.deepEqual(body, {
+      expect(response.statusCode).to.equal(201);
+      expect(response.headers?.["content-type"]).to.equal("application/json");
+      expect(body).to.deep.equal({
         transaction_id: outcome.transaction_id,
         timestamp: outcome.timestamp,
         outcome: "fraud",
         status: "recorded",
       });
-      assert.deepEqual(calls, [{ outcome, receivedAt: FIXED_NOW }]);
+      expect(calls).to.deep.equal([{ outcome, receivedAt: FIXED_NOW }]);
     });
 
     it("answers 200 duplicate when the same outcome is already recorded", async () => {
@@ -81,8 +81,8 @@ describe("Function: makeRecordOutcomeHandler", () => {
       const { response, body } = await send(outcomeEvent(outcome), "duplicate");
 
       // Assess
-      assert.equal(response.statusCode, 200);
-      assert.deepEqual(body, {
+      expect(response.statusCode).to.equal(200);
+      expect(body).to.deep.equal({
         transaction_id: outcome.transaction_id,
         timestamp: outcome.timestamp,
         outcome: "legitimate",
@@ -98,12 +98,15 @@ describe("Function: makeRecordOutcomeHandler", () => {
       const { response, body } = await send(outcomeEvent(outcome), "conflict");
 
       // Assess
-      assert.equal(response.statusCode, 409);
-      assert.equal(body.error, "conflict");
-      assert.equal(body.recorded_outcome, "fraud");
-      assert.equal(body.request_id, API_REQUEST_ID);
-      assert.match(body.message, /already has the outcome "fraud"/);
-      assert.deepEqual([body.transaction_id, body.timestamp], [outcome.transaction_id, outcome.timestamp]);
+      expect(response.statusCode).to.equal(409);
+      expect(body.error).to.equal("conflict");
+      expect(body.recorded_outcome).to.equal("fraud");
+      expect(body.request_id).to.equal(API_REQUEST_ID);
+      expect(body.message).to.match(/already has the outcome "fraud"/);
+      expect([body.transaction_id, body.timestamp]).to.deep.equal([
+        outcome.transaction_id,
+        outcome.timestamp,
+      ]);
     });
 
     it("answers 404 naming transaction_id and timestamp when no such transaction exists", async () => {
@@ -114,11 +117,11 @@ describe("Function: makeRecordOutcomeHandler", () => {
       const { response, body } = await send(outcomeEvent(outcome), "not-found");
 
       // Assess
-      assert.equal(response.statusCode, 404);
-      assert.equal(body.error, "not_found");
-      assert.equal(body.transaction_id, "tx-unknown");
-      assert.equal(body.timestamp, outcome.timestamp);
-      assert.match(body.message, new RegExp(`tx-unknown with timestamp ${outcome.timestamp}`));
+      expect(response.statusCode).to.equal(404);
+      expect(body.error).to.equal("not_found");
+      expect(body.transaction_id).to.equal("tx-unknown");
+      expect(body.timestamp).to.equal(outcome.timestamp);
+      expect(body.message).to.match(new RegExp(`tx-unknown with timestamp ${outcome.timestamp}`));
     });
   });
 
@@ -133,9 +136,9 @@ describe("Function: makeRecordOutcomeHandler", () => {
         const { response, body, calls } = await send(event);
 
         // Assess
-        assert.equal(response.statusCode, 400);
-        assert.deepEqual(fieldsOf(body), ["body"]);
-        assert.equal(calls.length, 0);
+        expect(response.statusCode).to.equal(400);
+        expect(fieldsOf(body)).to.deep.equal(["body"]);
+        expect(calls.length).to.equal(0);
       });
     }
 
@@ -149,10 +152,10 @@ describe("Function: makeRecordOutcomeHandler", () => {
       const { response, body, calls } = await send(event);
 
       // Assess
-      assert.equal(response.statusCode, 400);
-      assert.deepEqual(Object.keys(body), ["error", "message", "request_id", "fields"]);
-      assert.deepEqual(fieldsOf(body), ["amount", "outcome", "reported_at", "source"]);
-      assert.equal(calls.length, 0);
+      expect(response.statusCode).to.equal(400);
+      expect(Object.keys(body)).to.deep.equal(["error", "message", "request_id", "fields"]);
+      expect(fieldsOf(body)).to.deep.equal(["amount", "outcome", "reported_at", "source"]);
+      expect(calls.length).to.equal(0);
     });
 
     it("accepts reported_at in the past and up to the allowed skew ahead", async () => {
@@ -161,7 +164,7 @@ describe("Function: makeRecordOutcomeHandler", () => {
         const { response } = await send(outcomeEvent(validOutcome({ reported_at: reportedAt })));
 
         // Assess
-        assert.equal(response.statusCode, 201, `reported_at ${reportedAt}`);
+        expect(response.statusCode, `reported_at ${reportedAt}`).to.equal(201);
       }
     });
 
@@ -173,10 +176,10 @@ describe("Function: makeRecordOutcomeHandler", () => {
       const { response, body, calls, lines } = await send(event);
 
       // Assess
-      assert.equal(response.statusCode, 400);
-      assert.deepEqual(fieldsOf(body), ["reported_at"]);
-      assert.equal(calls.length, 0);
-      assert.deepEqual(lines[0].attributes.error_fields, ["reported_at"]);
+      expect(response.statusCode).to.equal(400);
+      expect(fieldsOf(body)).to.deep.equal(["reported_at"]);
+      expect(calls.length).to.equal(0);
+      expect(lines[0].attributes.error_fields).to.deep.equal(["reported_at"]);
     });
 
     it("answers 413 before parsing a body over the limit", async () => {
@@ -187,8 +190,8 @@ describe("Function: makeRecordOutcomeHandler", () => {
       const { response, body } = await send(event);
 
       // Assess
-      assert.equal(response.statusCode, 413);
-      assert.equal(body.error, "payload_too_large");
+      expect(response.statusCode).to.equal(413);
+      expect(body.error).to.equal("payload_too_large");
     });
   });
 
@@ -203,11 +206,11 @@ describe("Function: makeRecordOutcomeHandler", () => {
       const { response, body, lines } = await send(outcomeEvent(validOutcome()), throttled);
 
       // Assess
-      assert.equal(response.statusCode, 503);
-      assert.equal(response.headers?.["Retry-After"], "1");
-      assert.equal(body.error, "storage_unavailable");
-      assert.equal(lines[0].level, "warn");
-      assert.equal(lines[0].attributes.cause_name, "ThrottlingException");
+      expect(response.statusCode).to.equal(503);
+      expect(response.headers?.["Retry-After"]).to.equal("1");
+      expect(body.error).to.equal("storage_unavailable");
+      expect(lines[0].level).to.equal("warn");
+      expect(lines[0].attributes.cause_name).to.equal("ThrottlingException");
     });
 
     it("answers 500 with API Gateway's request id and nothing of the cause", async () => {
@@ -220,12 +223,12 @@ describe("Function: makeRecordOutcomeHandler", () => {
       const { response, body, lines } = await send(outcomeEvent(validOutcome()), leaky);
 
       // Assess
-      assert.equal(response.statusCode, 500);
-      assert.deepEqual(Object.keys(body), ["error", "message", "request_id"]);
-      assert.equal(body.request_id, API_REQUEST_ID);
-      assert.doesNotMatch(response.body, /secret-merchant/);
-      assert.equal(lines[0].level, "error");
-      assert.equal(lines[0].attributes.error_name, "ValidationException");
+      expect(response.statusCode).to.equal(500);
+      expect(Object.keys(body)).to.deep.equal(["error", "message", "request_id"]);
+      expect(body.request_id).to.equal(API_REQUEST_ID);
+      expect(response.body).not.to.match(/secret-merchant/);
+      expect(lines[0].level).to.equal("error");
+      expect(lines[0].attributes.error_name).to.equal("ValidationException");
     });
 
     it("answers 500 when the store returns a result it does not define", async () => {
@@ -233,8 +236,8 @@ describe("Function: makeRecordOutcomeHandler", () => {
       const { response, lines } = await send(outcomeEvent(validOutcome()), "maybe");
 
       // Assess
-      assert.equal(response.statusCode, 500);
-      assert.equal(lines[0].attributes.result, "internal_error");
+      expect(response.statusCode).to.equal(500);
+      expect(lines[0].attributes.result).to.equal("internal_error");
     });
   });
 
@@ -247,7 +250,7 @@ describe("Function: makeRecordOutcomeHandler", () => {
       const { lines } = await send(outcomeEvent(outcome));
 
       // Assess
-      assert.deepEqual(lines, [
+      expect(lines).to.deep.equal([
         {
           level: "info",
           attributes: {
@@ -259,7 +262,7 @@ describe("Function: makeRecordOutcomeHandler", () => {
           },
         },
       ]);
-      assert.doesNotMatch(JSON.stringify(lines), /fraud|dispute|1234/);
+      expect(JSON.stringify(lines)).not.to.match(/fraud|dispute|1234/);
     });
 
     it("replaces property names the contract does not know with a placeholder", async () => {
@@ -267,7 +270,7 @@ describe("Function: makeRecordOutcomeHandler", () => {
       const { lines } = await send(outcomeEvent(outcomeBody({ "4111111111111111": 1 })));
 
       // Assess
-      assert.deepEqual(lines[0].attributes.error_fields, ["(unknown property)"]);
+      expect(lines[0].attributes.error_fields).to.deep.equal(["(unknown property)"]);
     });
   });
 
@@ -284,7 +287,7 @@ describe("Function: makeRecordOutcomeHandler", () => {
     await fc.assert(
       fc.asyncProperty(bodies, async (text) => {
         const response = await handler(outcomeEvent(text), lambdaContext());
-        assert.ok(response.statusCode < 500, `status ${response.statusCode} for ${text.slice(0, 80)}`);
+        expect(response.statusCode < 500, `status ${response.statusCode} for ${text.slice(0, 80)}`).to.be.ok;
       }),
       { numRuns: 300 },
     );

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
 import type { ProcessHandler } from "../../pipeline/runtime/process/handler";
 import { makeProcessHandler } from "../../pipeline/runtime/process/handler";
@@ -44,8 +44,8 @@ describe("Function: makeProcessHandler (serialized)", () => {
     const response = await artifact.handler(apiGatewayEvent(tx), lambdaContext());
 
     // Assess
-    assert.equal(response.statusCode, 201);
-    assert.equal(artifact.handler.length, 2);
+    expect(response.statusCode).to.equal(201);
+    expect(artifact.handler.length).to.equal(2);
   });
 
   it("names nested and unknown fields inside the artifact", async () => {
@@ -56,10 +56,10 @@ describe("Function: makeProcessHandler (serialized)", () => {
     const response = await artifact.handler(apiGatewayEvent(body), lambdaContext());
 
     // Assess
-    assert.equal(response.statusCode, 400);
-    assert.deepEqual(
-      JSON.parse(response.body).fields.map((f: { field: string }) => f.field),
-      ["location.latitude", "pan"],
-    );
+    expect(response.statusCode).to.equal(400);
+    expect(JSON.parse(response.body).fields.map((f: { field: string }) => f.field)).to.deep.equal([
+      "location.latitude",
+      "pan",
+    ]);
   });
 });

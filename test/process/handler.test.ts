@@ -1,5 +1,5 @@
-import assert from "node:assert/strict";
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { expect } from "chai";
 import fc from "fast-check";
 import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
 import { LIMITS, type Transaction } from "../../pipeline/runtime/contract/transaction";
@@ -71,7 +71,7 @@ describe("Function: makeProcessHandler", () => {
     const { handler } = setup();
 
     // Assess
-    assert.equal(handler.length, 2);
+    expect(handler.length).to.equal(2);
   });
 
   describe("stored transactions", () => {
@@ -83,13 +83,13 @@ describe("Function: makeProcessHandler", () => {
       const { response, body, calls } = await send(apiGatewayEvent(tx));
 
       // Assess
-      assert.equal(response.statusCode, 201);
-      assert.deepEqual(body, {
+      expect(response.statusCode).to.equal(201);
+      expect(body).to.deep.equal({
         transaction_id: tx.transaction_id,
         timestamp: tx.timestamp,
         status: "accepted",
       });
-      assert.deepEqual(calls, [{ tx, receivedAt: FIXED_NOW }]);
+      expect(calls).to.deep.equal([{ tx, receivedAt: FIXED_NOW }]);
     });
 
     it("answers 200 duplicate for an exact retry", async () => {
@@ -100,8 +100,8 @@ describe("Function: makeProcessHandler", () => {
       const { response, body } = await send(apiGatewayEvent(tx), "duplicate");
 
       // Assess
-      assert.equal(response.statusCode, 200);
-      assert.deepEqual(body, {
+      expect(response.statusCode).to.equal(200);
+      expect(body).to.deep.equal({
         transaction_id: tx.transaction_id,
         timestamp: tx.timestamp,
         status: "duplicate",
@@ -116,13 +116,19 @@ describe("Function: makeProcessHandler", () => {
       const { response, body } = await send(apiGatewayEvent(tx), "conflict");
 
       // Assess
-      assert.equal(response.statusCode, 409);
-      assert.deepEqual(Object.keys(body), ["error", "message", "request_id", "transaction_id", "timestamp"]);
-      assert.equal(body.error, "conflict");
-      assert.equal(body.request_id, API_REQUEST_ID);
-      assert.equal(body.transaction_id, tx.transaction_id);
-      assert.equal(body.timestamp, tx.timestamp);
-      assert.match(body.message, /already accepted with a different body/);
+      expect(response.statusCode).to.equal(409);
+      expect(Object.keys(body)).to.deep.equal([
+        "error",
+        "message",
+        "request_id",
+        "transaction_id",
+        "timestamp",
+      ]);
+      expect(body.error).to.equal("conflict");
+      expect(body.request_id).to.equal(API_REQUEST_ID);
+      expect(body.transaction_id).to.equal(tx.transaction_id);
+      expect(body.timestamp).to.equal(tx.timestamp);
+      expect(body.message).to.match(/already accepted with a different body/);
     });
 
     it("decodes a base64-encoded body", async () => {
@@ -134,8 +140,8 @@ describe("Function: makeProcessHandler", () => {
       const { response, calls } = await send(event);
 
       // Assess
-      assert.equal(response.statusCode, 201);
-      assert.deepEqual(calls[0].tx, tx);
+      expect(response.statusCode).to.equal(201);
+      expect(calls[0].tx).to.deep.equal(tx);
     });
   });
 
@@ -166,12 +172,12 @@ describe("Function: makeProcessHandler", () => {
         const { response, body, calls } = await send(testCase.event);
 
         // Assess
-        assert.equal(response.statusCode, 400);
-        assert.equal(body.error, "invalid_request");
-        assert.equal(body.fields.length, 1);
-        assert.equal(body.fields[0].field, "body");
-        assert.match(body.fields[0].message, testCase.message);
-        assert.equal(calls.length, 0);
+        expect(response.statusCode).to.equal(400);
+        expect(body.error).to.equal("invalid_request");
+        expect(body.fields.length).to.equal(1);
+        expect(body.fields[0].field).to.equal("body");
+        expect(body.fields[0].message).to.match(testCase.message);
+        expect(calls.length).to.equal(0);
       });
     }
 
@@ -193,11 +199,11 @@ describe("Function: makeProcessHandler", () => {
         const { response, body, calls } = await send(apiGatewayEvent(transactionBody({ [field]: value })));
 
         // Assess
-        assert.equal(response.statusCode, 400);
-        assert.equal(body.fields.length, 1);
-        assert.ok(body.fields[0].field.startsWith(field), `field ${body.fields[0].field}`);
-        assert.match(body.fields[0].message, /^must /);
-        assert.equal(calls.length, 0);
+        expect(response.statusCode).to.equal(400);
+        expect(body.fields.length).to.equal(1);
+        expect(body.fields[0].field.startsWith(field), `field ${body.fields[0].field}`).to.be.ok;
+        expect(body.fields[0].message).to.match(/^must /);
+        expect(calls.length).to.equal(0);
       });
     }
 
@@ -211,19 +217,18 @@ describe("Function: makeProcessHandler", () => {
       const { response, body } = await send(event);
 
       // Assess
-      assert.equal(response.statusCode, 400);
-      assert.deepEqual(Object.keys(body), ["error", "message", "request_id", "fields"]);
-      assert.deepEqual(body.fields.map((f: { field: string }) => f.field).sort(), [
+      expect(response.statusCode).to.equal(400);
+      expect(Object.keys(body)).to.deep.equal(["error", "message", "request_id", "fields"]);
+      expect(body.fields.map((f: { field: string }) => f.field).sort()).to.deep.equal([
         "account_id",
         "amount",
         "card_number",
         "currency",
       ]);
-      assert.equal(
-        body.message,
+      expect(body.message).to.equal(
         'The request body has invalid fields: "account_id", "amount", "currency", "card_number" (each entry of "fields" says what is valid).',
       );
-      assert.equal(body.request_id, API_REQUEST_ID);
+      expect(body.request_id).to.equal(API_REQUEST_ID);
     });
 
     for (const [name, timestamp] of [
@@ -235,12 +240,9 @@ describe("Function: makeProcessHandler", () => {
         const { response, body, calls } = await send(apiGatewayEvent(validTransaction({ timestamp })));
 
         // Assess
-        assert.equal(response.statusCode, 400);
-        assert.deepEqual(
-          body.fields.map((f: { field: string }) => f.field),
-          ["timestamp"],
-        );
-        assert.equal(calls.length, 0);
+        expect(response.statusCode).to.equal(400);
+        expect(body.fields.map((f: { field: string }) => f.field)).to.deep.equal(["timestamp"]);
+        expect(calls.length).to.equal(0);
       });
     }
   });
@@ -255,13 +257,13 @@ describe("Function: makeProcessHandler", () => {
       const { response, body, calls } = await send(event);
 
       // Assess
-      assert.equal(response.statusCode, 413);
-      assert.deepEqual(body, {
+      expect(response.statusCode).to.equal(413);
+      expect(body).to.deep.equal({
         error: "payload_too_large",
         message: `The request body must be at most ${LIMITS.maxBodyBytes} bytes.`,
         request_id: API_REQUEST_ID,
       });
-      assert.equal(calls.length, 0);
+      expect(calls.length).to.equal(0);
     });
 
     it("accepts a body of exactly the limit", async () => {
@@ -273,7 +275,7 @@ describe("Function: makeProcessHandler", () => {
       const { response } = await send(event);
 
       // Assess
-      assert.equal(response.statusCode, 201);
+      expect(response.statusCode).to.equal(201);
     });
 
     it("counts bytes, not characters", async () => {
@@ -284,8 +286,8 @@ describe("Function: makeProcessHandler", () => {
       const { response } = await send(event);
 
       // Assess
-      assert.ok((event.body ?? "").length < LIMITS.maxBodyBytes);
-      assert.equal(response.statusCode, 413);
+      expect((event.body ?? "").length < LIMITS.maxBodyBytes).to.be.ok;
+      expect(response.statusCode).to.equal(413);
     });
 
     it("counts the decoded bytes of a base64 body", async () => {
@@ -296,7 +298,7 @@ describe("Function: makeProcessHandler", () => {
       const { response } = await send(event);
 
       // Assess
-      assert.equal(response.statusCode, 413);
+      expect(response.statusCode).to.equal(413);
     });
   });
 
@@ -311,13 +313,13 @@ describe("Function: makeProcessHandler", () => {
       const { response, body, lines } = await send(apiGatewayEvent(validTransaction()), throttled);
 
       // Assess
-      assert.equal(response.statusCode, 503);
-      assert.equal(response.headers?.["Retry-After"], "1");
-      assert.deepEqual(Object.keys(body), ["error", "message", "request_id"]);
-      assert.equal(body.error, "storage_unavailable");
-      assert.equal(lines[0].level, "warn");
-      assert.equal(lines[0].attributes.error_name, "StorageThrottledError");
-      assert.equal(lines[0].attributes.cause_name, "ProvisionedThroughputExceededException");
+      expect(response.statusCode).to.equal(503);
+      expect(response.headers?.["Retry-After"]).to.equal("1");
+      expect(Object.keys(body)).to.deep.equal(["error", "message", "request_id"]);
+      expect(body.error).to.equal("storage_unavailable");
+      expect(lines[0].level).to.equal("warn");
+      expect(lines[0].attributes.error_name).to.equal("StorageThrottledError");
+      expect(lines[0].attributes.cause_name).to.equal("ProvisionedThroughputExceededException");
     });
 
     it("answers 500 without any of the payload and logs only the error's name", async () => {
@@ -334,13 +336,13 @@ describe("Function: makeProcessHandler", () => {
       const { response, body, lines } = await send(apiGatewayEvent(tx), leaky);
 
       // Assess
-      assert.equal(response.statusCode, 500);
-      assert.deepEqual(Object.keys(body), ["error", "message", "request_id"]);
-      assert.equal(body.error, "internal_error");
-      assert.doesNotMatch(response.body, /merchant-secret-77|987654/);
-      assert.equal(lines[0].level, "error");
-      assert.equal(lines[0].attributes.error_name, "ValidationException");
-      assert.doesNotMatch(JSON.stringify(lines), /merchant-secret-77|987654/);
+      expect(response.statusCode).to.equal(500);
+      expect(Object.keys(body)).to.deep.equal(["error", "message", "request_id"]);
+      expect(body.error).to.equal("internal_error");
+      expect(response.body).not.to.match(/merchant-secret-77|987654/);
+      expect(lines[0].level).to.equal("error");
+      expect(lines[0].attributes.error_name).to.equal("ValidationException");
+      expect(JSON.stringify(lines)).not.to.match(/merchant-secret-77|987654/);
     });
 
     it("answers 500 when the store returns an outcome it does not define", async () => {
@@ -348,8 +350,8 @@ describe("Function: makeProcessHandler", () => {
       const { response, lines } = await send(apiGatewayEvent(validTransaction()), "maybe");
 
       // Assess
-      assert.equal(response.statusCode, 500);
-      assert.equal(lines[0].attributes.outcome, "internal_error");
+      expect(response.statusCode).to.equal(500);
+      expect(lines[0].attributes.outcome).to.equal("internal_error");
     });
   });
 
@@ -368,7 +370,8 @@ describe("Function: makeProcessHandler", () => {
         fc.asyncProperty(bodies, fc.boolean(), async (text, encoded) => {
           const event = apiGatewayEvent(encoded ? base64(text) : text, { isBase64Encoded: encoded });
           const response = await handler(event, lambdaContext());
-          assert.ok(response.statusCode < 500, `status ${response.statusCode} for ${text.slice(0, 80)}`);
+          expect(response.statusCode < 500, `status ${response.statusCode} for ${text.slice(0, 80)}`).to.be
+            .ok;
         }),
         { numRuns: 300 },
       );
@@ -384,7 +387,7 @@ describe("Function: makeProcessHandler", () => {
       const response = await handler(apiGatewayEvent(""), lambdaContext());
 
       // Assess
-      assert.equal(JSON.parse(response.body).request_id, API_REQUEST_ID);
+      expect(JSON.parse(response.body).request_id).to.equal(API_REQUEST_ID);
     });
 
     it("falls back to the Lambda request id when the event has none", async () => {
@@ -397,7 +400,7 @@ describe("Function: makeProcessHandler", () => {
       const response = await handler(withoutId, lambdaContext());
 
       // Assess
-      assert.equal(JSON.parse(response.body).request_id, REQUEST_ID);
+      expect(JSON.parse(response.body).request_id).to.equal(REQUEST_ID);
     });
   });
 
@@ -424,18 +427,18 @@ describe("Function: makeProcessHandler", () => {
         const { response, lines } = await send(scenario.event, scenario.answer);
 
         // Assess
-        assert.equal(response.headers?.["content-type"], "application/json");
-        assert.doesNotThrow(() => JSON.parse(response.body));
-        assert.equal(lines.length, 1);
+        expect(response.headers?.["content-type"]).to.equal("application/json");
+        expect(() => JSON.parse(response.body)).not.to.throw();
+        expect(lines.length).to.equal(1);
         const [line] = lines;
-        assert.equal(line.message, "request");
-        assert.equal(line.attributes.request_id, API_REQUEST_ID);
-        assert.equal(line.attributes.status, response.statusCode);
-        assert.equal(line.attributes.latency_ms, 7);
+        expect(line.message).to.equal("request");
+        expect(line.attributes.request_id).to.equal(API_REQUEST_ID);
+        expect(line.attributes.status).to.equal(response.statusCode);
+        expect(line.attributes.latency_ms).to.equal(7);
         for (const key of ["amount", "location", "latitude", "longitude", "merchant_id", "body", "payload"]) {
-          assert.equal(key in line.attributes, false, `log line has ${key}`);
+          expect(key in line.attributes, `log line has ${key}`).to.equal(false);
         }
-        assert.doesNotMatch(JSON.stringify(line.attributes), /1234|40\.7128|-74\.006|merchant-0001/);
+        expect(JSON.stringify(line.attributes)).not.to.match(/1234|40\.7128|-74\.006|merchant-0001/);
       });
     }
 
@@ -447,7 +450,7 @@ describe("Function: makeProcessHandler", () => {
       const { lines } = await send(apiGatewayEvent(tx));
 
       // Assess
-      assert.deepEqual(lines, [
+      expect(lines).to.deep.equal([
         {
           level: "info",
           message: "request",
@@ -473,15 +476,15 @@ describe("Function: makeProcessHandler", () => {
       const { lines } = await send(event);
 
       // Assess
-      assert.equal(lines[0].level, "warn");
-      assert.equal(lines[0].attributes.outcome, "invalid_request");
-      assert.deepEqual(lines[0].attributes.error_fields, [
+      expect(lines[0].level).to.equal("warn");
+      expect(lines[0].attributes.outcome).to.equal("invalid_request");
+      expect(lines[0].attributes.error_fields).to.deep.equal([
         "amount",
         "location.latitude",
         "location.longitude",
         "(unknown property)",
       ]);
-      assert.equal("transaction_id" in lines[0].attributes, false);
+      expect("transaction_id" in lines[0].attributes).to.equal(false);
     });
 
     it("logs the ids of a decoded transaction rejected for its event time", async () => {
@@ -492,8 +495,8 @@ describe("Function: makeProcessHandler", () => {
       const { lines } = await send(apiGatewayEvent(tx));
 
       // Assess
-      assert.equal(lines[0].attributes.transaction_id, tx.transaction_id);
-      assert.deepEqual(lines[0].attributes.error_fields, ["timestamp"]);
+      expect(lines[0].attributes.transaction_id).to.equal(tx.transaction_id);
+      expect(lines[0].attributes.error_fields).to.deep.equal(["timestamp"]);
     });
   });
 });

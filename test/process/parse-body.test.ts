@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { BODY_PROBLEMS, readJsonBody } from "../../pipeline/runtime/process/parse-body";
 
 const base64 = (text: string) => Buffer.from(text).toString("base64");
@@ -65,7 +65,7 @@ describe("Function: readJsonBody", () => {
       const result = readJsonBody(testCase.event, testCase.maxBytes ?? 10);
 
       // Assess
-      assert.deepEqual(result, testCase.expected);
+      expect(result).to.deep.equal(testCase.expected);
     });
   }
 });

@@ -4,7 +4,7 @@
  * oversized bodies, odd headers. Extends test/contract/contract.test.ts (which compares the schema
  * and the codec on parsed values) with raw texts sent through the whole local API.
  */
-import assert from "node:assert/strict";
+import { assert, expect } from "chai";
 import fc from "fast-check";
 import { makeFaults } from "../../local/faults";
 import { makeMemoryTable } from "../../local/memory-table";
@@ -107,32 +107,31 @@ describe("Resilience: the local API under bad input", () => {
         assert.ok(outcome.ok, `reset: ${outcome.ok || outcome.error}`);
         const { response } = outcome;
         if (Buffer.byteLength(text) > MAX) {
-          assert.equal(response.status, 413);
-          assert.equal(table.size(), sizeBefore);
+          expect(response.status).to.equal(413);
+          expect(table.size()).to.equal(sizeBefore);
           return;
         }
         if (!body.ok) {
-          assert.match(String(assertNamesFields(response).message), /"body": /);
+          expect(String(assertNamesFields(response).message)).to.match(/"body": /);
           return;
         }
         const schema = judges.schema(body.value);
-        assert.deepEqual(judges.codec(body.value), schema, "schema and codec disagree");
+        expect(judges.codec(body.value), "schema and codec disagree").to.deep.equal(schema);
         if (!schema.valid) {
           const message = String(assertNamesFields(response).message);
           for (const field of schema.fields)
-            assert.ok(message.includes(`${JSON.stringify(field)}: `), `${field} not named: ${message}`);
-          assert.equal(table.size(), sizeBefore);
+            expect(message.includes(`${JSON.stringify(field)}: `), `${field} not named: ${message}`).to.be.ok;
+          expect(table.size()).to.equal(sizeBefore);
           return;
         }
         const outOfWindow = checkEventTime(body.value as Transaction, Date.now()).length > 0;
         if (outOfWindow) {
-          assert.deepEqual(
+          expect(
             (assertNamesFields(response).fields as { field: string }[]).map((f) => f.field),
-            ["timestamp"],
-          );
+          ).to.deep.equal(["timestamp"]);
         } else {
-          assert.equal(response.status, 201, response.text);
-          assert.equal(table.size(), sizeBefore + 1);
+          expect(response.status, response.text).to.equal(201);
+          expect(table.size()).to.equal(sizeBefore + 1);
         }
       }),
       { seed: SEED, numRuns: 500 },
@@ -152,9 +151,9 @@ describe("Resilience: the local API under bad input", () => {
           const outcome = await rawRequest(local.port, JSON.stringify(tx));
 
           // Assess
-          assert.ok(outcome.ok && outcome.response.status === 201, JSON.stringify(outcome));
+          expect(outcome.ok && outcome.response.status === 201, JSON.stringify(outcome)).to.be.ok;
           const stored = local.table.get(tx);
-          assert.deepEqual(contractFields(stored ?? {}), JSON.parse(JSON.stringify(tx)));
+          expect(contractFields(stored ?? {})).to.deep.equal(JSON.parse(JSON.stringify(tx)));
         },
       ),
       { seed: SEED, numRuns: 200 },
@@ -176,8 +175,8 @@ describe("Resilience: the local API under bad input", () => {
 
         // Assess
         assert.ok(outcome.ok, `reset: ${outcome.ok || outcome.error}`);
-        if (valid) assert.equal(outcome.response.status, 201, outcome.response.text);
-        else assert.match(String(assertNamesFields(outcome.response).message), /"amount": is required/);
+        if (valid) expect(outcome.response.status, outcome.response.text).to.equal(201);
+        else expect(String(assertNamesFields(outcome.response).message)).to.match(/"amount": is required/);
       }),
       { seed: SEED, numRuns: 150 },
     );
@@ -189,7 +188,7 @@ describe("Resilience: the local API under bad input", () => {
 
     // Assess
     assert.ok(outcome.ok);
-    assert.equal(outcome.response.status, 200);
+    expect(outcome.response.status).to.equal(200);
   });
 });
 
@@ -240,15 +239,14 @@ describe("Resilience: makeProcessHandler under bad input", () => {
         const response = await handler(event, lambdaContext({ awsRequestId: freshId() }));
 
         // Assess
-        assert.ok([201, 400, 413].includes(response.statusCode), response.body);
-        assert.equal(JSON.parse(response.body).error === undefined, response.statusCode === 201);
+        expect([201, 400, 413].includes(response.statusCode), response.body).to.be.ok;
+        expect(JSON.parse(response.body).error === undefined).to.equal(response.statusCode === 201);
         if (response.statusCode === 400) assertNamesFields({ status: 400, headers: {}, text: response.body });
         if (plain !== undefined && response.statusCode === 201) {
-          assert.equal(
+          expect(
             judges.schema(JSON.parse(plain)).valid,
-            true,
             "the handler accepted what the model refuses",
-          );
+          ).to.equal(true);
         }
       }),
       { seed: SEED, numRuns: 500 },

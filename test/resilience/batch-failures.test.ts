@@ -4,8 +4,9 @@
  * through the local pipeline, the failures end in the DLQs while everything else completes.
  * Property versions of the example cases in test/detect/handler.test.ts and test/notify/handler.test.ts.
  */
-import assert from "node:assert/strict";
+
 import type { DynamoDBRecord } from "aws-lambda";
+import { expect } from "chai";
 import fc from "fast-check";
 import { readOutbox } from "../../local/outbox-topic";
 import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
@@ -144,19 +145,19 @@ describe("Resilience: makeDetectHandler with malformed records at random positio
           const response = await handler(streamEvent(records), lambdaContext());
 
           // Assess
-          assert.deepEqual(
-            response.batchItemFailures.map((f) => f.itemIdentifier),
+          expect(response.batchItemFailures.map((f) => f.itemIdentifier)).to.deep.equal(
             malformed.map((r) => r.dynamodb?.SequenceNumber),
           );
-          assert.deepEqual(
-            sorted(verdicts.written.map((w) => w.key.transaction_id)),
+          expect(sorted(verdicts.written.map((w) => w.key.transaction_id))).to.deep.equal(
             ids(where(["cleared", "flagged"])),
           );
-          assert.deepEqual(sorted(alerts.calls.flat().map((a) => a.transaction_id)), ids(where(["flagged"])));
+          expect(sorted(alerts.calls.flat().map((a) => a.transaction_id))).to.deep.equal(
+            ids(where(["flagged"])),
+          );
           const logged = log.entries
             .filter((e) => e.level === "error")
             .map((e) => String(e.attributes?.eventId));
-          assert.deepEqual(sorted(logged), sorted(malformed.map((r) => r.eventID ?? "")));
+          expect(sorted(logged)).to.deep.equal(sorted(malformed.map((r) => r.eventID ?? "")));
         },
       ),
       { seed: SEED, numRuns: 300 },
@@ -191,22 +192,18 @@ describe("Resilience: makeNotifyHandler with malformed bodies at random position
           const response = await handler(sqsEvent(bodies), lambdaContext());
 
           // Assess
-          assert.deepEqual(
-            sorted(response.batchItemFailures.map((f) => f.itemIdentifier)),
+          expect(sorted(response.batchItemFailures.map((f) => f.itemIdentifier))).to.deep.equal(
             sorted(malformedIds),
           );
-          assert.deepEqual(
-            sorted(notifier.published.map((n) => n.transactionId)),
+          expect(sorted(notifier.published.map((n) => n.transactionId))).to.deep.equal(
             sorted(slots.flatMap((bad, i) => (bad === null ? [`alert-${i}`] : []))),
           );
           const warned = log.entries
             .filter((e) => e.level === "warn")
             .map((e) => String(e.attributes.messageId));
-          assert.deepEqual(sorted(warned), sorted(malformedIds));
-          assert.equal(
-            JSON.stringify(log.entries).includes(MARKER),
+          expect(sorted(warned)).to.deep.equal(sorted(malformedIds));
+          expect(JSON.stringify(log.entries).includes(MARKER), "a log line quotes a message body").to.equal(
             false,
-            "a log line quotes a message body",
           );
         },
       ),
@@ -256,7 +253,7 @@ describe("Resilience: malformed records and messages in the local pipeline", () 
                   amount: action === "flagged" ? FLAGGED_AMOUNT : 25_00,
                 });
                 sent.push(tx);
-                assert.equal((await postJson(local.url, "/transactions", tx)).status, 201);
+                expect((await postJson(local.url, "/transactions", tx)).status).to.equal(201);
               }
             }
             await local.idle();
@@ -265,24 +262,23 @@ describe("Resilience: malformed records and messages in the local pipeline", () 
             for (const tx of sent) {
               const item = local.table.get(tx);
               const expected = tx.amount === FLAGGED_AMOUNT ? "flagged" : "cleared";
-              assert.equal(item?.[ITEM_ATTRIBUTES.verdict], expected, `${tx.transaction_id} verdict`);
+              expect(item?.[ITEM_ATTRIBUTES.verdict], `${tx.transaction_id} verdict`).to.equal(expected);
             }
             const flaggedIds = sent
               .filter((tx) => tx.amount === FLAGGED_AMOUNT)
               .map((tx) => tx.transaction_id);
-            assert.deepEqual(
-              sorted(readOutbox(local.outbox).map((e) => e.transaction_id)),
+            expect(sorted(readOutbox(local.outbox).map((e) => e.transaction_id))).to.deep.equal(
               sorted(flaggedIds),
             );
             const deadMessages = local.queue.deadLetters();
-            assert.deepEqual(sorted(deadMessages.map((m) => m.body)), sorted(badMessages));
-            for (const message of deadMessages) assert.equal(message.receiveCount, 3);
+            expect(sorted(deadMessages.map((m) => m.body))).to.deep.equal(sorted(badMessages));
+            for (const message of deadMessages) expect(message.receiveCount).to.equal(3);
             const deadRecords = new Set(
               local.feed
                 .deadLetters()
                 .flatMap((d) => d.records.map((r) => r.dynamodb?.Keys?.transaction_id?.S)),
             );
-            for (const id of badItems) assert.ok(deadRecords.has(id), `${id} not in the stream DLQ`);
+            for (const id of badItems) expect(deadRecords.has(id), `${id} not in the stream DLQ`).to.be.ok;
           } finally {
             await local.stop();
             removeDir(dir);

@@ -1,5 +1,5 @@
-import assert from "node:assert/strict";
 import * as http from "node:http";
+import { assert, expect } from "chai";
 import { seededRandom } from "../../local/faults";
 import { readOutbox } from "../../local/outbox-topic";
 import type { LocalPipeline } from "../../local/pipeline";
@@ -96,16 +96,14 @@ describe("Resilience: startLocalPipeline under 10% injected faults at every stag
 
     // Assess
     const seen = new Set(outcomes.flatMap((o) => o.statuses));
-    assert.deepEqual(
+    expect(
       [...seen].filter((status) => !DOCUMENTED.has(status)),
-      [],
       "undocumented statuses",
-    );
-    assert.deepEqual(
+    ).to.deep.equal([]);
+    expect(
       outcomes.flatMap((o) => o.errors),
-      [],
       "no request may be reset or refused",
-    );
+    ).to.deep.equal([]);
     const accepted = new Set(
       txs
         .filter((_, i) => [201, 200].includes(outcomes[i]?.statuses.at(-1) ?? 0))
@@ -114,12 +112,11 @@ describe("Resilience: startLocalPipeline under 10% injected faults at every stag
 
     const items = local.table.scan();
     const stored = count(items, (item) => String(item.transaction_id));
-    assert.deepEqual(
+    expect(
       [...stored.values()].filter((n) => n !== 1),
-      [],
       "each transaction stored once",
-    );
-    assert.deepEqual([...stored.keys()].sort(), [...accepted].sort(), "stored exactly the accepted");
+    ).to.deep.equal([]);
+    expect([...stored.keys()].sort(), "stored exactly the accepted").to.deep.equal([...accepted].sort());
 
     const streamDead = new Set(
       local.feed
@@ -127,23 +124,24 @@ describe("Resilience: startLocalPipeline under 10% injected faults at every stag
         .flatMap((d) => d.records.map((r) => String(r.dynamodb?.Keys?.transaction_id?.S))),
     );
     for (const dead of local.feed.deadLetters())
-      assert.ok(dead.reason.length > 0, "stream DLQ entry without a reason");
+      expect(dead.reason.length > 0, "stream DLQ entry without a reason").to.be.ok;
     const unassessed = items.filter((item) => item[ITEM_ATTRIBUTES.verdict] === undefined);
     for (const item of unassessed) {
-      assert.ok(
+      expect(
         streamDead.has(String(item.transaction_id)),
         `${item.transaction_id} has no verdict and no DLQ entry`,
-      );
+      ).to.be.ok;
     }
 
     const flagged = items.filter((item) => item[ITEM_ATTRIBUTES.verdict] === "flagged");
     const cleared = items.filter((item) => item[ITEM_ATTRIBUTES.verdict] === "cleared");
-    assert.deepEqual(
+    expect(
       flagged.map((item) => String(item.transaction_id)).sort(),
+      "flagged exactly the planted high amounts",
+    ).to.deep.equal(
       [...planted]
         .filter((id) => accepted.has(id) && !unassessed.some((u) => u.transaction_id === id))
         .sort(),
-      "flagged exactly the planted high amounts",
     );
 
     const notified = count(readOutbox(local.outbox), (entry) => entry.transaction_id);
@@ -154,29 +152,26 @@ describe("Resilience: startLocalPipeline under 10% injected faults at every stag
       const id = String(item.transaction_id);
       const times = notified.get(id) ?? 0;
       if (times === 1) {
-        assert.equal(typeof item[ITEM_ATTRIBUTES.notifiedAt], "number", `${id} notified but not recorded`);
+        expect(typeof item[ITEM_ATTRIBUTES.notifiedAt], `${id} notified but not recorded`).to.equal("number");
         continue;
       }
-      assert.equal(times, 0, `${id} notified ${times} times`);
+      expect(times, `${id} notified ${times} times`).to.equal(0);
       const dead = alertDead.get(id);
       assert.ok(dead !== undefined, `${id} flagged, never notified and not in the alert DLQ`);
-      assert.equal(dead.receiveCount, 10);
-      assert.ok(JSON.parse(dead.body).rules.length > 0, `${id} sits in the DLQ without its reason`);
+      expect(dead.receiveCount).to.equal(10);
+      expect(JSON.parse(dead.body).rules, `${id} sits in the DLQ without its reason`).to.not.be.empty;
     }
     for (const item of cleared) {
-      assert.equal(
-        notified.get(String(item.transaction_id)),
+      expect(notified.get(String(item.transaction_id)), `cleared ${item.transaction_id} notified`).to.equal(
         undefined,
-        `cleared ${item.transaction_id} notified`,
       );
     }
 
     const injected = local.faults.injected();
-    assert.deepEqual(
+    expect(
       Object.entries(injected).filter(([, n]) => n === 0),
-      [],
       "every stage must have had injected failures",
-    );
+    ).to.deep.equal([]);
     const retried503 = outcomes.reduce((sum, o) => sum + o.statuses.filter((s) => s === 503).length, 0);
     console.log(
       `      faults: sent=${COUNT} accepted=${accepted.size} gaveUp=${COUNT - accepted.size} 503s=${retried503}` +

@@ -1,6 +1,6 @@
-import assert from "node:assert/strict";
 import * as http from "node:http";
 import { isDeepStrictEqual } from "node:util";
+import { expect } from "chai";
 import { seededRandom } from "../../local/faults";
 import type { LocalPipeline } from "../../local/pipeline";
 import { contractFields } from "../../pipeline/runtime/contract/item";
@@ -86,35 +86,31 @@ describe("Resilience: a burst of concurrent requests against the local API", () 
     const after = process.memoryUsage();
 
     // Assess
-    assert.deepEqual(errors, [], "no request may be dropped or reset");
-    assert.deepEqual(
-      statuses.filter((status) => !DOCUMENTED.has(status)),
-      [],
-    );
+    expect(errors, "no request may be dropped or reset").to.deep.equal([]);
+    expect(statuses.filter((status) => !DOCUMENTED.has(status))).to.deep.equal([]);
     const created = new Map<string, number>();
     mix.forEach((request, i) => {
       const status = statuses[i] as number;
-      if (request.kind === "invalid") assert.equal(status, 400);
-      else if (request.kind === "oversized") assert.equal(status, 413);
+      if (request.kind === "invalid") expect(status).to.equal(400);
+      else if (request.kind === "oversized") expect(status).to.equal(413);
       else {
         // Concurrent requests for one key race: the first stored body wins, an equal body is a
         // duplicate, a different one a conflict.
         const tx = JSON.parse(request.body);
         const stored = contractFields(local.table.get(tx) ?? {});
         const same = isDeepStrictEqual(stored, tx);
-        assert.ok(
+        expect(
           same ? status === 201 || status === 200 : status === 409,
           `${request.kind} ${request.key}: ${status}`,
-        );
+        ).to.be.ok;
         if (status === 201) created.set(request.key, (created.get(request.key) ?? 0) + 1);
       }
     });
-    assert.deepEqual(
+    expect(
       [...created.values()].filter((n) => n !== 1),
-      [],
       "one 201 per transaction",
-    );
-    assert.equal(local.table.size(), created.size);
+    ).to.deep.equal([]);
+    expect(local.table.size()).to.equal(created.size);
     const rssGrowthMb = (after.rss - before.rss) / MB;
     const heapGrowthMb = (after.heapUsed - before.heapUsed) / MB;
     const tally = [...DOCUMENTED].map((s) => `${s}=${statuses.filter((x) => x === s).length}`).join(" ");
@@ -123,7 +119,7 @@ describe("Resilience: a burst of concurrent requests against the local API", () 
         ` rss ${(before.rss / MB).toFixed(0)} -> ${(after.rss / MB).toFixed(0)} MB,` +
         ` heapUsed ${(before.heapUsed / MB).toFixed(0)} -> ${(after.heapUsed / MB).toFixed(0)} MB`,
     );
-    assert.ok(rssGrowthMb < MAX_RSS_GROWTH_MB, `rss grew ${rssGrowthMb.toFixed(0)} MB`);
-    assert.ok(heapGrowthMb < MAX_HEAP_GROWTH_MB, `heapUsed grew ${heapGrowthMb.toFixed(0)} MB`);
+    expect(rssGrowthMb < MAX_RSS_GROWTH_MB, `rss grew ${rssGrowthMb.toFixed(0)} MB`).to.be.ok;
+    expect(heapGrowthMb < MAX_HEAP_GROWTH_MB, `heapUsed grew ${heapGrowthMb.toFixed(0)} MB`).to.be.ok;
   });
 });

@@ -1,5 +1,5 @@
-import assert from "node:assert/strict";
 import * as path from "node:path";
+import { expect } from "chai";
 import { openJournal } from "../../local/journal";
 import { readOutbox } from "../../local/outbox-topic";
 import type { LocalPipeline } from "../../local/pipeline";
@@ -64,14 +64,14 @@ describe("Resilience: startLocalPipeline restarts with --data", () => {
     await local.idle();
 
     // Assess
-    assert.equal(local.resumed, 1);
-    assert.deepEqual(
-      readOutbox(local.outbox).map((entry) => entry.transaction_id),
-      ["tx-notified", "tx-unsent"],
-    );
+    expect(local.resumed).to.equal(1);
+    expect(readOutbox(local.outbox).map((entry) => entry.transaction_id)).to.deep.equal([
+      "tx-notified",
+      "tx-unsent",
+    ]);
     const item = local.table.get({ transaction_id: "tx-unsent", timestamp: b.timestamp });
-    assert.equal(item?.[ITEM_ATTRIBUTES.verdict], "flagged");
-    assert.equal(typeof item?.[ITEM_ATTRIBUTES.notifiedAt], "number");
+    expect(item?.[ITEM_ATTRIBUTES.verdict]).to.equal("flagged");
+    expect(typeof item?.[ITEM_ATTRIBUTES.notifiedAt]).to.equal("number");
   });
 });
 
@@ -124,7 +124,7 @@ describe("Resilience: npm start killed with SIGKILL and started again on the sam
         first.child.kill("SIGKILL");
       }
     });
-    assert.equal(await first.exited, null);
+    expect(await first.exited).to.equal(null);
     child = await startLocalProcess(flags);
     const restarted = child;
     const after = new Map<string, number>();
@@ -140,30 +140,28 @@ describe("Resilience: npm start killed with SIGKILL and started again on the sam
     const code = await child.exited;
 
     // Assess
-    assert.equal(code, 0);
+    expect(code).to.equal(0);
     const acceptedBefore = txs
       .filter((tx) => before.get(tx.transaction_id) === 201)
       .map((tx) => tx.transaction_id);
-    assert.ok(acceptedBefore.length >= COUNT / 2);
-    for (const id of acceptedBefore) assert.equal(after.get(id), 200, `${id} was accepted, then lost`);
-    assert.deepEqual(
+    expect(acceptedBefore.length >= COUNT / 2).to.be.ok;
+    for (const id of acceptedBefore) expect(after.get(id), `${id} was accepted, then lost`).to.equal(200);
+    expect(
       [...after.values()].filter((status) => status !== 200 && status !== 201),
-      [],
       "after the restart every transaction is accepted or a duplicate",
-    );
+    ).to.deep.equal([]);
     const items = openJournal(dataDir).recovered;
-    assert.equal(items.length, COUNT);
+    expect(items.length).to.equal(COUNT);
     const flagged = items.filter((item) => item[ITEM_ATTRIBUTES.verdict] === "flagged");
     const cleared = items.filter((item) => item[ITEM_ATTRIBUTES.verdict] === "cleared");
-    assert.equal(flagged.length + cleared.length, COUNT, "every stored transaction carries a verdict");
-    assert.deepEqual(flagged.map((item) => String(item.transaction_id)).sort(), [...planted].sort());
-    for (const item of flagged) assert.equal(typeof item[ITEM_ATTRIBUTES.notifiedAt], "number");
+    expect(flagged.length + cleared.length, "every stored transaction carries a verdict").to.equal(COUNT);
+    expect(flagged.map((item) => String(item.transaction_id)).sort()).to.deep.equal([...planted].sort());
+    for (const item of flagged) expect(typeof item[ITEM_ATTRIBUTES.notifiedAt]).to.equal("number");
     const notified = readOutbox(outbox).map((entry) => entry.transaction_id);
-    assert.deepEqual(
+    expect(
       notified.filter((id) => !planted.has(id)),
-      [],
       "no cleared transaction notified",
-    );
+    ).to.deep.equal([]);
     console.log(
       `      restart: accepted before kill=${acceptedBefore.length} unanswered (in flight at the kill or sent after it)=` +
         `${[...before.values()].filter((s) => s === "no answer").length} stored=${items.length}` +

@@ -4,7 +4,7 @@
  * test/infra/api.test.ts ("requires the API key") and the local 403 in test/local/pipeline.test.ts;
  * this file checks there is no other way in.
  */
-import assert from "node:assert/strict";
+import { assert, expect } from "chai";
 import type { PolicyDocument, Statement } from "../../policies/iam/document";
 import { iamDocuments, T } from "../helpers/infra-graph";
 import {
@@ -107,7 +107,7 @@ function policyFor(
   owner: string,
 ): PolicyDocument {
   const found = ofType(stack.resources, type).filter((p) => String(p.inputs[field]).endsWith(suffix));
-  assert.equal(found.length, 1, `${owner} must have exactly one ${type}`);
+  expect(found.length, `${owner} must have exactly one ${type}`).to.equal(1);
   return JSON.parse((found[0] as RecordedResource).inputs.policy);
 }
 
@@ -123,15 +123,11 @@ describe("Security: the stack's resource graph has no way in without TLS and aut
     const types = new Set(stack.resources.map((r) => r.type));
 
     // Assess
-    assert.deepEqual(
+    expect(
       [...types].filter((type) => REVIEWED_TYPES[type] === undefined),
-      [],
       "review each new type for exposure and add it to REVIEWED_TYPES",
-    );
-    assert.deepEqual(
-      EXPOSING_TYPES.filter((type) => types.has(type)),
-      [],
-    );
+    ).to.deep.equal([]);
+    expect(EXPOSING_TYPES.filter((type) => types.has(type))).to.deep.equal([]);
   });
 
   it("serves nothing but HTTPS methods that each require the API key header", () => {
@@ -151,38 +147,33 @@ describe("Security: the stack's resource graph has no way in without TLS and aut
       );
 
       // Assess
-      assert.deepEqual(body.schemes, ["https"], `${api.name}: HTTPS only`);
-      assert.equal(
-        body.security,
+      expect(body.schemes, `${api.name}: HTTPS only`).to.deep.equal(["https"]);
+      expect(body.security, `${api.name}: no API-wide default that a method could fall back to`).to.equal(
         undefined,
-        `${api.name}: no API-wide default that a method could fall back to`,
       );
-      assert.deepEqual(
+      expect(
         methods.map((m) => m.route),
-        ["POST /transactions", "POST /transactions/outcomes"],
         `${api.name}: no other route (no ANY, OPTIONS, greedy {proxy+} or $default)`,
-      );
+      ).to.deep.equal(["POST /transactions", "POST /transactions/outcomes"]);
       for (const { route, security } of methods) {
         assert.ok(Array.isArray(security) && security.length > 0, `${route} has no security requirement`);
         for (const requirement of security) {
           // An empty requirement object means "or no authentication at all".
-          assert.ok(Object.keys(requirement).length > 0, `${route} also allows anonymous calls`);
+          expect(Object.keys(requirement).length > 0, `${route} also allows anonymous calls`).to.be.ok;
           for (const name of Object.keys(requirement)) {
-            assert.deepEqual(
+            expect(
               { type: definitions[name]?.type, in: definitions[name]?.in },
-              { type: "apiKey", in: "header" },
               `${route}: ${name} must be an API key read from a header`,
-            );
+            ).to.deep.equal({ type: "apiKey", in: "header" });
           }
         }
       }
-      assert.equal(api.inputs.policy, undefined, `${api.name}: no resource policy to widen access`);
-      assert.deepEqual(api.inputs.endpointConfiguration, { types: "REGIONAL" });
-      assert.notEqual(
+      expect(api.inputs.policy, `${api.name}: no resource policy to widen access`).to.equal(undefined);
+      expect(api.inputs.endpointConfiguration).to.deep.equal({ types: "REGIONAL" });
+      expect(
         api.inputs.disableExecuteApiEndpoint,
-        false,
         "no custom domain: execute-api is the only entry",
-      );
+      ).not.to.equal(false);
     }
   });
 
@@ -191,16 +182,16 @@ describe("Security: the stack's resource graph has no way in without TLS and aut
     const keys = ofType(stack.resources, T.apiKey);
 
     // Assess
-    assert.ok(keys.length > 0);
+    expect(keys.length > 0).to.be.ok;
     for (const key of keys)
-      assert.equal(key.inputs.value, undefined, `${key.name}: let AWS generate the value`);
+      expect(key.inputs.value, `${key.name}: let AWS generate the value`).to.equal(undefined);
     // The mocks give every API key the value MOCK_API_KEY_VALUE; any output carrying it must be secret.
     const exported = Object.entries(stack.outputs).filter(([, value]) =>
       String(value).includes(MOCK_API_KEY_VALUE),
     );
-    assert.ok(exported.length > 0, "the key is exported for the README's curl example");
+    expect(exported.length > 0, "the key is exported for the README's curl example").to.be.ok;
     for (const [name] of exported)
-      assert.ok(stack.secretOutputs.has(name), `output ${name} leaks the API key`);
+      expect(stack.secretOutputs.has(name), `output ${name} leaks the API key`).to.be.ok;
   });
 
   it("lets only named AWS services invoke a function, each from one named source", () => {
@@ -209,19 +200,19 @@ describe("Security: the stack's resource graph has no way in without TLS and aut
     const apiArnPrefix = `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:`;
 
     // Assess
-    assert.ok(permissions.length > 0);
+    expect(permissions.length > 0).to.be.ok;
     for (const permission of permissions) {
       const { principal, sourceArn, functionUrlAuthType } = permission.inputs;
-      assert.match(principal, /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$/, `${permission.name}: principal`);
-      assert.equal(
-        typeof sourceArn,
-        "string",
-        `${permission.name} has no sourceArn: any caller could use it`,
+      expect(principal, `${permission.name}: principal`).to.match(
+        /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$/,
       );
-      assert.equal(functionUrlAuthType, undefined, `${permission.name}: no function URL`);
+      expect(typeof sourceArn, `${permission.name} has no sourceArn: any caller could use it`).to.equal(
+        "string",
+      );
+      expect(functionUrlAuthType, `${permission.name}: no function URL`).to.equal(undefined);
       if (principal === "apigateway.amazonaws.com") {
-        assert.ok(sourceArn.startsWith(apiArnPrefix), `${permission.name}: another account's API`);
-        assert.doesNotMatch(sourceArn.slice(apiArnPrefix.length).split("/")[0] as string, /\*/);
+        expect(sourceArn.startsWith(apiArnPrefix), `${permission.name}: another account's API`).to.be.ok;
+        expect(sourceArn.slice(apiArnPrefix.length).split("/")[0] as string).not.to.match(/\*/);
       }
     }
   });
@@ -232,23 +223,25 @@ describe("Security: the stack's resource graph has no way in without TLS and aut
     const topics = ofType(stack.resources, T.topic);
 
     // Assess
-    assert.ok(queues.length > 0 && topics.length > 0);
+    expect(queues.length > 0 && topics.length > 0).to.be.ok;
     for (const queue of queues) {
       const name = queue.inputs.name;
       const policy = policyFor(stack, T.queuePolicy, "queueUrl", `/${name}`, `queue ${name}`);
       const deny = policy.Statement.find(deniesInsecureTransport);
       assert.ok(deny !== undefined, `queue ${name} accepts requests without TLS`);
-      assert.ok(deny.Action.includes("sqs:*"), `queue ${name}: the TLS deny must cover every action`);
+      expect(deny.Action.includes("sqs:*"), `queue ${name}: the TLS deny must cover every action`).to.equal(
+        true,
+      );
     }
     for (const topic of topics) {
       const name = topic.inputs.name;
       const policy = policyFor(stack, T.topicPolicy, "arn", `:${name}`, `topic ${name}`);
       const deny = policy.Statement.find(deniesInsecureTransport);
       assert.ok(deny !== undefined, `topic ${name} accepts publishes without TLS`);
-      assert.ok(
+      expect(
         deny.Action.includes("sns:Publish") || deny.Action.includes("sns:*"),
         `topic ${name}: the TLS deny must cover sns:Publish`,
-      );
+      ).to.equal(true);
     }
   });
 
@@ -260,19 +253,17 @@ describe("Security: the stack's resource graph has no way in without TLS and aut
     for (const { source, document } of documents) {
       for (const statement of document.Statement.filter((s) => s.Effect === "Allow")) {
         const where = `${source} ${statement.Sid}`;
-        assert.equal(isAnonymous(statement), false, `${where} allows anyone`);
+        expect(isAnonymous(statement), `${where} allows anyone`).to.equal(false);
         const principal = statement.Principal;
         if (principal === undefined || principal === "*") continue;
         for (const arn of [principal.AWS ?? []].flat()) {
-          assert.match(
-            arn,
+          expect(arn, `${where} trusts another account`).to.match(
             new RegExp(`^arn:aws:iam::${MOCK_ACCOUNT_ID}:`),
-            `${where} trusts another account`,
           );
         }
         if (source.startsWith(T.role)) {
-          assert.equal(principal.AWS, undefined, `${where}: only a service may assume the role`);
-          assert.ok(principal.Service !== undefined, where);
+          expect(principal.AWS, `${where}: only a service may assume the role`).to.equal(undefined);
+          expect(principal.Service !== undefined, where).to.be.ok;
         }
       }
     }
@@ -284,10 +275,10 @@ describe("Security: the stack's resource graph has no way in without TLS and aut
 
     // Assess
     for (const subscription of subscriptions) {
-      assert.ok(
+      expect(
         ["email", "email-json", "https", "sqs", "lambda"].includes(subscription.inputs.protocol),
         `${subscription.name}: protocol ${subscription.inputs.protocol}`,
-      );
+      ).to.be.ok;
     }
   });
 });

@@ -3,7 +3,7 @@
  * with an API key configured, no request without exactly that key in the x-api-key header stores
  * anything, wherever else the key is put.
  */
-import assert from "node:assert/strict";
+import { assert, expect } from "chai";
 import fc from "fast-check";
 import type { LocalPipeline } from "../../local/pipeline";
 import { liveTransaction, removeDir, startTestPipeline, tempDir } from "../helpers/local";
@@ -73,9 +73,9 @@ describe("Security: the local API with an API key", () => {
 
           // Assess
           assert.ok(outcome.ok);
-          assert.equal(outcome.response.status, 403);
-          assert.deepEqual(JSON.parse(outcome.response.text), { message: "Forbidden" });
-          assert.equal(local.table.get(tx), undefined);
+          expect(outcome.response.status).to.equal(403);
+          expect(JSON.parse(outcome.response.text)).to.deep.equal({ message: "Forbidden" });
+          expect(local.table.get(tx)).to.equal(undefined);
         },
       ),
       { seed: 4242, numRuns: 200 },
@@ -93,7 +93,7 @@ describe("Security: the local API with an API key", () => {
 
       // Assess
       assert.ok(outcome.ok);
-      assert.equal(outcome.response.status, 201, headerName);
+      expect(outcome.response.status, headerName).to.equal(201);
     }
   });
 });

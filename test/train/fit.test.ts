@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { seededRandom } from "../../local/faults";
 import {
   choleskySolve,
@@ -7,6 +7,7 @@ import {
   predictProbability,
   standardisation,
 } from "../../local/train/fit";
+import { thrownBy } from "../helpers/expect";
 
 /** Standard normal draws (Box-Muller). */
 function normal(seed: number): () => number {
@@ -65,13 +66,13 @@ describe("Function: fitLogistic", () => {
     // x = 0, far from the data; the fitted intercept is the log-odds at the means, measured there.
     const raw = rawCoefficients(fit);
     const atMeans = truth.intercept + truth.coefficients.reduce((sum, c, j) => sum + c * spread[j].mean, 0);
-    assert.ok(Math.abs(fit.intercept - atMeans) < 0.05, `log-odds at the means ${fit.intercept}`);
-    assert.ok(Math.abs(raw.intercept - truth.intercept) < 0.4, `intercept ${raw.intercept}`);
+    expect(Math.abs(fit.intercept - atMeans) < 0.05, `log-odds at the means ${fit.intercept}`).to.be.ok;
+    expect(Math.abs(raw.intercept - truth.intercept) < 0.4, `intercept ${raw.intercept}`).to.be.ok;
     const tolerance = [0.05, 0.12, 0.0002, 0.03];
     raw.coefficients.forEach((c, j) => {
-      assert.ok(Math.abs(c - truth.coefficients[j]) < tolerance[j], `coefficient ${j}: ${c}`);
+      expect(Math.abs(c - truth.coefficients[j]) < tolerance[j], `coefficient ${j}: ${c}`).to.be.ok;
     });
-    assert.ok(fit.iterations > 0 && fit.iterations < 20, `iterations ${fit.iterations}`);
+    expect(fit.iterations > 0 && fit.iterations < 20, `iterations ${fit.iterations}`).to.be.ok;
   });
 
   it("stops at the exact optimum: the penalised gradient is zero in every coordinate", () => {
@@ -92,7 +93,7 @@ describe("Function: fitLogistic", () => {
       }
     }
     for (let j = 0; j < x.columns; j++) gradient[j + 1] += l2 * fit.weights[j];
-    for (const g of gradient) assert.ok(Math.abs(g) < 1e-6, `gradient ${g}`);
+    for (const g of gradient) expect(Math.abs(g) < 1e-6, `gradient ${g}`).to.be.ok;
   });
 
   it("keeps a finite solution when the classes are separable (the ridge penalty bounds it)", () => {
@@ -104,8 +105,8 @@ describe("Function: fitLogistic", () => {
     const fit = fitLogistic({ rows: 200, columns: 1, values }, y, { l2: 1 });
 
     // Assess
-    assert.ok(Number.isFinite(fit.weights[0]) && fit.weights[0] > 0);
-    assert.ok(predictProbability(fit, { rows: 200, columns: 1, values }, 199) > 0.99);
+    expect(Number.isFinite(fit.weights[0]) && fit.weights[0] > 0).to.be.ok;
+    expect(predictProbability(fit, { rows: 200, columns: 1, values }, 199) > 0.99).to.be.ok;
   });
 
   it("refuses rows of a single class", () => {
@@ -113,7 +114,9 @@ describe("Function: fitLogistic", () => {
     const x = { rows: 3, columns: 1, values: Float64Array.of(1, 2, 3) };
 
     // Act and assess
-    assert.throws(() => fitLogistic(x, Uint8Array.of(0, 0, 0), { l2: 1 }), /both classes are needed/);
+    expect(String(thrownBy(() => fitLogistic(x, Uint8Array.of(0, 0, 0), { l2: 1 })))).to.match(
+      /both classes are needed/,
+    );
   });
 
   it("gives the same bits for the same rows", () => {
@@ -125,8 +128,8 @@ describe("Function: fitLogistic", () => {
     const second = fitLogistic(x, y, { l2: 1 });
 
     // Assess
-    assert.deepEqual(Array.from(second.weights), Array.from(first.weights));
-    assert.equal(second.intercept, first.intercept);
+    expect(Array.from(second.weights)).to.deep.equal(Array.from(first.weights));
+    expect(second.intercept).to.equal(first.intercept);
   });
 });
 
@@ -145,12 +148,12 @@ describe("Function: standardisation", () => {
     const fit = fitLogistic(x, Uint8Array.of(0, 1, 1), { l2: 1 });
 
     // Assess
-    assert.equal(s.mean[0], 3);
-    assert.equal(s.scale[0], Math.sqrt(14 / 3));
-    assert.equal(s.mean[1], 0.1);
-    assert.equal(s.scale[1], 1);
-    assert.equal(fit.weights[1], 0);
-    assert.equal(fit.scale[1], 1);
+    expect(s.mean[0]).to.equal(3);
+    expect(s.scale[0]).to.equal(Math.sqrt(14 / 3));
+    expect(s.mean[1]).to.equal(0.1);
+    expect(s.scale[1]).to.equal(1);
+    expect(fit.weights[1]).to.equal(0);
+    expect(fit.scale[1]).to.equal(1);
   });
 
   it("leaves an empty matrix at mean 0 and scale 1", () => {
@@ -158,8 +161,8 @@ describe("Function: standardisation", () => {
     const s = standardisation({ rows: 0, columns: 2, values: new Float64Array(0) });
 
     // Assess
-    assert.deepEqual(Array.from(s.mean), [0, 0]);
-    assert.deepEqual(Array.from(s.scale), [1, 1]);
+    expect(Array.from(s.mean)).to.deep.equal([0, 0]);
+    expect(Array.from(s.scale)).to.deep.equal([1, 1]);
   });
 });
 
@@ -174,15 +177,14 @@ describe("Function: choleskySolve", () => {
 
     // Assess
     [1, -2, 3].forEach((expected, i) => {
-      assert.ok(Math.abs(x[i] - expected) < 1e-12, `x[${i}] = ${x[i]}`);
+      expect(Math.abs(x[i] - expected) < 1e-12, `x[${i}] = ${x[i]}`).to.be.ok;
     });
   });
 
   it("throws for a matrix that is not positive definite", () => {
     // Act and assess
-    assert.throws(
-      () => choleskySolve(Float64Array.of(1, 2, 2, 1), Float64Array.of(1, 1), 2),
-      /positive definite/,
-    );
+    expect(
+      String(thrownBy(() => choleskySolve(Float64Array.of(1, 2, 2, 1), Float64Array.of(1, 1), 2))),
+    ).to.match(/positive definite/);
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { expect } from "chai";
 import { rocAuc } from "../../local/backtest/metrics";
 import { seededRandom } from "../../local/faults";
 import { fitLogistic, type Matrix, predictProbability } from "../../local/train/fit";
@@ -14,6 +14,7 @@ import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
 import { parseFraudModel } from "../../pipeline/runtime/detect/model/format";
 import { treesAttribution, treesLogOdds } from "../../pipeline/runtime/detect/model/trees";
 import { modelProbability } from "../../pipeline/runtime/detect/scoring/score";
+import { thrownBy } from "../helpers/expect";
 
 /**
  * Rows over the registry's width: column 0 uniform on [−5, 5], column 1 a few integers, the rest
@@ -55,11 +56,8 @@ describe("Function: binEdges", () => {
     const [edges] = binEdges({ rows: 5, columns: 1, values: Float64Array.of(3, 1, 2, 2, 3) }, 64);
 
     // Assess
-    assert.deepEqual(Array.from(edges), [1, 2]);
-    assert.deepEqual(
-      [1, 2, 3, 0.5, 9].map((v) => binOf(edges, v)),
-      [0, 1, 2, 0, 2],
-    );
+    expect(Array.from(edges)).to.deep.equal([1, 2]);
+    expect([1, 2, 3, 0.5, 9].map((v) => binOf(edges, v))).to.deep.equal([0, 1, 2, 0, 2]);
   });
 
   it("cuts many values at most maxBins ways at real data values, one edge for a heavy point mass", () => {
@@ -71,14 +69,14 @@ describe("Function: binEdges", () => {
     const [edges] = binEdges({ rows: values.length, columns: 1, values }, 64);
 
     // Assess
-    assert.ok(edges.length <= 63 && edges.length >= 5, `${edges.length} edges`);
-    assert.equal(edges[0], 0);
-    assert.ok(edges.every((e, i) => i === 0 || e > edges[i - 1]));
-    assert.ok(Array.from(edges).every((e) => values.includes(e)));
+    expect(edges.length <= 63 && edges.length >= 5, `${edges.length} edges`).to.be.ok;
+    expect(edges[0]).to.equal(0);
+    expect(edges.every((e, i) => i === 0 || e > edges[i - 1])).to.be.ok;
+    expect(Array.from(edges).every((e) => values.includes(e))).to.be.ok;
     for (const v of values.subarray(0, 500)) {
       const b = binOf(edges, v);
-      assert.ok(b === edges.length || v <= edges[b]);
-      assert.ok(b === 0 || v > edges[b - 1]);
+      expect(b === edges.length || v <= edges[b]).to.be.ok;
+      expect(b === 0 || v > edges[b - 1]).to.be.ok;
     }
   });
 });
@@ -96,14 +94,14 @@ describe("Function: fitBoostedTrees", () => {
     // Assess
     const treesAuc = auc((i) => predictBoostedProbability(trees, test.x, i), test.y);
     const logisticAuc = auc((i) => predictProbability(logistic, test.x, i), test.y);
-    assert.ok(treesAuc > 0.97, `trees ROC AUC ${treesAuc}`);
-    assert.ok(logisticAuc < 0.65, `logistic ROC AUC ${logisticAuc}`);
+    expect(treesAuc > 0.97, `trees ROC AUC ${treesAuc}`).to.be.ok;
+    expect(logisticAuc < 0.65, `logistic ROC AUC ${logisticAuc}`).to.be.ok;
     const at = (x0: number) => {
       const row = new Float64Array(FEATURE_NAMES.length);
       row[0] = x0;
       return predictBoostedProbability(trees, { rows: 1, columns: row.length, values: row }, 0);
     };
-    assert.ok(at(4) > 0.5 && at(-4) > 0.5 && at(0) < 0.2, `${at(4)} ${at(-4)} ${at(0)}`);
+    expect(at(4) > 0.5 && at(-4) > 0.5 && at(0) < 0.2, `${at(4)} ${at(-4)} ${at(0)}`).to.be.ok;
   });
 
   it("learns y = x0 > 3 with a root split at a data value next to 3", () => {
@@ -115,10 +113,10 @@ describe("Function: fitBoostedTrees", () => {
 
     // Assess: a stump on x0; its threshold is a training value (within a bin's width of 3)
     const [first] = fit.trees;
-    assert.equal(first.feature[0], 0);
-    assert.ok(Math.abs(first.threshold[0] - 3) < 0.25, `threshold ${first.threshold[0]}`);
-    assert.ok(Array.from(x.values).includes(first.threshold[0]));
-    assert.ok(first.value[2] > 0 && first.value[1] < 0);
+    expect(first.feature[0]).to.equal(0);
+    expect(Math.abs(first.threshold[0] - 3) < 0.25, `threshold ${first.threshold[0]}`).to.be.ok;
+    expect(Array.from(x.values).includes(first.threshold[0])).to.be.ok;
+    expect(first.value[2] > 0 && first.value[1] < 0).to.be.ok;
   });
 
   it("respects the depth, keeps children after their parents and each child's hessian at least the minimum", () => {
@@ -130,14 +128,14 @@ describe("Function: fitBoostedTrees", () => {
 
     // Assess
     for (const tree of fit.trees) {
-      assert.ok(tree.feature.length <= 15);
+      expect(tree.feature.length <= 15).to.be.ok;
       tree.left.forEach((child, n) => {
-        if (tree.feature[n] >= 0) assert.ok(child > n && tree.right[n] > n);
-        else assert.ok(child === -1 && tree.right[n] === -1);
+        if (tree.feature[n] >= 0) expect(child > n && tree.right[n] > n).to.be.ok;
+        else expect(child === -1 && tree.right[n] === -1).to.be.ok;
       });
     }
-    assert.equal(fit.trees.length, 20);
-    assert.equal(fit.iterations, 20);
+    expect(fit.trees.length).to.equal(20);
+    expect(fit.iterations).to.equal(20);
   });
 
   it("lowers the training log-loss as trees are added", () => {
@@ -148,7 +146,7 @@ describe("Function: fitBoostedTrees", () => {
     const losses = [1, 10, 40].map((trees) => fitBoostedTrees(x, y, { trees }).loss);
 
     // Assess
-    assert.ok(losses[0] > losses[1] && losses[1] > losses[2], losses.join(" > "));
+    expect(losses[0] > losses[1] && losses[1] > losses[2], losses.join(" > ")).to.be.ok;
   });
 
   it("is deterministic: the same rows give the same trees, bit for bit", () => {
@@ -160,7 +158,7 @@ describe("Function: fitBoostedTrees", () => {
     const second = fitBoostedTrees(x, y, { trees: 30 });
 
     // Assess
-    assert.deepEqual(first, second);
+    expect(first).to.deep.equal(second);
   });
 
   it("rejects a single class", () => {
@@ -168,7 +166,9 @@ describe("Function: fitBoostedTrees", () => {
     const { x } = sample(10, 1, () => false);
 
     // Act and assess
-    assert.throws(() => fitBoostedTrees(x, new Uint8Array(10)), /both classes are needed/);
+    expect(String(thrownBy(() => fitBoostedTrees(x, new Uint8Array(10))))).to.match(
+      /both classes are needed/,
+    );
   });
 });
 
@@ -179,7 +179,7 @@ describe("Trees inference against the trainer", () => {
     const fit = fitBoostedTrees(x, y, { trees: 60 });
     const text = modelText(assembleTreesModel(fit, 50, TRAINING, VALIDATION));
     const model = parseFraudModel(text, FEATURE_NAMES);
-    assert.equal(model.kind, "gradient-boosted-trees");
+    expect(model.kind).to.equal("gradient-boosted-trees");
     if (model.kind !== "gradient-boosted-trees") return;
 
     // Act and assess
@@ -192,14 +192,14 @@ describe("Trees inference against the trainer", () => {
         Math.abs(modelProbability(model, vector) - predictBoostedProbability(fit, x, i)),
       );
       const z = treesLogOdds(model, vector);
-      assert.ok(Math.abs(z - predictBoostedLogOdds(fit, x, i)) <= 1e-9);
+      expect(Math.abs(z - predictBoostedLogOdds(fit, x, i)) <= 1e-9).to.be.ok;
       const { bias, contributions, logOdds } = treesAttribution(model, vector);
-      assert.equal(logOdds, z);
+      expect(logOdds).to.equal(z);
       const total = bias + contributions.reduce((sum, c) => sum + c, 0);
       largestGap = Math.max(largestGap, Math.abs(total - z));
     }
-    assert.ok(largest <= 1e-9, `largest probability difference ${largest}`);
-    assert.ok(largestGap <= 1e-9, `largest attribution gap ${largestGap}`);
+    expect(largest <= 1e-9, `largest probability difference ${largest}`).to.be.ok;
+    expect(largestGap <= 1e-9, `largest attribution gap ${largestGap}`).to.be.ok;
   });
 
   it("writes the node arrays one line each and reads back the same trees", () => {
@@ -211,9 +211,9 @@ describe("Trees inference against the trainer", () => {
     const text = modelText(assembleTreesModel(fit, 50, TRAINING, VALIDATION));
 
     // Assess
-    assert.match(text, /\n {6}"feature": \[-?\d+(,-?\d+)*\],\n/);
+    expect(text).to.match(/\n {6}"feature": \[-?\d+(,-?\d+)*\],\n/);
     const parsed = JSON.parse(text);
-    assert.deepEqual(parsed.trees, fit.trees);
-    assert.equal(parsed.baseScore, fit.baseScore);
+    expect(parsed.trees).to.deep.equal(fit.trees);
+    expect(parsed.baseScore).to.equal(fit.baseScore);
   });
 });

@@ -1,7 +1,7 @@
-import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { assert, expect } from "chai";
 import { thresholdSweep } from "../../local/backtest/metrics";
 import { runBacktest } from "../../local/backtest/run";
 import { seededRandom } from "../../local/faults";
@@ -73,17 +73,14 @@ describe("Function: trainingSet", () => {
     const set = await trainingSet(rows, { labelDelayDays: 3 });
 
     // Assess
-    assert.equal(set.replayed, rows.length);
-    assert.equal(set.knownAt, last);
-    assert.equal(set.examples.x.rows, known.length);
-    assert.equal(set.pendingLabels, pending.length);
-    assert.equal(set.unlabelled, rows.length - known.length - pending.length);
-    assert.equal(set.examples.x.columns, FEATURE_NAMES.length);
-    assert.deepEqual(
-      Array.from(set.examples.y),
-      known.map((r) => (r.is_fraud ? 1 : 0)),
-    );
-    assert.ok(set.examples.timestamps.every((t) => t + 3 * DAY_MS <= last));
+    expect(set.replayed).to.equal(rows.length);
+    expect(set.knownAt).to.equal(last);
+    expect(set.examples.x.rows).to.equal(known.length);
+    expect(set.pendingLabels).to.equal(pending.length);
+    expect(set.unlabelled).to.equal(rows.length - known.length - pending.length);
+    expect(set.examples.x.columns).to.equal(FEATURE_NAMES.length);
+    expect(Array.from(set.examples.y)).to.deep.equal(known.map((r) => (r.is_fraud ? 1 : 0)));
+    expect(set.examples.timestamps.every((t) => t + 3 * DAY_MS <= last)).to.be.ok;
   });
 
   it("keeps the feature vectors the backtest computes for the same rows", async () => {
@@ -97,8 +94,7 @@ describe("Function: trainingSet", () => {
     // Assess: the training rows are the first rows of the replay (time order), vectors equal
     const width = FEATURE_NAMES.length;
     for (let i = 0; i < set.examples.x.rows; i++) {
-      assert.deepEqual(
-        Array.from(set.examples.x.values.subarray(i * width, (i + 1) * width)),
+      expect(Array.from(set.examples.x.values.subarray(i * width, (i + 1) * width))).to.deep.equal(
         Array.from(backtest.scored[i].features ?? []),
       );
     }
@@ -113,8 +109,8 @@ describe("Function: trainingSet", () => {
     const set = await trainingSet(rows, { labelDelayDays: 3, end });
 
     // Assess
-    assert.equal(set.replayed, rows.filter((r) => r.timestamp < end).length);
-    assert.ok(set.knownAt < end);
+    expect(set.replayed).to.equal(rows.filter((r) => r.timestamp < end).length);
+    expect(set.knownAt < end).to.be.ok;
   });
 });
 
@@ -130,20 +126,20 @@ describe("Function: train", () => {
       const backtest = await runBacktest(rows, { model, keepFeatures: true, labelDelayDays: 3 });
 
       // Assess
-      assert.equal(model.kind, kind);
-      assert.equal(trained.kind, kind);
+      expect(model.kind).to.equal(kind);
+      expect(trained.kind).to.equal(kind);
       const { x } = trained.set.examples;
       let largest = 0;
       for (let i = 0; i < x.rows; i++) {
         const vector = x.values.slice(i * x.columns, (i + 1) * x.columns);
         const difference = Math.abs(modelProbability(model, vector) - trained.predict(x, i));
         largest = Math.max(largest, difference);
-        assert.equal(backtest.scored[i].assessment.score, scoreOfProbability(trained.predict(x, i)));
+        expect(backtest.scored[i].assessment.score).to.equal(scoreOfProbability(trained.predict(x, i)));
       }
-      assert.ok(largest <= 1e-9, `largest difference ${largest}`);
-      assert.ok(x.rows > 500);
+      expect(largest <= 1e-9, `largest difference ${largest}`).to.be.ok;
+      expect(x.rows > 500).to.be.ok;
       if (kind === "logistic-regression") {
-        assert.equal(trained.predict(x, 0), predictProbability(trained.fit as LogisticFit, x, 0));
+        expect(trained.predict(x, 0)).to.equal(predictProbability(trained.fit as LogisticFit, x, 0));
       }
     });
   }
@@ -157,18 +153,18 @@ describe("Function: train", () => {
 
     // Assess
     const { training, validation } = model;
-    assert.equal(training.rows, set.examples.x.rows);
-    assert.equal(training.rows, (validation.fitRows ?? 0) + validation.rows);
-    assert.equal(training.labelsKnownAt, new Date(rows[rows.length - 1].timestamp).toISOString());
-    assert.equal(training.replayedRows, rows.length);
-    assert.equal(training.labelDelayDays, 3);
-    assert.equal(validation.days, 4);
-    assert.ok(validation.from >= (validation.fitUntil ?? "") && validation.until === training.until);
-    assert.ok(model.threshold > 0 && model.threshold < 100);
-    assert.equal(model.threshold, Math.round(model.threshold * 10_000) / 10_000);
-    assert.equal(typeof validation.rocAuc, "number");
-    assert.match(training.shipped ?? "", /refit on all training rows/);
-    assert.match(validation.basis ?? "", /threshold maximises F1/);
+    expect(training.rows).to.equal(set.examples.x.rows);
+    expect(training.rows).to.equal((validation.fitRows ?? 0) + validation.rows);
+    expect(training.labelsKnownAt).to.equal(new Date(rows[rows.length - 1].timestamp).toISOString());
+    expect(training.replayedRows).to.equal(rows.length);
+    expect(training.labelDelayDays).to.equal(3);
+    expect(validation.days).to.equal(4);
+    expect(validation.from >= (validation.fitUntil ?? "") && validation.until === training.until).to.be.ok;
+    expect(model.threshold > 0 && model.threshold < 100).to.be.ok;
+    expect(model.threshold).to.equal(Math.round(model.threshold * 10_000) / 10_000);
+    expect(typeof validation.rocAuc).to.equal("number");
+    expect(training.shipped ?? "").to.match(/refit on all training rows/);
+    expect(validation.basis ?? "").to.match(/threshold maximises F1/);
   });
 
   it("auto: measures both kinds on the held-out days and ships the higher average precision, saying why", async () => {
@@ -183,20 +179,22 @@ describe("Function: train", () => {
     // Assess: each candidate's figures are those of its single-kind run; the winner's are the model's
     const { validation } = auto.model;
     const byKind = Object.fromEntries((validation.candidates ?? []).map((c) => [c.kind, c]));
-    assert.deepEqual(Object.keys(byKind).sort(), ["gradient-boosted-trees", "logistic-regression"]);
+    expect(Object.keys(byKind).sort()).to.deep.equal(["gradient-boosted-trees", "logistic-regression"]);
     for (const single of [logistic, trees]) {
-      assert.equal(byKind[single.model.kind].averagePrecision, single.model.validation.averagePrecision);
-      assert.equal(byKind[single.model.kind].rocAuc, single.model.validation.rocAuc);
+      expect(byKind[single.model.kind].averagePrecision).to.equal(single.model.validation.averagePrecision);
+      expect(byKind[single.model.kind].rocAuc).to.equal(single.model.validation.rocAuc);
     }
     const apOf = (t: typeof auto) => t.model.validation.averagePrecision ?? -1;
     const expected = apOf(trees) > apOf(logistic) ? trees : logistic;
-    assert.equal(auto.model.kind, expected.model.kind);
-    assert.equal(validation.candidates?.[0].kind, auto.model.kind);
-    assert.match(validation.selection ?? "", new RegExp(`^${auto.model.kind} shipped: .*average precision`));
+    expect(auto.model.kind).to.equal(expected.model.kind);
+    expect(validation.candidates?.[0].kind).to.equal(auto.model.kind);
+    expect(validation.selection ?? "").to.match(
+      new RegExp(`^${auto.model.kind} shipped: .*average precision`),
+    );
     const { candidates: _, selection: __, ...figures } = validation;
-    assert.deepEqual(figures, expected.model.validation);
-    assert.equal(auto.model.threshold, expected.model.threshold);
-    assert.equal(logistic.model.validation.candidates, undefined, "a single kind records no comparison");
+    expect(figures).to.deep.equal(expected.model.validation);
+    expect(auto.model.threshold).to.equal(expected.model.threshold);
+    expect(logistic.model.validation.candidates, "a single kind records no comparison").to.equal(undefined);
   });
 
   it("records the trees' settings, and refuses nothing a logistic-regression file carried", async () => {
@@ -207,15 +205,17 @@ describe("Function: train", () => {
     const { model } = await train(rows, { ...OPTIONS, kind: "gradient-boosted-trees" });
 
     // Assess
-    assert.equal(model.kind, "gradient-boosted-trees");
+    expect(model.kind).to.equal("gradient-boosted-trees");
     if (model.kind !== "gradient-boosted-trees") return;
-    assert.equal(model.training.solver, "histogram-gradient-boosting");
-    assert.equal(model.trees.length, model.training.iterations);
-    assert.deepEqual(
-      [model.training.learningRate, model.training.maxDepth, model.training.maxBins, model.training.l2],
-      [0.1, 4, 64, 1],
-    );
-    assert.ok(model.trees.every((tree) => tree.feature.length <= 31));
+    expect(model.training.solver).to.equal("histogram-gradient-boosting");
+    expect(model.trees.length).to.equal(model.training.iterations);
+    expect([
+      model.training.learningRate,
+      model.training.maxDepth,
+      model.training.maxBins,
+      model.training.l2,
+    ]).to.deep.equal([0.1, 4, 64, 1]);
+    expect(model.trees.every((tree) => tree.feature.length <= 31)).to.be.ok;
   });
 });
 
@@ -237,14 +237,14 @@ describe("Function: chooseThreshold", () => {
     const best = Math.max(...sweep.map((point) => point.f1 ?? 0));
     const atChoice = sweep.find((point) => point.threshold === choice?.threshold);
     assert.ok(choice !== null && atChoice !== undefined);
-    assert.ok(Math.abs(choice.f1 - best) < 1e-12);
-    assert.ok(Math.abs((atChoice.f1 ?? 0) - choice.f1) < 1e-12);
-    assert.equal(atChoice.flagged, choice.flagged);
+    expect(Math.abs(choice.f1 - best)).to.be.below(1e-12);
+    expect(Math.abs((atChoice.f1 ?? 0) - choice.f1)).to.be.below(1e-12);
+    expect(atChoice.flagged).to.equal(choice.flagged);
   });
 
   it("has no threshold without a fraud", () => {
     // Act and assess
-    assert.equal(chooseThreshold([{ score: 3, label: false }]), null);
+    expect(chooseThreshold([{ score: 3, label: false }])).to.equal(null);
   });
 });
 
@@ -273,13 +273,13 @@ describe("Function: main (train CLI)", () => {
     await captureOutput(() => main([file, ...args, "--out", second, "--seed", "1", "--kind", "auto"]));
 
     // Assess
-    assert.equal(run.result, 0, run.stderr);
-    assert.match(run.stdout, /^Wrote .*first\.json: \d+ training rows/);
-    assert.match(run.stdout, /\n {2}candidates: (gradient-boosted-trees|logistic-regression) AP /);
+    expect(run.result, run.stderr).to.equal(0);
+    expect(run.stdout).to.match(/^Wrote .*first\.json: \d+ training rows/);
+    expect(run.stdout).to.match(/\n {2}candidates: (gradient-boosted-trees|logistic-regression) AP /);
     const text = fs.readFileSync(first);
-    assert.ok(text.equals(fs.readFileSync(second)));
-    assert.ok(text.toString().endsWith("}\n"));
-    assert.doesNotThrow(() => parseFraudModel(text.toString(), FEATURE_NAMES));
+    expect(text.equals(fs.readFileSync(second))).to.be.ok;
+    expect(text.toString().endsWith("}\n")).to.be.ok;
+    expect(() => parseFraudModel(text.toString(), FEATURE_NAMES)).not.to.throw();
   });
 
   const KEYS: Record<string, string[]> = {
@@ -298,12 +298,12 @@ describe("Function: main (train CLI)", () => {
       await captureOutput(() => main([file, "--out", second, ...args]));
 
       // Assess
-      assert.equal(run.result, 0, run.stderr);
-      assert.match(run.stdout, new RegExp(`shipped: ${kind}, refit on all`));
+      expect(run.result, run.stderr).to.equal(0);
+      expect(run.stdout).to.match(new RegExp(`shipped: ${kind}, refit on all`));
       const text = fs.readFileSync(first);
-      assert.ok(text.equals(fs.readFileSync(second)));
+      expect(text.equals(fs.readFileSync(second))).to.be.ok;
       const keys = Object.keys(JSON.parse(text.toString()));
-      assert.deepEqual(keys, [
+      expect(keys).to.deep.equal([
         "format",
         "version",
         "kind",
@@ -313,7 +313,7 @@ describe("Function: main (train CLI)", () => {
         "training",
         "validation",
       ]);
-      assert.equal(parseFraudModel(text.toString(), FEATURE_NAMES).kind, kind);
+      expect(parseFraudModel(text.toString(), FEATURE_NAMES).kind).to.equal(kind);
     });
   }
 
@@ -327,10 +327,10 @@ describe("Function: main (train CLI)", () => {
     );
 
     // Assess
-    assert.equal(code, 0);
+    expect(code).to.equal(0);
     const { training } = JSON.parse(fs.readFileSync(out, "utf8"));
-    assert.ok(training.labelsKnownAt < "2025-03-13");
-    assert.ok(training.until <= "2025-03-09", training.until);
+    expect(training.labelsKnownAt < "2025-03-13").to.be.ok;
+    expect(training.until <= "2025-03-09", training.until).to.be.ok;
   });
 
   it("prints the usage for --help", async () => {
@@ -338,10 +338,12 @@ describe("Function: main (train CLI)", () => {
     const { result: code, stdout } = await captureOutput(() => main(["--help"]));
 
     // Assess
-    assert.equal(code, 0);
-    assert.match(stdout, /^Usage: npm run train -- FILE --out MODEL\.json/);
-    assert.match(stdout, /--validation-days N/);
-    assert.match(stdout, /--kind KIND +auto, logistic-regression or gradient-boosted-trees \(default auto\)/);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/^Usage: npm run train -- FILE --out MODEL\.json/);
+    expect(stdout).to.match(/--validation-days N/);
+    expect(stdout).to.match(
+      /--kind KIND +auto, logistic-regression or gradient-boosted-trees \(default auto\)/,
+    );
   });
 
   const usageErrors: [string, string[], RegExp][] = [
@@ -367,10 +369,10 @@ describe("Function: main (train CLI)", () => {
       const { result: code, stdout, stderr } = await captureOutput(() => main([file, ...args]));
 
       // Assess
-      assert.equal(code, 2);
-      assert.equal(stdout, "");
-      assert.match(stderr, message);
-      assert.match(stderr, /Usage: npm run train/);
+      expect(code).to.equal(2);
+      expect(stdout).to.equal("");
+      expect(stderr).to.match(message);
+      expect(stderr).to.match(/Usage: npm run train/);
     });
   }
 
@@ -384,10 +386,10 @@ describe("Function: main (train CLI)", () => {
     const { result: code, stdout, stderr } = await captureOutput(() => main([recent, "--out", out]));
 
     // Assess
-    assert.equal(code, 1);
-    assert.equal(stdout, "");
-    assert.match(stderr, /^train: .*recent\.jsonl: no labelled rows whose label is known by .*\n$/);
-    assert.equal(fs.existsSync(out), false);
+    expect(code).to.equal(1);
+    expect(stdout).to.equal("");
+    expect(stderr).to.match(/^train: .*recent\.jsonl: no labelled rows whose label is known by .*\n$/);
+    expect(fs.existsSync(out)).to.equal(false);
   });
 
   it("exits 1 with one line for an unlabelled history", async () => {
@@ -401,8 +403,8 @@ describe("Function: main (train CLI)", () => {
     );
 
     // Assess
-    assert.equal(code, 1);
-    assert.match(stderr, /^train: .*no labelled rows .*\d+ unlabelled rows\)\n$/);
+    expect(code).to.equal(1);
+    expect(stderr).to.match(/^train: .*no labelled rows .*\d+ unlabelled rows\)\n$/);
   });
 
   it("exits 1 with one line for an unreadable input file", async () => {
@@ -412,8 +414,8 @@ describe("Function: main (train CLI)", () => {
     );
 
     // Assess
-    assert.equal(code, 1);
-    assert.match(stderr, /^train: cannot read .*missing\.jsonl \(ENOENT\)\n$/);
+    expect(code).to.equal(1);
+    expect(stderr).to.match(/^train: cannot read .*missing\.jsonl \(ENOENT\)\n$/);
   });
 
   it("exits 1 with one line when the model cannot be written", async () => {
@@ -423,7 +425,7 @@ describe("Function: main (train CLI)", () => {
     );
 
     // Assess
-    assert.equal(code, 1);
-    assert.match(stderr, /^train: cannot write the model file .*m\.json \(ENOENT\)\n$/);
+    expect(code).to.equal(1);
+    expect(stderr).to.match(/^train: cannot write the model file .*m\.json \(ENOENT\)\n$/);
   });
 });
