@@ -1,5 +1,6 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { expect } from "chai";
+import sinon from "sinon";
 import { makeChangeFeed } from "../../local/change-feed";
 import type { TableChange } from "../../local/memory-table";
 
@@ -12,11 +13,22 @@ function idsOf(records: readonly DynamoDBRecord[]): (string | undefined)[] {
   return records.map((record) => record.dynamodb?.NewImage?.transaction_id?.S);
 }
 
-async function untilIdle(feed: { isIdle(): boolean }): Promise<void> {
-  while (!feed.isIdle()) await new Promise((resolve) => setTimeout(resolve, 2));
-}
-
 describe("Function: makeChangeFeed", () => {
+  let clock: sinon.SinonFakeTimers;
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers();
+  });
+
+  afterEach(() => {
+    clock.restore();
+  });
+
+  /** Lets fake time run until the feed has nothing pending or in flight. */
+  async function untilIdle(feed: { isIdle(): boolean }): Promise<void> {
+    while (!feed.isIdle()) await clock.tickAsync(1);
+  }
+
   it("delivers marshalled INSERT records, drops what the filter rejects, and retries from the failed sequence number", async () => {
     // Prepare
     const feed = makeChangeFeed({
@@ -60,11 +72,8 @@ describe("Function: makeChangeFeed", () => {
   it("dead-letters the rest of a batch once a thrown error exhausts the retries, then moves on", async () => {
     // Prepare
     const feed = makeChangeFeed({ tableName: "t", filter: () => true, pollIntervalMs: 1, maxRetries: 1 });
-    let calls = 0;
-    feed.start(async () => {
-      calls += 1;
-      throw new Error("boom");
-    });
+    const handler = sinon.stub().rejects(new Error("boom"));
+    feed.start(handler);
 
     // Act
     feed.push(insert("t1"));
@@ -72,14 +81,14 @@ describe("Function: makeChangeFeed", () => {
     await feed.stop();
 
     // Assess
-    expect(calls).to.equal(2);
+    expect(handler.callCount).to.equal(2);
     expect(feed.deadLetters().length).to.equal(1);
     expect(idsOf(feed.deadLetters()[0].records)).to.deep.equal(["t1"]);
     expect(feed.deadLetters()[0].reason).to.match(/boom/);
   });
 
   it("delivers a full batch at once instead of waiting for the batching window", async () => {
-    // Prepare: a window far longer than the test's timeout, so only the full batch can be delivered
+    // Prepare: a 10-minute batching window
     const feed = makeChangeFeed({
       tableName: "t",
       filter: () => true,
@@ -94,11 +103,14 @@ describe("Function: makeChangeFeed", () => {
 
     // Act
     for (const id of ["t1", "t2", "t3", "t4"]) feed.push(insert(id));
-    while (batches.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    await clock.tickAsync(0);
+    const atOnce = batches.map((b) => idsOf(b.Records));
+    await clock.tickAsync(600_000);
     await feed.stop();
 
-    // Assess: the first three went together; the fourth waits for the window
-    expect(batches.map((b) => idsOf(b.Records))).to.deep.equal([["t1", "t2", "t3"]]);
-    expect(feed.delivered()).to.equal(3);
+    // Assess: the first three went together without any time passing; the fourth waited for the window
+    expect(atOnce).to.deep.equal([["t1", "t2", "t3"]]);
+    expect(batches.map((b) => idsOf(b.Records))).to.deep.equal([["t1", "t2", "t3"], ["t4"]]);
+    expect(feed.delivered()).to.equal(4);
   });
 });

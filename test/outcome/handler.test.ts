@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { expect } from "chai";
 import fc from "fast-check";
-import type { Outcome, OutcomeResult } from "../../pipeline/runtime/contract/outcome";
+import sinon from "sinon";
+import type { OutcomeResult } from "../../pipeline/runtime/contract/outcome";
 import { makeOutcomeCodec } from "../../pipeline/runtime/contract/outcome-codec";
 import { LIMITS } from "../../pipeline/runtime/contract/transaction";
 import { ERROR_NAMES, runtimeError } from "../../pipeline/runtime/errors";
@@ -19,14 +20,10 @@ type Answer = OutcomeResult | string | Error;
 
 /** Handler over a store answering `answer` (or throwing it); the clock reads FIXED_NOW, then 4 ms later. */
 function setup(answer: Answer = "recorded") {
-  const calls: { outcome: Outcome; receivedAt: number }[] = [];
-  const store: OutcomeStore = {
-    recordOutcome: async (outcome, receivedAt) => {
-      calls.push({ outcome, receivedAt });
-      if (answer instanceof Error) throw answer;
-      return answer as OutcomeResult;
-    },
-  };
+  const recordOutcome = sinon.stub<Parameters<OutcomeStore["recordOutcome"]>, Promise<OutcomeResult>>();
+  if (answer instanceof Error) recordOutcome.rejects(answer);
+  else recordOutcome.resolves(answer as OutcomeResult);
+  const store: OutcomeStore = { recordOutcome };
   const lines: LogLine[] = [];
   const log: Log = {
     info: (_message, attributes = {}) => lines.push({ level: "info", attributes }),
@@ -36,13 +33,13 @@ function setup(answer: Answer = "recorded") {
   const readings = [FIXED_NOW, FIXED_NOW + 4];
   const now = () => readings.shift() ?? FIXED_NOW + 4;
   const handler = makeRecordOutcomeHandler({ store, codec: makeOutcomeCodec(), now, log });
-  return { handler, calls, lines };
+  return { handler, recordOutcome, lines };
 }
 
 async function send(event: APIGatewayProxyEvent, answer?: Answer) {
-  const { handler, calls, lines } = setup(answer);
+  const { handler, recordOutcome, lines } = setup(answer);
   const response = await handler(event, lambdaContext());
-  return { response, body: JSON.parse(response.body), calls, lines };
+  return { response, body: JSON.parse(response.body), recordOutcome, lines };
 }
 
 const fieldsOf = (body: { fields: { field: string }[] }) => body.fields.map((f) => f.field).sort();
@@ -59,7 +56,7 @@ describe("Function: makeRecordOutcomeHandler", () => {
       const outcome = validOutcome({ reported_at: FIXED_NOW - 86_400_000 });
 
       // Act
-      const { response, body, calls } = await send(outcomeEvent(outcome));
+      const { response, body, recordOutcome } = await send(outcomeEvent(outcome));
 
       // Assess
       expect(response.statusCode).to.equal(201);
@@ -70,7 +67,7 @@ describe("Function: makeRecordOutcomeHandler", () => {
         outcome: "fraud",
         status: "recorded",
       });
-      expect(calls).to.deep.equal([{ outcome, receivedAt: FIXED_NOW }]);
+      expect(recordOutcome.args).to.deep.equal([[outcome, FIXED_NOW]]);
     });
 
     it("answers 200 duplicate when the same outcome is already recorded", async () => {
@@ -133,12 +130,12 @@ describe("Function: makeRecordOutcomeHandler", () => {
     ] as const) {
       it(`answers 400 naming "body" for ${name}`, async () => {
         // Act
-        const { response, body, calls } = await send(event);
+        const { response, body, recordOutcome } = await send(event);
 
         // Assess
         expect(response.statusCode).to.equal(400);
         expect(fieldsOf(body)).to.deep.equal(["body"]);
-        expect(calls.length).to.equal(0);
+        expect(recordOutcome.called).to.equal(false);
       });
     }
 
@@ -149,13 +146,13 @@ describe("Function: makeRecordOutcomeHandler", () => {
       );
 
       // Act
-      const { response, body, calls } = await send(event);
+      const { response, body, recordOutcome } = await send(event);
 
       // Assess
       expect(response.statusCode).to.equal(400);
       expect(Object.keys(body)).to.deep.equal(["error", "message", "request_id", "fields"]);
       expect(fieldsOf(body)).to.deep.equal(["amount", "outcome", "reported_at", "source"]);
-      expect(calls.length).to.equal(0);
+      expect(recordOutcome.called).to.equal(false);
     });
 
     it("accepts reported_at in the past and up to the allowed skew ahead", async () => {
@@ -173,12 +170,12 @@ describe("Function: makeRecordOutcomeHandler", () => {
       const event = outcomeEvent(validOutcome({ reported_at: FIXED_NOW + LIMITS.maxFutureSkewMs + 1 }));
 
       // Act
-      const { response, body, calls, lines } = await send(event);
+      const { response, body, recordOutcome, lines } = await send(event);
 
       // Assess
       expect(response.statusCode).to.equal(400);
       expect(fieldsOf(body)).to.deep.equal(["reported_at"]);
-      expect(calls.length).to.equal(0);
+      expect(recordOutcome.called).to.equal(false);
       expect(lines[0].attributes.error_fields).to.deep.equal(["reported_at"]);
     });
 
