@@ -36,6 +36,8 @@ const API = 'aws:apigateway/restApi:RestApi "fraud-api"';
 const OUTCOMES_ROUTE = 'body paths["/transactions/outcomes"].post';
 const SHARED_ROLE = `arn:aws:iam::${ACCOUNT}:role/role-process-transaction-dev`;
 const KEY_RULE = "the ARN of the stack's customer-managed KMS key";
+const CONCURRENCY_DECISION =
+  "a reservation of at least 1 set explicitly, or absent with the function tagged ConcurrencyReservation=unreserved (the stack's explicit opt-out)";
 
 function bodyWithout(field: string, path = "/transactions"): string {
   const body = JSON.parse(apiBody());
@@ -45,11 +47,11 @@ function bodyWithout(field: string, path = "/transactions"): string {
 
 const CASES: readonly BreakingCase[] = [
   {
-    policy: "lambda-reserved-concurrency-50",
-    change: "reservedConcurrentExecutions 10",
-    stack: () => withProps(happyStack(), T.fn, "notify-team", { reservedConcurrentExecutions: 10 }),
+    policy: "lambda-concurrency-decision",
+    change: "reservedConcurrentExecutions 0, which stops the function",
+    stack: () => withProps(happyStack(), T.fn, "notify-team", { reservedConcurrentExecutions: 0 }),
     urn: urnOf(T.fn, "notify-team"),
-    message: `${FN}: reservedConcurrentExecutions is 10; it must be 50.`,
+    message: `${FN}: reservedConcurrentExecutions is 0; it must be ${CONCURRENCY_DECISION}.`,
   },
   {
     policy: "lambda-memory-512",
@@ -392,11 +394,22 @@ const NEW_RESOURCE_CASES: readonly BreakingCase[] = [
     message: `${MERCHANT_RISK}: name is "merchant-risk-dev"; it must be set explicitly and match ^dynamodb-[a-z0-9]+(?:-[a-z0-9]+)*-(?:dev)$ ({resource-type}-{purpose}-{environmentSuffix}).`,
   },
   {
-    policy: "lambda-reserved-concurrency-50",
-    change: "record-outcome unreserved",
+    policy: "lambda-concurrency-decision",
+    change: "record-outcome unreserved without the opt-out tag",
     stack: () => withProps(happyStack(), T.fn, "record-outcome", { reservedConcurrentExecutions: undefined }),
     urn: urnOf(T.fn, "record-outcome"),
-    message: `${RECORD}: reservedConcurrentExecutions is not set; it must be 50.`,
+    message: `${RECORD}: reservedConcurrentExecutions is not set; it must be ${CONCURRENCY_DECISION}.`,
+  },
+  {
+    policy: "lambda-concurrency-decision",
+    change: "record-outcome reserving 0 with the opt-out tag",
+    stack: () =>
+      withProps(happyStack(), T.fn, "record-outcome", {
+        reservedConcurrentExecutions: 0,
+        tags: { ...TAGS, ConcurrencyReservation: "unreserved" },
+      }),
+    urn: urnOf(T.fn, "record-outcome"),
+    message: `${RECORD}: reservedConcurrentExecutions is 0; it must be ${CONCURRENCY_DECISION}.`,
   },
   {
     policy: "lambda-memory-512",
