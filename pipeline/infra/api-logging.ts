@@ -9,25 +9,31 @@
 import * as aws from "@pulumi/aws";
 import { apiGatewayLogsPolicy } from "../../policies/iam/apigateway-logs";
 import { serviceTrustPolicy } from "../../policies/iam/trust";
+import { jsonSafeTemplate } from "./gateway-variables";
 import { encryptedLogGroup } from "./logs";
 import { REGION, type Scope } from "./scope";
 
-/** Access log line: ids and outcomes only, no payloads or client addresses. */
-const ACCESS_LOG_FORMAT = JSON.stringify({
-  requestId: "$context.requestId",
-  extendedRequestId: "$context.extendedRequestId",
-  apiKeyId: "$context.identity.apiKeyId",
-  requestTime: "$context.requestTimeEpoch",
-  httpMethod: "$context.httpMethod",
-  resourcePath: "$context.resourcePath",
-  status: "$context.status",
-  responseLatency: "$context.responseLatency",
-  integrationStatus: "$context.integration.status",
-  integrationLatency: "$context.integration.latency",
-  errorType: "$context.error.responseType",
-  validationError: "$context.error.validationErrorString",
-  xrayTraceId: "$context.xrayTraceId",
-});
+/**
+ * Access log line: ids and outcomes only, no payloads or client addresses, and only variables that
+ * keep the line JSON whatever the request held (a rejected body shows as errorType
+ * BAD_REQUEST_BODY; its fields are not logged). The X-Ray trace id is left out: a client can send
+ * its own trace header.
+ */
+const ACCESS_LOG_FORMAT = jsonSafeTemplate(
+  JSON.stringify({
+    requestId: "$context.requestId",
+    extendedRequestId: "$context.extendedRequestId",
+    apiKeyId: "$context.identity.apiKeyId",
+    requestTime: "$context.requestTimeEpoch",
+    httpMethod: "$context.httpMethod",
+    resourcePath: "$context.resourcePath",
+    status: "$context.status",
+    responseLatency: "$context.responseLatency",
+    integrationStatus: "$context.integration.status",
+    integrationLatency: "$context.integration.latency",
+    errorType: "$context.error.responseType",
+  }),
+);
 
 interface ApiLogging {
   readonly logGroup: aws.cloudwatch.LogGroup;
