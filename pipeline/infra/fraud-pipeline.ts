@@ -76,6 +76,7 @@ class FraudPipeline extends pulumi.ComponentResource {
       processFunction: functions.process.fn,
       recordFunction: functions.record.fn,
       keyArn: key.arn,
+      manageApiGatewayAccountRole: config.manageApiGatewayAccountRole,
     });
     const operations = createOperations(scope, {
       keyArn: key.arn,

@@ -3,6 +3,7 @@ import { guardPolicies } from "../../policies/guard/policies";
 import { type GuardResource, runPack, urnOf } from "../helpers/guard";
 import {
   ACCOUNT,
+  API_GATEWAY_LOGS_POLICY,
   allowDocument,
   apiBody,
   happyStack,
@@ -36,6 +37,8 @@ const API = 'aws:apigateway/restApi:RestApi "fraud-api"';
 const OUTCOMES_ROUTE = 'body paths["/transactions/outcomes"].post';
 const SHARED_ROLE = `arn:aws:iam::${ACCOUNT}:role/role-process-transaction-dev`;
 const KEY_RULE = "the ARN of the stack's customer-managed KMS key";
+const MANAGED_POLICY_RULE =
+  "only policies defined in this stack (no arn:aws:iam::aws:policy/...; AmazonAPIGatewayPushToCloudWatchLogs only on a role that only API Gateway can assume)";
 const CONCURRENCY_DECISION =
   "a reservation of at least 1 set explicitly, or absent with the function tagged ConcurrencyReservation=unreserved (the stack's explicit opt-out)";
 
@@ -233,8 +236,42 @@ const CASES: readonly BreakingCase[] = [
       },
     ],
     urn: urnOf(T.attachment, "notify-team-full-access"),
-    message:
-      'aws:iam/rolePolicyAttachment:RolePolicyAttachment "notify-team-full-access": policyArn is ["arn:aws:iam::aws:policy/AWSLambda_FullAccess"]; it must be only policies defined in this stack (no arn:aws:iam::aws:policy/...).',
+    message: `aws:iam/rolePolicyAttachment:RolePolicyAttachment "notify-team-full-access": policyArn is ["arn:aws:iam::aws:policy/AWSLambda_FullAccess"]; it must be ${MANAGED_POLICY_RULE}.`,
+  },
+  {
+    policy: "iam-no-aws-managed-policies",
+    change: "API Gateway's push-to-CloudWatch policy attached to notify-team's role",
+    stack: () => [
+      ...happyStack(),
+      {
+        type: T.attachment,
+        name: "notify-team-logs",
+        props: { role: "role-notify-team-dev", policyArn: API_GATEWAY_LOGS_POLICY },
+        propertyDependencies: { role: [urnOf(T.role, "notify-team")] },
+        provider: PROVIDER,
+      },
+    ],
+    urn: urnOf(T.attachment, "notify-team-logs"),
+    message: `aws:iam/rolePolicyAttachment:RolePolicyAttachment "notify-team-logs": policyArn is ["${API_GATEWAY_LOGS_POLICY}"]; it must be ${MANAGED_POLICY_RULE}.`,
+  },
+  {
+    policy: "iam-no-aws-managed-policies",
+    change: "the API Gateway logs role also trusted by Lambda",
+    stack: () =>
+      withProps(happyStack(), T.role, "apigateway-logs", {
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: ["apigateway.amazonaws.com", "lambda.amazonaws.com"] },
+              Action: ["sts:AssumeRole"],
+            },
+          ],
+        }),
+      }),
+    urn: urnOf(T.attachment, "apigateway-logs"),
+    message: `aws:iam/rolePolicyAttachment:RolePolicyAttachment "apigateway-logs": policyArn is ["${API_GATEWAY_LOGS_POLICY}"]; it must be ${MANAGED_POLICY_RULE}.`,
   },
   {
     policy: "lambda-one-role-per-function",

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { T } from "../helpers/infra-graph";
-import { type LoadedStack, loadStack, type RecordedResource, single } from "../helpers/stack";
+import { type LoadedStack, loadStack, ofType, type RecordedResource, single } from "../helpers/stack";
 
 const EXECUTION_ARN = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5";
 const STAGE_URL = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/dev";
@@ -142,23 +142,32 @@ describe("Stack: REST API", () => {
     assert.equal(settings.inputs.settings.throttlingBurstLimit, 2000);
   });
 
-  it("sets the account's CloudWatch role to one that writes only API Gateway's log groups", () => {
+  it("sets the region's CloudWatch role to one only API Gateway assumes, with AWS's managed push-to-CloudWatch policy", () => {
     // Prepare
     const role = single(stack.resources, T.role, "apigateway-logs");
-    const policy = JSON.parse(single(stack.resources, T.rolePolicy, "apigateway-logs").inputs.policy);
+    const attachment = single(stack.resources, T.attachment, "apigateway-logs");
     const account = single(stack.resources, T.account, "apigateway-logs");
     // Assess
     assert.equal(role.inputs.name, "role-apigateway-logs-dev");
+    assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, {
+      Service: "apigateway.amazonaws.com",
+    });
+    assert.equal(attachment.inputs.role, "role-apigateway-logs-dev");
+    assert.equal(
+      attachment.inputs.policyArn,
+      "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+    );
     assert.equal(account.inputs.cloudwatchRoleArn, "arn:aws:iam::123456789012:role/role-apigateway-logs-dev");
-    // API Gateway checks the role by writing /aws/apigateway/welcome; the role serves every stage
-    // of the region. DescribeLogGroups has no narrower resource than the account's log groups.
-    const logGroups = "arn:aws:logs:us-east-1:123456789012:log-group:";
-    assert.ok(ACCESS_LOG_GROUP_ARN.startsWith(`${logGroups}/aws/apigateway/`));
-    for (const statement of policy.Statement) {
-      for (const resource of [statement.Resource].flat()) {
-        const everyGroup = statement.Action.every((action: string) => action === "logs:DescribeLogGroups");
-        assert.equal(resource, everyGroup ? `${logGroups}*` : `${logGroups}/aws/apigateway/*`);
-      }
+    assert.ok(
+      account.dependencies.some((d) => d.type === T.attachment),
+      "the role must carry its policy first",
+    );
+    assert.equal(ofType(stack.resources, T.rolePolicy).filter((p) => p.name === "apigateway-logs").length, 0);
+  });
+
+  it("keeps the region's CloudWatch setting, its role and the role's policy on destroy", () => {
+    for (const type of [T.role, T.attachment, T.account]) {
+      assert.equal(single(stack.resources, type, "apigateway-logs").retainOnDelete, true, type);
     }
   });
 

@@ -1,6 +1,5 @@
 /** The IAM documents of policies/iam, as pure functions of resource ARNs. */
 import assert from "node:assert/strict";
-import { apiGatewayLogsPolicy } from "../../policies/iam/apigateway-logs";
 import { detectFraudPolicy } from "../../policies/iam/detect-fraud";
 import type { PolicyDocument } from "../../policies/iam/document";
 import { KEY_ADMIN_ACTIONS, keyPolicy } from "../../policies/iam/key-policy";
@@ -220,35 +219,6 @@ describe("Function: queueTlsOnlyPolicy / topicTlsOnlyPolicy", () => {
     }
     assert.equal(queueTlsOnlyPolicy(ARNS.alertQueueArn).Statement[0]?.Resource, ARNS.alertQueueArn);
     assert.equal(topicTlsOnlyPolicy(ARNS.topicArn).Statement[0]?.Resource, ARNS.topicArn);
-  });
-});
-
-describe("Function: apiGatewayLogsPolicy", () => {
-  it("grants named log actions on API Gateway's log groups of the account and region only", () => {
-    // Act
-    const document = apiGatewayLogsPolicy({ accountId: "111122223333", region: "us-east-1" });
-    // Assess
-    const apiGatewayGroups = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/*";
-    assert.deepEqual(grants(document), [
-      "logs:DescribeLogGroups arn:aws:logs:us-east-1:111122223333:log-group:*",
-      `logs:CreateLogGroup ${apiGatewayGroups}`,
-      `logs:CreateLogStream ${apiGatewayGroups}`,
-      `logs:DescribeLogStreams ${apiGatewayGroups}`,
-      `logs:PutLogEvents ${apiGatewayGroups}`,
-    ]);
-  });
-
-  it("lets API Gateway write the welcome log group it checks the role with", () => {
-    // Act
-    const document = apiGatewayLogsPolicy({ accountId: "111122223333", region: "us-east-1" });
-    // Assess
-    const [, write] = document.Statement;
-    const pattern = new RegExp(`^${String(write?.Resource).replaceAll("*", ".*")}$`);
-    assert.ok(pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/welcome"));
-    assert.ok(
-      pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/welcome:log-stream:s"),
-    );
-    assert.ok(!pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/f"));
   });
 });
 
