@@ -122,8 +122,6 @@ export {
   concurrencyQuotaCheck,
   concurrencyShortfall,
   LAMBDA_CONCURRENCY_QUOTA,
-  MIN_UNRESERVED_CONCURRENCY,
   queueMaximumConcurrency,
   reservationSettings,
-  UNRESERVED_TAG,
 };

@@ -25,7 +25,7 @@ import { encryptedLogGroup } from "./logs";
 import { FUNCTION_PURPOSES, type FunctionKey } from "./naming";
 import type { Scope } from "./scope";
 
-/** Settings every function shares (DESIGN.md constraints 2 to 4; the reservation is config). */
+/** Settings every function shares; the reservation is config (see concurrency.ts). */
 const FUNCTION_DEFAULTS = {
   runtime: "nodejs24.x",
   memorySize: 512,

@@ -76,5 +76,4 @@ function jsonSafeTemplate(template: string): string {
   return template;
 }
 
-export type { JsonSafeVariable };
 export { contextVariables, JSON_SAFE_VARIABLES, jsonSafeTemplate, substituteVariables };

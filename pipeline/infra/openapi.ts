@@ -39,7 +39,8 @@ const API_ROUTES = {
     responses: {
       "200": "Exact retry of an accepted transaction; nothing stored",
       "201": "Transaction accepted",
-      "400": "Invalid request; the body names every offending field",
+      "400":
+        "Invalid request; a body that breaks the contract gets every offending field named, one that fails the model a fixed message",
       "403": "Missing or wrong x-api-key",
       "409": "Same transaction_id and timestamp as a stored transaction, different body",
       "413": "Body larger than 16 KiB",
@@ -55,7 +56,8 @@ const API_ROUTES = {
     responses: {
       "200": "The same outcome is already recorded; nothing changed",
       "201": "Outcome recorded",
-      "400": "Invalid request; the body names every offending field",
+      "400":
+        "Invalid request; a body that breaks the contract gets every offending field named, one that fails the model a fixed message",
       "403": "Missing or wrong x-api-key",
       "404": "No transaction with that transaction_id and timestamp",
       "409": "A different outcome is already recorded for the transaction",

@@ -113,5 +113,4 @@ export {
   checkNoVpc,
   checkRuntime,
   LAMBDA_REQUIREMENTS,
-  UNRESERVED_OPT_OUT,
 };
