@@ -81,7 +81,7 @@ function functionAlarms<N>(names: PhysicalNames, key: FunctionKey, functionName:
     {
       purpose: `${purpose}-throttles`,
       name: names.functionAlarms[key].throttles,
-      description: `${fn} was throttled at its reserved concurrency (50) at least once in 5 minutes: load above what the function is allowed to absorb.`,
+      description: `${fn} was throttled at least once in 5 minutes: load above its reserved concurrency (config reservedConcurrency), or above the account's unreserved pool when it reserves none.`,
       metric: lambdaMetric("Throttles", functionName),
       statistic: "Sum",
       ...ANY_IN_FIVE_MINUTES,

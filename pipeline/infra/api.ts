@@ -15,6 +15,8 @@ interface ApiDeps {
   readonly processFunction: aws.lambda.Function;
   readonly recordFunction: aws.lambda.Function;
   readonly keyArn: aws.kms.Key["arn"];
+  /** Whether the stack sets the region's API Gateway CloudWatch role. */
+  readonly manageApiGatewayAccountRole: boolean;
 }
 
 interface Api {
@@ -62,9 +64,12 @@ function invokePermission(
  * Creates the API and everything a client needs to call it.
  *
  * @example
- * const api = createApi(scope, { processFunction: functions.process.fn, recordFunction: functions.record.fn, keyArn: key.arn });
+ * const api = createApi(scope, { processFunction: functions.process.fn, recordFunction: functions.record.fn, keyArn: key.arn, manageApiGatewayAccountRole: true });
  */
-function createApi(scope: Scope, { processFunction, recordFunction, keyArn }: ApiDeps): Api {
+function createApi(
+  scope: Scope,
+  { processFunction, recordFunction, keyArn, manageApiGatewayAccountRole }: ApiDeps,
+): Api {
   const { names, opts, tags } = scope;
   const body = pulumi
     .output({ transactions: processFunction.invokeArn, outcomes: recordFunction.invokeArn })
@@ -103,7 +108,7 @@ function createApi(scope: Scope, { processFunction, recordFunction, keyArn }: Ap
     },
     opts,
   );
-  const logging = createApiLogging(scope, keyArn);
+  const logging = createApiLogging(scope, keyArn, { manageAccountRole: manageApiGatewayAccountRole });
   const stage = new aws.apigateway.Stage(
     "fraud-api",
     {
@@ -114,7 +119,8 @@ function createApi(scope: Scope, { processFunction, recordFunction, keyArn }: Ap
       accessLogSettings: { destinationArn: logging.logGroup.arn, format: ACCESS_LOG_FORMAT },
       tags,
     },
-    { ...opts, dependsOn: [logging.account] },
+    // Access logging needs the account's CloudWatch role set first.
+    logging.account === undefined ? opts : { ...opts, dependsOn: [logging.account] },
   );
   new aws.apigateway.MethodSettings(
     "fraud-api",

@@ -20,6 +20,10 @@ interface PipelineConfig {
   readonly fraudRulesJson?: string;
   /** The validated MODEL.json `fraudModel` points to, absent when detect-fraud scores without one. */
   readonly fraudModel?: FraudModel;
+  /** Executions each function reserves; 0 means none (the functions share the account's pool). */
+  readonly reservedConcurrency: number;
+  /** Whether the stack sets the region's API Gateway CloudWatch role (an account-wide setting). */
+  readonly manageApiGatewayAccountRole: boolean;
 }
 
 /** Where Pulumi.yaml is: a relative `fraudModel` path is read from here, wherever the CLI runs. */
@@ -31,6 +35,12 @@ const SUFFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const SUFFIX_RULE =
   `1 to ${MAX_SUFFIX_LENGTH} lowercase letters, digits and hyphens, starting and ending with a letter or digit ` +
   `(${MAX_SUFFIX_LENGTH} keeps the longest derived name, a 64-character Lambda function name, within AWS limits)`;
+
+/** What each function reserves when `reservedConcurrency` is not set. */
+const DEFAULT_RESERVED_CONCURRENCY = 50;
+const RESERVED_CONCURRENCY_RULE =
+  "0 (no reservation) or a whole number from 2 upwards (notify-team's queue mapping caps its pollers " +
+  "at the reservation, and Lambda accepts no cap below 2)";
 
 /** RFC 5321 caps an address at 254 characters; the shape check only catches typos, SNS confirms the rest. */
 const EMAIL_MAX_LENGTH = 254;
@@ -95,6 +105,46 @@ function validateOpsEmail(value: string | undefined): string | undefined {
     throw configError("opsEmail", value, EMAIL_RULE);
   }
   return value;
+}
+
+/**
+ * Checks the executions each function reserves; unset or blank means the default, 50. Whether the
+ * account's quota allows it is checked separately, against the quota itself, at preview.
+ *
+ * @example
+ * validateReservedConcurrency(undefined); // 50
+ * validateReservedConcurrency("0"); // 0: no reservation
+ * validateReservedConcurrency("2.5"); // throws: Invalid config reservedConcurrency="2.5": must be 0 (no reservation) or ...
+ */
+function validateReservedConcurrency(value: string | undefined): number {
+  if (value === undefined || value.trim() === "") return DEFAULT_RESERVED_CONCURRENCY;
+  const reservation = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(reservation) || reservation === 1) {
+    throw configError("reservedConcurrency", value, RESERVED_CONCURRENCY_RULE);
+  }
+  return reservation;
+}
+
+/**
+ * Checks the switch for the region's API Gateway CloudWatch role; unset means true (a first
+ * deployment needs it for the stage's access logs).
+ *
+ * @example
+ * validateManageApiGatewayAccountRole(undefined); // true
+ * validateManageApiGatewayAccountRole("false"); // false
+ * validateManageApiGatewayAccountRole("no"); // throws: Invalid config manageApiGatewayAccountRole="no": must be true or false ...
+ */
+function validateManageApiGatewayAccountRole(value: string | undefined): boolean {
+  if (value === undefined || value.trim() === "") return true;
+  const normalized = value.trim();
+  if (normalized !== "true" && normalized !== "false") {
+    throw configError(
+      "manageApiGatewayAccountRole",
+      value,
+      "true (the stack sets the region's API Gateway CloudWatch role) or false (it is already set)",
+    );
+  }
+  return normalized === "true";
 }
 
 /** A decimal number as `pulumi config set --path` stores a non-integer value: as text. */
@@ -201,9 +251,15 @@ function readPipelineConfig(config = new pulumi.Config(), stack = pulumi.getStac
   const opsEmail = validateOpsEmail(config.get("opsEmail"));
   const fraudRulesJson = validateFraudRules(config.get("fraudRules"));
   const fraudModel = loadFraudModel(config.get(FRAUD_MODEL_SETTING), { namespace: config.name });
+  const reservedConcurrency = validateReservedConcurrency(config.get("reservedConcurrency"));
+  const manageApiGatewayAccountRole = validateManageApiGatewayAccountRole(
+    config.get("manageApiGatewayAccountRole"),
+  );
   return {
     environmentSuffix,
     alertEmail,
+    reservedConcurrency,
+    manageApiGatewayAccountRole,
     ...(opsEmail === undefined ? {} : { opsEmail }),
     ...(fraudRulesJson === undefined ? {} : { fraudRulesJson }),
     ...(fraudModel === undefined ? {} : { fraudModel }),
@@ -212,10 +268,13 @@ function readPipelineConfig(config = new pulumi.Config(), stack = pulumi.getStac
 
 export type { PipelineConfig };
 export {
+  DEFAULT_RESERVED_CONCURRENCY,
   loadFraudModel,
   readPipelineConfig,
   validateAlertEmail,
   validateEnvironmentSuffix,
   validateFraudRules,
+  validateManageApiGatewayAccountRole,
   validateOpsEmail,
+  validateReservedConcurrency,
 };

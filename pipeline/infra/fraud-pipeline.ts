@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createAlerts } from "./alerts";
 import { createApi } from "./api";
+import { concurrencyQuotaCheck } from "./concurrency";
 import type { PipelineConfig } from "./config";
 import { createEncryption } from "./encryption";
 import { createFunctions } from "./functions";
@@ -49,11 +50,13 @@ class FraudPipeline extends pulumi.ComponentResource {
       { region: REGION, defaultTags: { tags: { ...TAGS } } },
       { parent: this },
     );
+    const lookups = { parent: this, provider };
     const scope: Scope = {
       names: physicalNames(config.environmentSuffix),
       tags: { ...TAGS },
-      opts: { parent: this, provider },
-      accountId: aws.getCallerIdentityOutput({}, { parent: this, provider }).accountId,
+      // No resource is registered before the account's concurrency quota is known to suffice.
+      opts: { ...lookups, dependsOn: concurrencyQuotaCheck(lookups, config.reservedConcurrency) },
+      accountId: aws.getCallerIdentityOutput({}, lookups).accountId,
     };
     const { key } = createEncryption(scope);
     const table = createTransactionTable(scope, key.arn);
@@ -64,14 +67,16 @@ class FraudPipeline extends pulumi.ComponentResource {
       table,
       merchantRiskTable,
       alerts,
+      reservedConcurrency: config.reservedConcurrency,
       ...(config.fraudRulesJson === undefined ? {} : { fraudRulesJson: config.fraudRulesJson }),
       ...(config.fraudModel === undefined ? {} : { fraudModel: config.fraudModel }),
     });
-    createTriggers(scope, { table, alerts, functions });
+    createTriggers(scope, { table, alerts, functions, reservedConcurrency: config.reservedConcurrency });
     const api = createApi(scope, {
       processFunction: functions.process.fn,
       recordFunction: functions.record.fn,
       keyArn: key.arn,
+      manageApiGatewayAccountRole: config.manageApiGatewayAccountRole,
     });
     const operations = createOperations(scope, {
       keyArn: key.arn,

@@ -20,15 +20,15 @@ import { processTransactionFactory } from "../runtime/lambda/process-transaction
 import { recordOutcomeFactory } from "../runtime/lambda/record-outcome";
 import type { Alerts } from "./alerts";
 import { codePathOptionsFor } from "./archives";
+import { reservationSettings } from "./concurrency";
 import { encryptedLogGroup } from "./logs";
 import { FUNCTION_PURPOSES, type FunctionKey } from "./naming";
 import type { Scope } from "./scope";
 
-/** Settings every function shares (DESIGN.md constraints 1 to 4). */
+/** Settings every function shares; the reservation is config (see concurrency.ts). */
 const FUNCTION_DEFAULTS = {
   runtime: "nodejs24.x",
   memorySize: 512,
-  reservedConcurrentExecutions: 50,
   tracingConfig: { mode: "Active" },
 } as const;
 
@@ -66,12 +66,18 @@ interface FunctionDeps {
   readonly table: aws.dynamodb.Table;
   readonly merchantRiskTable: aws.dynamodb.Table;
   readonly alerts: Alerts;
+  /** Executions each function reserves; 0 for none. */
+  readonly reservedConcurrency: number;
   readonly fraudRulesJson?: string;
   /** Shipped inside detect-fraud's archive (captured by value), absent for the label-free scorer. */
   readonly fraudModel?: FraudModel;
 }
 
-function createFunction(scope: Scope, keyArn: pulumi.Output<string>, spec: FunctionSpec): PipelineFunction {
+function createFunction(
+  scope: Scope,
+  { keyArn, reservedConcurrency }: Pick<FunctionDeps, "keyArn" | "reservedConcurrency">,
+  spec: FunctionSpec,
+): PipelineFunction {
   const names = scope.names.functions[spec.key];
   const purpose = FUNCTION_PURPOSES[spec.key];
   const role = new aws.iam.Role(
@@ -93,10 +99,12 @@ function createFunction(scope: Scope, keyArn: pulumi.Output<string>, spec: Funct
     },
     scope.opts,
   );
+  const { tags: reservationTags, ...reservation } = reservationSettings(reservedConcurrency);
   const fn = new aws.lambda.CallbackFunction(
     purpose,
     {
       ...FUNCTION_DEFAULTS,
+      ...reservation,
       name: names.function,
       description: `Fraud pipeline ${purpose}`,
       role: role.arn,
@@ -112,7 +120,7 @@ function createFunction(scope: Scope, keyArn: pulumi.Output<string>, spec: Funct
           POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         },
       },
-      tags: scope.tags,
+      tags: { ...scope.tags, ...reservationTags },
     },
     // The role must carry its policy before the function (and its event source mappings) exist.
     { ...scope.opts, dependsOn: [logGroup, rolePolicy] },
@@ -125,11 +133,11 @@ function createFunction(scope: Scope, keyArn: pulumi.Output<string>, spec: Funct
  * least-privilege roles.
  *
  * @example
- * const functions = createFunctions(scope, { keyArn: key.arn, table, merchantRiskTable, alerts });
+ * const functions = createFunctions(scope, { keyArn: key.arn, table, merchantRiskTable, alerts, reservedConcurrency: 50 });
  */
 function createFunctions(scope: Scope, deps: FunctionDeps): Record<FunctionKey, PipelineFunction> {
   const { keyArn, table, merchantRiskTable, alerts } = deps;
-  const processFn = createFunction(scope, keyArn, {
+  const processFn = createFunction(scope, deps, {
     key: "process",
     factory: processTransactionFactory,
     variables: { [ENV.tableName]: table.name },
@@ -140,7 +148,7 @@ function createFunctions(scope: Scope, deps: FunctionDeps): Record<FunctionKey, 
           processTransactionPolicy({ tableArn, keyArn: keyArnValue, logGroupArn: groupArn }),
         ),
   });
-  const detectFn = createFunction(scope, keyArn, {
+  const detectFn = createFunction(scope, deps, {
     key: "detect",
     factory: makeDetectFraudFactory(deps.fraudModel),
     variables: {
@@ -163,7 +171,7 @@ function createFunctions(scope: Scope, deps: FunctionDeps): Record<FunctionKey, 
         })
         .apply((arns) => detectFraudPolicy({ ...arns, indexArn: `${arns.tableArn}/index/${ACCOUNT_INDEX}` })),
   });
-  const notifyFn = createFunction(scope, keyArn, {
+  const notifyFn = createFunction(scope, deps, {
     key: "notify",
     factory: notifyTeamFactory,
     variables: { [ENV.tableName]: table.name, [ENV.topicArn]: alerts.topic.arn },
@@ -174,7 +182,7 @@ function createFunctions(scope: Scope, deps: FunctionDeps): Record<FunctionKey, 
           notifyTeamPolicy({ tableArn, alertQueueArn, topicArn, keyArn: keyArnValue, logGroupArn: groupArn }),
         ),
   });
-  const recordFn = createFunction(scope, keyArn, {
+  const recordFn = createFunction(scope, deps, {
     key: "record",
     factory: recordOutcomeFactory,
     variables: { [ENV.tableName]: table.name, [ENV.merchantRiskTableName]: merchantRiskTable.name },

@@ -59,7 +59,6 @@ interface PhysicalNames {
   readonly api: string;
   readonly apiAccessLogGroup: string;
   readonly apiLogsRole: string;
-  readonly apiLogsRolePolicy: string;
   readonly apiStage: string;
   readonly apiKey: string;
   readonly usagePlan: string;
@@ -132,7 +131,6 @@ function physicalNames(suffix: string): PhysicalNames {
     api,
     apiAccessLogGroup: `/aws/apigateway/${api}`,
     apiLogsRole: named("role", "apigateway-logs", suffix),
-    apiLogsRolePolicy: named("policy", "apigateway-logs", suffix),
     apiStage: suffix,
     apiKey: named("apikey", "fraud-api", suffix),
     usagePlan: named("usageplan", "fraud-api", suffix),
@@ -180,7 +178,6 @@ function limitedNames(names: PhysicalNames): LimitedName[] {
     { what: "SNS topic name", name: names.topic, limit: 256 },
     { what: "CloudWatch log group name", name: names.apiAccessLogGroup, limit: 512 },
     { what: "IAM role name", name: names.apiLogsRole, limit: 64 },
-    { what: "IAM inline policy name", name: names.apiLogsRolePolicy, limit: 128 },
     { what: "API Gateway stage name", name: names.apiStage, limit: 128 },
     { what: "Lambda permission statement id", name: names.apiInvokePermission, limit: 100 },
     { what: "Lambda permission statement id", name: names.outcomesInvokePermission, limit: 100 },

@@ -6,6 +6,7 @@
  */
 import { OUTCOME_MODEL_SCHEMA } from "../runtime/contract/outcome-schema";
 import { TRANSACTION_MODEL_SCHEMA } from "../runtime/contract/schema";
+import { jsonSafeTemplate } from "./gateway-variables";
 
 /** Name of the request validator every method uses. */
 const REQUEST_VALIDATOR = "body-and-parameters";
@@ -15,11 +16,18 @@ const API_KEY_SCHEME = "api_key";
 
 /**
  * Body of API Gateway's own 400 for a body that fails the model, shaped like the function's 400.
- * Gateway response templates are not run through VTL (simple `$context` substitution only), so
- * `$util` functions are not available and would appear verbatim in the body.
+ * Gateway response templates are plain `$context` substitution (no VTL, no `$util` escaping), so the
+ * validator's own text (`$context.error.validationErrorString`, which holds quotes and echoes
+ * client field names) cannot go in: the message is fixed and only JSON-safe ids are substituted.
  */
-const VALIDATION_ERROR_TEMPLATE =
-  '{"error":"invalid_request","message":"$context.error.validationErrorString","request_id":"$context.requestId"}';
+const VALIDATION_ERROR_TEMPLATE = jsonSafeTemplate(
+  JSON.stringify({
+    error: "invalid_request",
+    message:
+      "The request body does not match the route's model: a required field is missing, a field is unknown, or a value has the wrong type, format or range",
+    request_id: "$context.requestId",
+  }),
+);
 
 /** The API's routes: where each lives, the name of its body model, and what it answers. */
 const API_ROUTES = {
@@ -31,7 +39,8 @@ const API_ROUTES = {
     responses: {
       "200": "Exact retry of an accepted transaction; nothing stored",
       "201": "Transaction accepted",
-      "400": "Invalid request; the body names every offending field",
+      "400":
+        "Invalid request; a body that breaks the contract gets every offending field named, one that fails the model a fixed message",
       "403": "Missing or wrong x-api-key",
       "409": "Same transaction_id and timestamp as a stored transaction, different body",
       "413": "Body larger than 16 KiB",
@@ -47,7 +56,8 @@ const API_ROUTES = {
     responses: {
       "200": "The same outcome is already recorded; nothing changed",
       "201": "Outcome recorded",
-      "400": "Invalid request; the body names every offending field",
+      "400":
+        "Invalid request; a body that breaks the contract gets every offending field named, one that fails the model a fixed message",
       "403": "Missing or wrong x-api-key",
       "404": "No transaction with that transaction_id and timestamp",
       "409": "A different outcome is already recorded for the transaction",

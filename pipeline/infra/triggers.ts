@@ -4,7 +4,8 @@
  */
 import * as aws from "@pulumi/aws";
 import type { Alerts } from "./alerts";
-import { FUNCTION_DEFAULTS, type PipelineFunction } from "./functions";
+import { queueMaximumConcurrency } from "./concurrency";
+import type { PipelineFunction } from "./functions";
 import type { FunctionKey } from "./naming";
 import type { Scope } from "./scope";
 
@@ -24,6 +25,8 @@ interface TriggerDeps {
   readonly table: aws.dynamodb.Table;
   readonly alerts: Alerts;
   readonly functions: Readonly<Record<FunctionKey, PipelineFunction>>;
+  /** Executions each function reserves (0 for none); caps notify-team's queue pollers. */
+  readonly reservedConcurrency: number;
 }
 
 /**
@@ -31,11 +34,11 @@ interface TriggerDeps {
  * partial batch failures.
  *
  * @example
- * const [streamMapping, queueMapping] = createTriggers(scope, { table, alerts, functions });
+ * const [streamMapping, queueMapping] = createTriggers(scope, { table, alerts, functions, reservedConcurrency: 50 });
  */
 function createTriggers(
   scope: Scope,
-  { table, alerts, functions }: TriggerDeps,
+  { table, alerts, functions, reservedConcurrency }: TriggerDeps,
 ): aws.lambda.EventSourceMapping[] {
   const { detect, notify } = functions;
   const streamMapping = new aws.lambda.EventSourceMapping(
@@ -59,9 +62,7 @@ function createTriggers(
       functionName: notify.fn.arn,
       batchSize: 10,
       functionResponseTypes: ["ReportBatchItemFailures"],
-      // SQS pollers ignore reserved concurrency: without this cap they scale past 50, the extra
-      // invocations are throttled, and each throttled batch counts a receive towards the DLQ.
-      scalingConfig: { maximumConcurrency: FUNCTION_DEFAULTS.reservedConcurrentExecutions },
+      scalingConfig: { maximumConcurrency: queueMaximumConcurrency(reservedConcurrency) },
       tags: scope.tags,
     },
     { ...scope.opts, dependsOn: [notify.rolePolicy] },

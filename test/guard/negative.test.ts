@@ -3,6 +3,7 @@ import { guardPolicies } from "../../policies/guard/policies";
 import { type GuardResource, runPack, urnOf } from "../helpers/guard";
 import {
   ACCOUNT,
+  API_GATEWAY_LOGS_POLICY,
   allowDocument,
   apiBody,
   happyStack,
@@ -36,6 +37,10 @@ const API = 'aws:apigateway/restApi:RestApi "fraud-api"';
 const OUTCOMES_ROUTE = 'body paths["/transactions/outcomes"].post';
 const SHARED_ROLE = `arn:aws:iam::${ACCOUNT}:role/role-process-transaction-dev`;
 const KEY_RULE = "the ARN of the stack's customer-managed KMS key";
+const MANAGED_POLICY_RULE =
+  "only policies defined in this stack (no arn:aws:iam::aws:policy/...; AmazonAPIGatewayPushToCloudWatchLogs only on a role that only API Gateway can assume)";
+const CONCURRENCY_DECISION =
+  "a reservation of at least 1 set explicitly, or absent with the function tagged ConcurrencyReservation=unreserved (the stack's explicit opt-out)";
 
 function bodyWithout(field: string, path = "/transactions"): string {
   const body = JSON.parse(apiBody());
@@ -45,11 +50,11 @@ function bodyWithout(field: string, path = "/transactions"): string {
 
 const CASES: readonly BreakingCase[] = [
   {
-    policy: "lambda-reserved-concurrency-50",
-    change: "reservedConcurrentExecutions 10",
-    stack: () => withProps(happyStack(), T.fn, "notify-team", { reservedConcurrentExecutions: 10 }),
+    policy: "lambda-concurrency-decision",
+    change: "reservedConcurrentExecutions 0, which stops the function",
+    stack: () => withProps(happyStack(), T.fn, "notify-team", { reservedConcurrentExecutions: 0 }),
     urn: urnOf(T.fn, "notify-team"),
-    message: `${FN}: reservedConcurrentExecutions is 10; it must be 50.`,
+    message: `${FN}: reservedConcurrentExecutions is 0; it must be ${CONCURRENCY_DECISION}.`,
   },
   {
     policy: "lambda-memory-512",
@@ -231,8 +236,42 @@ const CASES: readonly BreakingCase[] = [
       },
     ],
     urn: urnOf(T.attachment, "notify-team-full-access"),
-    message:
-      'aws:iam/rolePolicyAttachment:RolePolicyAttachment "notify-team-full-access": policyArn is ["arn:aws:iam::aws:policy/AWSLambda_FullAccess"]; it must be only policies defined in this stack (no arn:aws:iam::aws:policy/...).',
+    message: `aws:iam/rolePolicyAttachment:RolePolicyAttachment "notify-team-full-access": policyArn is ["arn:aws:iam::aws:policy/AWSLambda_FullAccess"]; it must be ${MANAGED_POLICY_RULE}.`,
+  },
+  {
+    policy: "iam-no-aws-managed-policies",
+    change: "API Gateway's push-to-CloudWatch policy attached to notify-team's role",
+    stack: () => [
+      ...happyStack(),
+      {
+        type: T.attachment,
+        name: "notify-team-logs",
+        props: { role: "role-notify-team-dev", policyArn: API_GATEWAY_LOGS_POLICY },
+        propertyDependencies: { role: [urnOf(T.role, "notify-team")] },
+        provider: PROVIDER,
+      },
+    ],
+    urn: urnOf(T.attachment, "notify-team-logs"),
+    message: `aws:iam/rolePolicyAttachment:RolePolicyAttachment "notify-team-logs": policyArn is ["${API_GATEWAY_LOGS_POLICY}"]; it must be ${MANAGED_POLICY_RULE}.`,
+  },
+  {
+    policy: "iam-no-aws-managed-policies",
+    change: "the API Gateway logs role also trusted by Lambda",
+    stack: () =>
+      withProps(happyStack(), T.role, "apigateway-logs", {
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: ["apigateway.amazonaws.com", "lambda.amazonaws.com"] },
+              Action: ["sts:AssumeRole"],
+            },
+          ],
+        }),
+      }),
+    urn: urnOf(T.attachment, "apigateway-logs"),
+    message: `aws:iam/rolePolicyAttachment:RolePolicyAttachment "apigateway-logs": policyArn is ["${API_GATEWAY_LOGS_POLICY}"]; it must be ${MANAGED_POLICY_RULE}.`,
   },
   {
     policy: "lambda-one-role-per-function",
@@ -392,11 +431,22 @@ const NEW_RESOURCE_CASES: readonly BreakingCase[] = [
     message: `${MERCHANT_RISK}: name is "merchant-risk-dev"; it must be set explicitly and match ^dynamodb-[a-z0-9]+(?:-[a-z0-9]+)*-(?:dev)$ ({resource-type}-{purpose}-{environmentSuffix}).`,
   },
   {
-    policy: "lambda-reserved-concurrency-50",
-    change: "record-outcome unreserved",
+    policy: "lambda-concurrency-decision",
+    change: "record-outcome unreserved without the opt-out tag",
     stack: () => withProps(happyStack(), T.fn, "record-outcome", { reservedConcurrentExecutions: undefined }),
     urn: urnOf(T.fn, "record-outcome"),
-    message: `${RECORD}: reservedConcurrentExecutions is not set; it must be 50.`,
+    message: `${RECORD}: reservedConcurrentExecutions is not set; it must be ${CONCURRENCY_DECISION}.`,
+  },
+  {
+    policy: "lambda-concurrency-decision",
+    change: "record-outcome reserving 0 with the opt-out tag",
+    stack: () =>
+      withProps(happyStack(), T.fn, "record-outcome", {
+        reservedConcurrentExecutions: 0,
+        tags: { ...TAGS, ConcurrencyReservation: "unreserved" },
+      }),
+    urn: urnOf(T.fn, "record-outcome"),
+    message: `${RECORD}: reservedConcurrentExecutions is 0; it must be ${CONCURRENCY_DECISION}.`,
   },
   {
     policy: "lambda-memory-512",

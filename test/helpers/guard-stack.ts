@@ -160,10 +160,39 @@ function functionResources(purpose: string, grants: Record<string, unknown>): Gu
   return [role, rolePolicy, fn, logGroup];
 }
 
+/** The AWS-managed policy AWS documents for API Gateway's account-level CloudWatch role. */
+const API_GATEWAY_LOGS_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs";
+
+/** The region's API Gateway CloudWatch role, its managed policy and the account setting naming it. */
+function apiGatewayAccountResources(): GuardResource[] {
+  const roleArn = `arn:aws:iam::${ACCOUNT}:role/role-apigateway-logs-dev`;
+  return [
+    resource(T.role, "apigateway-logs", {
+      name: "role-apigateway-logs-dev",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: ["sts:AssumeRole"] },
+        ],
+      }),
+      tags: TAGS,
+      arn: roleArn,
+    }),
+    resource(
+      T.attachment,
+      "apigateway-logs",
+      { role: "role-apigateway-logs-dev", policyArn: API_GATEWAY_LOGS_POLICY },
+      { propertyDependencies: { role: [urnOf(T.role, "apigateway-logs")] } },
+    ),
+    resource(T.account, "apigateway-logs", { cloudwatchRoleArn: roleArn }),
+  ];
+}
+
 /**
  * A stack shaped like ours that satisfies every policy: KMS key and alias, the transactions and
  * merchant-risk tables, three functions with their roles and log groups, alerts queue and DLQ,
- * topic, REST API with two routes and a validator, stage, API key and usage plan.
+ * topic, REST API with two routes and a validator, stage, the region's API Gateway CloudWatch role
+ * and setting, API key and usage plan.
  *
  * @example
  * const { violations } = await runPack(happyStack()); // none
@@ -236,6 +265,7 @@ function happyStack(): GuardResource[] {
       validateRequestParameters: true,
     }),
     resource(T.stage, "fraud-api", { stageName: "dev", restApi: "a1b2c3", deployment: "d1", tags: TAGS }),
+    ...apiGatewayAccountResources(),
     resource(T.apiKey, "fraud-api", { name: "apikey-fraud-api-dev", tags: TAGS }),
     resource(T.usagePlan, "fraud-api", { name: "usageplan-fraud-api-dev", tags: TAGS }),
   ];
@@ -282,6 +312,7 @@ function withResource(
 
 export {
   ACCOUNT,
+  API_GATEWAY_LOGS_POLICY,
   allowDocument,
   apiBody,
   happyStack,

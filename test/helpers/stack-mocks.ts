@@ -7,6 +7,8 @@ import type * as pulumi from "@pulumi/pulumi";
 
 const MOCK_ACCOUNT_ID = "123456789012";
 const MOCK_REGION = "us-east-1";
+/** The Lambda "Concurrent executions" quota the mocked account has: AWS's default for a mature account. */
+const MOCK_LAMBDA_CONCURRENCY_QUOTA = 1000;
 
 // biome-ignore lint/suspicious/noExplicitAny: mocked inputs are untyped JSON that tests walk freely.
 type Props = Record<string, any>;
@@ -89,10 +91,20 @@ function mockCall(args: pulumi.runtime.MockCallArgs): Props {
       return { name: MOCK_REGION, region: MOCK_REGION, id: MOCK_REGION };
     case "aws:index/getPartition:getPartition":
       return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+    case "aws:servicequotas/getServiceQuota:getServiceQuota":
+      return {
+        ...args.inputs,
+        quotaName: "Concurrent executions",
+        value: MOCK_LAMBDA_CONCURRENCY_QUOTA,
+        defaultValue: MOCK_LAMBDA_CONCURRENCY_QUOTA,
+        adjustable: true,
+        globalQuota: false,
+        id: `${args.inputs.serviceCode}/${args.inputs.quotaCode}`,
+      };
     default:
       throw new Error(`Unexpected provider function call in the stack under test: ${args.token}`);
   }
 }
 
 export type { Props };
-export { MOCK_ACCOUNT_ID, MOCK_REGION, mockCall, mockState };
+export { MOCK_ACCOUNT_ID, MOCK_LAMBDA_CONCURRENCY_QUOTA, MOCK_REGION, mockCall, mockState };

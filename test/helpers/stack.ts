@@ -11,7 +11,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
 import { MODEL_FORMAT, MODEL_KINDS } from "../../pipeline/runtime/detect/model/format";
 import { promiseOf } from "./promise-of";
-import { MOCK_ACCOUNT_ID, MOCK_REGION, mockCall, mockState, type Props } from "./stack-mocks";
+import {
+  MOCK_ACCOUNT_ID,
+  MOCK_LAMBDA_CONCURRENCY_QUOTA,
+  MOCK_REGION,
+  mockCall,
+  mockState,
+  type Props,
+} from "./stack-mocks";
 
 const PROJECT = "fraud-pipeline";
 const STACK = "dev";
@@ -100,18 +107,38 @@ function loadProgram(): Record<string, unknown> {
   return require(PROGRAM);
 }
 
+/** What the mocked provider functions answer differently from stack-mocks.ts, by token. */
+type InvokeAnswers = Readonly<Record<string, (args: pulumi.runtime.MockCallArgs) => Props>>;
+
+/** What one run of the program registered, whether or not it completed. */
+interface ProgramRun {
+  readonly registered: readonly { type: string; name: string; inputs: Props; provider: string }[];
+  readonly invokes: readonly RecordedInvoke[];
+  readonly options: ReadonlyMap<
+    string,
+    Pick<RecordedResource, "protect" | "retainOnDelete" | "dependencies">
+  >;
+  /** Resolves with the program's exports once they are known; rejects with the program's first error. */
+  readonly completion: Promise<Pick<LoadedStack, "outputs" | "secretOutputs">>;
+}
+
 /**
- * Runs index.ts under mocks with the given stack config (keys without the `fraud-pipeline:` prefix;
- * pass the complete config, e.g. `{ ...DEFAULT_STACK_CONFIG, fraudRules: "{...}" }`).
- * Rejects with the program's error when it throws (e.g. invalid config).
- *
- * @example
- * const { resources, outputs } = await loadStack();
- * const table = resources.find((r) => r.type === "aws:dynamodb/table:Table");
+ * The first error the program leaves unhandled (an apply that throws fails every registration
+ * waiting on it, never an export); reported once, as the Pulumi CLI's runner does.
  */
-async function loadStack(
-  config: Readonly<Record<string, string>> = DEFAULT_STACK_CONFIG,
-): Promise<LoadedStack> {
+function firstUnhandledRejection(): { failed: Promise<never>; stop: () => void } {
+  let listener: (reason: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    listener = reject;
+  });
+  process.on("unhandledRejection", listener);
+  return { failed, stop: () => process.off("unhandledRejection", listener) };
+}
+
+async function runProgram(
+  config: Readonly<Record<string, string>>,
+  answers: InvokeAnswers,
+): Promise<ProgramRun> {
   const registered: { type: string; name: string; inputs: Props; provider: string }[] = [];
   const invokes: RecordedInvoke[] = [];
   const options = new Map<string, Pick<RecordedResource, "protect" | "retainOnDelete" | "dependencies">>();
@@ -128,7 +155,7 @@ async function loadStack(
       },
       call: (args) => {
         invokes.push({ token: args.token, inputs: args.inputs, provider: args.provider ?? "" });
-        return mockCall(args);
+        return answers[args.token]?.(args) ?? mockCall(args);
       },
     },
     PROJECT,
@@ -141,20 +168,63 @@ async function loadStack(
   );
 
   const program = loadProgram();
-  const outputs: Record<string, unknown> = {};
-  const secretOutputs = new Set<string>();
-  for (const [exportName, value] of Object.entries(program)) {
-    if (!pulumi.Output.isInstance(value)) continue;
-    outputs[exportName] = await promiseOf(value);
-    if (await pulumi.isSecret(value)) secretOutputs.add(exportName);
-  }
-  await (pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs();
+  const unhandled = firstUnhandledRejection();
+  const exports = async () => {
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs = new Set<string>();
+    for (const [exportName, value] of Object.entries(program)) {
+      if (!pulumi.Output.isInstance(value)) continue;
+      outputs[exportName] = await promiseOf(value);
+      if (await pulumi.isSecret(value)) secretOutputs.add(exportName);
+    }
+    await (pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs();
+    return { outputs, secretOutputs };
+  };
+  const completion = Promise.race([exports(), unhandled.failed]).finally(unhandled.stop);
+  return { registered, invokes, options, completion };
+}
 
+/**
+ * Runs index.ts under mocks with the given stack config (keys without the `fraud-pipeline:` prefix;
+ * pass the complete config, e.g. `{ ...DEFAULT_STACK_CONFIG, fraudRules: "{...}" }`) and, when
+ * given, other answers of provider functions. Rejects with the program's error when it throws
+ * (e.g. invalid config) or fails while running (e.g. a check inside an apply).
+ *
+ * @example
+ * const { resources, outputs } = await loadStack();
+ * const table = resources.find((r) => r.type === "aws:dynamodb/table:Table");
+ */
+async function loadStack(
+  config: Readonly<Record<string, string>> = DEFAULT_STACK_CONFIG,
+  answers: InvokeAnswers = {},
+): Promise<LoadedStack> {
+  const { registered, invokes, options, completion } = await runProgram(config, answers);
+  const { outputs, secretOutputs } = await completion;
   const resources = registered.map((r) => {
     const recorded = options.get(`${r.type}::${r.name}`);
     return { ...r, protect: false, retainOnDelete: false, dependencies: [], ...recorded };
   });
   return { resources, invokes, outputs, secretOutputs };
+}
+
+/**
+ * Runs index.ts under mocks expecting it to fail while running: the error, and the types of the
+ * resources registered before it (to show what a failed preview would have created).
+ *
+ * @example
+ * const { error, registeredTypes } = await loadFailingStack(config, answers);
+ */
+async function loadFailingStack(
+  config: Readonly<Record<string, string>>,
+  answers: InvokeAnswers = {},
+): Promise<{ error: Error; registeredTypes: string[] }> {
+  const { registered, completion } = await runProgram(config, answers);
+  try {
+    await completion;
+  } catch (error) {
+    return { error: error as Error, registeredTypes: registered.map((r) => r.type) };
+  }
+  throw new Error("Expected the program to fail, but it completed");
 }
 
 /**
@@ -272,14 +342,16 @@ async function serializedHandler(fn: RecordedResource): Promise<string> {
   return text;
 }
 
-export type { LoadedStack, Props, RecordedInvoke, RecordedResource, ResourceRef };
+export type { InvokeAnswers, LoadedStack, Props, RecordedInvoke, RecordedResource, ResourceRef };
 export {
   acceptsInput,
   DEFAULT_STACK_CONFIG,
   fraudModelJson,
   isTaggableType,
+  loadFailingStack,
   loadStack,
   MOCK_ACCOUNT_ID,
+  MOCK_LAMBDA_CONCURRENCY_QUOTA,
   MOCK_REGION,
   ofType,
   serializedHandler,

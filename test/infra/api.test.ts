@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { T } from "../helpers/infra-graph";
-import { type LoadedStack, loadStack, type RecordedResource, single } from "../helpers/stack";
+import { type LoadedStack, loadStack, ofType, type RecordedResource, single } from "../helpers/stack";
 
 const EXECUTION_ARN = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5";
 const STAGE_URL = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/dev";
@@ -76,15 +76,15 @@ describe("Stack: REST API", () => {
     expect(models).to.deep.equal(["#/definitions/Transaction", "#/definitions/Outcome"]);
   });
 
-  it("answers a body that fails either model with a JSON 400 naming the validation error", () => {
+  it("answers a body that fails either model with a JSON 400 carrying a fixed message and the request id", () => {
     // The gateway response is API-wide: it applies to every route's validation failure.
-    expect(body["x-amazon-apigateway-gateway-responses"].BAD_REQUEST_BODY).to.deep.equal({
-      statusCode: "400",
-      responseTemplates: {
-        "application/json":
-          '{"error":"invalid_request","message":"$context.error.validationErrorString","request_id":"$context.requestId"}',
-      },
-    });
+    const response = body["x-amazon-apigateway-gateway-responses"].BAD_REQUEST_BODY;
+    const template = JSON.parse(response.responseTemplates["application/json"]);
+    expect(response.statusCode).to.equal("400");
+    expect(Object.keys(template)).to.deep.equal(["error", "message", "request_id"]);
+    expect(template.error).to.equal("invalid_request");
+    expect(template.request_id).to.equal("$context.requestId");
+    expect(template.message, "the message substitutes nothing").not.to.match(/\$/);
   });
 
   const permissions = [
@@ -145,25 +145,35 @@ describe("Stack: REST API", () => {
     expect(settings.inputs.settings.throttlingBurstLimit).to.equal(2000);
   });
 
-  it("sets the account's CloudWatch role to one that writes only API Gateway's log groups", () => {
+  it("sets the region's CloudWatch role to one only API Gateway assumes, with AWS's managed push-to-CloudWatch policy", () => {
     // Prepare
     const role = single(stack.resources, T.role, "apigateway-logs");
-    const policy = JSON.parse(single(stack.resources, T.rolePolicy, "apigateway-logs").inputs.policy);
+    const attachment = single(stack.resources, T.attachment, "apigateway-logs");
     const account = single(stack.resources, T.account, "apigateway-logs");
     // Assess
     expect(role.inputs.name).to.equal("role-apigateway-logs-dev");
+    expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({
+      Service: "apigateway.amazonaws.com",
+    });
+    expect(attachment.inputs.role).to.equal("role-apigateway-logs-dev");
+    expect(attachment.inputs.policyArn).to.equal(
+      "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+    );
     expect(account.inputs.cloudwatchRoleArn).to.equal(
       "arn:aws:iam::123456789012:role/role-apigateway-logs-dev",
     );
-    // API Gateway checks the role by writing /aws/apigateway/welcome; the role serves every stage
-    // of the region. DescribeLogGroups has no narrower resource than the account's log groups.
-    const logGroups = "arn:aws:logs:us-east-1:123456789012:log-group:";
-    expect(ACCESS_LOG_GROUP_ARN.startsWith(`${logGroups}/aws/apigateway/`)).to.be.ok;
-    for (const statement of policy.Statement) {
-      for (const resource of [statement.Resource].flat()) {
-        const everyGroup = statement.Action.every((action: string) => action === "logs:DescribeLogGroups");
-        expect(resource).to.equal(everyGroup ? `${logGroups}*` : `${logGroups}/aws/apigateway/*`);
-      }
+    expect(
+      account.dependencies.some((d) => d.type === T.attachment),
+      "the role must carry its policy first",
+    ).to.be.ok;
+    expect(ofType(stack.resources, T.rolePolicy).filter((p) => p.name === "apigateway-logs").length).to.equal(
+      0,
+    );
+  });
+
+  it("keeps the region's CloudWatch setting, its role and the role's policy on destroy", () => {
+    for (const type of [T.role, T.attachment, T.account]) {
+      expect(single(stack.resources, type, "apigateway-logs").retainOnDelete, type).to.equal(true);
     }
   });
 

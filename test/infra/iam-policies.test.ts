@@ -1,6 +1,5 @@
 /** The IAM documents of policies/iam, as pure functions of resource ARNs. */
 import { assert, expect } from "chai";
-import { apiGatewayLogsPolicy } from "../../policies/iam/apigateway-logs";
 import { detectFraudPolicy } from "../../policies/iam/detect-fraud";
 import type { PolicyDocument } from "../../policies/iam/document";
 import { KEY_ADMIN_ACTIONS, keyPolicy } from "../../policies/iam/key-policy";
@@ -157,10 +156,8 @@ describe("Function: keyPolicy", () => {
     // Assess
     expect(admin.Principal).to.deep.equal({ AWS: "arn:aws:iam::111122223333:root" });
     expect(admin.Action).to.deep.equal([...KEY_ADMIN_ACTIONS]);
-    assert.ok(
-      admin.Action.includes("kms:PutKeyPolicy"),
-      "without PutKeyPolicy the key cannot be updated again",
-    );
+    expect(admin.Action.includes("kms:PutKeyPolicy"), "without PutKeyPolicy the key cannot be updated again")
+      .to.be.ok;
     for (const s of document.Statement)
       expect(
         s.Action.every((a) => !a.includes("*")),
@@ -212,34 +209,6 @@ describe("Function: queueTlsOnlyPolicy / topicTlsOnlyPolicy", () => {
     }
     expect(queueTlsOnlyPolicy(ARNS.alertQueueArn).Statement[0]?.Resource).to.equal(ARNS.alertQueueArn);
     expect(topicTlsOnlyPolicy(ARNS.topicArn).Statement[0]?.Resource).to.equal(ARNS.topicArn);
-  });
-});
-
-describe("Function: apiGatewayLogsPolicy", () => {
-  it("grants named log actions on API Gateway's log groups of the account and region only", () => {
-    // Act
-    const document = apiGatewayLogsPolicy({ accountId: "111122223333", region: "us-east-1" });
-    // Assess
-    const apiGatewayGroups = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/*";
-    expect(grants(document)).to.deep.equal([
-      "logs:DescribeLogGroups arn:aws:logs:us-east-1:111122223333:log-group:*",
-      `logs:CreateLogGroup ${apiGatewayGroups}`,
-      `logs:CreateLogStream ${apiGatewayGroups}`,
-      `logs:DescribeLogStreams ${apiGatewayGroups}`,
-      `logs:PutLogEvents ${apiGatewayGroups}`,
-    ]);
-  });
-
-  it("lets API Gateway write the welcome log group it checks the role with", () => {
-    // Act
-    const document = apiGatewayLogsPolicy({ accountId: "111122223333", region: "us-east-1" });
-    // Assess
-    const [, write] = document.Statement;
-    const pattern = new RegExp(`^${String(write?.Resource).replaceAll("*", ".*")}$`);
-    expect(pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/welcome")).to.be.ok;
-    expect(pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/apigateway/welcome:log-stream:s"))
-      .to.be.ok;
-    expect(!pattern.test("arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/f")).to.be.ok;
   });
 });
 

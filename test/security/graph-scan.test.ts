@@ -33,6 +33,8 @@ const REVIEWED_TYPES: Readonly<Record<string, string>> = {
   [T.subscription]: "protocol checked below",
   [T.role]: "trust policy checked below",
   [T.rolePolicy]: "identity policy: grants the role, opens nothing",
+  [T.attachment]:
+    "attaches AWS's push-to-CloudWatch policy to the API Gateway logs role: grants the role, opens nothing",
   [T.logGroup]: "read only through the signed AWS API",
   [T.fn]: "invoked only through the permissions and mappings checked below; no function URL",
   [T.mapping]: "Lambda polls the source with the function's role; nothing listens",

@@ -7,28 +7,44 @@ import { type Inputs, isSet, peek, type Subject, type Violations, violation } fr
 type FunctionInputs = Partial<
   Pick<
     Inputs<aws.lambda.FunctionArgs>,
-    "memorySize" | "reservedConcurrentExecutions" | "runtime" | "kmsKeyArn" | "vpcConfig"
+    "memorySize" | "reservedConcurrentExecutions" | "runtime" | "kmsKeyArn" | "vpcConfig" | "tags"
   >
 >;
 
-/** The values constraints 1-3 pin every function to. */
+/** The values constraints 2-3 pin every function to. */
 const LAMBDA_REQUIREMENTS = {
-  reservedConcurrentExecutions: 50,
   memorySize: 512,
   runtime: "nodejs24.x",
 } as const;
 
 /**
- * Constraint 1: reserved concurrency exactly 50.
+ * The tag by which a stack records that it leaves a function unreserved on purpose (the
+ * program's `reservedConcurrency` 0).
+ */
+const UNRESERVED_OPT_OUT = { key: "ConcurrencyReservation", value: "unreserved" } as const;
+
+const CONCURRENCY_DECISION =
+  "a reservation of at least 1 set explicitly, or absent with the function tagged " +
+  `${UNRESERVED_OPT_OUT.key}=${UNRESERVED_OPT_OUT.value} (the stack's explicit opt-out)`;
+
+/**
+ * Constraint 1: every function carries a concurrency decision: a reservation (0 would stop the
+ * function from ever running), or no reservation and the opt-out tag. Lambda's -1 ("unreserved")
+ * counts as no reservation.
  *
  * @example
- * checkReservedConcurrency({ type, name }, { reservedConcurrentExecutions: 50 }); // []
+ * checkConcurrencyDecision({ type, name }, { reservedConcurrentExecutions: 50 }); // []
+ * checkConcurrencyDecision({ type, name }, { tags: { ConcurrencyReservation: "unreserved" } }); // []
+ * checkConcurrencyDecision({ type, name }, {}); // one violation
  */
-function checkReservedConcurrency(subject: Subject, props: FunctionInputs): Violations {
-  const actual = props.reservedConcurrentExecutions;
-  return actual === LAMBDA_REQUIREMENTS.reservedConcurrentExecutions
+function checkConcurrencyDecision(subject: Subject, props: FunctionInputs): Violations {
+  const reserved = peek(props, "reservedConcurrentExecutions");
+  if (typeof reserved === "number" && Number.isInteger(reserved) && reserved >= 1) return [];
+  const unreserved = reserved === undefined || reserved === null || reserved === -1;
+  const optedOut = peek(peek(props, "tags"), UNRESERVED_OPT_OUT.key) === UNRESERVED_OPT_OUT.value;
+  return unreserved && optedOut
     ? []
-    : [violation(subject, "reservedConcurrentExecutions", actual, "50")];
+    : [violation(subject, "reservedConcurrentExecutions", reserved, CONCURRENCY_DECISION)];
 }
 
 /**
@@ -91,10 +107,10 @@ function checkNoVpc(subject: Subject, props: FunctionInputs): Violations {
 
 export type { FunctionInputs };
 export {
+  checkConcurrencyDecision,
   checkEnvironmentKey,
   checkMemorySize,
   checkNoVpc,
-  checkReservedConcurrency,
   checkRuntime,
   LAMBDA_REQUIREMENTS,
 };

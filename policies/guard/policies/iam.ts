@@ -9,7 +9,7 @@ import {
   validateResourceOfType,
 } from "@pulumi/policy";
 import { checkNamedActions, checkNamedResources } from "../checks/iam";
-import { checkNoAwsManagedPolicies, checkOneRolePerFunction } from "../checks/roles";
+import { checkManagedPoliciesInStack, checkOneRolePerFunction } from "../checks/roles";
 import type { Subject, Violations } from "../checks/values";
 import { reportEach, reportEachAt, subjectOf } from "./report";
 
@@ -51,20 +51,15 @@ const iamNoWildcardResources: ResourceValidationPolicy = {
   validateResource: onEveryDocument(checkNamedResources),
 };
 
-const iamNoAwsManagedPolicies: ResourceValidationPolicy = {
+const iamNoAwsManagedPolicies: StackValidationPolicy = {
   name: "iam-no-aws-managed-policies",
-  description: "No role gets an AWS-managed policy, whose broad grants are not written in the stack.",
-  validateResource: [
-    validateResourceOfType(aws.iam.RolePolicyAttachment, (attachment, args, report) =>
-      reportEach(checkNoAwsManagedPolicies(subjectOf(args), "policyArn", attachment.policyArn), report),
-    ),
-    validateResourceOfType(aws.iam.Role, (role, args, report) =>
-      reportEach(
-        checkNoAwsManagedPolicies(subjectOf(args), "managedPolicyArns", role.managedPolicyArns),
-        report,
-      ),
-    ),
-  ],
+  description:
+    "No role gets an AWS-managed policy, whose broad grants are not written in the stack; the one exception is AmazonAPIGatewayPushToCloudWatchLogs on a role only API Gateway can assume (the account's API Gateway CloudWatch role).",
+  validateStack: (args, report) => {
+    const attachments = args.resources.filter((resource) => resource.isType(aws.iam.RolePolicyAttachment));
+    const roles = args.resources.filter((resource) => resource.isType(aws.iam.Role));
+    reportEachAt(checkManagedPoliciesInStack(attachments, roles), report);
+  },
 };
 
 const lambdaOneRolePerFunction: StackValidationPolicy = {

@@ -19,17 +19,17 @@ import {
 } from "./iam";
 import { kmsDeletionWindow, kmsKeyRotation, logGroupKmsEncrypted, logGroupRetention } from "./kms";
 import {
+  lambdaConcurrencyDecision,
   lambdaEnvironmentKey,
   lambdaMemory,
   lambdaNoVpc,
-  lambdaReservedConcurrency,
   lambdaRuntime,
 } from "./lambda";
 import { queuesAndTopicsTlsOnly, snsKmsEncrypted, sqsAlertsVisibility, sqsKmsEncrypted } from "./messaging";
 
 /** The pack's policies; index.ts serves them, the tests call them directly. */
 const guardPolicies: Policies = [
-  lambdaReservedConcurrency,
+  lambdaConcurrencyDecision,
   lambdaMemory,
   lambdaRuntime,
   lambdaEnvironmentKey,

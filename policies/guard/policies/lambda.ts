@@ -4,19 +4,20 @@
 import * as aws from "@pulumi/aws";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import {
+  checkConcurrencyDecision,
   checkEnvironmentKey,
   checkMemorySize,
   checkNoVpc,
-  checkReservedConcurrency,
   checkRuntime,
 } from "../checks/lambda";
 import { reportEach, subjectOf } from "./report";
 
-const lambdaReservedConcurrency: ResourceValidationPolicy = {
-  name: "lambda-reserved-concurrency-50",
-  description: "Every Lambda function reserves exactly 50 concurrent executions.",
+const lambdaConcurrencyDecision: ResourceValidationPolicy = {
+  name: "lambda-concurrency-decision",
+  description:
+    "Every Lambda function reserves concurrency explicitly, or is tagged ConcurrencyReservation=unreserved by the stack's explicit opt-out.",
   validateResource: validateResourceOfType(aws.lambda.Function, (fn, args, report) =>
-    reportEach(checkReservedConcurrency(subjectOf(args), fn), report),
+    reportEach(checkConcurrencyDecision(subjectOf(args), fn), report),
   ),
 };
 
@@ -54,4 +55,4 @@ const lambdaNoVpc: ResourceValidationPolicy = {
   ),
 };
 
-export { lambdaEnvironmentKey, lambdaMemory, lambdaNoVpc, lambdaReservedConcurrency, lambdaRuntime };
+export { lambdaConcurrencyDecision, lambdaEnvironmentKey, lambdaMemory, lambdaNoVpc, lambdaRuntime };
