@@ -15,6 +15,7 @@ import { createOperations } from "./operations";
 import { REGION, type Scope } from "./scope";
 import { createMerchantRiskTable, createTransactionTable } from "./storage";
 import { createTriggers } from "./triggers";
+import { createWaf } from "./waf";
 
 /** Everything a client or an operator reads from the stack. */
 class FraudPipeline extends pulumi.ComponentResource {
@@ -24,6 +25,8 @@ class FraudPipeline extends pulumi.ComponentResource {
   public readonly outcomesUrl: pulumi.Output<string>;
   /** Value to send in the `x-api-key` header (secret). */
   public readonly apiKey: pulumi.Output<string>;
+  /** With `apiAuth` "iam": the policy document a caller's role attaches to invoke the routes. */
+  public readonly apiInvokePolicy?: pulumi.Output<string>;
   public readonly tableName: pulumi.Output<string>;
   public readonly tableStreamArn: pulumi.Output<string>;
   public readonly merchantRiskTableName: pulumi.Output<string>;
@@ -55,7 +58,7 @@ class FraudPipeline extends pulumi.ComponentResource {
       opts: { parent: this, provider },
       accountId: aws.getCallerIdentityOutput({}, { parent: this, provider }).accountId,
     };
-    const { key } = createEncryption(scope);
+    const { key } = createEncryption(scope, { waf: config.waf !== undefined });
     const table = createTransactionTable(scope, key.arn);
     const merchantRiskTable = createMerchantRiskTable(scope, key.arn);
     const alerts = createAlerts(scope, key.arn, config.alertEmail);
@@ -72,7 +75,11 @@ class FraudPipeline extends pulumi.ComponentResource {
       processFunction: functions.process.fn,
       recordFunction: functions.record.fn,
       keyArn: key.arn,
+      auth: config.apiAuth,
     });
+    if (config.waf !== undefined) {
+      createWaf(scope, { stage: api.stage, keyArn: key.arn, rateLimit: config.waf.rateLimit });
+    }
     const operations = createOperations(scope, {
       keyArn: key.arn,
       alerts,
@@ -84,6 +91,7 @@ class FraudPipeline extends pulumi.ComponentResource {
     this.apiUrl = api.transactionsUrl;
     this.outcomesUrl = api.outcomesUrl;
     this.apiKey = pulumi.secret(api.apiKey.value);
+    if (api.invokePolicy !== undefined) this.apiInvokePolicy = api.invokePolicy;
     this.tableName = table.name;
     this.tableStreamArn = table.streamArn;
     this.merchantRiskTableName = merchantRiskTable.name;
@@ -100,6 +108,7 @@ class FraudPipeline extends pulumi.ComponentResource {
       apiUrl: this.apiUrl,
       outcomesUrl: this.outcomesUrl,
       apiKey: this.apiKey,
+      apiInvokePolicy: this.apiInvokePolicy,
       tableName: this.tableName,
       tableStreamArn: this.tableStreamArn,
       merchantRiskTableName: this.merchantRiskTableName,

@@ -35,6 +35,9 @@ const T = {
   usagePlanKey: "aws:apigateway/usagePlanKey:UsagePlanKey",
   metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   dashboard: "aws:cloudwatch/dashboard:Dashboard",
+  webAcl: "aws:wafv2/webAcl:WebAcl",
+  webAclAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
+  webAclLogging: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
 } as const;
 
 /** The functions by logical name (their purpose). */

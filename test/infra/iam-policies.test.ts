@@ -152,11 +152,27 @@ describe("Function policies: shared statements", () => {
 });
 
 describe("Function: keyPolicy", () => {
-  const document = keyPolicy({ accountId: "111122223333", region: "us-east-1" });
+  const LOG_GROUPS = ["/aws/lambda/lambda-f-dev", "aws-waf-logs-fraud-api-dev"];
+  const ALARMS = ["cw-alarm-a-dev", "cw-alarm-b-dev"];
+  const document = keyPolicy({
+    accountId: "111122223333",
+    region: "us-east-1",
+    logGroupNames: LOG_GROUPS,
+    alarmNames: ALARMS,
+  });
   const statement = (sid: string) => {
     const found = document.Statement.find((s) => s.Sid === sid);
     assert.ok(found, sid);
     return found;
+  };
+  const VIA_SERVICES = {
+    "kms:CallerAccount": "111122223333",
+    "kms:ViaService": [
+      "dynamodb.us-east-1.amazonaws.com",
+      "lambda.us-east-1.amazonaws.com",
+      "sns.us-east-1.amazonaws.com",
+      "sqs.us-east-1.amazonaws.com",
+    ],
   };
 
   it("lets the account administer the key with enumerated actions, never kms:*", () => {
@@ -176,37 +192,50 @@ describe("Function: keyPolicy", () => {
       );
   });
 
-  it("grants CreateGrant (which confers key use) only through the pipeline's services", () => {
-    assert.ok(!statement("AccountAdministersKey").Action.includes("kms:CreateGrant"));
-    assert.ok(statement("AccountUsesKeyThroughDataServices").Action.includes("kms:CreateGrant"));
+  it("grants CreateGrant (which confers key use) in one statement, only for AWS resources of the pipeline's services", () => {
+    const granting = document.Statement.filter((s) => s.Action.includes("kms:CreateGrant"));
+    assert.deepEqual(
+      granting.map((s) => s.Sid),
+      ["AccountCreatesGrantsForAwsResources"],
+    );
+    assert.deepEqual(granting[0]?.Action, ["kms:CreateGrant"]);
+    assert.deepEqual(granting[0]?.Condition, {
+      StringEquals: VIA_SERVICES,
+      Bool: { "kms:GrantIsForAWSResource": "true" },
+    });
   });
 
   it("lets account principals use the key only through the pipeline's services", () => {
     const use = statement("AccountUsesKeyThroughDataServices");
-    assert.deepEqual(use.Condition?.StringEquals, {
-      "kms:CallerAccount": "111122223333",
-      "kms:ViaService": [
-        "dynamodb.us-east-1.amazonaws.com",
-        "lambda.us-east-1.amazonaws.com",
-        "sns.us-east-1.amazonaws.com",
-        "sqs.us-east-1.amazonaws.com",
-      ],
-    });
+    assert.deepEqual(use.Condition, { StringEquals: VIA_SERVICES });
   });
 
-  it("lets CloudWatch Logs use the key for this account's log groups only", () => {
-    const logs = statement("CloudWatchLogsEncryptsAccountLogGroups");
+  it("lets CloudWatch Logs use the key for exactly the given log groups, by ARN in the encryption context", () => {
+    const logs = statement("CloudWatchLogsEncryptsStackLogGroups");
     assert.deepEqual(logs.Principal, { Service: "logs.us-east-1.amazonaws.com" });
     assert.deepEqual(logs.Condition, {
-      ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:111122223333:log-group:*" },
+      ArnEquals: {
+        "kms:EncryptionContext:aws:logs:arn": [
+          "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/lambda-f-dev",
+          "arn:aws:logs:us-east-1:111122223333:log-group:aws-waf-logs-fraud-api-dev",
+        ],
+      },
     });
   });
 
-  it("lets CloudWatch alarms of this account publish to the encrypted topic", () => {
+  it("lets only the given alarms of this account publish to the encrypted topic", () => {
     const alarms = statement("CloudWatchAlarmsPublishToEncryptedTopic");
     assert.deepEqual(alarms.Principal, { Service: "cloudwatch.amazonaws.com" });
     assert.deepEqual(alarms.Action, ["kms:Decrypt", "kms:GenerateDataKey"]);
-    assert.deepEqual(alarms.Condition, { StringEquals: { "aws:SourceAccount": "111122223333" } });
+    assert.deepEqual(alarms.Condition, {
+      StringEquals: { "aws:SourceAccount": "111122223333" },
+      ArnEquals: {
+        "aws:SourceArn": [
+          "arn:aws:cloudwatch:us-east-1:111122223333:alarm:cw-alarm-a-dev",
+          "arn:aws:cloudwatch:us-east-1:111122223333:alarm:cw-alarm-b-dev",
+        ],
+      },
+    });
   });
 });
 
