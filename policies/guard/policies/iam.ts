@@ -77,4 +77,11 @@ const lambdaOneRolePerFunction: StackValidationPolicy = {
   },
 };
 
-export { iamNoAwsManagedPolicies, iamNoWildcardActions, iamNoWildcardResources, lambdaOneRolePerFunction };
+export type { DocumentCheck };
+export {
+  iamNoAwsManagedPolicies,
+  iamNoWildcardActions,
+  iamNoWildcardResources,
+  lambdaOneRolePerFunction,
+  onEveryDocument,
+};
