@@ -287,7 +287,6 @@ function readPipelineConfig(config = new pulumi.Config(), stack = pulumi.getStac
 
 export type { ApiAuth, PipelineConfig };
 export {
-  API_AUTH_MODES,
   loadFraudModel,
   readPipelineConfig,
   validateAlertEmail,

@@ -2,7 +2,8 @@
  * The REST API as an OpenAPI (Swagger 2.0) document: POST /transactions proxied to
  * process-transaction and POST /transactions/outcomes proxied to record-outcome, each validated
  * against its own JSON Schema model by one body-and-parameters validator and behind the API key
- * (with `apiAuth` "iam", also behind AWS SigV4: method authorization AWS_IAM). Pure data, so the definition is unit-testable and its hash drives redeployment.
+ * (with `apiAuth` "iam", also behind AWS SigV4: method authorization AWS_IAM). Pure data, so the
+ * definition is unit-testable and its hash drives redeployment.
  */
 import { OUTCOME_MODEL_SCHEMA } from "../runtime/contract/outcome-schema";
 import { TRANSACTION_MODEL_SCHEMA } from "../runtime/contract/schema";

@@ -132,4 +132,4 @@ function createWaf(scope: Scope, { stage, keyArn, rateLimit }: WafDeps): Waf {
 }
 
 export type { Waf };
-export { COUNT_ONLY_RULES, createWaf, MANAGED_RULE_GROUPS, REDACTED_HEADERS, wafRules };
+export { createWaf };

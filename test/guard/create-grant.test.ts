@@ -33,6 +33,13 @@ describe("Function: checkCreateGrantCondition", () => {
     });
   }
 
+  it("judges an Allow with a NotAction that leaves CreateGrant in, but not one that takes it out", () => {
+    const leftIn = documentWith({ Effect: "Allow", NotAction: ["kms:Decrypt"] });
+    const takenOut = documentWith({ Effect: "Allow", NotAction: ["kms:Create*"] });
+    expect(checkCreateGrantCondition(SUBJECT, "policy", leftIn)).to.have.length(1);
+    expect(checkCreateGrantCondition(SUBJECT, "policy", takenOut)).to.deep.equal([]);
+  });
+
   it("accepts the condition as a JSON boolean too", () => {
     const document = documentWith({
       Effect: "Allow",

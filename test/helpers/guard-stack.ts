@@ -329,7 +329,6 @@ export {
   apiBody,
   happyStack,
   KEY_ARN,
-  keyPolicyDocument,
   PROVIDER,
   TAGS,
   tlsOnlyDocument,

@@ -373,7 +373,7 @@ describe("Stack: operations", () => {
     assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
   });
 
-  it("lets CloudWatch use the key to publish to the encrypted topic", () => {
+  it("lets CloudWatch use the key to publish to the encrypted topic, for this stack's alarms only", () => {
     // Prepare
     const keyPolicy = JSON.parse(single(stack.resources, T.key, "fraud-pipeline").inputs.policy);
     // Act
@@ -383,7 +383,11 @@ describe("Stack: operations", () => {
     // Assess
     assert.equal(cloudwatch.length, 1);
     assert.deepEqual(cloudwatch[0].Action, ["kms:Decrypt", "kms:GenerateDataKey"]);
-    assert.deepEqual(cloudwatch[0].Condition, { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } });
+    assert.deepEqual(cloudwatch[0].Condition.StringEquals, { "aws:SourceAccount": MOCK_ACCOUNT_ID });
+    assert.deepEqual(
+      [...cloudwatch[0].Condition.ArnEquals["aws:SourceArn"]].sort(),
+      alarms.map((a) => `arn:aws:cloudwatch:us-east-1:${MOCK_ACCOUNT_ID}:alarm:${a.inputs.name}`).sort(),
+    );
   });
 
   it("creates exactly the alarms of the runbook", () => {

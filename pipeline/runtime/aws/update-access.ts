@@ -81,5 +81,5 @@ const UPDATE_ACCESS = {
   },
 } as const satisfies Readonly<Record<string, UpdateAccess>>;
 
-export type { ReturnValue, UpdateAccess };
-export { LEDGER_NAMES, OUTCOME_NAMES, TRANSACTION_KEY_ATTRIBUTES, UPDATE_ACCESS, VERDICT_NAMES };
+export type { UpdateAccess };
+export { LEDGER_NAMES, OUTCOME_NAMES, UPDATE_ACCESS, VERDICT_NAMES };

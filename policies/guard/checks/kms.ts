@@ -55,7 +55,7 @@ function grantIsForAwsResource(statement: Statement): boolean {
 
 /**
  * `kms:CreateGrant` only for AWS resources: every Allow statement of the document whose actions
- * cover CreateGrant (wildcards included) carries `Bool: { "kms:GrantIsForAWSResource": "true" }`.
+ * cover CreateGrant (wildcards included, or a NotAction that leaves it in) carries `Bool: { "kms:GrantIsForAWSResource": "true" }`.
  * `required` (key policies) also refuses an unset document: KMS's default key policy allows the
  * account `kms:*`, an unconditioned CreateGrant.
  *
@@ -79,7 +79,10 @@ function checkCreateGrantCondition(
     return [violation(subject, property, shown, "a JSON policy document with a Statement")];
   }
   return statements.flatMap((statement, index) => {
-    const grants = statement.effect === "Allow" && statement.actions.some(coversCreateGrant);
+    const grants =
+      statement.effect === "Allow" &&
+      (statement.actions.some(coversCreateGrant) ||
+        (statement.notActions.length > 0 && !statement.notActions.some(coversCreateGrant)));
     if (!grants || grantIsForAwsResource(statement)) return [];
     const where = `${property} ${statementLabel(statement, index)} Condition`;
     return [violation(subject, where, statement.condition, rule)];

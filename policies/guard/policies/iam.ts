@@ -77,7 +77,6 @@ const lambdaOneRolePerFunction: StackValidationPolicy = {
   },
 };
 
-export type { DocumentCheck };
 export {
   iamNoAwsManagedPolicies,
   iamNoWildcardActions,
