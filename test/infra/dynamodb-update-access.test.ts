@@ -24,22 +24,12 @@ import type { PolicyDocument, Statement } from "../../policies/iam/document";
 import { notifyTeamPolicy } from "../../policies/iam/notify-team";
 import { recordOutcomePolicy } from "../../policies/iam/record-outcome";
 import { useClientMock } from "../helpers/aws-mocks";
+import { FUNCTION_ARNS as ARNS } from "../helpers/infra-graph";
 import { validOutcome } from "../helpers/outcomes";
 import { FIXED_NOW, validTransaction } from "../helpers/transactions";
 
 const TABLE = "dynamodb-transactions-dev";
 const MERCHANT_TABLE = "dynamodb-merchant-risk-dev";
-const ARNS = {
-  tableArn: `arn:aws:dynamodb:us-east-1:111122223333:table/${TABLE}`,
-  streamArn: `arn:aws:dynamodb:us-east-1:111122223333:table/${TABLE}/stream/2025`,
-  indexArn: `arn:aws:dynamodb:us-east-1:111122223333:table/${TABLE}/index/i`,
-  merchantRiskTableArn: `arn:aws:dynamodb:us-east-1:111122223333:table/${MERCHANT_TABLE}`,
-  alertQueueArn: "arn:aws:sqs:us-east-1:111122223333:alerts",
-  streamFailureQueueArn: "arn:aws:sqs:us-east-1:111122223333:failures",
-  topicArn: "arn:aws:sns:us-east-1:111122223333:topic",
-  keyArn: "arn:aws:kms:us-east-1:111122223333:key/k",
-  logGroupArn: "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/f",
-} as const;
 const TABLE_ARNS: Readonly<Record<string, string>> = {
   [TABLE]: ARNS.tableArn,
   [MERCHANT_TABLE]: ARNS.merchantRiskTableArn,

@@ -9,19 +9,7 @@ import { processTransactionPolicy } from "../../policies/iam/process-transaction
 import { recordOutcomePolicy } from "../../policies/iam/record-outcome";
 import { queueTlsOnlyPolicy, topicTlsOnlyPolicy } from "../../policies/iam/transport";
 import { serviceTrustPolicy } from "../../policies/iam/trust";
-import { allowedActions, resources } from "../helpers/infra-graph";
-
-const ARNS = {
-  tableArn: "arn:aws:dynamodb:us-east-1:111122223333:table/t",
-  streamArn: "arn:aws:dynamodb:us-east-1:111122223333:table/t/stream/2025",
-  indexArn: "arn:aws:dynamodb:us-east-1:111122223333:table/t/index/i",
-  merchantRiskTableArn: "arn:aws:dynamodb:us-east-1:111122223333:table/m",
-  alertQueueArn: "arn:aws:sqs:us-east-1:111122223333:alerts",
-  streamFailureQueueArn: "arn:aws:sqs:us-east-1:111122223333:failures",
-  topicArn: "arn:aws:sns:us-east-1:111122223333:topic",
-  keyArn: "arn:aws:kms:us-east-1:111122223333:key/k",
-  logGroupArn: "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/f",
-} as const;
+import { FUNCTION_ARNS as ARNS, allowedActions, resources } from "../helpers/infra-graph";
 
 const FUNCTION_POLICIES: [string, PolicyDocument][] = [
   ["processTransactionPolicy", processTransactionPolicy(ARNS)],
