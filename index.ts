@@ -7,6 +7,7 @@ const pipeline = new FraudPipeline("fraud-pipeline", readPipelineConfig());
 export const apiUrl = pipeline.apiUrl;
 export const outcomesUrl = pipeline.outcomesUrl;
 export const apiKey = pipeline.apiKey;
+export const apiInvokePolicy = pipeline.apiInvokePolicy;
 export const tableName = pipeline.tableName;
 export const tableStreamArn = pipeline.tableStreamArn;
 export const merchantRiskTableName = pipeline.merchantRiskTableName;

@@ -1,13 +1,16 @@
 /**
  * The public entry point: a regional REST API defined by an OpenAPI body, its deployment and
- * stage, API key with usage plan, and the permissions for API Gateway to invoke each route's
- * function (process-transaction, record-outcome).
+ * stage, API key with usage plan (in both `apiAuth` modes), the permissions for API Gateway to
+ * invoke each route's function (process-transaction, record-outcome) and, with `apiAuth` "iam",
+ * the identity policy a caller's role attaches to sign requests to the stage's routes.
  */
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { apiInvokePolicy } from "../../policies/iam/api-invoke";
 import { API_DAILY_QUOTA, API_THROTTLE } from "./api-limits";
 import { ACCESS_LOG_FORMAT, createApiLogging } from "./api-logging";
+import type { ApiAuth } from "./config";
 import { API_ROUTES, type ApiRoute, apiDefinition } from "./openapi";
 import type { Scope } from "./scope";
 
@@ -17,6 +20,7 @@ interface ApiDeps {
   readonly keyArn: aws.kms.Key["arn"];
   /** Whether the stack sets the region's API Gateway CloudWatch role. */
   readonly manageApiGatewayAccountRole: boolean;
+  readonly auth: ApiAuth;
 }
 
 interface Api {
@@ -27,6 +31,8 @@ interface Api {
   readonly transactionsUrl: pulumi.Output<string>;
   /** Full URL of POST /transactions/outcomes. */
   readonly outcomesUrl: pulumi.Output<string>;
+  /** With `apiAuth` "iam": the JSON policy document a caller's role attaches to invoke the routes. */
+  readonly invokePolicy?: pulumi.Output<string>;
 }
 
 function sha256(text: string): string {
@@ -36,6 +42,26 @@ function sha256(text: string): string {
 /** One route's method and path as they appear in an execute-api ARN: `POST/transactions`. */
 function methodPath(route: ApiRoute): string {
   return `${API_ROUTES[route].method}${API_ROUTES[route].path}`;
+}
+
+/**
+ * JSON of the policy allowing `execute-api:Invoke` on each route of this API's stage, and nothing else.
+ *
+ * @example
+ * const invokePolicy = invokePolicyJson(restApi, stage);
+ */
+function invokePolicyJson(
+  restApi: aws.apigateway.RestApi,
+  stage: aws.apigateway.Stage,
+): pulumi.Output<string> {
+  const routes = Object.keys(API_ROUTES) as ApiRoute[];
+  return pulumi
+    .all([restApi.executionArn, stage.stageName])
+    .apply(([executionArn, stageName]) =>
+      JSON.stringify(
+        apiInvokePolicy(routes.map((route) => `${executionArn}/${stageName}/${methodPath(route)}`)),
+      ),
+    );
 }
 
 /** Lets API Gateway invoke `fn` for this API's `route` only. */
@@ -64,16 +90,16 @@ function invokePermission(
  * Creates the API and everything a client needs to call it.
  *
  * @example
- * const api = createApi(scope, { processFunction: functions.process.fn, recordFunction: functions.record.fn, keyArn: key.arn, manageApiGatewayAccountRole: true });
+ * const api = createApi(scope, { processFunction: functions.process.fn, recordFunction: functions.record.fn, keyArn: key.arn, manageApiGatewayAccountRole: true, auth: "iam" });
  */
 function createApi(
   scope: Scope,
-  { processFunction, recordFunction, keyArn, manageApiGatewayAccountRole }: ApiDeps,
+  { processFunction, recordFunction, keyArn, manageApiGatewayAccountRole, auth }: ApiDeps,
 ): Api {
   const { names, opts, tags } = scope;
   const body = pulumi
     .output({ transactions: processFunction.invokeArn, outcomes: recordFunction.invokeArn })
-    .apply((invokeArns) => JSON.stringify(apiDefinition({ title: names.api, invokeArns })));
+    .apply((invokeArns) => JSON.stringify(apiDefinition({ title: names.api, invokeArns, auth })));
   const restApi = new aws.apigateway.RestApi(
     "fraud-api",
     {
@@ -159,6 +185,7 @@ function createApi(
     apiKey,
     transactionsUrl: pulumi.interpolate`${stage.invokeUrl}${API_ROUTES.transactions.path}`,
     outcomesUrl: pulumi.interpolate`${stage.invokeUrl}${API_ROUTES.outcomes.path}`,
+    ...(auth === "iam" ? { invokePolicy: invokePolicyJson(restApi, stage) } : {}),
   };
 }
 

@@ -8,7 +8,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseRulesConfig } from "../runtime/detect/config";
 import { FEATURE_NAMES } from "../runtime/detect/features/registry";
 import { type FraudModel, parseFraudModel } from "../runtime/detect/model/format";
+import { WAF_RATE_LIMIT } from "./api-limits";
 import { MAX_SUFFIX_LENGTH } from "./naming";
+
+/** How API callers authenticate: `apiKey` (x-api-key only) or `iam` (SigV4 plus x-api-key). */
+const API_AUTH_MODES = ["apiKey", "iam"] as const;
+
+type ApiAuth = (typeof API_AUTH_MODES)[number];
 
 /** Validated configuration of one stack. */
 interface PipelineConfig {
@@ -16,6 +22,10 @@ interface PipelineConfig {
   readonly alertEmail: string;
   /** Address subscribed to the ops alarm topic, absent when nobody is subscribed by the stack. */
   readonly opsEmail?: string;
+  /** How callers authenticate to the API; the usage plan meters the API key in both modes. */
+  readonly apiAuth: ApiAuth;
+  /** WAF web ACL on the stage: its per-IP limit (requests per 5 minutes), absent when `waf` is false. */
+  readonly waf?: { readonly rateLimit: number };
   /** Compact JSON of the `fraudRules` override, absent when the detector's defaults apply. */
   readonly fraudRulesJson?: string;
   /** The validated MODEL.json `fraudModel` points to, absent when detect-fraud scores without one. */
@@ -147,6 +157,66 @@ function validateManageApiGatewayAccountRole(value: string | undefined): boolean
   return normalized === "true";
 }
 
+/**
+ * Checks how API callers authenticate; unset means `apiKey`, today's behaviour.
+ *
+ * @example
+ * validateApiAuth(undefined); // "apiKey"
+ * validateApiAuth("iam"); // "iam"
+ * validateApiAuth("IAM"); // throws: Invalid config apiAuth="IAM": must be one of "apiKey", "iam" ...
+ */
+function validateApiAuth(value: string | undefined): ApiAuth {
+  if (value === undefined || value.trim() === "") return "apiKey";
+  const mode = API_AUTH_MODES.find((candidate) => candidate === value);
+  if (mode === undefined) {
+    const modes = API_AUTH_MODES.map((candidate) => JSON.stringify(candidate)).join(", ");
+    throw configError(
+      "apiAuth",
+      value,
+      `one of ${modes} ("apiKey": the x-api-key header only; "iam": AWS SigV4 signing as well)`,
+    );
+  }
+  return mode;
+}
+
+/**
+ * Checks whether the stage gets a WAF web ACL; unset means true. Text, not `getBoolean`, so a
+ * typo gets this message instead of Pulumi's generic one.
+ *
+ * @example
+ * validateWaf(undefined); // true
+ * validateWaf("false"); // false
+ * validateWaf("off"); // throws: Invalid config waf="off": must be true or false ...
+ */
+function validateWaf(value: string | undefined): boolean {
+  if (value === undefined || value.trim() === "") return true;
+  if (value === "true" || value === "false") return value === "true";
+  throw configError("waf", value, "true or false (true, the default, puts an AWS WAF web ACL on the stage)");
+}
+
+/**
+ * Checks the WAF rate-based rule's limit: requests one source IP may send in 5 minutes before
+ * WAF blocks it, within what WAF accepts.
+ *
+ * @example
+ * validateWafRateLimit(undefined); // 60000
+ * validateWafRateLimit("300000"); // 300000
+ * validateWafRateLimit("5"); // throws: Invalid config wafRateLimit="5": must be a whole number from 10 to ...
+ */
+function validateWafRateLimit(value: string | undefined): number {
+  if (value === undefined || value.trim() === "") return WAF_RATE_LIMIT.default;
+  const limit = Number(value);
+  if (!/^\d+$/.test(value) || limit < WAF_RATE_LIMIT.min || limit > WAF_RATE_LIMIT.max) {
+    throw configError(
+      "wafRateLimit",
+      value,
+      `a whole number from ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max}: requests per source IP per ` +
+        `${WAF_RATE_LIMIT.windowSeconds / 60} minutes (default ${WAF_RATE_LIMIT.default})`,
+    );
+  }
+  return limit;
+}
+
 /** A decimal number as `pulumi config set --path` stores a non-integer value: as text. */
 const NUMERIC_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
@@ -249,6 +319,9 @@ function readPipelineConfig(config = new pulumi.Config(), stack = pulumi.getStac
   });
   const alertEmail = validateAlertEmail(config.get("alertEmail"));
   const opsEmail = validateOpsEmail(config.get("opsEmail"));
+  const apiAuth = validateApiAuth(config.get("apiAuth"));
+  const wafRateLimit = validateWafRateLimit(config.get("wafRateLimit"));
+  const waf = validateWaf(config.get("waf"));
   const fraudRulesJson = validateFraudRules(config.get("fraudRules"));
   const fraudModel = loadFraudModel(config.get(FRAUD_MODEL_SETTING), { namespace: config.name });
   const reservedConcurrency = validateReservedConcurrency(config.get("reservedConcurrency"));
@@ -261,20 +334,25 @@ function readPipelineConfig(config = new pulumi.Config(), stack = pulumi.getStac
     reservedConcurrency,
     manageApiGatewayAccountRole,
     ...(opsEmail === undefined ? {} : { opsEmail }),
+    apiAuth,
+    ...(waf ? { waf: { rateLimit: wafRateLimit } } : {}),
     ...(fraudRulesJson === undefined ? {} : { fraudRulesJson }),
     ...(fraudModel === undefined ? {} : { fraudModel }),
   };
 }
 
-export type { PipelineConfig };
+export type { ApiAuth, PipelineConfig };
 export {
   DEFAULT_RESERVED_CONCURRENCY,
   loadFraudModel,
   readPipelineConfig,
   validateAlertEmail,
+  validateApiAuth,
   validateEnvironmentSuffix,
   validateFraudRules,
   validateManageApiGatewayAccountRole,
   validateOpsEmail,
   validateReservedConcurrency,
+  validateWaf,
+  validateWafRateLimit,
 };

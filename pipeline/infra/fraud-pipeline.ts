@@ -16,6 +16,7 @@ import { createOperations } from "./operations";
 import { REGION, type Scope } from "./scope";
 import { createMerchantRiskTable, createTransactionTable } from "./storage";
 import { createTriggers } from "./triggers";
+import { createWaf } from "./waf";
 
 /** Everything a client or an operator reads from the stack. */
 class FraudPipeline extends pulumi.ComponentResource {
@@ -25,6 +26,8 @@ class FraudPipeline extends pulumi.ComponentResource {
   public readonly outcomesUrl: pulumi.Output<string>;
   /** Value to send in the `x-api-key` header (secret). */
   public readonly apiKey: pulumi.Output<string>;
+  /** With `apiAuth` "iam": the policy document a caller's role attaches to invoke the routes. */
+  public readonly apiInvokePolicy?: pulumi.Output<string>;
   public readonly tableName: pulumi.Output<string>;
   public readonly tableStreamArn: pulumi.Output<string>;
   public readonly merchantRiskTableName: pulumi.Output<string>;
@@ -58,7 +61,7 @@ class FraudPipeline extends pulumi.ComponentResource {
       opts: { ...lookups, dependsOn: concurrencyQuotaCheck(lookups, config.reservedConcurrency) },
       accountId: aws.getCallerIdentityOutput({}, lookups).accountId,
     };
-    const { key } = createEncryption(scope);
+    const { key } = createEncryption(scope, { waf: config.waf !== undefined });
     const table = createTransactionTable(scope, key.arn);
     const merchantRiskTable = createMerchantRiskTable(scope, key.arn);
     const alerts = createAlerts(scope, key.arn, config.alertEmail);
@@ -77,7 +80,11 @@ class FraudPipeline extends pulumi.ComponentResource {
       recordFunction: functions.record.fn,
       keyArn: key.arn,
       manageApiGatewayAccountRole: config.manageApiGatewayAccountRole,
+      auth: config.apiAuth,
     });
+    if (config.waf !== undefined) {
+      createWaf(scope, { stage: api.stage, keyArn: key.arn, rateLimit: config.waf.rateLimit });
+    }
     const operations = createOperations(scope, {
       keyArn: key.arn,
       alerts,
@@ -89,6 +96,7 @@ class FraudPipeline extends pulumi.ComponentResource {
     this.apiUrl = api.transactionsUrl;
     this.outcomesUrl = api.outcomesUrl;
     this.apiKey = pulumi.secret(api.apiKey.value);
+    if (api.invokePolicy !== undefined) this.apiInvokePolicy = api.invokePolicy;
     this.tableName = table.name;
     this.tableStreamArn = table.streamArn;
     this.merchantRiskTableName = merchantRiskTable.name;
@@ -105,6 +113,7 @@ class FraudPipeline extends pulumi.ComponentResource {
       apiUrl: this.apiUrl,
       outcomesUrl: this.outcomesUrl,
       apiKey: this.apiKey,
+      apiInvokePolicy: this.apiInvokePolicy,
       tableName: this.tableName,
       tableStreamArn: this.tableStreamArn,
       merchantRiskTableName: this.merchantRiskTableName,

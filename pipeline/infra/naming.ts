@@ -66,6 +66,10 @@ interface PhysicalNames {
   readonly apiInvokePermission: string;
   /** Statement id of the permission API Gateway invokes record-outcome with. */
   readonly outcomesInvokePermission: string;
+  /** AWS WAF web ACL on the stage. */
+  readonly webAcl: string;
+  /** WAF's log group: WAF requires the `aws-waf-logs-` prefix, which is its `{resource-type}` here. */
+  readonly wafLogGroup: string;
   readonly opsTopic: string;
   readonly dashboard: string;
   readonly alarms: Readonly<Record<AlarmKey, string>>;
@@ -136,6 +140,8 @@ function physicalNames(suffix: string): PhysicalNames {
     usagePlan: named("usageplan", "fraud-api", suffix),
     apiInvokePermission: named("permission", "apigateway-invoke", suffix),
     outcomesInvokePermission: named("permission", "apigateway-invoke-outcomes", suffix),
+    webAcl: named("waf", "fraud-api", suffix),
+    wafLogGroup: named("aws-waf-logs", "fraud-api", suffix),
     opsTopic: named("sns", "ops-alarms", suffix),
     dashboard: named("cw-dashboard", "fraud-pipeline", suffix),
     alarms: {
@@ -151,6 +157,34 @@ function physicalNames(suffix: string): PhysicalNames {
 }
 
 /**
+ * The name of every alarm of the stack: the stack-wide ones and each function's.
+ *
+ * @example
+ * everyAlarmName(physicalNames("dev")); // ["cw-alarm-fraud-alerts-dlq-not-empty-dev", ...]
+ */
+function everyAlarmName(names: PhysicalNames): string[] {
+  return [
+    ...Object.values(names.alarms),
+    ...Object.values(names.functionAlarms).flatMap((fn) => Object.values(fn)),
+  ];
+}
+
+/**
+ * The name of every log group the stack creates: each function's, the API's access log and, when
+ * the stage has a web ACL, WAF's.
+ *
+ * @example
+ * everyLogGroupName(physicalNames("dev"), { waf: false }); // ["/aws/lambda/lambda-process-transaction-dev", ...]
+ */
+function everyLogGroupName(names: PhysicalNames, { waf }: { waf: boolean }): string[] {
+  return [
+    ...Object.values(names.functions).map((fn) => fn.logGroup),
+    names.apiAccessLogGroup,
+    ...(waf ? [names.wafLogGroup] : []),
+  ];
+}
+
+/**
  * Each name that AWS limits in length, with its limit.
  *
  * @example
@@ -163,10 +197,7 @@ function limitedNames(names: PhysicalNames): LimitedName[] {
     { what: "IAM inline policy name", name: fn.rolePolicy, limit: 128 },
     { what: "CloudWatch log group name", name: fn.logGroup, limit: 512 },
   ]);
-  const alarmNames = [
-    ...Object.values(names.alarms),
-    ...Object.values(names.functionAlarms).flatMap((fn) => [fn.errors, fn.throttles]),
-  ];
+  const alarmNames = everyAlarmName(names);
   return [
     ...perFunction,
     { what: "KMS alias name", name: names.keyAlias, limit: 256 },
@@ -181,6 +212,8 @@ function limitedNames(names: PhysicalNames): LimitedName[] {
     { what: "API Gateway stage name", name: names.apiStage, limit: 128 },
     { what: "Lambda permission statement id", name: names.apiInvokePermission, limit: 100 },
     { what: "Lambda permission statement id", name: names.outcomesInvokePermission, limit: 100 },
+    { what: "WAF web ACL name", name: names.webAcl, limit: 128 },
+    { what: "CloudWatch log group name", name: names.wafLogGroup, limit: 512 },
     { what: "SNS topic name", name: names.opsTopic, limit: 256 },
     { what: "CloudWatch dashboard name", name: names.dashboard, limit: 255 },
     ...alarmNames.map((name) => ({ what: "CloudWatch alarm name", name, limit: 255 })),
@@ -196,6 +229,8 @@ export type { AlarmKey, FunctionAlarmNames, FunctionKey, FunctionNames, LimitedN
 export {
   ALARM_PURPOSES,
   byFunction,
+  everyAlarmName,
+  everyLogGroupName,
   FUNCTION_KEYS,
   FUNCTION_PURPOSES,
   limitedNames,

@@ -1,11 +1,13 @@
 /**
  * The REST API as an OpenAPI (Swagger 2.0) document: POST /transactions proxied to
  * process-transaction and POST /transactions/outcomes proxied to record-outcome, each validated
- * against its own JSON Schema model by one body-and-parameters validator and behind the API key.
- * Pure data, so the definition is unit-testable and its hash drives redeployment.
+ * against its own JSON Schema model by one body-and-parameters validator and behind the API key
+ * (with `apiAuth` "iam", also behind AWS SigV4: method authorization AWS_IAM). Pure data, so the
+ * definition is unit-testable and its hash drives redeployment.
  */
 import { OUTCOME_MODEL_SCHEMA } from "../runtime/contract/outcome-schema";
 import { TRANSACTION_MODEL_SCHEMA } from "../runtime/contract/schema";
+import type { ApiAuth } from "./config";
 import { jsonSafeTemplate } from "./gateway-variables";
 
 /** Name of the request validator every method uses. */
@@ -13,6 +15,13 @@ const REQUEST_VALIDATOR = "body-and-parameters";
 
 /** Name of the API key security scheme. */
 const API_KEY_SCHEME = "api_key";
+
+/** Name of the SigV4 security scheme: API Gateway's OpenAPI form of method authorization AWS_IAM. */
+const SIGV4_SCHEME = "sigv4";
+
+/** What a 403 means when callers also sign their requests. */
+const IAM_FORBIDDEN =
+  "Missing or wrong x-api-key, or a request not signed (SigV4) by an allowed IAM principal";
 
 /**
  * Body of API Gateway's own 400 for a body that fails the model, shaped like the function's 400.
@@ -85,13 +94,18 @@ function openApiModel(schema: Readonly<Record<string, unknown>>): Record<string,
 
 const jsonResponse = (description: string) => ({ description, schema: { type: "object" } });
 
-/** One validated, API-key-protected method proxied to the function behind `invokeArn`. */
-function operation(route: ApiRoute, invokeArn: string): Record<string, unknown> {
-  const { operationId, model, responses } = API_ROUTES[route];
+/**
+ * One validated method proxied to the function behind `invokeArn`, behind the API key and, with
+ * `iam`, SigV4 too: both schemes in one requirement object means both are required.
+ */
+function operation(route: ApiRoute, invokeArn: string, auth: ApiAuth): Record<string, unknown> {
+  const { operationId, model } = API_ROUTES[route];
+  const responses =
+    auth === "iam" ? { ...API_ROUTES[route].responses, "403": IAM_FORBIDDEN } : API_ROUTES[route].responses;
   return {
     operationId,
     parameters: [{ in: "body", name: model, required: true, schema: { $ref: `#/definitions/${model}` } }],
-    security: [{ [API_KEY_SCHEME]: [] }],
+    security: [{ [API_KEY_SCHEME]: [], ...(auth === "iam" ? { [SIGV4_SCHEME]: [] } : {}) }],
     "x-amazon-apigateway-request-validator": REQUEST_VALIDATOR,
     responses: Object.fromEntries(
       Object.entries(responses).map(([status, description]) => [status, jsonResponse(description)]),
@@ -107,23 +121,38 @@ function operation(route: ApiRoute, invokeArn: string): Record<string, unknown> 
 }
 
 /**
- * The API definition for one stack, given the invoke ARN of each route's function.
+ * The API definition for one stack, given the invoke ARN of each route's function and how callers
+ * authenticate (`apiKey` unless given).
  *
  * @example
- * const body = JSON.stringify(apiDefinition({ title: "apigw-fraud-api-dev", invokeArns: { transactions, outcomes } }));
+ * const body = JSON.stringify(apiDefinition({ title: "apigw-fraud-api-dev", invokeArns: { transactions, outcomes }, auth: "iam" }));
  */
 function apiDefinition(args: {
   title: string;
   invokeArns: Readonly<Record<ApiRoute, string>>;
+  auth?: ApiAuth;
 }): Record<string, unknown> {
   const routes = Object.keys(API_ROUTES) as ApiRoute[];
+  const auth = args.auth ?? "apiKey";
   return {
     swagger: "2.0",
     info: { title: args.title, version: "1.0.0" },
     schemes: ["https"],
     consumes: ["application/json"],
     produces: ["application/json"],
-    securityDefinitions: { [API_KEY_SCHEME]: { type: "apiKey", name: "x-api-key", in: "header" } },
+    securityDefinitions: {
+      [API_KEY_SCHEME]: { type: "apiKey", name: "x-api-key", in: "header" },
+      ...(auth === "iam"
+        ? {
+            [SIGV4_SCHEME]: {
+              type: "apiKey",
+              name: "Authorization",
+              in: "header",
+              "x-amazon-apigateway-authtype": "awsSigv4",
+            },
+          }
+        : {}),
+    },
     "x-amazon-apigateway-api-key-source": "HEADER",
     "x-amazon-apigateway-request-validators": {
       [REQUEST_VALIDATOR]: { validateRequestBody: true, validateRequestParameters: true },
@@ -141,7 +170,7 @@ function apiDefinition(args: {
     paths: Object.fromEntries(
       routes.map((route) => [
         API_ROUTES[route].path,
-        { [API_ROUTES[route].method.toLowerCase()]: operation(route, args.invokeArns[route]) },
+        { [API_ROUTES[route].method.toLowerCase()]: operation(route, args.invokeArns[route], auth) },
       ]),
     ),
   };
@@ -154,5 +183,6 @@ export {
   apiDefinition,
   REQUEST_VALIDATOR,
   ROUTE_SCHEMAS,
+  SIGV4_SCHEME,
   VALIDATION_ERROR_TEMPLATE,
 };

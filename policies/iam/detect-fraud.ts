@@ -1,5 +1,7 @@
 /** Least-privilege identity policy of the detect-fraud function. */
+import { UPDATE_ACCESS } from "../../pipeline/runtime/aws/update-access";
 import { type PolicyDocument, policyDocument } from "./document";
+import { attributeScopedUpdate } from "./dynamodb-update";
 import { type FunctionBaseArns, sharedFunctionStatements } from "./lambda-shared";
 
 /** Resource ARNs detect-fraud touches. */
@@ -18,7 +20,8 @@ interface DetectFraudArns extends FunctionBaseArns {
  * detect-fraud reads the table's stream (through its event source mapping, which runs with this
  * role), queries the account history index, reads the batch's merchant profiles and counts each
  * transaction in its merchant's bucket, writes the verdict back, and sends alerts; the
- * CMK-encrypted stream, tables and queues need Decrypt and GenerateDataKey.
+ * CMK-encrypted stream, tables and queues need Decrypt and GenerateDataKey. Its updates may touch
+ * only the verdict attributes and the merchant's buckets.
  *
  * @example
  * const doc = detectFraudPolicy({ tableArn, streamArn, indexArn, merchantRiskTableArn, alertQueueArn, streamFailureQueueArn, keyArn, logGroupArn });
@@ -44,17 +47,17 @@ function detectFraudPolicy(arns: DetectFraudArns): PolicyDocument {
       Resource: arns.indexArn,
     },
     {
-      Sid: "ReadAndCountMerchantRisk",
+      Sid: "ReadMerchantRisk",
       Effect: "Allow",
-      Action: ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"],
+      Action: ["dynamodb:BatchGetItem"],
       Resource: arns.merchantRiskTableArn,
     },
-    {
-      Sid: "WriteVerdict",
-      Effect: "Allow",
-      Action: ["dynamodb:UpdateItem"],
-      Resource: arns.tableArn,
-    },
+    attributeScopedUpdate(
+      "CountMerchantTransactions",
+      arns.merchantRiskTableArn,
+      UPDATE_ACCESS.merchantBuckets,
+    ),
+    attributeScopedUpdate("WriteVerdict", arns.tableArn, UPDATE_ACCESS.verdict),
     {
       Sid: "SendAlerts",
       Effect: "Allow",

@@ -1,5 +1,7 @@
 /** Least-privilege identity policy of the notify-team function. */
+import { UPDATE_ACCESS } from "../../pipeline/runtime/aws/update-access";
 import { type PolicyDocument, policyDocument } from "./document";
+import { attributeScopedUpdate } from "./dynamodb-update";
 import { type FunctionBaseArns, sharedFunctionStatements } from "./lambda-shared";
 
 /** Resource ARNs notify-team touches. */
@@ -11,7 +13,8 @@ interface NotifyTeamArns extends FunctionBaseArns {
 
 /**
  * notify-team consumes the alert queue (through its event source mapping, which runs with this
- * role), records the notification on the item, and publishes to the CMK-encrypted topic.
+ * role), records the notification on the item (its lease and confirmation attributes only), and
+ * publishes to the CMK-encrypted topic.
  *
  * @example
  * const doc = notifyTeamPolicy({ tableArn, alertQueueArn, topicArn, keyArn, logGroupArn });
@@ -36,12 +39,7 @@ function notifyTeamPolicy(arns: NotifyTeamArns): PolicyDocument {
       Action: ["sns:Publish"],
       Resource: arns.topicArn,
     },
-    {
-      Sid: "RecordNotification",
-      Effect: "Allow",
-      Action: ["dynamodb:UpdateItem"],
-      Resource: arns.tableArn,
-    },
+    attributeScopedUpdate("RecordNotification", arns.tableArn, UPDATE_ACCESS.notification),
     {
       Sid: "UseKeyForQueueAndTopic",
       Effect: "Allow",

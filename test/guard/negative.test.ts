@@ -343,7 +343,67 @@ const CASES: readonly BreakingCase[] = [
  * The merchant-risk table, record-outcome and POST /transactions/outcomes under the same rules,
  * and the cases the checks that changed for them (stream, routes) and the new one (PITR) tell apart.
  */
+const STAGE = 'aws:apigateway/stage:Stage "fraud-api"';
+const KEY = 'aws:kms/key:Key "fraud-pipeline"';
+const GRANT_RULE =
+  '"kms:GrantIsForAWSResource": "true" under Condition.Bool on every statement allowing kms:CreateGrant';
+
 const NEW_RESOURCE_CASES: readonly BreakingCase[] = [
+  {
+    policy: "apigateway-stage-waf",
+    change: "the stage without its web ACL association",
+    stack: () => happyStack().filter((r) => !(r.type === T.webAclAssociation && r.name === "fraud-api")),
+    urn: urnOf(T.stage, "fraud-api"),
+    message: `${STAGE}: web ACL is not set; it must be an AWS WAF web ACL associated with the stage (an aws.wafv2.WebAclAssociation whose resourceArn is the stage's ARN).`,
+  },
+  {
+    policy: "apigateway-stage-waf",
+    change: "the web ACL associated with another resource",
+    stack: () =>
+      withResource(happyStack(), T.webAclAssociation, "fraud-api", (association) => ({
+        ...association,
+        props: {
+          ...association.props,
+          resourceArn: "arn:aws:apigateway:us-east-1::/restapis/other/stages/dev",
+        },
+        propertyDependencies: {},
+      })),
+    urn: urnOf(T.stage, "fraud-api"),
+    message: `${STAGE}: web ACL is not set; it must be an AWS WAF web ACL associated with the stage (an aws.wafv2.WebAclAssociation whose resourceArn is the stage's ARN).`,
+  },
+  {
+    policy: "kms-create-grant-for-aws-resources",
+    change: "key policy allowing CreateGrant without kms:GrantIsForAWSResource",
+    stack: () =>
+      withProps(happyStack(), T.key, "fraud-pipeline", {
+        policy: allowDocument([{ Sid: "Grants", Action: ["kms:CreateGrant"], Resource: "*" }]),
+      }),
+    urn: urnOf(T.key, "fraud-pipeline"),
+    message: `${KEY}: policy Statement "Grants" Condition is {}; it must be ${GRANT_RULE}.`,
+  },
+  {
+    policy: "kms-create-grant-for-aws-resources",
+    change: "key left on KMS's default policy",
+    stack: () => withProps(happyStack(), T.key, "fraud-pipeline", { policy: undefined }),
+    urn: urnOf(T.key, "fraud-pipeline"),
+    message: `${KEY}: policy is not set; it must be a key policy with ${GRANT_RULE}.`,
+  },
+  {
+    policy: "kms-create-grant-for-aws-resources",
+    change: "a role allowed kms:CreateGrant with the condition set to false",
+    stack: () =>
+      withProps(happyStack(), T.rolePolicy, "record-outcome", {
+        policy: allowDocument([
+          {
+            Action: ["kms:CreateGrant"],
+            Resource: KEY_ARN,
+            Condition: { Bool: { "kms:GrantIsForAWSResource": "false" } },
+          },
+        ]),
+      }),
+    urn: urnOf(T.rolePolicy, "record-outcome"),
+    message: `aws:iam/rolePolicy:RolePolicy "record-outcome": policy Statement[0] Condition is {"Bool":{"kms:GrantIsForAWSResource":"false"}}; it must be ${GRANT_RULE}.`,
+  },
   {
     policy: "dynamodb-point-in-time-recovery",
     change: "merchant-risk table without point-in-time recovery",

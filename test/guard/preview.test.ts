@@ -42,6 +42,7 @@ describe("Policy pack: first preview of a new stack", () => {
       "apigateway-routes-validated",
       "iam-no-wildcard-actions",
       "iam-no-wildcard-resources",
+      "kms-create-grant-for-aws-resources",
       "sqs-sns-tls-only",
     ]);
   });

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { fromLoadedStack, runPack } from "../helpers/guard";
 import { happyStack } from "../helpers/guard-stack";
 import { PURPOSES } from "../helpers/infra-graph";
-import { loadStack } from "../helpers/stack";
+import { DEFAULT_STACK_CONFIG, loadStack } from "../helpers/stack";
 
 const FUNCTION = "aws:lambda/function:Function";
 
@@ -30,6 +30,19 @@ describe("Policy pack: fraud-pipeline-guard over whole stacks", () => {
     expect(resources.length > 20, `expected the whole stack, got ${resources.length} resources`).to.be.ok;
     expect(violations).to.deep.equal([]);
     expect(advisories).to.deep.equal([]);
+  });
+
+  it("blocks the program's stack with waf=false at its stage, and only there", async () => {
+    // Prepare
+    const resources = fromLoadedStack(await loadStack({ ...DEFAULT_STACK_CONFIG, waf: "false" }));
+
+    // Act
+    const { violations } = await runPack(resources);
+
+    // Assess
+    expect(violations.map((v) => `${v.policy} ${v.urn}`)).to.deep.equal([
+      "apigateway-stage-waf urn:pulumi:dev::fraud-pipeline::aws:apigateway/stage:Stage::fraud-api",
+    ]);
   });
 
   it("judges the program's resources: a broken memory size is reported once per recorded function", async () => {

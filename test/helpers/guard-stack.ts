@@ -9,6 +9,8 @@ import { T } from "./infra-graph";
 const ACCOUNT = "123456789012";
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
 const TAGS = { Environment: "production", CostCenter: "fraud-detection" };
+const STAGE_ARN = "arn:aws:apigateway:us-east-1::/restapis/a1b2c3/stages/dev";
+const WEB_ACL_ARN = `arn:aws:wafv2:us-east-1:${ACCOUNT}:regional/webacl/waf-fraud-api-dev/w1`;
 const PROVIDER = {
   type: "pulumi:providers:aws",
   name: "aws-us-east-1",
@@ -55,6 +57,23 @@ function tlsOnlyDocument(service: "sqs" | "sns", arn: string): string {
         Action: `${service}:*`,
         Resource: arn,
         Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  });
+}
+
+/** A key policy like ours: the account creates grants only for AWS resources. */
+function keyPolicyDocument(): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountCreatesGrantsForAwsResources",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: ["kms:CreateGrant"],
+        Resource: "*",
+        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
       },
     ],
   });
@@ -191,8 +210,8 @@ function apiGatewayAccountResources(): GuardResource[] {
 /**
  * A stack shaped like ours that satisfies every policy: KMS key and alias, the transactions and
  * merchant-risk tables, three functions with their roles and log groups, alerts queue and DLQ,
- * topic, REST API with two routes and a validator, stage, the region's API Gateway CloudWatch role
- * and setting, API key and usage plan.
+ * topic, REST API with two routes and a validator, stage with its WAF web ACL, the region's API
+ * Gateway CloudWatch role and setting, API key and usage plan.
  *
  * @example
  * const { violations } = await runPack(happyStack()); // none
@@ -205,6 +224,7 @@ function happyStack(): GuardResource[] {
     resource(T.key, "fraud-pipeline", {
       enableKeyRotation: true,
       deletionWindowInDays: 7,
+      policy: keyPolicyDocument(),
       tags: TAGS,
       arn: KEY_ARN,
     }),
@@ -264,8 +284,31 @@ function happyStack(): GuardResource[] {
       validateRequestBody: true,
       validateRequestParameters: true,
     }),
-    resource(T.stage, "fraud-api", { stageName: "dev", restApi: "a1b2c3", deployment: "d1", tags: TAGS }),
     ...apiGatewayAccountResources(),
+    resource(T.stage, "fraud-api", {
+      stageName: "dev",
+      restApi: "a1b2c3",
+      deployment: "d1",
+      tags: TAGS,
+      arn: STAGE_ARN,
+    }),
+    resource(T.webAcl, "fraud-api", {
+      name: "waf-fraud-api-dev",
+      scope: "REGIONAL",
+      tags: TAGS,
+      arn: WEB_ACL_ARN,
+    }),
+    resource(
+      T.webAclAssociation,
+      "fraud-api",
+      { resourceArn: STAGE_ARN, webAclArn: WEB_ACL_ARN },
+      {
+        propertyDependencies: {
+          resourceArn: [urnOf(T.stage, "fraud-api")],
+          webAclArn: [urnOf(T.webAcl, "fraud-api")],
+        },
+      },
+    ),
     resource(T.apiKey, "fraud-api", { name: "apikey-fraud-api-dev", tags: TAGS }),
     resource(T.usagePlan, "fraud-api", { name: "usageplan-fraud-api-dev", tags: TAGS }),
   ];

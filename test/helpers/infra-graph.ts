@@ -35,6 +35,22 @@ const T = {
   usagePlanKey: "aws:apigateway/usagePlanKey:UsagePlanKey",
   metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   dashboard: "aws:cloudwatch/dashboard:Dashboard",
+  webAcl: "aws:wafv2/webAcl:WebAcl",
+  webAclAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
+  webAclLogging: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+} as const;
+
+/** Resource ARNs to render the function policies of policies/iam with, in tests. */
+const FUNCTION_ARNS = {
+  tableArn: "arn:aws:dynamodb:us-east-1:111122223333:table/dynamodb-transactions-dev",
+  streamArn: "arn:aws:dynamodb:us-east-1:111122223333:table/dynamodb-transactions-dev/stream/2025",
+  indexArn: "arn:aws:dynamodb:us-east-1:111122223333:table/dynamodb-transactions-dev/index/i",
+  merchantRiskTableArn: "arn:aws:dynamodb:us-east-1:111122223333:table/dynamodb-merchant-risk-dev",
+  alertQueueArn: "arn:aws:sqs:us-east-1:111122223333:alerts",
+  streamFailureQueueArn: "arn:aws:sqs:us-east-1:111122223333:failures",
+  topicArn: "arn:aws:sns:us-east-1:111122223333:topic",
+  keyArn: "arn:aws:kms:us-east-1:111122223333:key/k",
+  logGroupArn: "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/f",
 } as const;
 
 /** The functions by logical name (their purpose). */
@@ -123,4 +139,4 @@ function resources(statement: Statement): readonly string[] {
 }
 
 export type { FunctionGraph, SourcedDocument };
-export { allowedActions, functionGraph, iamDocuments, PURPOSES, resources, T };
+export { allowedActions, FUNCTION_ARNS, functionGraph, iamDocuments, PURPOSES, resources, T };

@@ -63,7 +63,12 @@ function mockState(args: pulumi.runtime.MockResourceArgs): { id: string; state: 
     }
     case "aws:apigateway/stage:Stage": {
       const invokeUrl = `https://${inputs.restApi}.execute-api.${MOCK_REGION}.amazonaws.com/${inputs.stageName}`;
-      return { id: `${inputs.restApi}-${inputs.stageName}`, state: { ...inputs, invokeUrl } };
+      const arn = `arn:aws:apigateway:${MOCK_REGION}::/restapis/${inputs.restApi}/stages/${inputs.stageName}`;
+      return { id: `${inputs.restApi}-${inputs.stageName}`, state: { ...inputs, invokeUrl, arn } };
+    }
+    case "aws:wafv2/webAcl:WebAcl": {
+      const id = `mock-webacl-${name}`;
+      return { id, state: { ...inputs, arn: `arn:aws:wafv2:${arnBase}:regional/webacl/${physical}/${id}` } };
     }
     case "aws:apigateway/apiKey:ApiKey":
       return { id: "mockapikeyid", state: { ...inputs, value: "mock-api-key-value" } };

@@ -10,20 +10,22 @@ import { acceptsInput, isTaggableType, type LoadedStack, loadStack, ofType, sing
 
 const REQUIRED_TAGS = { Environment: "production", CostCenter: "fraud-detection" };
 
-/** Expected `{resource-type}-` prefix of the `name` input, by resource type. */
-const NAME_PREFIXES: Record<string, string> = {
+/** Expected `{resource-type}-` prefix (or prefixes) of the `name` input, by resource type. */
+const NAME_PREFIXES: Record<string, string | readonly string[]> = {
   [T.alias]: "alias/kms-",
   [T.table]: "dynamodb-",
   [T.queue]: "sqs-",
   [T.topic]: "sns-",
   [T.role]: "role-",
   [T.rolePolicy]: "policy-",
-  [T.logGroup]: "/aws/",
+  // WAF accepts only log groups named aws-waf-logs-...: that prefix is their {resource-type}.
+  [T.logGroup]: ["/aws/", "aws-waf-logs-"],
   [T.fn]: "lambda-",
   [T.restApi]: "apigw-",
   [T.usagePlan]: "usageplan-",
   [T.apiKey]: "apikey-",
   [T.metricAlarm]: "cw-alarm-",
+  [T.webAcl]: "waf-",
 };
 
 /** The tables the stack creates, by logical name. */
@@ -159,10 +161,13 @@ describe("Stack: DESIGN.md mandatory constraints", () => {
     // Assess
     expect(named.length >= 20, `only ${named.length} nameable resources recorded`).to.be.ok;
     for (const r of named) {
-      const prefix = NAME_PREFIXES[r.type];
-      expect(prefix, `no naming rule for ${r.type}`).to.be.ok;
+      const prefixes = [NAME_PREFIXES[r.type] ?? []].flat();
+      expect(prefixes.length > 0, `no naming rule for ${r.type}`).to.be.ok;
       expect(typeof r.inputs.name, `${r.type} ${r.name} is auto-named`).to.equal("string");
-      expect(r.inputs.name.startsWith(prefix), `${r.inputs.name} should start with ${prefix}`).to.be.ok;
+      expect(
+        prefixes.some((prefix) => r.inputs.name.startsWith(prefix)),
+        `${r.inputs.name} should start with ${prefixes.join(" or ")}`,
+      ).to.be.ok;
       expect(r.inputs.name, `${r.type} ${r.name}`).to.match(/-[a-z0-9-]+-dev$/);
     }
     const names = named.map((r) => r.inputs.name);
@@ -195,8 +200,8 @@ describe("Stack: DESIGN.md mandatory constraints", () => {
   it("constraint 14: every log group keeps 7 days and is encrypted with the pipeline key", () => {
     // Prepare
     const groups = ofType(stack.resources, T.logGroup);
-    // Assess: one per function and the API's access log group.
-    expect(groups.length).to.equal(PURPOSES.length + 1);
+    // Assess: one per function, the API's access log group and WAF's log group.
+    expect(groups.length).to.equal(PURPOSES.length + 2);
     for (const group of groups) {
       expect(group.inputs.retentionInDays, group.name).to.equal(7);
       expect(group.inputs.kmsKeyId, group.name).to.equal(stack.outputs.kmsKeyArn);

@@ -8,19 +8,7 @@ import { processTransactionPolicy } from "../../policies/iam/process-transaction
 import { recordOutcomePolicy } from "../../policies/iam/record-outcome";
 import { queueTlsOnlyPolicy, topicTlsOnlyPolicy } from "../../policies/iam/transport";
 import { serviceTrustPolicy } from "../../policies/iam/trust";
-import { allowedActions, resources } from "../helpers/infra-graph";
-
-const ARNS = {
-  tableArn: "arn:aws:dynamodb:us-east-1:111122223333:table/t",
-  streamArn: "arn:aws:dynamodb:us-east-1:111122223333:table/t/stream/2025",
-  indexArn: "arn:aws:dynamodb:us-east-1:111122223333:table/t/index/i",
-  merchantRiskTableArn: "arn:aws:dynamodb:us-east-1:111122223333:table/m",
-  alertQueueArn: "arn:aws:sqs:us-east-1:111122223333:alerts",
-  streamFailureQueueArn: "arn:aws:sqs:us-east-1:111122223333:failures",
-  topicArn: "arn:aws:sns:us-east-1:111122223333:topic",
-  keyArn: "arn:aws:kms:us-east-1:111122223333:key/k",
-  logGroupArn: "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/f",
-} as const;
+import { FUNCTION_ARNS as ARNS, allowedActions, resources } from "../helpers/infra-graph";
 
 const FUNCTION_POLICIES: [string, PolicyDocument][] = [
   ["processTransactionPolicy", processTransactionPolicy(ARNS)],
@@ -143,11 +131,27 @@ describe("Function policies: shared statements", () => {
 });
 
 describe("Function: keyPolicy", () => {
-  const document = keyPolicy({ accountId: "111122223333", region: "us-east-1" });
+  const LOG_GROUPS = ["/aws/lambda/lambda-f-dev", "aws-waf-logs-fraud-api-dev"];
+  const ALARMS = ["cw-alarm-a-dev", "cw-alarm-b-dev"];
+  const document = keyPolicy({
+    accountId: "111122223333",
+    region: "us-east-1",
+    logGroupNames: LOG_GROUPS,
+    alarmNames: ALARMS,
+  });
   const statement = (sid: string) => {
     const found = document.Statement.find((s) => s.Sid === sid);
     assert.ok(found, sid);
     return found;
+  };
+  const VIA_SERVICES = {
+    "kms:CallerAccount": "111122223333",
+    "kms:ViaService": [
+      "dynamodb.us-east-1.amazonaws.com",
+      "lambda.us-east-1.amazonaws.com",
+      "sns.us-east-1.amazonaws.com",
+      "sqs.us-east-1.amazonaws.com",
+    ],
   };
 
   it("lets the account administer the key with enumerated actions, never kms:*", () => {
@@ -165,37 +169,47 @@ describe("Function: keyPolicy", () => {
       ).to.be.ok;
   });
 
-  it("grants CreateGrant (which confers key use) only through the pipeline's services", () => {
-    expect(statement("AccountAdministersKey").Action).not.to.include("kms:CreateGrant");
-    expect(statement("AccountUsesKeyThroughDataServices").Action).to.include("kms:CreateGrant");
+  it("grants CreateGrant (which confers key use) in one statement, only for AWS resources of the pipeline's services", () => {
+    const granting = document.Statement.filter((s) => s.Action.includes("kms:CreateGrant"));
+    expect(granting.map((s) => s.Sid)).to.deep.equal(["AccountCreatesGrantsForAwsResources"]);
+    expect(granting[0]?.Action).to.deep.equal(["kms:CreateGrant"]);
+    expect(granting[0]?.Condition).to.deep.equal({
+      StringEquals: VIA_SERVICES,
+      Bool: { "kms:GrantIsForAWSResource": "true" },
+    });
   });
 
   it("lets account principals use the key only through the pipeline's services", () => {
     const use = statement("AccountUsesKeyThroughDataServices");
-    expect(use.Condition?.StringEquals).to.deep.equal({
-      "kms:CallerAccount": "111122223333",
-      "kms:ViaService": [
-        "dynamodb.us-east-1.amazonaws.com",
-        "lambda.us-east-1.amazonaws.com",
-        "sns.us-east-1.amazonaws.com",
-        "sqs.us-east-1.amazonaws.com",
-      ],
-    });
+    expect(use.Condition).to.deep.equal({ StringEquals: VIA_SERVICES });
   });
 
-  it("lets CloudWatch Logs use the key for this account's log groups only", () => {
-    const logs = statement("CloudWatchLogsEncryptsAccountLogGroups");
+  it("lets CloudWatch Logs use the key for exactly the given log groups, by ARN in the encryption context", () => {
+    const logs = statement("CloudWatchLogsEncryptsStackLogGroups");
     expect(logs.Principal).to.deep.equal({ Service: "logs.us-east-1.amazonaws.com" });
     expect(logs.Condition).to.deep.equal({
-      ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:111122223333:log-group:*" },
+      ArnEquals: {
+        "kms:EncryptionContext:aws:logs:arn": [
+          "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/lambda-f-dev",
+          "arn:aws:logs:us-east-1:111122223333:log-group:aws-waf-logs-fraud-api-dev",
+        ],
+      },
     });
   });
 
-  it("lets CloudWatch alarms of this account publish to the encrypted topic", () => {
+  it("lets only the given alarms of this account publish to the encrypted topic", () => {
     const alarms = statement("CloudWatchAlarmsPublishToEncryptedTopic");
     expect(alarms.Principal).to.deep.equal({ Service: "cloudwatch.amazonaws.com" });
     expect(alarms.Action).to.deep.equal(["kms:Decrypt", "kms:GenerateDataKey"]);
-    expect(alarms.Condition).to.deep.equal({ StringEquals: { "aws:SourceAccount": "111122223333" } });
+    expect(alarms.Condition).to.deep.equal({
+      StringEquals: { "aws:SourceAccount": "111122223333" },
+      ArnEquals: {
+        "aws:SourceArn": [
+          "arn:aws:cloudwatch:us-east-1:111122223333:alarm:cw-alarm-a-dev",
+          "arn:aws:cloudwatch:us-east-1:111122223333:alarm:cw-alarm-b-dev",
+        ],
+      },
+    });
   });
 });
 

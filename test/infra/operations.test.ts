@@ -370,7 +370,7 @@ describe("Stack: operations", () => {
     expect(deny.Condition).to.deep.equal({ Bool: { "aws:SecureTransport": "false" } });
   });
 
-  it("lets CloudWatch use the key to publish to the encrypted topic", () => {
+  it("lets CloudWatch use the key to publish to the encrypted topic, for this stack's alarms only", () => {
     // Prepare
     const keyPolicy = JSON.parse(single(stack.resources, T.key, "fraud-pipeline").inputs.policy);
     // Act
@@ -380,7 +380,10 @@ describe("Stack: operations", () => {
     // Assess
     expect(cloudwatch.length).to.equal(1);
     expect(cloudwatch[0].Action).to.deep.equal(["kms:Decrypt", "kms:GenerateDataKey"]);
-    expect(cloudwatch[0].Condition).to.deep.equal({ StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } });
+    expect(cloudwatch[0].Condition.StringEquals).to.deep.equal({ "aws:SourceAccount": MOCK_ACCOUNT_ID });
+    expect([...cloudwatch[0].Condition.ArnEquals["aws:SourceArn"]].sort()).to.deep.equal(
+      alarms.map((a) => `arn:aws:cloudwatch:us-east-1:${MOCK_ACCOUNT_ID}:alarm:${a.inputs.name}`).sort(),
+    );
   });
 
   it("creates exactly the alarms of the runbook", () => {

@@ -50,6 +50,10 @@ const REVIEWED_TYPES: Readonly<Record<string, string>> = {
   "aws:cloudwatch/metricAlarm:MetricAlarm": "alarm actions publish to a topic checked below",
   "aws:cloudwatch/dashboard:Dashboard":
     "read only through the signed console/API; no public sharing resource",
+  [T.webAcl]: "filters requests to the stage it is associated with; allows nothing the stage would refuse",
+  [T.webAclAssociation]: "puts the web ACL in front of the stage",
+  [T.webAclLogging]:
+    "sends WAF's logs, secret headers redacted, to a log group read only through the signed AWS API",
 };
 
 /** Types that would open a way in without the API key or TLS; named so a failure reads clearly. */

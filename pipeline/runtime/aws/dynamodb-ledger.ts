@@ -10,12 +10,7 @@ import type { TransactionKey } from "../contract/transaction";
 import { CLAIM_OUTCOMES, type NotificationLedger } from "../ports";
 import type { DynamoTableOptions } from "./dynamodb";
 import { isConditionalCheckFailed, storageError } from "./dynamodb-errors";
-
-/** Names used in every ledger expression (both are plain identifiers, aliased for uniformity). */
-const LEDGER_NAMES = {
-  "#notified": ITEM_ATTRIBUTES.notifiedAt,
-  "#lease": ITEM_ATTRIBUTES.notifyLeaseUntil,
-} as const;
+import { LEDGER_NAMES } from "./update-access";
 
 const CLAIM_CONDITION =
   "attribute_exists(transaction_id) AND attribute_not_exists(#notified) " +
@@ -101,7 +96,7 @@ function makeDynamoNotificationLedger({ client, tableName }: DynamoTableOptions)
         Key: keyOf(key),
         UpdateExpression: "REMOVE #lease",
         ConditionExpression: "attribute_exists(transaction_id)",
-        ExpressionAttributeNames: { "#lease": ITEM_ATTRIBUTES.notifyLeaseUntil },
+        ExpressionAttributeNames: { "#lease": LEDGER_NAMES["#lease"] },
       });
     },
   };

@@ -24,6 +24,7 @@ import type { OutcomeStore } from "../ports";
 import type { DynamoTableOptions } from "./dynamodb";
 import { storageError } from "./dynamodb-errors";
 import { bucketExpression, planBucketUpdates } from "./dynamodb-merchant-risk";
+import { OUTCOME_NAMES } from "./update-access";
 
 /** The transactions table plus the merchant-risk table a fraud is counted in. */
 interface DynamoOutcomeStoreOptions extends DynamoTableOptions {
@@ -62,19 +63,14 @@ function transactionKey(outcome: Outcome): Record<string, AttributeValue> {
 /** SET the outcome attributes, only on an existing item without one, of the merchant counted. */
 function outcomeUpdate(tableName: string, outcome: Outcome, receivedAt: number, merchantId: string): Update {
   const reported = outcome.reported_at !== undefined;
+  const { "#reportedAt": reportedAt, ...alwaysNamed } = OUTCOME_NAMES;
   return {
     TableName: tableName,
     Key: transactionKey(outcome),
     UpdateExpression: `SET #outcome = :outcome, #source = :source, #receivedAt = :receivedAt${reported ? ", #reportedAt = :reportedAt" : ""}`,
     ConditionExpression:
       "attribute_exists(transaction_id) AND attribute_not_exists(#outcome) AND #merchant = :merchant",
-    ExpressionAttributeNames: {
-      "#outcome": OUTCOME_ATTRIBUTES.outcome,
-      "#source": OUTCOME_ATTRIBUTES.source,
-      "#receivedAt": OUTCOME_ATTRIBUTES.receivedAt,
-      ...(reported && { "#reportedAt": OUTCOME_ATTRIBUTES.reportedAt }),
-      "#merchant": "merchant_id",
-    },
+    ExpressionAttributeNames: { ...alwaysNamed, ...(reported && { "#reportedAt": reportedAt }) },
     ExpressionAttributeValues: marshall({
       ":outcome": outcome.outcome,
       ":source": outcome.source,

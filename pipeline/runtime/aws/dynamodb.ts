@@ -23,6 +23,7 @@ import {
   type VerdictStore,
 } from "../ports";
 import { isConditionalCheckFailed, storageError } from "./dynamodb-errors";
+import { VERDICT_NAMES } from "./update-access";
 
 /** What every DynamoDB maker needs: an injectable client and the table's physical name. */
 interface DynamoTableOptions {
@@ -163,13 +164,7 @@ function makeDynamoVerdictStore({ client, tableName }: DynamoTableOptions): Verd
         ConditionExpression: "attribute_exists(transaction_id)",
         // The old verdict time tells a first verdict from a redelivered record's.
         ReturnValues: "UPDATED_OLD",
-        ExpressionAttributeNames: {
-          "#verdict": ITEM_ATTRIBUTES.verdict,
-          "#score": ITEM_ATTRIBUTES.score,
-          "#rules": ITEM_ATTRIBUTES.rules,
-          "#reasons": ITEM_ATTRIBUTES.reasons,
-          "#verdictAt": ITEM_ATTRIBUTES.verdictAt,
-        },
+        ExpressionAttributeNames: VERDICT_NAMES,
         ExpressionAttributeValues: marshall({
           ":verdict": verdict.verdict,
           ":score": verdict.score,

@@ -2,6 +2,8 @@
  * Judgements on API Gateway (constraints 7 and 8).
  */
 import type * as aws from "@pulumi/aws";
+import { type GraphResource, refersTo } from "./graph";
+import type { StackViolation } from "./roles";
 import { type Inputs, peek, type Subject, type Violations, violation } from "./values";
 
 type ValidatorInputs = Partial<
@@ -187,5 +189,43 @@ function checkValidatedRoutes(subject: Subject, body: unknown): Violations {
   return found;
 }
 
+/** The stage type and the resource that puts a WAF web ACL in front of it. */
+const WAF_TARGET = {
+  stage: "aws:apigateway/stage:Stage",
+  association: "aws:wafv2/webAclAssociation:WebAclAssociation",
+} as const;
+
+/**
+ * Every REST API stage has an AWS WAF web ACL: a web ACL association whose `resourceArn` refers
+ * to the stage (the engine's dependency, or the stage's known ARN).
+ *
+ * @example
+ * checkStagesHaveWaf([stage]); // one violation: nothing associates a web ACL with the stage
+ */
+function checkStagesHaveWaf(resources: readonly GraphResource[]): StackViolation[] {
+  const associations = resources.filter((resource) => resource.type === WAF_TARGET.association);
+  return resources
+    .filter((resource) => resource.type === WAF_TARGET.stage)
+    .filter(
+      (stage) => !associations.some((association) => refersTo(association, "resourceArn", stage, ["arn"])),
+    )
+    .map((stage) => ({
+      urn: stage.urn,
+      message: violation(
+        stage,
+        "web ACL",
+        undefined,
+        "an AWS WAF web ACL associated with the stage (an aws.wafv2.WebAclAssociation whose resourceArn is the stage's ARN)",
+      ),
+    }));
+}
+
 export type { ValidatorInputs };
-export { checkNotHttpApi, checkValidatedRoutes, checkValidator, INGESTION_ROUTE };
+export {
+  checkNotHttpApi,
+  checkStagesHaveWaf,
+  checkValidatedRoutes,
+  checkValidator,
+  INGESTION_ROUTE,
+  WAF_TARGET,
+};

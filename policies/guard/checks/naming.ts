@@ -23,6 +23,7 @@ const NAMING_RULES: Readonly<Record<string, NamingRule>> = {
   "aws:apigateway/apiKey:ApiKey": { property: "name", forms: [{ path: "", typeWord: "apikey" }] },
   "aws:apigateway/usagePlan:UsagePlan": { property: "name", forms: [{ path: "", typeWord: "usageplan" }] },
   "aws:cloudwatch/metricAlarm:MetricAlarm": { property: "name", forms: [{ path: "", typeWord: "cw-alarm" }] },
+  "aws:wafv2/webAcl:WebAcl": { property: "name", forms: [{ path: "", typeWord: "waf" }] },
   "aws:cloudwatch/dashboard:Dashboard": {
     property: "dashboardName",
     forms: [{ path: "", typeWord: "cw-dashboard" }],
@@ -32,6 +33,8 @@ const NAMING_RULES: Readonly<Record<string, NamingRule>> = {
     forms: [
       { path: "/aws/lambda/", typeWord: "lambda" },
       { path: "/aws/apigateway/", typeWord: "apigw" },
+      // WAF delivers logs only to groups named aws-waf-logs-...
+      { path: "", typeWord: "aws-waf-logs" },
     ],
   },
 };

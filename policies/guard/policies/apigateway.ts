@@ -1,10 +1,19 @@
 /**
- * Policies on API Gateway: constraints 7 and 8.
+ * Policies on API Gateway: constraints 7 and 8, and AWS WAF in front of every stage.
  */
 import * as aws from "@pulumi/aws";
-import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { checkNotHttpApi, checkValidatedRoutes, checkValidator } from "../checks/apigateway";
-import { reportEach, subjectOf } from "./report";
+import {
+  type ResourceValidationPolicy,
+  type StackValidationPolicy,
+  validateResourceOfType,
+} from "@pulumi/policy";
+import {
+  checkNotHttpApi,
+  checkStagesHaveWaf,
+  checkValidatedRoutes,
+  checkValidator,
+} from "../checks/apigateway";
+import { reportEach, reportEachAt, subjectOf } from "./report";
 
 const apigatewayRestApiOnly: ResourceValidationPolicy = {
   name: "apigateway-rest-api-only",
@@ -31,4 +40,11 @@ const apigatewayRoutesValidated: ResourceValidationPolicy = {
   ),
 };
 
-export { apigatewayRequestValidator, apigatewayRestApiOnly, apigatewayRoutesValidated };
+const apigatewayStageWaf: StackValidationPolicy = {
+  name: "apigateway-stage-waf",
+  description:
+    "Every API Gateway stage has an AWS WAF web ACL associated with it (a stack deployed with waf=false runs this policy as advisory or disabled in its --policy-pack-config).",
+  validateStack: (args, report) => reportEachAt(checkStagesHaveWaf(args.resources), report),
+};
+
+export { apigatewayRequestValidator, apigatewayRestApiOnly, apigatewayRoutesValidated, apigatewayStageWaf };

@@ -72,4 +72,10 @@ const lambdaOneRolePerFunction: StackValidationPolicy = {
   },
 };
 
-export { iamNoAwsManagedPolicies, iamNoWildcardActions, iamNoWildcardResources, lambdaOneRolePerFunction };
+export {
+  iamNoAwsManagedPolicies,
+  iamNoWildcardActions,
+  iamNoWildcardResources,
+  lambdaOneRolePerFunction,
+  onEveryDocument,
+};

@@ -2,7 +2,12 @@
  * Every policy of the fraud-pipeline guard, in the order of DESIGN.md's constraint table.
  */
 import type { Policies } from "@pulumi/policy";
-import { apigatewayRequestValidator, apigatewayRestApiOnly, apigatewayRoutesValidated } from "./apigateway";
+import {
+  apigatewayRequestValidator,
+  apigatewayRestApiOnly,
+  apigatewayRoutesValidated,
+  apigatewayStageWaf,
+} from "./apigateway";
 import {
   dynamodbKmsEncrypted,
   dynamodbNoDeletionProtection,
@@ -17,7 +22,13 @@ import {
   iamNoWildcardResources,
   lambdaOneRolePerFunction,
 } from "./iam";
-import { kmsDeletionWindow, kmsKeyRotation, logGroupKmsEncrypted, logGroupRetention } from "./kms";
+import {
+  kmsCreateGrantForAwsResources,
+  kmsDeletionWindow,
+  kmsKeyRotation,
+  logGroupKmsEncrypted,
+  logGroupRetention,
+} from "./kms";
 import {
   lambdaConcurrencyDecision,
   lambdaEnvironmentKey,
@@ -58,6 +69,8 @@ const guardPolicies: Policies = [
   sqsKmsEncrypted,
   snsKmsEncrypted,
   queuesAndTopicsTlsOnly,
+  apigatewayStageWaf,
+  kmsCreateGrantForAwsResources,
 ];
 
 export { guardPolicies };

@@ -1,10 +1,12 @@
 /**
- * Policies on the KMS key and on log groups: constraints 11 and 14, and key rotation.
+ * Policies on the KMS key and on log groups: constraints 11 and 14, key rotation, and grants
+ * created only for AWS resources.
  */
 import * as aws from "@pulumi/aws";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { checkDeletionWindow, checkKeyRotation } from "../checks/kms";
+import { checkCreateGrantCondition, checkDeletionWindow, checkKeyRotation } from "../checks/kms";
 import { checkLogGroupKey, checkRetention } from "../checks/logs";
+import { onEveryDocument } from "./iam";
 import { reportEach, subjectOf } from "./report";
 
 const kmsDeletionWindow: ResourceValidationPolicy = {
@@ -23,6 +25,21 @@ const kmsKeyRotation: ResourceValidationPolicy = {
   ),
 };
 
+const kmsCreateGrantForAwsResources: ResourceValidationPolicy = {
+  name: "kms-create-grant-for-aws-resources",
+  description:
+    'Every key policy and IAM policy allows kms:CreateGrant only with "kms:GrantIsForAWSResource": "true"; a key without its own policy (KMS\'s default allows kms:* to the account) is refused.',
+  validateResource: [
+    validateResourceOfType(aws.kms.Key, (key, args, report) =>
+      reportEach(
+        checkCreateGrantCondition(subjectOf(args), "policy", key.policy, { required: true }),
+        report,
+      ),
+    ),
+    ...onEveryDocument(checkCreateGrantCondition),
+  ],
+};
+
 const logGroupRetention: ResourceValidationPolicy = {
   name: "log-group-retention-7-days",
   description: "Every CloudWatch log group keeps its logs for exactly 7 days.",
@@ -39,4 +56,10 @@ const logGroupKmsEncrypted: ResourceValidationPolicy = {
   ),
 };
 
-export { kmsDeletionWindow, kmsKeyRotation, logGroupKmsEncrypted, logGroupRetention };
+export {
+  kmsCreateGrantForAwsResources,
+  kmsDeletionWindow,
+  kmsKeyRotation,
+  logGroupKmsEncrypted,
+  logGroupRetention,
+};
