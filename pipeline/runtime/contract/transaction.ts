@@ -3,6 +3,8 @@
  * both the API Gateway JSON Schema model and the io-ts codec are generated from.
  */
 
+import { freeTextPattern } from "./text";
+
 /** Accepted values of `channel`. */
 export const CHANNELS = ["card_present", "online", "atm", "transfer"] as const;
 
@@ -44,11 +46,12 @@ export const LIMITS = {
   amountMin: 1,
   amountMax: 100_000_000_000,
   /**
-   * Free text (merchant_id, merchant_category): printable and well-formed Unicode. A lone surrogate
-   * cannot be stored as UTF-8 or sent through SNS, and a control character (CR, LF) would forge
-   * lines in the fraud team's email.
+   * Free text (merchant_id, merchant_category): well-formed Unicode without controls, format
+   * characters or line/paragraph separators (see text.ts). A control character (CR, LF) would forge
+   * lines in the fraud team's email, a bidi override or zero-width character would make it read
+   * differently from what was sent, and a lone surrogate cannot be stored as UTF-8 or sent through SNS.
    */
-  textPattern: "^[^\\u0000-\\u001F\\u007F\\uD800-\\uDFFF]*$",
+  textPattern: freeTextPattern(),
   merchantIdMaxLength: 64,
   merchantCategoryMaxLength: 32,
   /**
