@@ -7,7 +7,7 @@ import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
 import { DETECT_METRICS, makeDetectHandler } from "../../pipeline/runtime/detect/handler";
 import { dayOf } from "../../pipeline/runtime/detect/merchant-risk";
-import type { VerdictStore } from "../../pipeline/runtime/ports";
+import type { AlertQueue, VerdictStore } from "../../pipeline/runtime/ports";
 import { useClientMock } from "../helpers/aws-mocks";
 import {
   memoryAlerts,
@@ -48,6 +48,8 @@ function setup(
     countsReject?: boolean;
     /** Replaces the recording verdict store (whose writes `verdicts.written` then does not see). */
     verdictStore?: VerdictStore;
+    /** Replaces the recording alert queue. */
+    alertQueue?: AlertQueue;
   } = {},
 ) {
   const history = memoryHistory(options.stored ?? [], { failing: options.failingAccounts });
@@ -62,7 +64,7 @@ function setup(
   });
   const handler = makeDetectHandler({
     history: history.port,
-    alerts: alerts.port,
+    alerts: options.alertQueue ?? alerts.port,
     verdicts: options.verdictStore ?? verdicts.port,
     merchantProfiles: merchants.reader,
     merchantCounts: merchants.writer,
@@ -462,22 +464,8 @@ describe("Function: makeDetectHandler", () => {
       sqs()
         .on(SendMessageBatchCommand)
         .rejects(new KmsAccessDenied({ $metadata: { httpStatusCode: 400 }, message: "key not usable" }));
-      const log = memoryLog();
-      const metrics = memoryMetrics();
-      const verdicts = memoryVerdicts();
-      const merchants = memoryMerchants();
-      const handler = makeDetectHandler({
-        history: memoryHistory([]).port,
-        alerts: makeSqsAlertQueue({ client: new SQSClient({}), queueUrl: "https://sqs.example/q" }),
-        verdicts: verdicts.port,
-        merchantProfiles: merchants.reader,
-        merchantCounts: merchants.writer,
-        log: log.port,
-        metrics: metrics.port,
-        config: RULES_ONLY,
-        codec: makeTransactionCodec(),
-        now: () => DETECTED_AT,
-      });
+      const alertQueue = makeSqsAlertQueue({ client: new SQSClient({}), queueUrl: "https://sqs.example/q" });
+      const { handler, log, metrics, verdicts } = setup({ alertQueue });
       const f1 = insertRecord(tx("f1", { amount: FRAUDULENT_AMOUNT }));
       const f2 = insertRecord(tx("f2", { amount: FRAUDULENT_AMOUNT }));
 

@@ -287,57 +287,6 @@ describe("Function: dashboardBody", () => {
   });
 });
 
-describe("Function: flaggedTransactionsMetric", () => {
-  useEnv({
-    TABLE_NAME: "dynamodb-transactions-dev",
-    ACCOUNT_INDEX_NAME: ACCOUNT_INDEX,
-    ALERT_QUEUE_URL: `https://sqs.us-east-1.amazonaws.com/${MOCK_ACCOUNT_ID}/sqs-fraud-alerts-dev`,
-    MERCHANT_RISK_TABLE_NAME: "dynamodb-merchant-risk-dev",
-    FRAUD_RULES_CONFIG: undefined,
-    AWS_REGION: "us-east-1",
-    POWERTOOLS_LOG_LEVEL: "SILENT",
-    POWERTOOLS_METRICS_DISABLED: undefined,
-    POWERTOOLS_DEV: undefined,
-  });
-  const ddb = useClientMock(DynamoDBClient);
-  const sqs = useClientMock(SQSClient);
-
-  it("is the namespace, name and only dimension set detect-fraud writes when it flags a transaction", async () => {
-    // Prepare
-    ddb().on(QueryCommand).resolves({ Items: [] });
-    ddb().on(BatchGetItemCommand).resolves({ Responses: {} });
-    ddb().on(UpdateItemCommand).resolves({});
-    sqs()
-      .on(SendMessageBatchCommand)
-      .callsFake((input: { Entries: { Id: string }[] }) => ({
-        Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: "x" })),
-        Failed: [],
-      }));
-    const handler = detectFraudFactory() as unknown as (
-      event: DynamoDBStreamEvent,
-      context: unknown,
-    ) => Promise<DynamoDBBatchResponse>;
-    const large = validTransaction({ transaction_id: "tx-large", amount: 5_000_000 });
-    const expected = flaggedTransactionsMetric();
-
-    // Act
-    const emitted = await captureEmf(() =>
-      handler(streamEvent([insertRecord(large)]), lambdaContext({ functionName: "lambda-detect-fraud-dev" })),
-    );
-
-    // Assess
-    const line = emitted.find((l) =>
-      l._aws.CloudWatchMetrics.some((d) => d.Metrics.some((m) => m.Name === expected.metricName)),
-    );
-    assert.ok(line, `no EMF line carries ${expected.metricName}`);
-    const [directive] = line._aws.CloudWatchMetrics;
-    assert.equal(directive?.Namespace, expected.namespace);
-    assert.deepEqual(directive?.Dimensions, [Object.keys(expected.dimensions)]);
-    for (const [name, value] of Object.entries(expected.dimensions)) assert.equal(line[name], value, name);
-    assert.equal(line[expected.metricName], 1);
-  });
-});
-
 /** The EMF line that carries `metric` after `act`, checked against its namespace and only dimension set. */
 async function expectEmitted(
   metric: ReturnType<typeof flaggedTransactionsMetric>,
@@ -355,7 +304,7 @@ async function expectEmitted(
   return line?.[metric.metricName];
 }
 
-describe("Function: failedRecordsMetric and alertsPublishedMetric", () => {
+describe("Function: flaggedTransactionsMetric, failedRecordsMetric and alertsPublishedMetric", () => {
   useEnv({
     TABLE_NAME: "dynamodb-transactions-dev",
     ACCOUNT_INDEX_NAME: ACCOUNT_INDEX,
@@ -371,6 +320,32 @@ describe("Function: failedRecordsMetric and alertsPublishedMetric", () => {
   const ddb = useClientMock(DynamoDBClient);
   const sqs = useClientMock(SQSClient);
   const sns = useClientMock(SNSClient);
+
+  it("is the namespace, name and only dimension set detect-fraud writes when it flags a transaction", async () => {
+    // Prepare
+    ddb().on(QueryCommand).resolves({ Items: [] });
+    ddb().on(BatchGetItemCommand).resolves({ Responses: {} });
+    ddb().on(UpdateItemCommand).resolves({});
+    sqs()
+      .on(SendMessageBatchCommand)
+      .callsFake((input: { Entries: { Id: string }[] }) => ({
+        Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: "x" })),
+        Failed: [],
+      }));
+    const handler = detectFraudFactory() as unknown as (
+      event: DynamoDBStreamEvent,
+      context: unknown,
+    ) => Promise<DynamoDBBatchResponse>;
+    const large = validTransaction({ transaction_id: "tx-large", amount: 5_000_000 });
+
+    // Act
+    const flagged = await expectEmitted(flaggedTransactionsMetric(), () =>
+      handler(streamEvent([insertRecord(large)]), lambdaContext({ functionName: "lambda-detect-fraud-dev" })),
+    );
+
+    // Assess
+    expect(flagged).to.equal(1);
+  });
 
   it("detect-fraud writes FailedRecords under the identity its alarm watches when SQS refuses the alerts", async () => {
     // Prepare
