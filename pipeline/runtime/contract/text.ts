@@ -10,7 +10,8 @@
  * pattern spells every refused character as `\uXXXX` escapes, an astral one as its surrogate pair,
  * and accepts an astral character either as one code point (read with `u`) or as a pair of code
  * units (read without): both readings accept exactly the same strings. The contract test checks
- * both readings against the codec on its corpus and on every code point.
+ * both readings against the codec on its corpus, and against the Unicode categories on every code
+ * point.
  */
 
 /**
@@ -79,7 +80,9 @@ function complement(first: number, last: number, excluded: readonly number[]): R
 }
 
 /**
- * The anchored pattern of a string without refused characters, readable with and without `u`.
+ * The anchored pattern of a string of at most `maxCodePoints` characters, none of them refused,
+ * readable with and without `u`. Each repetition is one code point in either reading, so the
+ * bound counts like `maxLength` and keeps a backtracking engine's work small on a huge input.
  *
  * - One unit: any BMP character except the refused ones. Read with `u`, the class also holds the
  *   refused astral characters as surrogate pairs (one code point each), so it accepts every other
@@ -87,7 +90,7 @@ function complement(first: number, last: number, excluded: readonly number[]): R
  * - A surrogate pair (only ever matched without `u`, where an astral character is two units): any
  *   lead surrogate followed by a trail surrogate, except the pairs of refused astral characters.
  */
-function portableTextPattern(ranges: readonly Range[]): string {
+function portableTextPattern(ranges: readonly Range[], maxCodePoints: number): string {
   const bmp = ranges
     .filter(([first]) => first < FIRST_ASTRAL)
     .map(([first, last]): Range => [first, Math.min(last, FIRST_ASTRAL - 1)]);
@@ -107,20 +110,21 @@ function portableTextPattern(ranges: readonly Range[]): string {
       `${unitEscape(lead)}[${complement(TRAIL_SURROGATES.first, TRAIL_SURROGATES.last, trails).map(rangeEscape).join("")}]`,
   );
   const alternatives = [single, `[${freeLeads.map(rangeEscape).join("")}][${anyTrail}]`, ...restricted];
-  return `^(?:${alternatives.join("|")})*$`;
+  return `^(?:${alternatives.join("|")}){0,${maxCodePoints}}$`;
 }
 
 /**
- * The free-text pattern of the contract (see the module comment); `LIMITS.textPattern` holds it.
+ * The free-text pattern of the contract (see the module comment) for text of at most
+ * `maxCodePoints` characters; `LIMITS.textPattern` holds it.
  * A deployed function carries the string computed at deploy time, so the API Gateway model and the
  * codec inside the function refuse the same characters whatever Unicode version runs them.
  *
  * @example
- * new RegExp(freeTextPattern(), "u").test("Caf\u00e9 \u{1F600}"); // true
- * new RegExp(freeTextPattern()).test("shop\u202Ekcab"); // false
+ * new RegExp(freeTextPattern(64), "u").test("Caf\u00e9 \u{1F600}"); // true
+ * new RegExp(freeTextPattern(64)).test("shop\u202Ekcab"); // false
  */
-function freeTextPattern(): string {
-  return portableTextPattern(refusedRanges());
+function freeTextPattern(maxCodePoints: number): string {
+  return portableTextPattern(refusedRanges(), maxCodePoints);
 }
 
 export { freeTextPattern, REFUSED_CATEGORIES, refusedCharacter };

@@ -38,6 +38,9 @@ export interface TransactionKey {
   readonly timestamp: number;
 }
 
+/** The longest free-text field, `merchant_id`, in code points. */
+const MERCHANT_ID_MAX_LENGTH = 64;
+
 /** Limits of the contract; plain data, safe to capture in a serialized closure. */
 export const LIMITS = {
   idPattern: "^[A-Za-z0-9_-]{1,64}$",
@@ -50,9 +53,10 @@ export const LIMITS = {
    * characters or line/paragraph separators (see text.ts). A control character (CR, LF) would forge
    * lines in the fraud team's email, a bidi override or zero-width character would make it read
    * differently from what was sent, and a lone surrogate cannot be stored as UTF-8 or sent through SNS.
+   * Bounded by the longest free-text field; each field's `maxLength` states its own limit.
    */
-  textPattern: freeTextPattern(),
-  merchantIdMaxLength: 64,
+  textPattern: freeTextPattern(MERCHANT_ID_MAX_LENGTH),
+  merchantIdMaxLength: MERCHANT_ID_MAX_LENGTH,
   merchantCategoryMaxLength: 32,
   /**
    * Bounds of `timestamp` as a contract value (the recency window is checked separately). The upper
