@@ -221,6 +221,7 @@ async function scenarios(): Promise<Scenario[]> {
     codec: makeAlertCodec(),
     now,
     log: QUIET_LOG,
+    metrics: QUIET_METRICS,
     leaseMs: NOTIFY_LEASE_MS,
   });
   const notifyContext = lambdaContext({ functionName: "lambda-notify-team-bench" });

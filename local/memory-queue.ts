@@ -8,7 +8,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { FraudAlert } from "../pipeline/runtime/contract/transaction";
-import type { AlertQueue } from "../pipeline/runtime/ports";
+import type { AlertNotSent, AlertQueue } from "../pipeline/runtime/ports";
 import type { Faults } from "./faults";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "./lambda-context";
 
@@ -183,7 +183,7 @@ function makeMemoryQueue(options: MemoryQueueOptions): MemoryQueue {
 
 /**
  * The AlertQueue port over the embedded queue: one JSON message per alert, like the SQS adapter;
- * an injected `queueSend` fault reports that alert as not sent.
+ * an injected `queueSend` fault reports that alert as not sent, with the code `InjectedFault`.
  *
  * @example
  * const alerts = makeQueueAlertSender(queue, makeFaults());
@@ -192,9 +192,10 @@ function makeMemoryQueue(options: MemoryQueueOptions): MemoryQueue {
 function makeQueueAlertSender(queue: MemoryQueue, faults: Faults): AlertQueue {
   return {
     async sendAlerts(alerts: readonly FraudAlert[]) {
-      const failed: string[] = [];
+      const failed: AlertNotSent[] = [];
       for (const alert of alerts) {
-        if (faults.shouldFail("queueSend")) failed.push(alert.transaction_id);
+        if (faults.shouldFail("queueSend"))
+          failed.push({ transactionId: alert.transaction_id, code: "InjectedFault" });
         else queue.send(JSON.stringify(alert));
       }
       return { failed };

@@ -204,6 +204,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     codec: makeAlertCodec(),
     now: Date.now,
     log: logOf(LOCAL_NAMES.notify),
+    metrics,
     // Shorter than the visibility timeout, so a crashed notifier's claim has expired on redelivery.
     leaseMs: Math.max(1, Math.floor(settings.visibilityTimeoutMs / 2)),
   });

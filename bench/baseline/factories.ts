@@ -85,6 +85,7 @@ function v2NotifyTeamFactory() {
     codec: makeAlertCodec(),
     now: () => Date.now(),
     log: makeLogger("notify-team"),
+    metrics: makeMetrics("FraudPipeline", "notify-team"),
     leaseMs: NOTIFY_LEASE_MS,
   });
 }

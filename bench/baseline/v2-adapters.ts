@@ -245,7 +245,8 @@ function makeV2NotificationLedger(doc: DocumentClient, tableName: string): Notif
 }
 
 /**
- * AlertQueue over SendMessageBatch, 10 entries per call, resolving with the ids not sent.
+ * AlertQueue over SendMessageBatch, 10 entries per call, resolving with the entries not sent and
+ * rejecting (the SDK's error as the cause) when a call is refused.
  *
  * @example
  * const alerts = makeV2AlertQueue(new SQS(), queueUrl);
@@ -255,18 +256,26 @@ function makeV2AlertQueue(sqs: SQS, queueUrl: string): AlertQueue {
     async sendAlerts(alerts) {
       const chunks = [];
       for (let start = 0; start < alerts.length; start += 10) chunks.push(alerts.slice(start, start + 10));
-      const failed = await Promise.all(
+      const settled = await Promise.allSettled(
         chunks.map(async (chunk) => {
           const entries = chunk.map((alert, i) => ({ Id: `m${i}`, MessageBody: JSON.stringify(alert) }));
-          try {
-            const result = await sqs.sendMessageBatch({ QueueUrl: queueUrl, Entries: entries }).promise();
-            const sent = new Set(result.Successful.map((entry) => entry.Id));
-            return chunk.filter((_, i) => !sent.has(`m${i}`)).map((alert) => alert.transaction_id);
-          } catch {
-            return chunk.map((alert) => alert.transaction_id);
-          }
+          const result = await sqs.sendMessageBatch({ QueueUrl: queueUrl, Entries: entries }).promise();
+          const sent = new Set(result.Successful.map((entry) => entry.Id));
+          const codes = new Map(result.Failed.map((entry) => [entry.Id, entry.Code]));
+          return chunk
+            .map((alert, i) => ({ alert, id: `m${i}` }))
+            .filter(({ id }) => !sent.has(id))
+            .map(({ alert, id }) => ({
+              transactionId: alert.transaction_id,
+              code: codes.get(id) ?? "NotReported",
+            }));
         }),
       );
+      const refused = settled.find((result) => result.status === "rejected");
+      if (refused !== undefined) {
+        throw new Error(`SQS sendMessageBatch refused a call to ${queueUrl}`, { cause: refused.reason });
+      }
+      const failed = settled.map((result) => (result.status === "fulfilled" ? result.value : []));
       return { failed: failed.flat() };
     },
   };

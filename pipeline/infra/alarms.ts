@@ -4,7 +4,14 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { apiMetric, lambdaMetric, type Metric, type Monitored, queueMetric } from "./metrics";
+import {
+  apiMetric,
+  failedRecordsMetric,
+  lambdaMetric,
+  type Metric,
+  type Monitored,
+  queueMetric,
+} from "./metrics";
 import {
   ALARM_PURPOSES,
   FUNCTION_KEYS,
@@ -20,6 +27,8 @@ const ALARM_THRESHOLDS = {
   dlqMessages: 0,
   functionErrors: 0,
   functionThrottles: 0,
+  /** Any record a batch function reported back as failed: Lambda's `Errors` never counts those. */
+  failedRecords: 0,
   /** IteratorAge is in milliseconds: detect-fraud more than a minute behind the table. */
   streamIteratorAgeMs: 60_000,
   /** Average of 5XXError is the share of requests answered 5xx: 1 %. */
@@ -43,7 +52,8 @@ interface AlarmSpec<N = string> {
   readonly name: string;
   /** What firing means and the first thing to do (it is in the notification email). */
   readonly description: string;
-  readonly metric: Metric<N>;
+  /** Dimensions hold resource names (`N`) or constants such as the pipeline metrics' service name. */
+  readonly metric: Metric<N | string>;
   /** `Sum`, `Maximum`, `Average`, or a percentile such as `p99`. */
   readonly statistic: string;
   readonly periodSeconds: number;
@@ -92,8 +102,43 @@ function functionAlarms<N>(names: PhysicalNames, key: FunctionKey, functionName:
 }
 
 /**
+ * The failed-record alarms of detect-fraud and notify-team. Both report failed records back to
+ * their event source (ReportBatchItemFailures) and return normally, so Lambda counts no error:
+ * without these alarms a record failing on every retry shows only once it reaches a DLQ.
+ */
+function failedRecordAlarms<N>(names: PhysicalNames): AlarmSpec<N>[] {
+  const detect = names.functions.detect;
+  const notify = names.functions.notify;
+  const logs = (logGroup: string, filter: string) =>
+    `aws logs tail ${logGroup} --since 15m --filter-pattern '${filter}'`;
+  return [
+    {
+      purpose: ALARM_PURPOSES.detectFailedRecords,
+      name: names.alarms.detectFailedRecords,
+      description: `${detect.function} failed stream records in the last 5 minutes (retried from the failed record, up to the retry limit, then parked in ${names.streamFailureQueue}); until they succeed those transactions have no verdict and raised no alert. Each failure is logged with its transactionId, reason, errorName and httpStatusCode: ${logs(detect.logGroup, '{ $.message = "Record failed" }')}`,
+      metric: failedRecordsMetric("detect"),
+      statistic: "Sum",
+      ...ANY_IN_FIVE_MINUTES,
+      threshold: ALARM_THRESHOLDS.failedRecords,
+      treatMissingData: "notBreaching",
+    },
+    {
+      purpose: ALARM_PURPOSES.notifyFailedRecords,
+      name: names.alarms.notifyFailedRecords,
+      description: `${notify.function} failed fraud-alert messages in the last 5 minutes (SQS redelivers them, and after 5 receives parks them in ${names.alertDlq}); the fraud team has not been emailed about those transactions yet. Each failure is logged with its messageId, transactionId, errorName and httpStatusCode: ${logs(notify.logGroup, '{ $.level = "ERROR" || $.level = "WARN" }')}`,
+      metric: failedRecordsMetric("notify"),
+      statistic: "Sum",
+      ...ANY_IN_FIVE_MINUTES,
+      threshold: ALARM_THRESHOLDS.failedRecords,
+      treatMissingData: "notBreaching",
+    },
+  ];
+}
+
+/**
  * Every alarm of the stack: DLQs not empty, each function's errors and throttles, stream lag,
- * API 5xx rate and p99 latency, and alerts waiting too long.
+ * API 5xx rate and p99 latency, alerts waiting too long, and records detect-fraud or notify-team
+ * reported as failed.
  *
  * @example
  * alarmSpecs(physicalNames("dev"), monitored).map((a) => a.name); // ["cw-alarm-fraud-alerts-dlq-not-empty-dev", ...]
@@ -161,6 +206,7 @@ function alarmSpecs<N>(names: PhysicalNames, monitored: Monitored<N>): AlarmSpec
       treatMissingData: "notBreaching",
     },
     ...FUNCTION_KEYS.flatMap((key) => functionAlarms(names, key, monitored.functions[key])),
+    ...failedRecordAlarms<N>(names),
   ];
 }
 

@@ -9,7 +9,7 @@ import type { FunctionKey } from "./naming";
 const UNUSED_RUNTIME_PACKAGES: Readonly<Record<FunctionKey, readonly string[]>> = {
   process: ["@aws-sdk/client-sqs", "@aws-sdk/client-sns", "@aws-lambda-powertools/metrics"],
   detect: ["@aws-sdk/client-sns"],
-  notify: ["@aws-sdk/client-sqs", "@aws-lambda-powertools/metrics"],
+  notify: ["@aws-sdk/client-sqs"],
   record: ["@aws-sdk/client-sqs", "@aws-sdk/client-sns", "@aws-lambda-powertools/metrics"],
 };
 

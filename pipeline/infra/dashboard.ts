@@ -6,7 +6,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ALARM_THRESHOLDS } from "./alarms";
 import {
+  alertsPublishedMetric,
   apiMetric,
+  BATCH_FUNCTIONS,
+  failedRecordsMetric,
   flaggedTransactionsMetric,
   lambdaMetric,
   type Metric,
@@ -29,7 +32,8 @@ const WIDGET_TITLES = {
   iteratorAge: "detect-fraud stream iterator age (ms)",
   queueDepth: "Alert queue depth",
   dlqDepth: "Dead-letter queue depth",
-  flagged: "Flagged transactions",
+  flagged: "Flagged transactions and alerts emailed",
+  failedRecords: "Failed records (retried, then dead-lettered)",
 } as const;
 
 /** Resolution of every graph: one minute, the finest the AWS metrics here are published at. */
@@ -166,9 +170,28 @@ function queueWidgets({ alertQueue, alertDlq, streamFailureQueue }: Monitored): 
   ];
 }
 
+/** The pipeline's own counts: what was flagged and emailed, and the records that failed. */
+function pipelineWidgets(): MetricWidgetProperties[] {
+  return [
+    {
+      title: WIDGET_TITLES.flagged,
+      metrics: [
+        line(flaggedTransactionsMetric(), { stat: "Sum", label: "flagged" }),
+        line(alertsPublishedMetric(), { stat: "Sum", label: "emailed" }),
+      ],
+    },
+    {
+      title: WIDGET_TITLES.failedRecords,
+      metrics: BATCH_FUNCTIONS.map((key) =>
+        line(failedRecordsMetric(key), { stat: "Sum", label: FUNCTION_PURPOSES[key] }),
+      ),
+    },
+  ];
+}
+
 /**
  * The widgets' metric properties in dashboard order: API, functions, stream, queues, flagged
- * transactions.
+ * transactions and alerts emailed, failed records.
  *
  * @example
  * metricWidgets(monitored).map((w) => w.title); // ["API requests", "API 4xx / 5xx", ...]
@@ -178,10 +201,7 @@ function metricWidgets(monitored: Monitored): MetricWidgetProperties[] {
     ...apiWidgets(monitored),
     ...functionWidgets(monitored),
     ...queueWidgets(monitored),
-    {
-      title: WIDGET_TITLES.flagged,
-      metrics: [line(flaggedTransactionsMetric(), { stat: "Sum", label: "flagged" })],
-    },
+    ...pipelineWidgets(),
   ];
 }
 

@@ -4,7 +4,8 @@
  * identities, so a widget always shows what an alarm judges.
  */
 import { DETECT_METRICS } from "../runtime/detect/handler";
-import { METRICS_NAMESPACE } from "../runtime/lambda/detect-fraud";
+import { NOTIFY_METRICS } from "../runtime/notify/handler";
+import { METRICS_NAMESPACE } from "../runtime/observability";
 import { FUNCTION_PURPOSES, type FunctionKey } from "./naming";
 
 /** One metric of one resource. `N` is how a name is held: a string, or a Pulumi Input of one. */
@@ -56,21 +57,57 @@ function apiMetric<N>(metricName: string, apiName: N, stage: N): Metric<N> {
   return { namespace: "AWS/ApiGateway", metricName, dimensions: { ApiName: apiName, Stage: stage } };
 }
 
+/** A metric the pipeline's own code emits (embedded metric format) under one function's service name. */
+function pipelineMetric(metricName: string, key: FunctionKey): Metric<string> {
+  // Powertools Metrics gives every metric exactly one dimension set, its default `service`
+  // dimension (the service name the factory passes), so the metric is only found under it.
+  return { namespace: METRICS_NAMESPACE, metricName, dimensions: { service: FUNCTION_PURPOSES[key] } };
+}
+
 /**
- * detect-fraud's flagged-transaction count, an embedded-metric-format metric. Powertools Metrics
- * gives every metric exactly one dimension set, its default `service` dimension (the service name
- * the factory passes), so the metric is only found under that dimension.
+ * detect-fraud's flagged-transaction count: each flagged transaction once, on its first verdict.
  *
  * @example
  * flaggedTransactionsMetric().dimensions; // { service: "detect-fraud" }
  */
 function flaggedTransactionsMetric(): Metric<string> {
-  return {
-    namespace: METRICS_NAMESPACE,
-    metricName: DETECT_METRICS.flagged,
-    dimensions: { service: FUNCTION_PURPOSES.detect },
-  };
+  return pipelineMetric(DETECT_METRICS.flagged, "detect");
 }
 
-export type { Metric, Monitored };
-export { apiMetric, flaggedTransactionsMetric, lambdaMetric, queueMetric };
+/**
+ * notify-team's count of alerts emailed: each transaction once, by the invocation holding its claim.
+ *
+ * @example
+ * alertsPublishedMetric().metricName; // "AlertsPublished"
+ */
+function alertsPublishedMetric(): Metric<string> {
+  return pipelineMetric(NOTIFY_METRICS.published, "notify");
+}
+
+/** The functions that report failed records of their batches back to the event source. */
+const BATCH_FUNCTIONS = ["detect", "notify"] as const satisfies readonly FunctionKey[];
+
+type BatchFunctionKey = (typeof BATCH_FUNCTIONS)[number];
+
+/**
+ * Records a batch function reported back as failed (partial batch failures, which Lambda's own
+ * `Errors` metric does not count), one per failed attempt.
+ *
+ * @example
+ * failedRecordsMetric("notify").dimensions; // { service: "notify-team" }
+ */
+function failedRecordsMetric(key: BatchFunctionKey): Metric<string> {
+  const names = { detect: DETECT_METRICS.failedRecords, notify: NOTIFY_METRICS.failedRecords };
+  return pipelineMetric(names[key], key);
+}
+
+export type { BatchFunctionKey, Metric, Monitored };
+export {
+  alertsPublishedMetric,
+  apiMetric,
+  BATCH_FUNCTIONS,
+  failedRecordsMetric,
+  flaggedTransactionsMetric,
+  lambdaMetric,
+  queueMetric,
+};

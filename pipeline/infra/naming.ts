@@ -27,6 +27,8 @@ const ALARM_PURPOSES = {
   streamIteratorAge: "detect-fraud-iterator-age",
   api5xxRate: "api-5xx-rate",
   apiP99Latency: "api-p99-latency",
+  detectFailedRecords: "detect-fraud-failed-records",
+  notifyFailedRecords: "notify-team-failed-records",
 } as const;
 
 type AlarmKey = keyof typeof ALARM_PURPOSES;
@@ -151,6 +153,8 @@ function physicalNames(suffix: string): PhysicalNames {
       streamIteratorAge: named("cw-alarm", ALARM_PURPOSES.streamIteratorAge, suffix),
       api5xxRate: named("cw-alarm", ALARM_PURPOSES.api5xxRate, suffix),
       apiP99Latency: named("cw-alarm", ALARM_PURPOSES.apiP99Latency, suffix),
+      detectFailedRecords: named("cw-alarm", ALARM_PURPOSES.detectFailedRecords, suffix),
+      notifyFailedRecords: named("cw-alarm", ALARM_PURPOSES.notifyFailedRecords, suffix),
     },
     functionAlarms: byFunction((key) => functionAlarmNames(FUNCTION_PURPOSES[key], suffix)),
   };

@@ -41,4 +41,36 @@ function isRuntimeError(error: unknown, name: RuntimeErrorName): error is Runtim
   return error instanceof Error && error.name === name;
 }
 
-export { isRuntimeError, runtimeError };
+/** What a log line says about a failed call: the AWS error's name and HTTP status, when known. */
+interface ErrorCode {
+  readonly errorName?: string;
+  readonly httpStatusCode?: number;
+}
+
+/** How deep {@link errorCode} follows `cause`: adapters wrap an SDK error once or twice at most. */
+const MAX_CAUSE_DEPTH = 5;
+
+/**
+ * The code of the AWS error behind `error`, for logs: the first error along its `cause` chain that
+ * carries SDK metadata (`$metadata`) gives its `name` (e.g. `AccessDeniedException`,
+ * `KMS.DisabledException`) and HTTP status; without one, the outer error's name.
+ *
+ * @example
+ * errorCode(runtimeError(ERROR_NAMES.storageThrottled, "retry later", { cause: throttled }));
+ * // { errorName: "ThrottlingException", httpStatusCode: 400 }
+ */
+function errorCode(error: unknown): ErrorCode {
+  let current: unknown = error;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && current instanceof Error; depth++) {
+    const metadata = (current as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
+    if (metadata !== undefined) {
+      const status = metadata.httpStatusCode;
+      return { errorName: current.name, ...(typeof status === "number" && { httpStatusCode: status }) };
+    }
+    current = current.cause;
+  }
+  return error instanceof Error ? { errorName: error.name } : {};
+}
+
+export type { ErrorCode };
+export { errorCode, isRuntimeError, runtimeError };

@@ -6,6 +6,9 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Log, MetricsSink } from "./ports";
 
+/** CloudWatch namespace of the pipeline's EMF metrics (the stack's alarms and dashboard read it). */
+const METRICS_NAMESPACE = "FraudPipeline";
+
 /**
  * A Log over a Powertools Logger: one JSON line per entry with the service name and the
  * attributes as top-level keys; level from `POWERTOOLS_LOG_LEVEL` (default INFO).
@@ -45,4 +48,4 @@ function makeMetrics(namespace: string, serviceName: string): MetricsSink {
   };
 }
 
-export { makeLogger, makeMetrics };
+export { METRICS_NAMESPACE, makeLogger, makeMetrics };

@@ -66,10 +66,21 @@ export interface OutcomeStore {
   recordOutcome(outcome: Outcome, receivedAt: number): Promise<OutcomeResult>;
 }
 
+/** An alert the queue accepted the call for but not the message, with the queue's code for why. */
+export interface AlertNotSent {
+  readonly transactionId: string;
+  /** The queue's error code for the entry, e.g. `KMS.AccessDeniedException` or `InternalError`. */
+  readonly code: string;
+}
+
 /** The fraud-alerts queue (detect-fraud). */
 export interface AlertQueue {
-  /** Sends one message per alert; resolves with the transaction ids that could not be sent. */
-  sendAlerts(alerts: readonly FraudAlert[]): Promise<{ failed: string[] }>;
+  /**
+   * Sends one message per alert; resolves with the alerts whose message the queue refused. Rejects,
+   * the queue's error as the `cause`, when a send call itself is refused (access denied, KMS key
+   * unusable, throttled past the SDK's retries): then no alert of the batch counts as sent.
+   */
+  sendAlerts(alerts: readonly FraudAlert[]): Promise<{ failed: AlertNotSent[] }>;
 }
 
 /** Outcome of claiming the right to notify about a transaction. */

@@ -1,6 +1,12 @@
-import { SendMessageBatchCommand, SQSClient, SQSServiceException } from "@aws-sdk/client-sqs";
+import {
+  KmsAccessDenied,
+  SendMessageBatchCommand,
+  SQSClient,
+  SQSServiceException,
+} from "@aws-sdk/client-sqs";
 import { expect } from "chai";
 import { makeSqsAlertQueue } from "../../pipeline/runtime/aws/sqs";
+import { errorCode } from "../../pipeline/runtime/errors";
 import { fraudAlert } from "../helpers/alerts";
 import { useClientMock } from "../helpers/aws-mocks";
 
@@ -42,7 +48,7 @@ describe("Function: makeSqsAlertQueue", () => {
     expect(inputs[2].Entries!.map((entry) => entry.Id)).to.deep.equal(["m0", "m1", "m2"]);
   });
 
-  it("reports the transaction ids of entries SQS lists as failed", async () => {
+  it("reports the entries SQS lists as failed, with SQS's code for each", async () => {
     // Prepare
     sqs()
       .on(SendMessageBatchCommand)
@@ -59,10 +65,24 @@ describe("Function: makeSqsAlertQueue", () => {
     const result = await queue.sendAlerts(alerts(3));
 
     // Assess
-    expect(result).to.deep.equal({ failed: ["tx-1"] });
+    expect(result).to.deep.equal({ failed: [{ transactionId: "tx-1", code: "InternalError" }] });
   });
 
-  it("reports every alert of a batch call that was rejected, and keeps the other batches", async () => {
+  it("reports an entry missing from both lists as not sent, code NotReported", async () => {
+    // Prepare
+    sqs()
+      .on(SendMessageBatchCommand)
+      .resolves({ Successful: [{ Id: "m0", MessageId: "a", MD5OfMessageBody: "x" }], Failed: [] });
+    const queue = makeSqsAlertQueue({ client: new SQSClient({}), queueUrl: QUEUE_URL });
+
+    // Act
+    const result = await queue.sendAlerts(alerts(2));
+
+    // Assess
+    expect(result.failed).to.deep.equal([{ transactionId: "tx-1", code: "NotReported" }]);
+  });
+
+  it("rejects when a batch call is refused, with SQS's error as the cause, after every call settled", async () => {
     // Prepare
     sqs()
       .on(SendMessageBatchCommand)
@@ -81,22 +101,41 @@ describe("Function: makeSqsAlertQueue", () => {
     const queue = makeSqsAlertQueue({ client: new SQSClient({}), queueUrl: QUEUE_URL });
 
     // Act
-    const result = await queue.sendAlerts(alerts(12));
+    const sending = queue.sendAlerts(alerts(12));
 
     // Assess
-    expect(result.failed).to.deep.equal([
-      "tx-0",
-      "tx-1",
-      "tx-2",
-      "tx-3",
-      "tx-4",
-      "tx-5",
-      "tx-6",
-      "tx-7",
-      "tx-8",
-      "tx-9",
-    ]);
-    expect(sqs().commandCalls(SendMessageBatchCommand).length).to.equal(2);
+    const error: unknown = await sending.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).to.be.instanceOf(Error);
+    expect((error as Error).message).to.equal(
+      `SQS SendMessageBatch refused 1 of 2 calls to ${QUEUE_URL} (RequestThrottled)`,
+    );
+    expect((error as Error).cause).to.be.instanceOf(SQSServiceException);
+    expect(sqs().commandCalls(SendMessageBatchCommand)).to.have.length(2);
+  });
+
+  it("keeps a KMS refusal's name and HTTP status reachable through the cause", async () => {
+    // Prepare
+    sqs()
+      .on(SendMessageBatchCommand)
+      .rejects(
+        new KmsAccessDenied({
+          $metadata: { httpStatusCode: 400 },
+          message: "The ciphertext refers to a customer master key that does not exist",
+        }),
+      );
+    const queue = makeSqsAlertQueue({ client: new SQSClient({}), queueUrl: QUEUE_URL });
+
+    // Act
+    const error: unknown = await queue.sendAlerts(alerts(1)).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+
+    // Assess
+    expect(errorCode(error)).to.deep.equal({ errorName: "KmsAccessDenied", httpStatusCode: 400 });
   });
 
   it("does not call SQS for no alerts", async () => {

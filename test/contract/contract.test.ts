@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { decodeTransaction, makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
 import { CONTRACT_FIELDS } from "../../pipeline/runtime/contract/item";
 import { TRANSACTION_MODEL_SCHEMA } from "../../pipeline/runtime/contract/schema";
+import { REFUSED_CATEGORIES } from "../../pipeline/runtime/contract/text";
 import { LIMITS } from "../../pipeline/runtime/contract/transaction";
 import {
   fullTransaction,
@@ -79,6 +80,23 @@ const CORPUS: readonly Case[] = [
   ),
   ok("merchant_category of 32 characters", transactionBody({ merchant_category: "c".repeat(32) })),
   ok("merchant_category of 32 astral code points", transactionBody({ merchant_category: EMOJI.repeat(32) })),
+  ok("merchant_id with the letters p, C, f and braces", transactionBody({ merchant_id: "Coffee {pCf}" })),
+  ok(
+    "merchant_id with a no-break space and a variation selector",
+    transactionBody({ merchant_id: "Caf\u00E9\u00A0\u2615\uFE0F" }),
+  ),
+  ok(
+    "merchant_id with Hebrew and Arabic letters",
+    transactionBody({ merchant_id: "\u05E9\u05DC\u05D5\u05DD \u0633\u0644\u0627\u0645" }),
+  ),
+  ok(
+    "merchant_id with astral neighbours of format characters",
+    transactionBody({ merchant_id: "\u{110BC}\u{110BE}\u{1D172}\u{1D17B}\u{E0100}" }),
+  ),
+  ok(
+    "merchant_id with the last code point below the first tag character",
+    transactionBody({ merchant_id: "\u{E0000}" }),
+  ),
   ...["card_present", "online", "atm", "transfer"].map((channel) =>
     ok(`channel ${channel}`, transactionBody({ channel })),
   ),
@@ -129,6 +147,35 @@ const CORPUS: readonly Case[] = [
   bad("merchant_id with a tab", transactionBody({ merchant_id: "shop\t1" })),
   bad("merchant_id with DEL", transactionBody({ merchant_id: "shop\u007f" })),
   bad("merchant_category with a control character", transactionBody({ merchant_category: "\u0007" })),
+  ...[
+    ["a right-to-left override U+202E", "shop\u202Eexe.txt"],
+    ["a left-to-right embedding U+202A", "\u202Ashop"],
+    ["a pop directional formatting U+202C", "shop\u202C"],
+    ["a right-to-left isolate U+2067", "shop\u2067x\u2069"],
+    ["a first-strong isolate U+2068", "\u2068shop"],
+    ["a zero-width space U+200B", "sh\u200Bop"],
+    ["a zero-width joiner U+200D", "shop\u200D"],
+    ["a right-to-left mark U+200F", "shop\u200F"],
+    ["a word joiner U+2060", "sh\u2060op"],
+    ["an invisible plus U+2064", "shop\u2064"],
+    ["a byte order mark U+FEFF", "\uFEFFshop"],
+    ["a soft hyphen U+00AD", "sh\u00ADop"],
+    ["an Arabic letter mark U+061C", "shop\u061C"],
+    ["an interlinear annotation U+FFF9", "shop\uFFF9"],
+    ["a C1 control U+0080", "shop\u0080"],
+    ["a next-line control U+0085", "shop\u0085Fraud cleared"],
+    ["a C1 control U+009F", "shop\u009F"],
+    ["a line separator U+2028", "shop\u2028Fraud cleared"],
+    ["a paragraph separator U+2029", "shop\u2029"],
+    ["a tag character U+E0041 (astral, format)", "shop\u{E0041}"],
+    ["a cancel tag U+E007F (astral, format)", "shop\u{E007F}"],
+    ["a musical format character U+1D173 (astral)", "shop\u{1D173}"],
+    ["a lone low surrogate", "shop\uDC00"],
+    ["surrogates in the wrong order", "shop\uDE00\uD83D"],
+  ].flatMap(([what, text]) => [
+    bad(`merchant_id with ${what}`, transactionBody({ merchant_id: text })),
+    bad(`merchant_category with ${what}`, transactionBody({ merchant_category: text })),
+  ]),
   bad("merchant_id as a number", transactionBody({ merchant_id: 42 })),
   bad("merchant_id as an object", transactionBody({ merchant_id: { id: "m" } })),
   bad("merchant_category empty", transactionBody({ merchant_category: "" })),
@@ -200,12 +247,16 @@ function makeVerdicts() {
   const ajv = new Ajv({ allErrors: true });
   const validate = ajv.compile(TRANSACTION_MODEL_SCHEMA);
   const bySchema = schemaVerdict(validate, () => validate.errors);
+  // API Gateway reads `pattern` without the `u` flag: UTF-16 code units, no property escapes.
+  const gatewayAjv = new Ajv({ allErrors: true, unicodeRegExp: false });
+  const validateAsGateway = gatewayAjv.compile(TRANSACTION_MODEL_SCHEMA);
+  const byGateway = schemaVerdict(validateAsGateway, () => validateAsGateway.errors);
   const codec = makeTransactionCodec();
   const byCodec = (body: unknown): Verdict => {
     const result = decodeTransaction(codec, body);
     return { valid: result.ok, fields: result.ok ? [] : normalise(result.errors.map((e) => e.field)) };
   };
-  return { bySchema, byCodec };
+  return { bySchema, byGateway, byCodec };
 }
 
 /** Mutations the property test applies to a valid transaction. */
@@ -232,6 +283,13 @@ const INTERESTING = fc.oneof(
     "us",
   ),
   fc.constantFrom("online", "ATM", "", EMOJI.repeat(32), EMOJI.repeat(33), "x".repeat(64), "x".repeat(65)),
+  fc.string({ unit: "grapheme", maxLength: 40 }),
+  fc
+    .tuple(
+      fc.string({ maxLength: 10 }),
+      fc.constantFrom("\u202E", "\u200B", "\uFEFF", "\u0085", "\u2028", "\u{E0041}"),
+    )
+    .map(([text, hidden]) => `${text}${hidden}${text}`),
 );
 const MUTATION = fc.oneof(
   fc.record({ kind: fc.constant("delete" as const), field: FIELD }),
@@ -260,7 +318,7 @@ function mutate(body: unknown, mutation: Mutation): unknown {
 }
 
 describe("Contract: TRANSACTION_MODEL_SCHEMA and the io-ts codec", () => {
-  const { bySchema, byCodec } = makeVerdicts();
+  const { bySchema, byGateway, byCodec } = makeVerdicts();
 
   describe("agree on the corpus", () => {
     for (const testCase of CORPUS) {
@@ -270,11 +328,13 @@ describe("Contract: TRANSACTION_MODEL_SCHEMA and the io-ts codec", () => {
 
         // Act
         const schema = bySchema(body);
+        const gateway = byGateway(body);
         const codec = byCodec(body);
 
         // Assess
         expect(schema.valid, `schema: ${JSON.stringify(schema.fields)}`).to.equal(testCase.valid);
         expect(codec).to.deep.equal(schema);
+        expect(gateway, "the model read without the u flag, as API Gateway reads it").to.deep.equal(schema);
       });
     }
   });
@@ -323,13 +383,72 @@ describe("Contract: TRANSACTION_MODEL_SCHEMA and the io-ts codec", () => {
 
           // Act
           const schema = bySchema(body);
+          const gateway = byGateway(body);
           const codec = byCodec(body);
 
           // Assess
           expect(codec).to.deep.equal(schema);
+          expect(gateway).to.deep.equal(schema);
         },
       ),
       { numRuns: 1000 },
     );
   });
 });
+
+describe("Constant: LIMITS.textPattern", () => {
+  const refused = new RegExp(`[${REFUSED_CATEGORIES.map((category) => `\\p{${category}}`).join("")}]`, "u");
+
+  it("refuses exactly controls, format characters, line/paragraph separators and surrogates, on every code point, read with and without the u flag", () => {
+    // Prepare
+    const withU = new RegExp(LIMITS.textPattern, "u");
+    const withoutU = new RegExp(LIMITS.textPattern);
+    const disagreements: string[] = [];
+
+    // Act
+    for (let codePoint = 0; codePoint <= 0x10ffff; codePoint++) {
+      const char = String.fromCodePoint(codePoint);
+      const text = `a${char}b`;
+      const expected = !refused.test(char);
+      if (withU.test(text) !== expected || withoutU.test(text) !== expected) {
+        disagreements.push(codePoint.toString(16));
+      }
+    }
+
+    // Assess
+    expect(disagreements).to.deep.equal([]);
+  });
+
+  it("refuses each character the issue names, by its code point", () => {
+    // Prepare
+    const named = [
+      ...range(0x202a, 0x202e),
+      ...range(0x2066, 0x2069),
+      ...range(0x200b, 0x200f),
+      ...range(0x2060, 0x2064),
+      0xfeff,
+      0x00ad,
+      ...range(0x0080, 0x009f),
+      0x2028,
+      0x2029,
+    ];
+    const withU = new RegExp(LIMITS.textPattern, "u");
+    const withoutU = new RegExp(LIMITS.textPattern);
+
+    // Act
+    const accepted = named.filter(
+      (cp) => withU.test(String.fromCodePoint(cp)) || withoutU.test(String.fromCodePoint(cp)),
+    );
+
+    // Assess
+    expect(accepted).to.deep.equal([]);
+  });
+
+  it("uses no property escapes or u-only syntax, which API Gateway's regex dialect lacks", () => {
+    expect(LIMITS.textPattern).to.not.match(/\\[pP]\{|\\u\{/);
+  });
+});
+
+function range(first: number, last: number): number[] {
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}

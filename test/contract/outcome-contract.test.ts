@@ -1,4 +1,4 @@
-import type { ErrorObject } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import Ajv from "ajv-draft-04";
 import { expect } from "chai";
 import fc from "fast-check";
@@ -52,6 +52,11 @@ const CORPUS: readonly Case[] = [
   bad("transaction_id empty", outcomeBody({ transaction_id: "" })),
   bad("transaction_id of 65 characters", outcomeBody({ transaction_id: "a".repeat(65) })),
   bad("transaction_id with a space", outcomeBody({ transaction_id: "tx 1" })),
+  bad("transaction_id with a right-to-left override", outcomeBody({ transaction_id: "tx-\u202E1" })),
+  bad("transaction_id with a zero-width space", outcomeBody({ transaction_id: "tx\u200B-1" })),
+  bad("outcome with a byte order mark", outcomeBody({ outcome: "\uFEFFfraud" })),
+  bad("source with a line separator", outcomeBody({ source: "analyst\u2028" })),
+  bad("source with a C1 control", outcomeBody({ source: "analyst\u0085" })),
   bad("transaction_id as a number", outcomeBody({ transaction_id: 7 })),
   bad("timestamp negative", outcomeBody({ timestamp: -1 })),
   bad("timestamp fractional", outcomeBody({ timestamp: 1.5 })),
@@ -100,17 +105,23 @@ function fieldOf(error: ErrorObject): string {
 }
 
 function makeVerdicts() {
-  const validate = new Ajv({ allErrors: true }).compile(OUTCOME_MODEL_SCHEMA);
-  const bySchema = (body: unknown): Verdict => {
-    const valid = validate(body);
-    return { valid, fields: normalise((validate.errors ?? []).map(fieldOf)) };
-  };
+  const verdictOf =
+    (validate: ValidateFunction) =>
+    (body: unknown): Verdict => {
+      const valid = validate(body);
+      return { valid, fields: normalise((validate.errors ?? []).map(fieldOf)) };
+    };
+  const bySchema = verdictOf(new Ajv({ allErrors: true }).compile(OUTCOME_MODEL_SCHEMA));
+  // API Gateway reads `pattern` without the `u` flag.
+  const byGateway = verdictOf(
+    new Ajv({ allErrors: true, unicodeRegExp: false }).compile(OUTCOME_MODEL_SCHEMA),
+  );
   const codec = makeOutcomeCodec();
   const byCodec = (body: unknown): Verdict => {
     const result = decodeOutcome(codec, body);
     return { valid: result.ok, fields: result.ok ? [] : normalise(result.errors.map((e) => e.field)) };
   };
-  return { bySchema, byCodec };
+  return { bySchema, byGateway, byCodec };
 }
 
 const INTERESTING = fc.oneof(
@@ -154,7 +165,7 @@ function mutate(body: unknown, mutation: Mutation): unknown {
 }
 
 describe("Contract: OUTCOME_MODEL_SCHEMA and the outcome codec", () => {
-  const { bySchema, byCodec } = makeVerdicts();
+  const { bySchema, byGateway, byCodec } = makeVerdicts();
 
   describe("agree on the corpus", () => {
     for (const testCase of CORPUS) {
@@ -169,6 +180,9 @@ describe("Contract: OUTCOME_MODEL_SCHEMA and the outcome codec", () => {
         // Assess
         expect(schema.valid, `schema: ${JSON.stringify(schema.fields)}`).to.equal(testCase.valid);
         expect(codec).to.deep.equal(schema);
+        expect(byGateway(body), "the model read without the u flag, as API Gateway reads it").to.deep.equal(
+          schema,
+        );
       });
     }
   });

@@ -1,9 +1,13 @@
+import { KmsAccessDenied, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { expect } from "chai";
+import { makeSqsAlertQueue } from "../../pipeline/runtime/aws/sqs";
 import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
 import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
 import { DETECT_METRICS, makeDetectHandler } from "../../pipeline/runtime/detect/handler";
 import { dayOf } from "../../pipeline/runtime/detect/merchant-risk";
+import type { AlertQueue, VerdictStore } from "../../pipeline/runtime/ports";
+import { useClientMock } from "../helpers/aws-mocks";
 import {
   memoryAlerts,
   memoryHistory,
@@ -41,6 +45,10 @@ function setup(
     merchantItems?: Record<string, unknown>;
     merchantsReject?: boolean;
     countsReject?: boolean;
+    /** Replaces the recording verdict store (whose writes `verdicts.written` then does not see). */
+    verdictStore?: VerdictStore;
+    /** Replaces the recording alert queue. */
+    alertQueue?: AlertQueue;
   } = {},
 ) {
   const history = memoryHistory(options.stored ?? [], { failing: options.failingAccounts });
@@ -55,8 +63,8 @@ function setup(
   });
   const handler = makeDetectHandler({
     history: history.port,
-    alerts: alerts.port,
-    verdicts: verdicts.port,
+    alerts: options.alertQueue ?? alerts.port,
+    verdicts: options.verdictStore ?? verdicts.port,
     merchantProfiles: merchants.reader,
     merchantCounts: merchants.writer,
     log: log.port,
@@ -379,5 +387,101 @@ describe("Function: makeDetectHandler", () => {
     const error = log.entries.find((e) => e.level === "error");
     expect(error?.message).to.equal("Merchant counts not written");
     expect(error?.attributes?.transactions).to.equal(2);
+  });
+
+  it("counts a flagged transaction once however often its batch is delivered", async () => {
+    // Prepare: the stream may deliver a batch again (a retry from a failed record, a redelivery)
+    const { handler, metrics } = setup();
+    const event = streamEvent([
+      insertRecord(tx("f1", { amount: FRAUDULENT_AMOUNT })),
+      insertRecord(tx("f2", { amount: FRAUDULENT_AMOUNT })),
+      insertRecord(tx("ok")),
+    ]);
+
+    // Act
+    await handler(event, context);
+    await handler(event, context);
+    await handler(event, context);
+
+    // Assess
+    expect(metrics.counts.get(DETECT_METRICS.flagged)).to.equal(2);
+  });
+
+  it("counts a flagged transaction on the delivery that first writes its verdict", async () => {
+    // Prepare: f2's verdict write fails on the first delivery only
+    const stored = memoryVerdicts();
+    let f2Fails = true;
+    const verdictStore: VerdictStore = {
+      async recordVerdict(key, verdict) {
+        if (key.transaction_id === "f2" && f2Fails) {
+          f2Fails = false;
+          throw new Error("ThrottlingException");
+        }
+        return stored.port.recordVerdict(key, verdict);
+      },
+    };
+    const { handler, metrics } = setup({ verdictStore });
+    const f1 = insertRecord(tx("f1", { amount: FRAUDULENT_AMOUNT }));
+    const f2 = insertRecord(tx("f2", { amount: FRAUDULENT_AMOUNT }));
+
+    // Act
+    const first = await handler(streamEvent([f1, f2]), context);
+    await handler(streamEvent([f1, f2]), context);
+
+    // Assess
+    expect(first.batchItemFailures).to.deep.equal([{ itemIdentifier: sequenceOf(f2) }]);
+    expect(metrics.counts.get(DETECT_METRICS.flagged)).to.equal(2);
+    expect(metrics.counts.get(DETECT_METRICS.failedRecords)).to.equal(1);
+  });
+
+  it("logs the queue's code with the transaction id of an alert the queue refused", async () => {
+    // Prepare
+    const { handler, log } = setup({ failingAlerts: ["f1"] });
+
+    // Act
+    await handler(streamEvent([insertRecord(tx("f1", { amount: FRAUDULENT_AMOUNT }))]), context);
+
+    // Assess
+    const failure = log.entries.find((e) => e.message === "Record failed");
+    expect(failure?.attributes).to.include({
+      transactionId: "f1",
+      reason: "alert not sent (InternalError)",
+      errorName: "InternalError",
+    });
+  });
+
+  describe("over the SQS adapter", () => {
+    const sqs = useClientMock(SQSClient);
+
+    it("fails every flagged record when SQS refuses the send, logging the AWS error's name and status", async () => {
+      // Prepare
+      sqs()
+        .on(SendMessageBatchCommand)
+        .rejects(new KmsAccessDenied({ $metadata: { httpStatusCode: 400 }, message: "key not usable" }));
+      const alertQueue = makeSqsAlertQueue({ client: new SQSClient({}), queueUrl: "https://sqs.example/q" });
+      const { handler, log, metrics, verdicts } = setup({ alertQueue });
+      const f1 = insertRecord(tx("f1", { amount: FRAUDULENT_AMOUNT }));
+      const f2 = insertRecord(tx("f2", { amount: FRAUDULENT_AMOUNT }));
+
+      // Act
+      const response = await handler(streamEvent([f1, insertRecord(tx("ok")), f2]), context);
+
+      // Assess
+      expect(response.batchItemFailures).to.deep.equal([
+        { itemIdentifier: sequenceOf(f1) },
+        { itemIdentifier: sequenceOf(f2) },
+      ]);
+      expect(verdictIds(verdicts.written)).to.deep.equal(["ok"]);
+      const failures = log.entries.filter((e) => e.message === "Record failed");
+      expect(failures.map((e) => e.attributes?.transactionId)).to.deep.equal(["f1", "f2"]);
+      for (const failure of failures) {
+        expect(failure.attributes).to.include({ errorName: "KmsAccessDenied", httpStatusCode: 400 });
+        expect(String(failure.attributes?.reason)).to.match(
+          /^alert batch failed: Error: SQS SendMessageBatch refused 1 of 1 calls/,
+        );
+      }
+      expect(metrics.counts.get(DETECT_METRICS.flagged)).to.equal(0);
+      expect(metrics.counts.get(DETECT_METRICS.failedRecords)).to.equal(2);
+    });
   });
 });

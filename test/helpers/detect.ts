@@ -147,7 +147,11 @@ function memoryAlerts(options: { failing?: readonly string[]; rejects?: boolean 
       calls.push([...alerts]);
       if (options.rejects) throw new Error("SQS unavailable");
       const failing = options.failing ?? [];
-      return { failed: alerts.map((a) => a.transaction_id).filter((id) => failing.includes(id)) };
+      return {
+        failed: alerts
+          .filter((a) => failing.includes(a.transaction_id))
+          .map((a) => ({ transactionId: a.transaction_id, code: "InternalError" })),
+      };
     },
   };
   return { port, calls };

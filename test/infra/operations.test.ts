@@ -6,16 +6,23 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { assert, expect } from "chai";
 import { alarmSpecs } from "../../pipeline/infra/alarms";
 import { dashboardBody, WIDGET_TITLES, type Widget } from "../../pipeline/infra/dashboard";
-import { flaggedTransactionsMetric } from "../../pipeline/infra/metrics";
+import {
+  alertsPublishedMetric,
+  failedRecordsMetric,
+  flaggedTransactionsMetric,
+} from "../../pipeline/infra/metrics";
 import { MAX_SUFFIX_LENGTH, physicalNames } from "../../pipeline/infra/naming";
 import { ACCOUNT_INDEX } from "../../pipeline/runtime/contract/item";
 import { detectFraudFactory } from "../../pipeline/runtime/lambda/detect-fraud";
+import { notifyTeamFactory } from "../../pipeline/runtime/lambda/notify-team";
 import { opsTopicPolicy } from "../../policies/iam/ops-topic";
+import { fraudAlert, sqsEvent } from "../helpers/alerts";
 import { useEnv } from "../helpers/artifact";
 import { useClientMock } from "../helpers/aws-mocks";
 import { rejectionOf } from "../helpers/expect";
@@ -127,6 +134,15 @@ const EXPECTED_ALARMS: readonly ExpectedAlarm[] = [
       ...FIVE_MINUTES,
     })),
   ),
+  ...(["detect-fraud", "notify-team"] as const).map((purpose) => ({
+    name: `cw-alarm-${purpose}-failed-records-dev`,
+    namespace: "FraudPipeline",
+    metricName: "FailedRecords",
+    dimensions: () => ({ service: purpose }),
+    statistic: { statistic: "Sum" },
+    threshold: 0,
+    ...FIVE_MINUTES,
+  })),
 ];
 
 /** A widget of a dashboard body by title; throws naming the title when absent. */
@@ -245,16 +261,52 @@ describe("Function: dashboardBody", () => {
   it("graphs the flagged-transaction count detect-fraud emits", () => {
     expect(lines(widget(body, WIDGET_TITLES.flagged))).to.deep.equal([
       "FraudPipeline FlaggedTransactions service=detect-fraud Sum",
+      "FraudPipeline AlertsPublished service=notify-team Sum",
+    ]);
+  });
+
+  it("graphs the failed records of detect-fraud and notify-team, the metric their alarms judge", () => {
+    // Prepare
+    const failedRecordAlarms = alarmSpecs(physicalNames("dev"), monitored).filter(
+      (spec) => spec.metric.metricName === "FailedRecords",
+    );
+
+    // Assess
+    expect(lines(widget(body, WIDGET_TITLES.failedRecords))).to.deep.equal([
+      "FraudPipeline FailedRecords service=detect-fraud Sum",
+      "FraudPipeline FailedRecords service=notify-team Sum",
+    ]);
+    expect(failedRecordAlarms.map((spec) => spec.metric)).to.deep.equal([
+      failedRecordsMetric("detect"),
+      failedRecordsMetric("notify"),
     ]);
   });
 });
 
-describe("Function: flaggedTransactionsMetric", () => {
+/** The EMF line that carries `metric` after `act`, checked against its namespace and only dimension set. */
+async function expectEmitted(
+  metric: ReturnType<typeof flaggedTransactionsMetric>,
+  act: () => Promise<unknown>,
+) {
+  const emitted = await captureEmf(act);
+  const line = emitted.find((l) =>
+    l._aws.CloudWatchMetrics.some((d) => d.Metrics.some((m) => m.Name === metric.metricName)),
+  );
+  expect(line, `no EMF line carries ${metric.metricName}`).to.not.equal(undefined);
+  const [directive] = line?._aws.CloudWatchMetrics ?? [];
+  expect(directive?.Namespace).to.equal(metric.namespace);
+  expect(directive?.Dimensions).to.deep.equal([Object.keys(metric.dimensions)]);
+  for (const [name, value] of Object.entries(metric.dimensions)) expect(line?.[name], name).to.equal(value);
+  return line?.[metric.metricName];
+}
+
+describe("Function: flaggedTransactionsMetric, failedRecordsMetric and alertsPublishedMetric", () => {
   useEnv({
     TABLE_NAME: "dynamodb-transactions-dev",
     ACCOUNT_INDEX_NAME: ACCOUNT_INDEX,
     ALERT_QUEUE_URL: `https://sqs.us-east-1.amazonaws.com/${MOCK_ACCOUNT_ID}/sqs-fraud-alerts-dev`,
     MERCHANT_RISK_TABLE_NAME: "dynamodb-merchant-risk-dev",
+    TOPIC_ARN: `arn:aws:sns:us-east-1:${MOCK_ACCOUNT_ID}:sns-fraud-notifications-dev`,
     FRAUD_RULES_CONFIG: undefined,
     AWS_REGION: "us-east-1",
     POWERTOOLS_LOG_LEVEL: "SILENT",
@@ -263,6 +315,7 @@ describe("Function: flaggedTransactionsMetric", () => {
   });
   const ddb = useClientMock(DynamoDBClient);
   const sqs = useClientMock(SQSClient);
+  const sns = useClientMock(SNSClient);
 
   it("is the namespace, name and only dimension set detect-fraud writes when it flags a transaction", async () => {
     // Prepare
@@ -280,23 +333,54 @@ describe("Function: flaggedTransactionsMetric", () => {
       context: unknown,
     ) => Promise<DynamoDBBatchResponse>;
     const large = validTransaction({ transaction_id: "tx-large", amount: 5_000_000 });
-    const expected = flaggedTransactionsMetric();
 
     // Act
-    const emitted = await captureEmf(() =>
+    const flagged = await expectEmitted(flaggedTransactionsMetric(), () =>
       handler(streamEvent([insertRecord(large)]), lambdaContext({ functionName: "lambda-detect-fraud-dev" })),
     );
 
     // Assess
-    const line = emitted.find((l) =>
-      l._aws.CloudWatchMetrics.some((d) => d.Metrics.some((m) => m.Name === expected.metricName)),
+    expect(flagged).to.equal(1);
+  });
+
+  it("detect-fraud writes FailedRecords under the identity its alarm watches when SQS refuses the alerts", async () => {
+    // Prepare
+    ddb().on(QueryCommand).resolves({ Items: [] });
+    ddb().on(BatchGetItemCommand).resolves({ Responses: {} });
+    ddb().on(UpdateItemCommand).resolves({});
+    sqs().on(SendMessageBatchCommand).rejects(new Error("AccessDenied"));
+    const handler = detectFraudFactory() as unknown as (
+      event: DynamoDBStreamEvent,
+      context: unknown,
+    ) => Promise<DynamoDBBatchResponse>;
+    const large = validTransaction({ transaction_id: "tx-large", amount: 5_000_000 });
+
+    // Act
+    const failed = await expectEmitted(failedRecordsMetric("detect"), () =>
+      handler(streamEvent([insertRecord(large)]), lambdaContext({ functionName: "lambda-detect-fraud-dev" })),
     );
-    assert.ok(line, `no EMF line carries ${expected.metricName}`);
-    const [directive] = line._aws.CloudWatchMetrics;
-    expect(directive?.Namespace).to.equal(expected.namespace);
-    expect(directive?.Dimensions).to.deep.equal([Object.keys(expected.dimensions)]);
-    for (const [name, value] of Object.entries(expected.dimensions)) expect(line[name], name).to.equal(value);
-    expect(line[expected.metricName]).to.equal(1);
+
+    // Assess
+    expect(failed).to.equal(1);
+  });
+
+  it("notify-team writes FailedRecords and AlertsPublished under the identities the alarm and dashboard read", async () => {
+    // Prepare
+    ddb().on(UpdateItemCommand).resolves({});
+    sns().on(PublishCommand).rejectsOnce(new Error("AuthorizationError")).resolves({ MessageId: "m-1" });
+    const handler = notifyTeamFactory() as unknown as (
+      event: SQSEvent,
+      context: unknown,
+    ) => Promise<SQSBatchResponse>;
+    const event = sqsEvent([fraudAlert({ transaction_id: "tx-1" })]);
+    const context = lambdaContext({ functionName: "lambda-notify-team-dev" });
+
+    // Act
+    const failed = await expectEmitted(failedRecordsMetric("notify"), () => handler(event, context));
+    const published = await expectEmitted(alertsPublishedMetric(), () => handler(event, context));
+
+    // Assess
+    expect([failed, published]).to.deep.equal([1, 1]);
   });
 });
 

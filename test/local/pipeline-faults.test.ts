@@ -2,6 +2,9 @@ import { expect } from "chai";
 import { readOutbox } from "../../local/outbox-topic";
 import type { LocalPipeline } from "../../local/pipeline";
 import { ITEM_ATTRIBUTES } from "../../pipeline/runtime/contract/item";
+import { VERDICTS } from "../../pipeline/runtime/contract/transaction";
+import { DETECT_METRICS } from "../../pipeline/runtime/detect/handler";
+import { NOTIFY_METRICS } from "../../pipeline/runtime/notify/handler";
 import { liveTransaction, postJson, useTestPipelines } from "../helpers/local";
 
 /** Above the default USD limit twice over: high-amount alone flags it. */
@@ -91,5 +94,40 @@ describe("Function: startLocalPipeline (fault injection)", () => {
     expect(first.status).to.equal(503);
     expect(first.headers.get("retry-after")).to.equal("1");
     expect(retry.status).to.equal(201);
+  });
+
+  it("counts each flagged and each emailed transaction once under 10% faults at every step", async () => {
+    // Prepare: own account and merchant per transaction, so a retried record is assessed alike
+    local = await pipelines.start({
+      visibilityTimeoutMs: 20,
+      maxReceiveCount: 10,
+      faults: {
+        rates: { historyQuery: 0.1, verdictWrite: 0.1, queueSend: 0.1, publish: 0.1 },
+        seed: 11,
+      },
+    });
+    const sent = Array.from({ length: 60 }, (_, i) =>
+      liveTransaction({
+        transaction_id: `tx-${i}`,
+        account_id: `acct-${i}`,
+        merchant_id: `merchant-${i}`,
+        amount: i % 2 === 0 ? FLAGGED_AMOUNT : 25_00,
+      }),
+    );
+
+    // Act
+    for (const tx of sent) await postJson(local.url, "/transactions", tx);
+    await local.idle();
+
+    // Assess
+    const flagged = local.table.scan().filter((item) => item[ITEM_ATTRIBUTES.verdict] === VERDICTS.flagged);
+    const emailed = new Set(readOutbox(local.outbox).map((entry) => entry.transaction_id));
+    const counters = local.metrics.counters();
+    const injected = local.faults.injected();
+    expect(injected.verdictWrite + injected.queueSend + injected.historyQuery).to.be.greaterThan(0);
+    expect(flagged.length).to.be.greaterThan(0);
+    expect(counters[DETECT_METRICS.flagged]).to.equal(flagged.length);
+    expect(counters[NOTIFY_METRICS.published]).to.equal(emailed.size);
+    expect(counters[DETECT_METRICS.failedRecords]).to.be.greaterThan(0);
   });
 });

@@ -139,8 +139,56 @@ describe("Function: formatAlert", () => {
     expect(body.split("\n").length).to.equal(plainLines);
     for (const forbidden of ["\r", "\u2028", "\u0000", "\ud800"])
       expect(body.includes(forbidden)).to.equal(false);
-    expect(body.includes("Merchant:    shop\uFFFD\uFFFDFraud score: 0\uFFFD\uFFFD\uFFFDend\u{1F600}")).to.be
-      .ok;
+    expect(
+      body.includes("Merchant:    shop[U+000D][U+000A]Fraud score: 0[U+2028][U+D800][U+0000]end\u{1F600}"),
+    ).to.be.ok;
+  });
+
+  it("shows bidi controls, zero-width and other invisible characters by their code points, in the merchant and the reasons", () => {
+    // Prepare: stored before the contract refused them
+    const hidden = [
+      "\u202E",
+      "\u202A",
+      "\u2066",
+      "\u2069",
+      "\u200B",
+      "\u200D",
+      "\u200F",
+      "\u2060",
+      "\uFEFF",
+      "\u00AD",
+      "\u0085",
+      "\u2029",
+      "\u{E0041}",
+    ];
+    const merchant = `shop${hidden.join("")}exe.txt`;
+    const alert = fraudAlert({
+      merchant_id: merchant,
+      reasons: [`first charge at merchant ${merchant}`],
+      rules: [{ rule: "repeated-charge", score: 30, reason: `at ${merchant}` }],
+    });
+
+    // Act
+    const { body } = formatAlert(alert);
+
+    // Assess
+    const shown =
+      "shop[U+202E][U+202A][U+2066][U+2069][U+200B][U+200D][U+200F][U+2060][U+FEFF][U+00AD][U+0085][U+2029][U+E0041]exe.txt";
+    expect(body).to.include(`Merchant:    ${shown}`);
+    expect(body).to.include(`1. first charge at merchant ${shown}`);
+    expect(body).to.include(`: at ${shown}`);
+    expect(body.replaceAll("\n", "")).to.not.match(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
+  });
+
+  it("leaves visible text alone: accents, right-to-left letters, emoji with variation selectors", () => {
+    // Prepare
+    const merchant = "Caf\u00E9 \u05E9\u05DC\u05D5\u05DD \u2615\uFE0F \u{1F600}";
+
+    // Act
+    const { body } = formatAlert(fraudAlert({ merchant_id: merchant }));
+
+    // Assess
+    expect(body).to.include(`Merchant:    ${merchant}\n`);
   });
 
   it("says so when the alert carries no rule details", () => {

@@ -1,8 +1,10 @@
+import { AuthorizationErrorException } from "@aws-sdk/client-sns";
 import { expect } from "chai";
 import { makeAlertCodec } from "../../pipeline/runtime/notify/alert-codec";
-import { makeNotifyHandler } from "../../pipeline/runtime/notify/handler";
+import { makeNotifyHandler, NOTIFY_METRICS } from "../../pipeline/runtime/notify/handler";
 import type { NotificationLedger } from "../../pipeline/runtime/ports";
 import { fraudAlert, memoryLedger, recordingLog, recordingNotifier, sqsEvent } from "../helpers/alerts";
+import { memoryMetrics } from "../helpers/detect";
 import { FIXED_NOW, lambdaContext } from "../helpers/transactions";
 
 const LEASE_MS = 120_000;
@@ -11,15 +13,17 @@ function setup(options: { failFor?: string[]; ledger?: NotificationLedger; now?:
   const ledger = memoryLedger();
   const notifier = recordingNotifier({ failFor: options.failFor });
   const log = recordingLog();
+  const metrics = memoryMetrics();
   const handler = makeNotifyHandler({
     notifier,
     ledger: options.ledger ?? ledger,
     codec: makeAlertCodec(),
     now: options.now ?? (() => FIXED_NOW),
     log,
+    metrics: metrics.port,
     leaseMs: LEASE_MS,
   });
-  return { handler, ledger, notifier, log };
+  return { handler, ledger, notifier, log, metrics };
 }
 
 describe("Function: makeNotifyHandler", () => {
@@ -251,6 +255,55 @@ describe("Function: makeNotifyHandler", () => {
       published: 1,
       skipped: 0,
       failed: 1,
+    });
+  });
+
+  it("counts published alerts once per transaction and failed records per attempt, flushing once per invocation", async () => {
+    // Prepare
+    const { handler, metrics } = setup({ failFor: ["tx-2"] });
+    const event = sqsEvent([fraudAlert({ transaction_id: "tx-1" }), fraudAlert({ transaction_id: "tx-2" })]);
+
+    // Act
+    await handler(event, lambdaContext());
+    await handler(event, lambdaContext());
+
+    // Assess
+    expect(metrics.counts.get(NOTIFY_METRICS.published)).to.equal(1);
+    expect(metrics.counts.get(NOTIFY_METRICS.failedRecords)).to.equal(2);
+    expect(metrics.state.flushes).to.equal(2);
+  });
+
+  it("logs the AWS error's name and HTTP status when publishing fails", async () => {
+    // Prepare
+    const log = recordingLog();
+    const denied = new AuthorizationErrorException({
+      $metadata: { httpStatusCode: 403 },
+      message: "User is not authorized to perform SNS:Publish",
+    });
+    const failing = makeNotifyHandler({
+      notifier: {
+        publish: async () => {
+          throw denied;
+        },
+      },
+      ledger: memoryLedger(),
+      codec: makeAlertCodec(),
+      now: () => FIXED_NOW,
+      log,
+      metrics: memoryMetrics().port,
+      leaseMs: LEASE_MS,
+    });
+
+    // Act
+    const response = await failing(sqsEvent([fraudAlert({ transaction_id: "tx-9" })]), lambdaContext());
+
+    // Assess
+    expect(response.batchItemFailures).to.deep.equal([{ itemIdentifier: "msg-1" }]);
+    const failure = log.entries.find((entry) => entry.level === "error");
+    expect(failure?.attributes).to.include({
+      transactionId: "tx-9",
+      errorName: "AuthorizationErrorException",
+      httpStatusCode: 403,
     });
   });
 });

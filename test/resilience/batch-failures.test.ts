@@ -184,6 +184,7 @@ describe("Resilience: makeNotifyHandler with malformed bodies at random position
             codec: makeAlertCodec(),
             now: () => FIXED_NOW,
             log,
+            metrics: memoryMetrics().port,
             leaseMs: 120_000,
           });
           const malformedIds = slots.flatMap((bad, i) => (bad === null ? [] : [`msg-${i + 1}`]));

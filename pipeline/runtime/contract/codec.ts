@@ -25,6 +25,10 @@ const BODY_FIELD = "body";
 
 const LOCATION_FIELDS = ["latitude", "longitude"] as const;
 
+/** What free text may hold, worded for a client (see text.ts). */
+const TEXT_RULE =
+  "visible characters: no control characters, no invisible format characters (bidi overrides or isolates, zero-width characters, byte order mark, soft hyphen), no line or paragraph separators, well-formed Unicode";
+
 /** What each contract rule says a valid value is; reused by the outcome codec for shared fields. */
 const MESSAGES = {
   body: "must be a JSON object",
@@ -32,8 +36,8 @@ const MESSAGES = {
   amount: `must be an integer between ${LIMITS.amountMin} and ${LIMITS.amountMax} (minor units)`,
   currency: 'must be a three-letter upper-case ISO 4217 code, e.g. "USD"',
   timestamp: `must be an integer between ${LIMITS.timestampMin} and ${LIMITS.timestampMax} (epoch milliseconds)`,
-  merchantId: `must be a string of 1 to ${LIMITS.merchantIdMaxLength} printable characters (no control characters, well-formed Unicode)`,
-  merchantCategory: `must be a string of 1 to ${LIMITS.merchantCategoryMaxLength} printable characters (no control characters, well-formed Unicode)`,
+  merchantId: `must be a string of 1 to ${LIMITS.merchantIdMaxLength} ${TEXT_RULE}`,
+  merchantCategory: `must be a string of 1 to ${LIMITS.merchantCategoryMaxLength} ${TEXT_RULE}`,
   channel: `must be one of ${CHANNELS.join(", ")}`,
   location: "must be an object with latitude and longitude",
   latitude: `must be a number between ${-LIMITS.latitudeMax} and ${LIMITS.latitudeMax}`,

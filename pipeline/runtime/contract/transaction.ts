@@ -3,6 +3,8 @@
  * both the API Gateway JSON Schema model and the io-ts codec are generated from.
  */
 
+import { freeTextPattern } from "./text";
+
 /** Accepted values of `channel`. */
 export const CHANNELS = ["card_present", "online", "atm", "transfer"] as const;
 
@@ -36,6 +38,9 @@ export interface TransactionKey {
   readonly timestamp: number;
 }
 
+/** The longest free-text field, `merchant_id`, in code points. */
+const MERCHANT_ID_MAX_LENGTH = 64;
+
 /** Limits of the contract; plain data, safe to capture in a serialized closure. */
 export const LIMITS = {
   idPattern: "^[A-Za-z0-9_-]{1,64}$",
@@ -44,12 +49,14 @@ export const LIMITS = {
   amountMin: 1,
   amountMax: 100_000_000_000,
   /**
-   * Free text (merchant_id, merchant_category): printable and well-formed Unicode. A lone surrogate
-   * cannot be stored as UTF-8 or sent through SNS, and a control character (CR, LF) would forge
-   * lines in the fraud team's email.
+   * Free text (merchant_id, merchant_category): well-formed Unicode without controls, format
+   * characters or line/paragraph separators (see text.ts). A control character (CR, LF) would forge
+   * lines in the fraud team's email, a bidi override or zero-width character would make it read
+   * differently from what was sent, and a lone surrogate cannot be stored as UTF-8 or sent through SNS.
+   * Bounded by the longest free-text field; each field's `maxLength` states its own limit.
    */
-  textPattern: "^[^\\u0000-\\u001F\\u007F\\uD800-\\uDFFF]*$",
-  merchantIdMaxLength: 64,
+  textPattern: freeTextPattern(MERCHANT_ID_MAX_LENGTH),
+  merchantIdMaxLength: MERCHANT_ID_MAX_LENGTH,
   merchantCategoryMaxLength: 32,
   /**
    * Bounds of `timestamp` as a contract value (the recency window is checked separately). The upper

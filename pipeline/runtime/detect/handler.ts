@@ -10,6 +10,7 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { decodeTransaction, type TransactionCodec } from "../contract/codec";
 import type { Assessment, Transaction } from "../contract/transaction";
+import { type ErrorCode, errorCode } from "../errors";
 import type {
   AccountHistory,
   AlertQueue,
@@ -45,7 +46,9 @@ interface DetectDeps {
 
 /** Metric names emitted once per invocation. */
 const DETECT_METRICS = {
+  /** Flagged transactions whose verdict was written for the first time: each counts once, retries never. */
   flagged: "FlaggedTransactions",
+  /** Records reported back as failed by this invocation: a record that fails on 3 attempts counts 3. */
   failedRecords: "FailedRecords",
   /** Transactions whose merchant count could not be written (they stay uncounted, never doubled). */
   uncountedTransactions: "UncountedTransactions",
@@ -60,17 +63,33 @@ interface Assessed extends Entry {
   readonly assessment: Assessment;
 }
 
+/** Why a step failed for some records, and the error behind it (its AWS code goes to the log). */
+interface StepFailure {
+  readonly reason: string;
+  readonly cause: unknown;
+}
+
+function stepFailure(what: string, cause: unknown): StepFailure {
+  return { reason: `${what}: ${errorText(cause)}`, cause };
+}
+
 /** Records that failed, in stream order, with why; logged and reported as batch item failures. */
 function makeFailures(log: Log) {
   const failed = new Map<DynamoDBRecord, string>();
   return {
-    add(record: DynamoDBRecord, reason: string, transactionId = keyTransactionId(record)): void {
+    add(
+      record: DynamoDBRecord,
+      reason: string,
+      transactionId = keyTransactionId(record),
+      code: ErrorCode = {},
+    ): void {
       failed.set(record, reason);
       log.error("Record failed", {
         eventId: record.eventID,
         sequenceNumber: record.dynamodb?.SequenceNumber,
         transactionId,
         reason,
+        ...code,
       });
     },
     has: (record: DynamoDBRecord): boolean => failed.has(record),
@@ -96,13 +115,13 @@ async function fetchHistories(deps: DetectDeps, entries: readonly Entry[]) {
   const settled = await Promise.allSettled(
     queries.map(async (q) => deps.history.recentForAccount(q.accountId, q.since, q.until, q.limit)),
   );
-  const histories = new Map<string, Transaction[] | string>();
+  const histories = new Map<string, Transaction[] | StepFailure>();
   queries.forEach((query, i) => {
     const outcome = settled[i];
     const value =
       outcome.status === "fulfilled"
         ? decodeHistory(deps, query.accountId, outcome.value)
-        : `history query failed: ${errorText(outcome.reason)}`;
+        : stepFailure("history query failed", outcome.reason);
     histories.set(query.accountId, value);
   });
   return histories;
@@ -124,12 +143,15 @@ function decodeHistory(deps: DetectDeps, accountId: string, items: readonly unkn
 }
 
 /** The batch's merchant profiles, or why they could not be read (every record then fails). */
-async function fetchProfiles(deps: DetectDeps, entries: readonly Entry[]): Promise<BatchProfiles | string> {
+async function fetchProfiles(
+  deps: DetectDeps,
+  entries: readonly Entry[],
+): Promise<BatchProfiles | StepFailure> {
   const merchantIds = [...new Set(entries.map((entry) => entry.transaction.merchant_id))];
   try {
     return makeBatchProfiles(await deps.merchantProfiles.profiles(merchantIds));
   } catch (error) {
-    return `merchant profiles read failed: ${errorText(error)}`;
+    return stepFailure("merchant profiles read failed", error);
   }
 }
 
@@ -141,8 +163,8 @@ async function fetchProfiles(deps: DetectDeps, entries: readonly Entry[]): Promi
 function assessAll(
   deps: DetectDeps,
   entries: readonly Entry[],
-  histories: Map<string, Transaction[] | string>,
-  profiles: BatchProfiles | string,
+  histories: Map<string, Transaction[] | StepFailure>,
+  profiles: BatchProfiles | StepFailure,
   failures: Failures,
 ): Assessed[] {
   const { config, model } = deps;
@@ -153,12 +175,12 @@ function assessAll(
     const fromIndex = histories.get(tx.account_id) ?? [];
     const inBatch = earlier.get(tx.account_id) ?? [];
     earlier.set(tx.account_id, [...inBatch, tx]);
-    if (typeof fromIndex === "string") {
-      failures.add(entry.record, fromIndex, tx.transaction_id);
+    if (!Array.isArray(fromIndex)) {
+      failures.add(entry.record, fromIndex.reason, tx.transaction_id, errorCode(fromIndex.cause));
       continue;
     }
-    if (typeof profiles === "string") {
-      failures.add(entry.record, profiles, tx.transaction_id);
+    if ("reason" in profiles) {
+      failures.add(entry.record, profiles.reason, tx.transaction_id, errorCode(profiles.cause));
       continue;
     }
     try {
@@ -167,41 +189,53 @@ function assessAll(
       profiles.count(tx);
       assessed.push({ ...entry, assessment });
     } catch (error) {
-      failures.add(entry.record, `assessment failed: ${errorText(error)}`, tx.transaction_id);
+      failures.add(
+        entry.record,
+        `assessment failed: ${errorText(error)}`,
+        tx.transaction_id,
+        errorCode(error),
+      );
     }
   }
   return assessed;
 }
 
-/** Sends one batch of alerts; flagged records whose alert was not sent fail. */
+/**
+ * Sends one batch of alerts; flagged records whose alert was not sent fail: the ones the queue
+ * refused (logged with the queue's code), or all of them when the send itself was refused (logged
+ * with the AWS error's code).
+ */
 async function sendAlerts(deps: DetectDeps, flagged: readonly Assessed[], at: number, failures: Failures) {
   if (flagged.length === 0) return;
-  let failedIds: ReadonlySet<string>;
-  let reason = "alert not sent";
   try {
     const alerts = flagged.map((f) => toAlert(f.transaction, f.assessment, at));
-    failedIds = new Set((await deps.alerts.sendAlerts(alerts)).failed);
+    const notSent = new Map(
+      (await deps.alerts.sendAlerts(alerts)).failed.map((f) => [f.transactionId, f.code]),
+    );
+    for (const f of flagged) {
+      const code = notSent.get(f.transaction.transaction_id);
+      if (code !== undefined) {
+        failures.add(f.record, `alert not sent (${code})`, f.transaction.transaction_id, { errorName: code });
+      }
+    }
   } catch (error) {
-    failedIds = new Set(flagged.map((f) => f.transaction.transaction_id));
-    reason = `alert batch failed: ${errorText(error)}`;
-  }
-  for (const f of flagged) {
-    if (failedIds.has(f.transaction.transaction_id)) {
-      failures.add(f.record, reason, f.transaction.transaction_id);
+    const failure = stepFailure("alert batch failed", error);
+    for (const f of flagged) {
+      failures.add(f.record, failure.reason, f.transaction.transaction_id, errorCode(error));
     }
   }
 }
 
 /**
  * Writes the verdict of every record still in good standing; a failed write fails its record.
- * Resolves with the transactions whose verdict was their first: the ones to count.
+ * Resolves with the records whose verdict was their transaction's first: the ones to count, once.
  */
 async function recordVerdicts(
   deps: DetectDeps,
   assessed: readonly Assessed[],
   at: number,
   failures: Failures,
-): Promise<Transaction[]> {
+): Promise<Assessed[]> {
   const pending = assessed.filter((a) => !failures.has(a.record));
   const settled = await Promise.allSettled(
     pending.map(async ({ transaction: tx, assessment }) =>
@@ -211,12 +245,13 @@ async function recordVerdicts(
       ),
     ),
   );
-  const firsts: Transaction[] = [];
+  const firsts: Assessed[] = [];
   settled.forEach((outcome, i) => {
     const { record, transaction } = pending[i];
     if (outcome.status === "rejected") {
-      failures.add(record, `verdict write failed: ${errorText(outcome.reason)}`, transaction.transaction_id);
-    } else if (outcome.value.first) firsts.push(transaction);
+      const failure = stepFailure("verdict write failed", outcome.reason);
+      failures.add(record, failure.reason, transaction.transaction_id, errorCode(outcome.reason));
+    } else if (outcome.value.first) firsts.push(pending[i]);
   });
   return firsts;
 }
@@ -240,7 +275,11 @@ async function countAtMerchants(deps: DetectDeps, firsts: readonly Transaction[]
     );
   } catch (error) {
     deps.metrics.count(DETECT_METRICS.uncountedTransactions, firsts.length);
-    deps.log.error("Merchant counts not written", { transactions: firsts.length, reason: errorText(error) });
+    deps.log.error("Merchant counts not written", {
+      transactions: firsts.length,
+      reason: errorText(error),
+      ...errorCode(error),
+    });
   }
 }
 
@@ -275,9 +314,14 @@ function makeDetectHandler(deps: DetectDeps) {
       const flagged = assessed.filter((a) => a.assessment.flagged);
       await sendAlerts(deps, flagged, at, failures);
       const firsts = await recordVerdicts(deps, assessed, at, failures);
-      await countAtMerchants(deps, firsts, at);
-      // Only flagged transactions fully handled (alert sent, verdict written): a failed one is retried.
-      const done = flagged.filter((f) => !failures.has(f.record)).length;
+      await countAtMerchants(
+        deps,
+        firsts.map((first) => first.transaction),
+        at,
+      );
+      // A flagged transaction counts when its verdict is first written, which happens after its
+      // alert was sent: a retried batch finds the verdict there and counts nothing again.
+      const done = firsts.filter((first) => first.assessment.flagged).length;
       deps.metrics.count(DETECT_METRICS.flagged, done);
       deps.metrics.count(DETECT_METRICS.failedRecords, failures.size());
       deps.log.info("Batch assessed", {

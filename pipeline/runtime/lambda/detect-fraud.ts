@@ -13,10 +13,7 @@ import { parseRulesConfig } from "../detect/config";
 import { makeDetectHandler } from "../detect/handler";
 import type { FraudModel } from "../detect/model/format";
 import { ENV, requireEnv } from "../env";
-import { makeLogger, makeMetrics } from "../observability";
-
-/** CloudWatch namespace of the pipeline's EMF metrics (the stack's dashboard reads it). */
-const METRICS_NAMESPACE = "FraudPipeline";
+import { METRICS_NAMESPACE, makeLogger, makeMetrics } from "../observability";
 
 /**
  * The detect-fraud factory for a model (validated plain data from MODEL.json, see

@@ -1,7 +1,7 @@
 /**
  * notify-team's function factory, passed to `aws.lambda.CallbackFunction({ callbackFactory })`.
  * It runs once per cold start: reads configuration from the (KMS-encrypted) environment and builds
- * the SDK clients, logger and codec here, so the serialized closure captures only functions.
+ * the SDK clients, logger, metrics and codec here, so the serialized closure captures only functions.
  */
 import { makeDynamoDBClient, makeSnsClient } from "../aws/clients";
 import { makeDynamoNotificationLedger } from "../aws/dynamodb-ledger";
@@ -9,7 +9,7 @@ import { makeSnsNotifier } from "../aws/sns";
 import { ENV, requireEnv } from "../env";
 import { makeAlertCodec } from "../notify/alert-codec";
 import { makeNotifyHandler, type NotifyHandler } from "../notify/handler";
-import { makeLogger } from "../observability";
+import { METRICS_NAMESPACE, makeLogger, makeMetrics } from "../observability";
 
 /**
  * How long a claim on a notification stays exclusive: above the function's 50 s timeout, so a
@@ -34,6 +34,7 @@ function notifyTeamFactory(): NotifyHandler {
     codec: makeAlertCodec(),
     now: () => Date.now(),
     log: makeLogger("notify-team"),
+    metrics: makeMetrics(METRICS_NAMESPACE, "notify-team"),
     leaseMs: NOTIFY_LEASE_MS,
   });
 }

@@ -2,6 +2,7 @@
  * Turns a fraud alert into the message the fraud team reads by email. Pure: no clock, no I/O.
  */
 import { formatAmount } from "../contract/money";
+import { refusedCharacter } from "../contract/text";
 import type { FraudAlert } from "../contract/transaction";
 import type { Notification } from "../ports";
 
@@ -26,32 +27,27 @@ function middleTruncate(text: string, max: number): string {
   return `${text.slice(0, head)}${marker}${tail > 0 ? text.slice(-tail) : ""}`;
 }
 
-/** U+FFFD, shown in place of a character that cannot or must not appear in the email. */
-const REPLACEMENT_CHARACTER = "\uFFFD";
-
-/** C0 and C1 controls, DEL, and the line/paragraph separators: they could forge lines of the email. */
-function isControl(codePoint: number): boolean {
-  return (
-    codePoint <= 0x1f ||
-    (codePoint >= 0x7f && codePoint <= 0x9f) ||
-    codePoint === 0x2028 ||
-    codePoint === 0x2029
-  );
+/** `[U+202E]`: a character shown by its code point, so the reader sees it was there. */
+function visibleEscape(codePoint: number): string {
+  return `[U+${codePoint.toString(16).toUpperCase().padStart(4, "0")}]`;
 }
 
 /**
  * Client-chosen text (the merchant id, and rule reasons that quote it) made safe for the email
- * body: one line, and well-formed Unicode. The contract accepts any string as `merchant_id`,
- * including lone surrogates, which make the SDK's SNS request encoding throw ("URI malformed"),
- * so the alert would fail on every delivery and be dead-lettered without anyone being told.
+ * body. Every character the contract refuses in free text (controls, format characters such as
+ * bidi overrides, zero-width characters or a BOM, line/paragraph separators, lone surrogates) is
+ * shown as its code point, e.g. `[U+202E]`: the contract refuses them on arrival, but items stored
+ * before that rule, or sent around it, must still neither forge lines nor reorder or hide text.
+ * The result is one line of well-formed Unicode (a lone surrogate makes the SDK's SNS request
+ * encoding throw, and the alert would be dead-lettered without anyone being told).
+ *
+ * @example
+ * displayText("shop\u202Etxt.exe"); // "shop[U+202E]txt.exe"
  */
 function displayText(text: string): string {
+  const refused = refusedCharacter();
   let out = "";
-  for (const char of text) {
-    const codePoint = char.codePointAt(0) ?? 0;
-    const loneSurrogate = codePoint >= 0xd800 && codePoint <= 0xdfff;
-    out += loneSurrogate || isControl(codePoint) ? REPLACEMENT_CHARACTER : char;
-  }
+  for (const char of text) out += refused.test(char) ? visibleEscape(char.codePointAt(0) ?? 0) : char;
   return out;
 }
 

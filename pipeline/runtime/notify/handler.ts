@@ -5,7 +5,15 @@
  */
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { FraudAlert, TransactionKey } from "../contract/transaction";
-import { CLAIM_OUTCOMES, type Clock, type Log, type NotificationLedger, type Notifier } from "../ports";
+import { errorCode } from "../errors";
+import {
+  CLAIM_OUTCOMES,
+  type Clock,
+  type Log,
+  type MetricsSink,
+  type NotificationLedger,
+  type Notifier,
+} from "../ports";
 import type { AlertCodec } from "./alert-codec";
 import { formatAlert } from "./format";
 
@@ -25,23 +33,40 @@ const RECORD_OUTCOMES = {
 
 type RecordOutcome = (typeof RECORD_OUTCOMES)[keyof typeof RECORD_OUTCOMES];
 
+/** Metric names emitted once per invocation. */
+const NOTIFY_METRICS = {
+  /**
+   * Alerts emailed. Only the invocation holding a transaction's claim publishes, so a redelivered
+   * message counts nothing again; a second email after a failed confirm is a real one and counts.
+   */
+  published: "AlertsPublished",
+  /** Records reported back to SQS as failed by this invocation: a message failing 3 receives counts 3. */
+  failedRecords: "FailedRecords",
+} as const;
+
 interface NotifyHandlerDeps {
   readonly notifier: Notifier;
   readonly ledger: NotificationLedger;
   readonly codec: AlertCodec;
   readonly now: Clock;
   readonly log: Log;
+  readonly metrics: MetricsSink;
   /** How long a claim stays exclusive; longer than the function timeout, shorter than the visibility timeout. */
   readonly leaseMs: number;
 }
 
 type NotifyHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-/** Log attributes for a caught error: its name and message (SDK messages carry no payloads). */
-function errorAttributes(error: unknown): { error: string; detail: string } {
-  return error instanceof Error
-    ? { error: error.name, detail: error.message }
-    : { error: typeof error, detail: String(error) };
+/**
+ * Log attributes for a caught error: its name and message (SDK messages carry no payloads), and
+ * the name and HTTP status of the AWS error behind it.
+ */
+function errorAttributes(error: unknown): Record<string, unknown> {
+  const described =
+    error instanceof Error
+      ? { error: error.name, detail: error.message }
+      : { error: typeof error, detail: String(error) };
+  return { ...described, ...errorCode(error) };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; `work` must not reject. */
@@ -70,11 +95,11 @@ const CONFIRM_ATTEMPTS = 2;
  * - claimed: publish, then confirm; a failed publish releases the claim (best effort) and fails.
  *
  * @example
- * const handler = makeNotifyHandler({ notifier, ledger, codec: makeAlertCodec(), now: Date.now, log, leaseMs: 120_000 });
+ * const handler = makeNotifyHandler({ notifier, ledger, codec: makeAlertCodec(), now: Date.now, log, metrics, leaseMs: 120_000 });
  * const { batchItemFailures } = await handler(sqsEvent, context);
  */
 function makeNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
-  const { notifier, ledger, codec, now, log, leaseMs } = deps;
+  const { notifier, ledger, codec, now, log, metrics, leaseMs } = deps;
 
   async function publishClaimed(messageId: string, key: TransactionKey, alert: FraudAlert) {
     const ids = { messageId, transactionId: key.transaction_id };
@@ -144,28 +169,34 @@ function makeNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
   return async (event, context) => {
     const batchItemFailures: SQSBatchItemFailure[] = [];
     const tally = { published: 0, skipped: 0, failed: 0 };
-    await forEachBounded(event.Records, MAX_CONCURRENT_RECORDS, async (record) => {
-      let outcome: RecordOutcome;
-      try {
-        outcome = await processRecord(record);
-      } catch (err) {
-        log.error("Alert record failed unexpectedly", {
-          messageId: record.messageId,
-          ...errorAttributes(err),
-        });
-        outcome = RECORD_OUTCOMES.failed;
-      }
-      tally[outcome] += 1;
-      if (outcome === RECORD_OUTCOMES.failed) batchItemFailures.push({ itemIdentifier: record.messageId });
-    });
-    log.info("Alert batch processed", {
-      requestId: context.awsRequestId,
-      records: event.Records.length,
-      ...tally,
-    });
-    return { batchItemFailures };
+    try {
+      await forEachBounded(event.Records, MAX_CONCURRENT_RECORDS, async (record) => {
+        let outcome: RecordOutcome;
+        try {
+          outcome = await processRecord(record);
+        } catch (err) {
+          log.error("Alert record failed unexpectedly", {
+            messageId: record.messageId,
+            ...errorAttributes(err),
+          });
+          outcome = RECORD_OUTCOMES.failed;
+        }
+        tally[outcome] += 1;
+        if (outcome === RECORD_OUTCOMES.failed) batchItemFailures.push({ itemIdentifier: record.messageId });
+      });
+      metrics.count(NOTIFY_METRICS.published, tally.published);
+      metrics.count(NOTIFY_METRICS.failedRecords, tally.failed);
+      log.info("Alert batch processed", {
+        requestId: context.awsRequestId,
+        records: event.Records.length,
+        ...tally,
+      });
+      return { batchItemFailures };
+    } finally {
+      metrics.flush();
+    }
   };
 }
 
 export type { NotifyHandler, NotifyHandlerDeps };
-export { makeNotifyHandler };
+export { makeNotifyHandler, NOTIFY_METRICS };
