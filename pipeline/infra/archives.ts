@@ -1,6 +1,6 @@
 /**
  * What each function's archive leaves out. `CallbackFunction` ships every package of
- * package.json `dependencies` into every archive (DESIGN.md rule 4); a function excludes the
+ * package.json `dependencies` into every archive (docs/design.md, closure rule 4); a function excludes the
  * runtime dependencies its serialized handler never requires. The archive test derives the
  * required set from each serialized artifact and checks these lists against it.
  */

@@ -1,6 +1,6 @@
 /**
  * Event source mappings, created directly: the table/queue `onEvent` mixins cannot express partial
- * batch failures (DESIGN.md, closure rule 10).
+ * batch failures (docs/design.md, closure rule 7).
  */
 import * as aws from "@pulumi/aws";
 import type { Alerts } from "./alerts";

@@ -2,7 +2,7 @@
  * Runs a function factory the way Lambda will: serialized by Pulumi's closure serializer (what
  * `aws.lambda.CallbackFunction({ callbackFactory })` ships), written to a fresh directory and
  * loaded with `require`. A unit test of the TypeScript function cannot catch what serialization
- * breaks (captured codecs, Error subclasses); this can (DESIGN.md, rule 3).
+ * breaks (captured codecs, Error subclasses); this can (docs/design.md, closure rule 3).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md's mandatory constraints (rows 1 to 15), asserted on the resource graph the program
+ * The mandatory constraints of docs/design.md (rows 1 to 15), asserted on the resource graph the program
  * registers under mocks.
  */
 import { expect } from "chai";
@@ -37,7 +37,7 @@ const ROUTE_MODELS = [
   ["/transactions/outcomes", OUTCOME_MODEL_SCHEMA],
 ] as const;
 
-describe("Stack: DESIGN.md mandatory constraints", () => {
+describe("Stack: the mandatory constraints (docs/design.md)", () => {
   let stack: LoadedStack;
   const functions = () => ofType(stack.resources, T.fn);
   const tables = () => ofType(stack.resources, T.table);

@@ -4,7 +4,7 @@
  * the same bodies and demands that they agree.
  *
  * The codec is built by `makeTransactionCodec` and never at module scope: a codec captured by a
- * serialized closure loses its prototype and throws inside Lambda (DESIGN.md, closure rule 2).
+ * serialized closure loses its prototype and throws inside Lambda (docs/design.md, closure rule 2).
  */
 import * as t from "io-ts";
 import { CONTRACT_FIELDS } from "./item";

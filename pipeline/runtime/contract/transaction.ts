@@ -1,5 +1,5 @@
 /**
- * The transaction contract (DESIGN.md, "Transaction"): the TypeScript shape and the limits that
+ * The transaction contract (docs/api.md): the TypeScript shape and the limits that
  * both the API Gateway JSON Schema model and the io-ts codec are generated from.
  */
 

@@ -27,7 +27,7 @@ function describeError(error: t.ValidationError): string {
 
 /**
  * Builds the FraudAlert codec. Call it inside a function factory, never at module scope: an
- * io-ts codec captured by a serialized closure loses its methods (DESIGN.md, rule 2).
+ * io-ts codec captured by a serialized closure loses its methods (docs/design.md, closure rule 2).
  *
  * @example
  * const codec = makeAlertCodec();

@@ -1,5 +1,5 @@
 /**
- * Every policy of the fraud-pipeline guard, in the order of DESIGN.md's constraint table.
+ * Every policy of the fraud-pipeline guard, in the order of the constraint table in docs/design.md.
  */
 import type { Policies } from "@pulumi/policy";
 import {
