@@ -14,7 +14,11 @@ import { serviceTrustPolicy } from "../../policies/iam/trust";
 import { ACCOUNT_INDEX } from "../runtime/contract/item";
 import type { FraudModel } from "../runtime/detect/model/format";
 import { ENV } from "../runtime/env";
-import { METRICS_NAMESPACE, makeDetectFraudFactory } from "../runtime/lambda/detect-fraud";
+import {
+  detectFraudFactory,
+  METRICS_NAMESPACE,
+  makeDetectFraudFactory,
+} from "../runtime/lambda/detect-fraud";
 import { notifyTeamFactory } from "../runtime/lambda/notify-team";
 import { processTransactionFactory } from "../runtime/lambda/process-transaction";
 import { recordOutcomeFactory } from "../runtime/lambda/record-outcome";
@@ -150,7 +154,8 @@ function createFunctions(scope: Scope, deps: FunctionDeps): Record<FunctionKey, 
   });
   const detectFn = createFunction(scope, deps, {
     key: "detect",
-    factory: makeDetectFraudFactory(deps.fraudModel),
+    // Without a model, the one shared factory: the same function object serializes to the same code.
+    factory: deps.fraudModel === undefined ? detectFraudFactory : makeDetectFraudFactory(deps.fraudModel),
     variables: {
       [ENV.tableName]: table.name,
       [ENV.accountIndexName]: ACCOUNT_INDEX,

@@ -135,10 +135,49 @@ function firstUnhandledRejection(): { failed: Promise<never>; stop: () => void }
   return { failed, stop: () => process.off("unhandledRejection", listener) };
 }
 
+type SerializeFunction = typeof pulumi.runtime.serializeFunction;
+
+// biome-ignore lint/complexity/noBannedTypes: keyed by any function object the program serializes
+const serializedByFunction = new WeakMap<Function, Map<string, ReturnType<SerializeFunction>>>();
+
+/**
+ * Serializing a handler is the slowest step of a stack build (up to a second per function) and gives
+ * the same text for the same function object and options, so program runs serialize each factory
+ * once per process. A factory built per run (detect-fraud's, around its model) is a new object and
+ * is serialized anew. The artifact tests call serializeFunction outside program runs, uncached.
+ */
+function cachedSerialize(original: SerializeFunction): SerializeFunction {
+  return (func, args) => {
+    let byArgs = serializedByFunction.get(func);
+    if (byArgs === undefined) {
+      byArgs = new Map();
+      serializedByFunction.set(func, byArgs);
+    }
+    const key = JSON.stringify(args ?? {});
+    let result = byArgs.get(key);
+    if (result === undefined) {
+      result = original(func, args);
+      byArgs.set(key, result);
+    }
+    return result;
+  };
+}
+
+/** Installs the cache for one program run; returns what restores the real serializer. */
+function cacheSerialization(): () => void {
+  const runtime = pulumi.runtime as { serializeFunction: SerializeFunction };
+  const original = runtime.serializeFunction;
+  runtime.serializeFunction = cachedSerialize(original);
+  return () => {
+    runtime.serializeFunction = original;
+  };
+}
+
 async function runProgram(
   config: Readonly<Record<string, string>>,
   answers: InvokeAnswers,
 ): Promise<ProgramRun> {
+  const restoreSerializer = cacheSerialization();
   const registered: { type: string; name: string; inputs: Props; provider: string }[] = [];
   const invokes: RecordedInvoke[] = [];
   const options = new Map<string, Pick<RecordedResource, "protect" | "retainOnDelete" | "dependencies">>();
@@ -180,7 +219,10 @@ async function runProgram(
     await (pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs();
     return { outputs, secretOutputs };
   };
-  const completion = Promise.race([exports(), unhandled.failed]).finally(unhandled.stop);
+  const completion = Promise.race([exports(), unhandled.failed]).finally(() => {
+    unhandled.stop();
+    restoreSerializer();
+  });
   return { registered, invokes, options, completion };
 }
 
