@@ -17,6 +17,7 @@ const RUNTIME_DEPENDENCIES = Object.keys(manifest(ROOT).dependencies ?? {});
 /** Development tools that must never be shipped to Lambda (they belong in devDependencies). */
 const DEV_TOOLS = [
   "mocha",
+  "node",
   "ts-node",
   "typescript",
   "aws-sdk-client-mock",
