@@ -17,7 +17,9 @@ import { makeAlertCodec } from "../pipeline/runtime/notify/alert-codec";
 import { makeNotifyHandler } from "../pipeline/runtime/notify/handler";
 import { makeRecordOutcomeHandler } from "../pipeline/runtime/outcome/handler";
 import { makeProcessHandler } from "../pipeline/runtime/process/handler";
+import { TRANSACTION_STREAM_FILTER } from "../pipeline/runtime/table-definitions";
 import { type ChangeFeed, makeChangeFeed } from "./change-feed";
+import { matchesFilter } from "./event-filter";
 import { type FaultPlan, type Faults, makeFaults } from "./faults";
 import { type Item, openJournal } from "./journal";
 import { lambdaContext } from "./lambda-context";
@@ -171,8 +173,8 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
   const merchantRisk = makeMerchantRiskStore({ recovered: journal?.recovered, now: Date.now() });
   const feed = makeChangeFeed({
     tableName: LOCAL_NAMES.table,
-    // The event source mapping's filter: INSERT only, so verdict write-backs (MODIFY) never re-trigger detection.
-    filter: (record) => record.eventName === "INSERT",
+    // The event source mapping's own filter: transaction INSERTs only.
+    filter: (record) => matchesFilter(TRANSACTION_STREAM_FILTER, record),
     maxRetries: settings.streamMaxRetries,
     pollIntervalMs: settings.pollIntervalMs,
     onError: (error) => logOf(LOCAL_NAMES.detect).error("Stream batch failed", { error: String(error) }),

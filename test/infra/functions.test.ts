@@ -258,7 +258,14 @@ describe("Stack: functions", () => {
     // Assess
     assert.equal(mapping.inputs.eventSourceArn, stack.outputs.tableStreamArn);
     assert.match(mapping.inputs.functionName, /:function:lambda-detect-fraud-dev$/);
-    assert.deepEqual(mapping.inputs.filterCriteria, { filters: [{ pattern: '{"eventName":["INSERT"]}' }] });
+    // INSERTs of items with an account_id: transactions, not verdict write-backs or id guards.
+    assert.deepEqual(mapping.inputs.filterCriteria, {
+      filters: [
+        {
+          pattern: '{"eventName":["INSERT"],"dynamodb":{"NewImage":{"account_id":{"S":[{"exists":true}]}}}}',
+        },
+      ],
+    });
     assert.deepEqual(mapping.inputs.functionResponseTypes, ["ReportBatchItemFailures"]);
     assert.equal(mapping.inputs.bisectBatchOnFunctionError, true);
     assert.equal(mapping.inputs.maximumRetryAttempts, 5);
