@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { expect } from "chai";
 import { parseStartArgs } from "../../local/cli-args";
 
 describe("Function: parseStartArgs", () => {
@@ -15,6 +16,7 @@ describe("Function: parseStartArgs", () => {
         host: "127.0.0.1",
         outbox: ".local/outbox.jsonl",
         dataDir: undefined,
+        dynamodbEndpoint: undefined,
         apiKey: undefined,
         rulesFile: undefined,
         modelFile: undefined,
@@ -63,5 +65,27 @@ describe("Function: parseStartArgs", () => {
     assert.equal(unknown.ok, false);
     assert.match(unknown.ok ? "" : unknown.error, /Unknown option "--verbose"/);
     assert.deepEqual(missing, { ok: false, error: "Option --data needs a value" });
+  });
+
+  it("takes --dynamodb-endpoint as given, leaving the URL check to the runner", () => {
+    // Act
+    const parsed = parseStartArgs(["--dynamodb-endpoint", "http://127.0.0.1:8000"], {});
+
+    // Assess
+    expect(parsed.ok && parsed.args.dynamodbEndpoint).to.equal("http://127.0.0.1:8000");
+  });
+
+  it("refuses --dynamodb-endpoint together with --data or DATA_DIR, naming both", () => {
+    // Act
+    const withFlag = parseStartArgs(["--dynamodb-endpoint=http://127.0.0.1:8000", "--data", "d"], {});
+    const withEnv = parseStartArgs(["--dynamodb-endpoint=http://127.0.0.1:8000"], { DATA_DIR: "d" });
+
+    // Assess
+    for (const parsed of [withFlag, withEnv]) {
+      expect(parsed.ok).to.equal(false);
+      expect(!parsed.ok && parsed.error).to.match(
+        /--dynamodb-endpoint and --data \(or DATA_DIR\) cannot be combined/,
+      );
+    }
   });
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { expect } from "chai";
 import type { LocalPipeline } from "../../local/pipeline";
 import { removeDir, startTestPipeline, tempDir } from "../helpers/local";
 import { fraudModel } from "../helpers/model";
@@ -77,6 +78,31 @@ describe("Function: main (npm start)", () => {
       /^npm start: Cannot write the outbox file .*outbox\.jsonl \(E[A-Z]+\): set OUTBOX/,
     );
     assert.equal(run.stderr.trim().split("\n").length, 1);
+  });
+
+  it("prints one line naming --dynamodb-endpoint and exits 1 when the endpoint does not answer", async () => {
+    // Prepare: a port that was free a moment ago, with nothing listening on it
+    const closed = await startTestPipeline(dir);
+    const port = closed.port;
+    await closed.stop();
+
+    // Act
+    const run = await runMain(["--dynamodb-endpoint", `http://127.0.0.1:${port}`], {
+      PORT: "0",
+      OUTBOX: path.join(dir, "o.jsonl"),
+    });
+
+    // Assess
+    expect(run.code).to.equal(1);
+    expect(
+      run.stderr
+        .trim()
+        .split("\n")
+        .filter((line) => line.startsWith("npm start:")),
+    ).to.have.length(1);
+    expect(run.stderr).to.match(
+      /npm start: Cannot use the DynamoDB endpoint http:\/\/127\.0\.0\.1:\d+\/ \(--dynamodb-endpoint\) \(ECONNREFUSED\)/,
+    );
   });
 
   it("prints one line naming the source and exits 1 for a bad rules config", async () => {
