@@ -1,7 +1,6 @@
 import { DescribeTimeToLiveCommand, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { expect } from "chai";
-import { ensureTable } from "../../local/dynamodb-tables";
 import { makeDynamoTransactionStore } from "../../pipeline/runtime/aws/dynamodb";
 import { makeDynamoNotificationLedger } from "../../pipeline/runtime/aws/dynamodb-ledger";
 import {
@@ -15,7 +14,6 @@ import {
   fraudsAttribute,
   transactionsAttribute,
 } from "../../pipeline/runtime/detect/merchant-risk";
-import { MERCHANT_RISK_TABLE, TRANSACTION_TABLE } from "../../pipeline/runtime/table-definitions";
 import { describeDynamoDBLocal } from "../helpers/dynamodb-local";
 import { FIXED_NOW, validTransaction } from "../helpers/transactions";
 
@@ -38,10 +36,7 @@ describeDynamoDBLocal("DynamoDB Local: notification ledger, merchant-risk counte
   };
 
   before(async () => {
-    tableName = db.tableName("transactions");
-    merchantRiskTableName = db.tableName("merchant-risk");
-    await ensureTable(db.clients.dynamodb, TRANSACTION_TABLE, tableName);
-    await ensureTable(db.clients.dynamodb, MERCHANT_RISK_TABLE, merchantRiskTableName);
+    ({ tableName, merchantRiskTableName } = await db.createPipelineTables());
   });
 
   it("claims a notification once, refuses a second claim while the lease runs, and releases and confirms it", async () => {

@@ -1,11 +1,17 @@
-import * as path from "node:path";
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { expect } from "chai";
 import { type DynamoPipeline, startDynamoPipeline } from "../../local/dynamodb-pipeline";
 import { readOutbox } from "../../local/outbox-topic";
 import { describeDynamoDBLocal } from "../helpers/dynamodb-local";
-import { accountBurst, liveTransaction, postJson, removeDir, tempDir } from "../helpers/local";
+import {
+  accountBurst,
+  liveTransaction,
+  postJson,
+  quietTestOptions,
+  removeDir,
+  tempDir,
+} from "../helpers/local";
 
 /** Velocity fires from the 4th transaction in 10 minutes and alone reaches the threshold. */
 const VELOCITY_RULES = { rules: { velocity: { maxCount: 3, baseScore: 60, maxScore: 80 } } };
@@ -27,13 +33,8 @@ describeDynamoDBLocal("npm start -- --dynamodb-endpoint: the local runner on Dyn
   it("drives transactions through the SDK adapters and the polled stream to detected, notified alerts", async () => {
     // Prepare
     local = await startDynamoPipeline({
+      ...quietTestOptions(dir),
       dynamodbEndpoint: db.endpoint.href,
-      port: 0,
-      host: "127.0.0.1",
-      outbox: path.join(dir, "outbox.jsonl"),
-      logLevel: "silent",
-      print: () => undefined,
-      pollIntervalMs: 5,
       rulesConfig: VELOCITY_RULES,
     });
     const burst = accountBurst("acct-runner-it", 5, Date.now() - 120_000);

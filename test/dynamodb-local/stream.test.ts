@@ -2,7 +2,6 @@ import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { expect } from "chai";
 import { latestStreamArn, readStream } from "../../local/dynamodb-stream";
-import { ensureTable } from "../../local/dynamodb-tables";
 import { matchesFilter } from "../../local/event-filter";
 import {
   makeDynamoAccountHistory,
@@ -17,11 +16,7 @@ import { makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
 import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 import { makeDetectHandler } from "../../pipeline/runtime/detect/handler";
 import { dayOf, transactionsAttribute } from "../../pipeline/runtime/detect/merchant-risk";
-import {
-  MERCHANT_RISK_TABLE,
-  TRANSACTION_STREAM_FILTER,
-  TRANSACTION_TABLE,
-} from "../../pipeline/runtime/table-definitions";
+import { TRANSACTION_STREAM_FILTER } from "../../pipeline/runtime/table-definitions";
 import { memoryAlerts, memoryLog, memoryMetrics, rulesOnlyConfig } from "../helpers/detect";
 import { describeDynamoDBLocal } from "../helpers/dynamodb-local";
 import { FIXED_NOW, lambdaContext, validTransaction } from "../helpers/transactions";
@@ -34,10 +29,7 @@ describeDynamoDBLocal("DynamoDB Local: the stream, read back and fed to detect-f
   let merchantRiskTableName: string;
 
   before(async () => {
-    tableName = db.tableName("transactions");
-    merchantRiskTableName = db.tableName("merchant-risk");
-    await ensureTable(db.clients.dynamodb, TRANSACTION_TABLE, tableName);
-    await ensureTable(db.clients.dynamodb, MERCHANT_RISK_TABLE, merchantRiskTableName);
+    ({ tableName, merchantRiskTableName } = await db.createPipelineTables());
   });
 
   it("delivers only transaction INSERTs through the stack's filter, and detection flags the burst end to end", async () => {

@@ -11,6 +11,8 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { type DynamoEndpointClients, dynamoEndpointClients } from "../../local/dynamodb-endpoint";
+import { ensureTable } from "../../local/dynamodb-tables";
+import { MERCHANT_RISK_TABLE, TRANSACTION_TABLE } from "../../pipeline/runtime/table-definitions";
 
 const MIN_JAVA = 17;
 const MISSING_JAVA = `The DynamoDB Local tests need Java ${MIN_JAVA}+ as \`java\` on PATH: install it (Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless), or set REQUIRE_DYNAMODB_LOCAL=0 to skip them`;
@@ -124,6 +126,8 @@ interface DynamoDBLocalAccess {
   readonly clients: DynamoEndpointClients;
   /** A table name no other tier test uses. */
   tableName(purpose: string): string;
+  /** Creates a transactions and a merchant-risk table, from the stack's definitions, under fresh names. */
+  createPipelineTables(): Promise<{ tableName: string; merchantRiskTableName: string }>;
 }
 
 /**
@@ -151,6 +155,13 @@ function describeDynamoDBLocal(title: string, body: (db: DynamoDBLocalAccess) =>
       return local.clients;
     },
     tableName: (purpose) => `dynamodb-${purpose}-it-${++tableCount}`,
+    async createPipelineTables() {
+      const tableName = access.tableName("transactions");
+      const merchantRiskTableName = access.tableName("merchant-risk");
+      await ensureTable(access.clients.dynamodb, TRANSACTION_TABLE, tableName);
+      await ensureTable(access.clients.dynamodb, MERCHANT_RISK_TABLE, merchantRiskTableName);
+      return { tableName, merchantRiskTableName };
+    },
   };
   describe(title, () => {
     before(async function () {

@@ -27,15 +27,25 @@ function removeDir(dir: string): void {
  * const local = await startTestPipeline(dir, { apiKey: "k" });
  */
 function startTestPipeline(dir: string, options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
-  return startLocalPipeline({
+  return startLocalPipeline({ ...quietTestOptions(dir), ...options });
+}
+
+/**
+ * What every test runner starts with: a free 127.0.0.1 port, the outbox in `dir`, no output, and
+ * a 5 ms batching window.
+ *
+ * @example
+ * await startDynamoPipeline({ ...quietTestOptions(dir), dynamodbEndpoint });
+ */
+function quietTestOptions(dir: string) {
+  return {
     port: 0,
     host: "127.0.0.1",
     outbox: path.join(dir, "outbox.jsonl"),
     logLevel: "silent",
     print: () => undefined,
     pollIntervalMs: 5,
-    ...options,
-  });
+  } satisfies LocalPipelineOptions;
 }
 
 /**
@@ -298,6 +308,7 @@ export {
   labelledScenario,
   liveTransaction,
   postJson,
+  quietTestOptions,
   removeDir,
   SCENARIO_RULES,
   startTestPipeline,
