@@ -1,7 +1,7 @@
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { expect } from "chai";
-import { type DynamoPipeline, startDynamoPipeline } from "../../local/dynamodb-pipeline";
+import { startDynamoPipeline } from "../../local/dynamodb-pipeline";
 import { readOutbox } from "../../local/outbox-topic";
 import { describeDynamoDBLocal } from "../helpers/dynamodb-local";
 import {
@@ -9,34 +9,24 @@ import {
   liveTransaction,
   postJson,
   quietTestOptions,
-  removeDir,
-  tempDir,
+  useTestPipelines,
 } from "../helpers/local";
 
 /** Velocity fires from the 4th transaction in 10 minutes and alone reaches the threshold. */
 const VELOCITY_RULES = { rules: { velocity: { maxCount: 3, baseScore: 60, maxScore: 80 } } };
 
 describeDynamoDBLocal("npm start -- --dynamodb-endpoint: the local runner on DynamoDB Local", (db) => {
-  let dir: string;
-  let local: DynamoPipeline | undefined;
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-
-  afterEach(async () => {
-    await local?.stop();
-    local = undefined;
-    removeDir(dir);
-  });
+  const pipelines = useTestPipelines();
 
   it("drives transactions through the SDK adapters and the polled stream to detected, notified alerts", async () => {
     // Prepare
-    local = await startDynamoPipeline({
-      ...quietTestOptions(dir),
-      dynamodbEndpoint: db.endpoint.href,
-      rulesConfig: VELOCITY_RULES,
-    });
+    const local = pipelines.keep(
+      await startDynamoPipeline({
+        ...quietTestOptions(pipelines.dir),
+        dynamodbEndpoint: db.endpoint.href,
+        rulesConfig: VELOCITY_RULES,
+      }),
+    );
     const burst = accountBurst("acct-runner-it", 5, Date.now() - 120_000);
     const quiet = liveTransaction({ transaction_id: "tx-runner-quiet", account_id: "acct-runner-quiet" });
 

@@ -58,7 +58,7 @@ function quietTestOptions(dir: string) {
  */
 function useTestPipelines() {
   let dir = "";
-  const running: LocalPipeline[] = [];
+  const running: { stop(): Promise<void> }[] = [];
   beforeEach(() => {
     dir = tempDir();
   });
@@ -72,6 +72,11 @@ function useTestPipelines() {
     },
     async start(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
       const pipeline = await startTestPipeline(dir, options);
+      running.push(pipeline);
+      return pipeline;
+    },
+    /** Stops `pipeline` (started some other way) after the test, like the ones `start` starts. */
+    keep<T extends { stop(): Promise<void> }>(pipeline: T): T {
       running.push(pipeline);
       return pipeline;
     },
