@@ -1,7 +1,8 @@
 /**
  * The runtime's table ports over the embedded table, with the DynamoDB adapters' semantics
  * (pipeline/runtime/aws/dynamodb*.ts): the insert of a transaction with its id guard, telling
- * duplicate from conflict by the contract fields and a known id at another timestamp from both, history newest first, verdict and ledger updates that never create an item.
+ * duplicate from conflict by the contract fields and a known id at another timestamp from both,
+ * history newest first, verdict and ledger updates that never create an item.
  * Injected faults surface as the same `StorageThrottledError` the AWS adapters throw.
  */
 import {
