@@ -12,6 +12,8 @@ export interface StartArgs {
   readonly host: string;
   readonly outbox: string;
   readonly dataDir?: string;
+  /** A DynamoDB (Local) endpoint URL to keep the data in instead of the embedded table. */
+  readonly dynamodbEndpoint?: string;
   readonly apiKey?: string;
   /** A file holding the rules JSON (`--rules`); takes precedence over `rulesJson`. */
   readonly rulesFile?: string;
@@ -36,6 +38,8 @@ Options (environment variable in brackets; flags win):
   --host HOST                address to listen on (default 127.0.0.1)
   --outbox FILE              where alerts are appended as JSON lines [OUTBOX] (default .local/outbox.jsonl)
   --data DIR                 persist the table in DIR so a restart loses nothing [DATA_DIR]
+  --dynamodb-endpoint URL    keep the data in DynamoDB (Local) at URL instead of the embedded table,
+                             e.g. http://127.0.0.1:8000; creates the tables there if missing
   --rules FILE               JSON rule overrides, same shape as the stack config [FRAUD_RULES_CONFIG holds the JSON itself]
   --model FILE               score with MODEL.json from npm run train (default: the label-free score)
   --visibility-timeout-ms N  how long a failed notification waits before a retry (default 30000)
@@ -48,6 +52,7 @@ const FLAGS = [
   "host",
   "outbox",
   "data",
+  "dynamodb-endpoint",
   "rules",
   "model",
   "visibility-timeout-ms",
@@ -104,6 +109,15 @@ function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed
       error: `--log-level (or LOG_LEVEL) must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`,
     };
   }
+  const dataDir = flags.data ?? nonEmpty(env.DATA_DIR);
+  const dynamodbEndpoint = flags["dynamodb-endpoint"];
+  if (dataDir !== undefined && dynamodbEndpoint !== undefined) {
+    return {
+      ok: false,
+      error:
+        "--dynamodb-endpoint and --data (or DATA_DIR) cannot be combined: with --dynamodb-endpoint the data lives in DynamoDB; drop one of them",
+    };
+  }
   return {
     ok: true,
     args: {
@@ -111,7 +125,8 @@ function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed
       port,
       host: flags.host ?? "127.0.0.1",
       outbox: flags.outbox ?? nonEmpty(env.OUTBOX) ?? ".local/outbox.jsonl",
-      dataDir: flags.data ?? nonEmpty(env.DATA_DIR),
+      dataDir,
+      dynamodbEndpoint,
       apiKey: nonEmpty(env.LOCAL_API_KEY),
       rulesFile: flags.rules,
       modelFile: flags.model,

@@ -7,7 +7,8 @@ import * as fs from "node:fs";
 import { ERROR_NAMES, isRuntimeError } from "../pipeline/runtime/errors";
 import { loadModelFile } from "./backtest/cli-values";
 import { parseStartArgs, type StartArgs, USAGE } from "./cli-args";
-import { type LocalPipeline, startLocalPipeline } from "./pipeline";
+import { startDynamoPipeline } from "./dynamodb-pipeline";
+import { startLocalPipeline } from "./pipeline";
 
 const PREFIX = "npm start:";
 
@@ -48,7 +49,14 @@ function scoringLine(args: StartArgs, rulesSource: string, rulesJson: string | u
   return `Scoring: ${scorer}; ${rules}.`;
 }
 
-function banner(local: LocalPipeline, args: StartArgs, scoring: string): string {
+/** What the banner needs of a running pipeline, in either storage mode. */
+interface Running {
+  readonly url: string;
+  readonly outbox: string;
+  stop(): Promise<void>;
+}
+
+function banner(local: Running, args: StartArgs, scoring: string, data: string): string {
   const key = args.apiKey === undefined ? "" : ` -H "x-api-key: $LOCAL_API_KEY"`;
   return [
     `Fraud pipeline running locally at ${local.url}  (POST /transactions, GET /health)`,
@@ -56,9 +64,7 @@ function banner(local: LocalPipeline, args: StartArgs, scoring: string): string 
     `  curl -s -X POST ${local.url}/transactions -H 'content-type: application/json'${key} -d '${exampleBody()}'`,
     `Alerts: appended to ${local.outbox} (one JSON line each) and summarised here.`,
     scoring,
-    args.dataDir === undefined
-      ? "Data: in memory only (use --data DIR to keep it across restarts)."
-      : `Data: persisted in ${args.dataDir}${local.resumed > 0 ? `; resuming detection of ${local.resumed} item(s)` : ""}.`,
+    data,
     args.apiKey === undefined
       ? "API key: none required (set LOCAL_API_KEY to require one)."
       : "API key: required (x-api-key = $LOCAL_API_KEY).",
@@ -66,7 +72,7 @@ function banner(local: LocalPipeline, args: StartArgs, scoring: string): string 
   ].join("\n");
 }
 
-function stopOnSignals(local: LocalPipeline): void {
+function stopOnSignals(local: Running): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -108,7 +114,8 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  let local: LocalPipeline;
+  let local: Running;
+  let data: string;
   let rulesSource = "FRAUD_RULES_CONFIG";
   let scoring: string;
   try {
@@ -116,17 +123,28 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     rulesSource = rules.source;
     const model = args.modelFile === undefined ? undefined : loadModelFile(args.modelFile);
     scoring = scoringLine(args, rulesSource, rules.json);
-    local = await startLocalPipeline({
+    const options = {
       model,
       port: args.port,
       host: args.host,
       outbox: args.outbox,
-      dataDir: args.dataDir,
       apiKey: args.apiKey,
       rulesConfig: rules.json,
       visibilityTimeoutMs: args.visibilityTimeoutMs,
       logLevel: args.logLevel,
-    });
+    };
+    if (args.dynamodbEndpoint !== undefined) {
+      const dynamo = await startDynamoPipeline({ ...options, dynamodbEndpoint: args.dynamodbEndpoint });
+      local = dynamo;
+      data = `Data: DynamoDB at ${dynamo.endpoint.href} (tables ${dynamo.tables.transactions}, ${dynamo.tables.merchantRisk}; stream polled).`;
+    } else {
+      const embedded = await startLocalPipeline({ ...options, dataDir: args.dataDir });
+      local = embedded;
+      data =
+        args.dataDir === undefined
+          ? "Data: in memory only (use --data DIR to keep it across restarts, or --dynamodb-endpoint URL)."
+          : `Data: persisted in ${args.dataDir}${embedded.resumed > 0 ? `; resuming detection of ${embedded.resumed} item(s)` : ""}.`;
+    }
   } catch (error) {
     const fromRules =
       isRuntimeError(error, ERROR_NAMES.configuration) && messageOf(error).includes("rules config");
@@ -135,7 +153,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   }
   // Handlers first: a Ctrl-C right after the banner must drain, not kill.
   stopOnSignals(local);
-  process.stdout.write(`${banner(local, args, scoring)}\n`);
+  process.stdout.write(`${banner(local, args, scoring, data)}\n`);
   return undefined;
 }
 

@@ -1,9 +1,12 @@
 /**
  * The embedded `transactions` table: items keyed like DynamoDB (pk `transaction_id`, sk
- * `timestamp`), conditional inserts, read-modify-write updates, the account index
- * (`account_id` + `timestamp`) and a change listener that the change feed turns into stream records.
- * Writes go through an optional journal before they become visible.
+ * `timestamp`), conditional inserts (one item, or several all-or-nothing like TransactWriteItems),
+ * read-modify-write updates, the sparse account index (`account_id` + `timestamp`, items without
+ * an account are not in it) and a change listener that the change feed turns into stream records.
+ * Writes go through an optional journal before they become visible. Id guards (see `ID_GUARD`) are
+ * stored, journaled and streamed like any item, but `scan` and `size` count transactions only.
  */
+import { isIdGuard } from "../pipeline/runtime/contract/item";
 import type { TransactionKey } from "../pipeline/runtime/contract/transaction";
 import type { Item, Journal } from "./journal";
 
@@ -19,11 +22,20 @@ export interface MemoryTable {
   get(key: TransactionKey): Item | undefined;
   /** Inserts unless the key exists (`attribute_not_exists`); returns the existing item otherwise. */
   putIfAbsent(item: Item): { created: true } | { created: false; existing: Item };
+  /**
+   * Inserts all `items` if none of their keys exists, else none; `existing` lists, per item, the
+   * stored one whose key it shares (`undefined` for a free key), like TransactWriteItems' ALL_OLD.
+   */
+  putAllIfAbsent(
+    items: readonly Item[],
+  ): { created: true } | { created: false; existing: (Item | undefined)[] };
   /** Replaces an existing item with `change(item)`; `undefined` from `change` means "no write". */
   update(key: TransactionKey, change: (item: Item) => Item | undefined): Item | undefined;
   /** Items of the account index with `since <= timestamp <= until`, most recent first. */
   queryAccount(accountId: string, since: number, until: number, limit: number): Item[];
+  /** The stored transactions (id guards left out). */
   scan(): Item[];
+  /** Number of stored transactions (id guards left out). */
   size(): number;
   onChange(listener: (change: TableChange) => void): void;
 }
@@ -66,6 +78,8 @@ function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
   const listeners: ((change: TableChange) => void)[] = [];
 
   const index = (item: Item, key: string) => {
+    // Sparse, like a DynamoDB index: an item without the index key (an id guard) is not in it.
+    if (item.account_id === undefined) return;
     const account = String(item.account_id);
     const entries = byAccount.get(account) ?? [];
     const timestamp = Number(item.timestamp);
@@ -106,6 +120,15 @@ function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
       write(key, item, "INSERT");
       return { created: true };
     },
+    putAllIfAbsent(batch) {
+      const keys = batch.map((item) => keyOf(keysOf(item)));
+      const existing = keys.map((key) => items.get(key));
+      if (existing.some((item) => item !== undefined)) {
+        return { created: false, existing: existing.map((item) => item && structuredClone(item)) };
+      }
+      for (const [i, item] of batch.entries()) write(keys[i], item, "INSERT");
+      return { created: true };
+    },
     update(key, change) {
       const existing = items.get(keyOf(key));
       if (existing === undefined) return undefined;
@@ -123,8 +146,8 @@ function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
       }
       return out;
     },
-    scan: () => [...items.values()].map((item) => structuredClone(item)),
-    size: () => items.size,
+    scan: () => [...items.values()].filter((item) => !isIdGuard(item)).map((item) => structuredClone(item)),
+    size: () => [...items.values()].filter((item) => !isIdGuard(item)).length,
     onChange: (listener) => {
       listeners.push(listener);
     },

@@ -10,14 +10,17 @@ import { makeOutcomeCodec } from "../pipeline/runtime/contract/outcome-codec";
 import { OUTCOME_MODEL_SCHEMA } from "../pipeline/runtime/contract/outcome-schema";
 import { TRANSACTION_MODEL_SCHEMA } from "../pipeline/runtime/contract/schema";
 import { LIMITS, VERDICTS } from "../pipeline/runtime/contract/transaction";
-import { parseRulesConfig } from "../pipeline/runtime/detect/config";
+import { parseRulesConfig, type RulesConfig } from "../pipeline/runtime/detect/config";
 import { makeDetectHandler } from "../pipeline/runtime/detect/handler";
 import type { FraudModel } from "../pipeline/runtime/detect/model/format";
 import { makeAlertCodec } from "../pipeline/runtime/notify/alert-codec";
 import { makeNotifyHandler } from "../pipeline/runtime/notify/handler";
 import { makeRecordOutcomeHandler } from "../pipeline/runtime/outcome/handler";
+import type { Log, MerchantRiskReader, MerchantRiskWriter, OutcomeStore } from "../pipeline/runtime/ports";
 import { makeProcessHandler } from "../pipeline/runtime/process/handler";
-import { type ChangeFeed, makeChangeFeed } from "./change-feed";
+import { TRANSACTION_STREAM_FILTER } from "../pipeline/runtime/table-definitions";
+import { type ChangeFeed, makeChangeFeed, type StreamHandler } from "./change-feed";
+import { matchesFilter } from "./event-filter";
 import { type FaultPlan, type Faults, makeFaults } from "./faults";
 import { type Item, openJournal } from "./journal";
 import { lambdaContext } from "./lambda-context";
@@ -25,12 +28,12 @@ import { type LocalMetrics, type LogLevel, makeLocalLog, makeLocalMetrics } from
 import { type MemoryQueue, makeMemoryQueue, makeQueueAlertSender } from "./memory-queue";
 import { type MemoryTable, makeMemoryTable } from "./memory-table";
 import { type MerchantRiskStore, makeMerchantRiskStore } from "./merchant-risk-store";
-import { openOutboxTopic } from "./outbox-topic";
+import { type OutboxTopic, openOutboxTopic } from "./outbox-topic";
 import { makeLocalOutcomeStore } from "./outcome-store";
 import { makeRequestValidator } from "./request-validator";
 import { startServer } from "./server";
 import { listenFix, localError, openOrExplain } from "./startup-errors";
-import { makeTablePorts } from "./table-ports";
+import { makeTablePorts, type TablePorts } from "./table-ports";
 
 /** Physical names, following the stack's `{type}-{purpose}-{env}` convention with env `local`. */
 const LOCAL_NAMES = {
@@ -130,6 +133,140 @@ async function until(ready: () => boolean, deadline = Number.POSITIVE_INFINITY):
   }
 }
 
+/** Settings with defaults applied, and what every part of the pipeline shares. */
+interface PipelineBase {
+  readonly settings: typeof LOCAL_DEFAULTS & LocalPipelineOptions;
+  readonly logOf: (service: string) => Log;
+  readonly config: RulesConfig;
+  readonly faults: Faults;
+  readonly metrics: LocalMetrics;
+  readonly topic: OutboxTopic;
+  readonly queue: MemoryQueue;
+}
+
+/**
+ * Applies the defaults, parses the rules config and opens the outbox topic and the alert queue.
+ * Throws a ConfigurationError for a bad rules config or an unwritable outbox.
+ */
+function openPipelineBase(options: LocalPipelineOptions): PipelineBase {
+  // An option passed as `undefined` (e.g. a flag not given) keeps its default.
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const settings: typeof LOCAL_DEFAULTS & LocalPipelineOptions = { ...LOCAL_DEFAULTS, ...given };
+  const write = (line: string) => process.stderr.write(`${line}\n`);
+  const logOf = (service: string) => makeLocalLog(service, settings.logLevel ?? "warn", write);
+  const config = parseRulesConfig(rulesText(settings.rulesConfig));
+  const faults = makeFaults(settings.faults);
+  const metrics = makeLocalMetrics();
+  const print = settings.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const topic = openOrExplain(
+    () => openOutboxTopic({ path: settings.outbox, topicName: LOCAL_NAMES.topic, faults, print }),
+    `Cannot write the outbox file ${settings.outbox}`,
+    "set OUTBOX (or --outbox) to a writable file",
+  );
+  const queue = makeMemoryQueue({
+    queueName: LOCAL_NAMES.queue,
+    visibilityTimeoutMs: settings.visibilityTimeoutMs,
+    maxReceiveCount: settings.maxReceiveCount,
+    pollIntervalMs: settings.pollIntervalMs,
+    onError: (error) => logOf(LOCAL_NAMES.notify).error("Queue batch failed", { error: String(error) }),
+  });
+  return { settings, logOf, config, faults, metrics, topic, queue };
+}
+
+/** Where the handlers keep their data: the embedded table and stores, or a DynamoDB endpoint. */
+interface PipelineStorage {
+  readonly ports: TablePorts;
+  readonly merchantProfiles: MerchantRiskReader;
+  readonly merchantCounts: MerchantRiskWriter;
+  readonly outcomes: OutcomeStore;
+}
+
+/** The four handlers over `storage`, the alert queue and the outbox topic. */
+function makeHandlers(base: PipelineBase, storage: PipelineStorage) {
+  const { settings, logOf, faults, metrics } = base;
+  const detect = makeDetectHandler({
+    ...storage.ports,
+    alerts: makeQueueAlertSender(base.queue, faults),
+    merchantProfiles: storage.merchantProfiles,
+    merchantCounts: storage.merchantCounts,
+    config: base.config,
+    model: settings.model,
+    codec: makeTransactionCodec(),
+    now: Date.now,
+    log: logOf(LOCAL_NAMES.detect),
+    metrics,
+  });
+  const notify = makeNotifyHandler({
+    notifier: base.topic.notifier,
+    ledger: storage.ports.ledger,
+    codec: makeAlertCodec(),
+    now: Date.now,
+    log: logOf(LOCAL_NAMES.notify),
+    metrics,
+    // Shorter than the visibility timeout, so a crashed notifier's claim has expired on redelivery.
+    leaseMs: Math.max(1, Math.floor(settings.visibilityTimeoutMs / 2)),
+  });
+  const processHandler = makeProcessHandler({
+    store: storage.ports.store,
+    codec: makeTransactionCodec(),
+    now: Date.now,
+    log: logOf(LOCAL_NAMES.process),
+  });
+  const recordOutcomeHandler = makeRecordOutcomeHandler({
+    store: storage.outcomes,
+    codec: makeOutcomeCodec(),
+    now: Date.now,
+    log: logOf(LOCAL_NAMES.recordOutcome),
+  });
+  return { detect, notify, processHandler, recordOutcomeHandler };
+}
+
+/**
+ * Listens for the API's routes. Runs `closeFiles` and rejects with a ConfigurationError naming
+ * the port or the host, whichever cannot be used.
+ */
+async function startApi(
+  base: PipelineBase,
+  handlers: ReturnType<typeof makeHandlers>,
+  closeFiles: () => void,
+) {
+  const { settings } = base;
+  try {
+    return await startServer({
+      host: settings.host,
+      port: settings.port,
+      apiKey: settings.apiKey,
+      maxBodyBytes: LIMITS.maxBodyBytes,
+      routes: {
+        "/transactions": {
+          validate: makeRequestValidator(TRANSACTION_MODEL_SCHEMA),
+          handler: handlers.processHandler,
+          context: () => lambdaContext(LOCAL_NAMES.process, 10_000),
+        },
+        "/transactions/outcomes": {
+          validate: makeRequestValidator(OUTCOME_MODEL_SCHEMA),
+          handler: handlers.recordOutcomeHandler,
+          context: () => lambdaContext(LOCAL_NAMES.recordOutcome, 10_000),
+        },
+      },
+      log: base.logOf("local-api"),
+    });
+  } catch (error) {
+    closeFiles();
+    throw localError(error, `Cannot listen on ${settings.host}:${settings.port}`, listenFix(error));
+  }
+}
+
+/** Starts the handlers' consumers: the stream source feeds detect-fraud, the queue notify-team. */
+function startConsumers(
+  base: PipelineBase,
+  handlers: ReturnType<typeof makeHandlers>,
+  stream: { start(handler: StreamHandler): void },
+): void {
+  stream.start((event) => handlers.detect(event, lambdaContext(LOCAL_NAMES.detect, 60_000)));
+  base.queue.start((event) => handlers.notify(event, lambdaContext(LOCAL_NAMES.notify, 50_000)));
+}
+
 /**
  * Starts the local pipeline. Rejects with one clear ConfigurationError (no stack needed) for a bad
  * rules config, an unwritable outbox or data directory, or a port already in use.
@@ -141,21 +278,8 @@ async function until(ready: () => boolean, deadline = Number.POSITIVE_INFINITY):
  * await local.stop();
  */
 async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
-  // An option passed as `undefined` (e.g. a flag not given) keeps its default.
-  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  const settings: typeof LOCAL_DEFAULTS & LocalPipelineOptions = { ...LOCAL_DEFAULTS, ...given };
-  const write = (line: string) => process.stderr.write(`${line}\n`);
-  const logOf = (service: string) => makeLocalLog(service, settings.logLevel ?? "warn", write);
-  const config = parseRulesConfig(rulesText(settings.rulesConfig));
-  const faults = makeFaults(settings.faults);
-  const metrics = makeLocalMetrics();
-  const print = settings.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-
-  const topic = openOrExplain(
-    () => openOutboxTopic({ path: settings.outbox, topicName: LOCAL_NAMES.topic, faults, print }),
-    `Cannot write the outbox file ${settings.outbox}`,
-    "set OUTBOX (or --outbox) to a writable file",
-  );
+  const base = openPipelineBase(options);
+  const { settings, logOf, faults, metrics, topic, queue } = base;
   const dataDir = settings.dataDir;
   const journal =
     dataDir === undefined
@@ -167,89 +291,28 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
           topic.close,
         );
   const table = makeMemoryTable({ journal });
-  const ports = makeTablePorts(table, faults);
   const merchantRisk = makeMerchantRiskStore({ recovered: journal?.recovered, now: Date.now() });
   const feed = makeChangeFeed({
     tableName: LOCAL_NAMES.table,
-    // The event source mapping's filter: INSERT only, so verdict write-backs (MODIFY) never re-trigger detection.
-    filter: (record) => record.eventName === "INSERT",
+    // The event source mapping's own filter: transaction INSERTs only.
+    filter: (record) => matchesFilter(TRANSACTION_STREAM_FILTER, record),
     maxRetries: settings.streamMaxRetries,
     pollIntervalMs: settings.pollIntervalMs,
     onError: (error) => logOf(LOCAL_NAMES.detect).error("Stream batch failed", { error: String(error) }),
   });
   table.onChange(feed.push);
-  const queue = makeMemoryQueue({
-    queueName: LOCAL_NAMES.queue,
-    visibilityTimeoutMs: settings.visibilityTimeoutMs,
-    maxReceiveCount: settings.maxReceiveCount,
-    pollIntervalMs: settings.pollIntervalMs,
-    onError: (error) => logOf(LOCAL_NAMES.notify).error("Queue batch failed", { error: String(error) }),
-  });
-
-  const detect = makeDetectHandler({
-    ...ports,
-    alerts: makeQueueAlertSender(queue, faults),
+  const handlers = makeHandlers(base, {
+    ports: makeTablePorts(table, faults),
     merchantProfiles: merchantRisk,
     merchantCounts: merchantRisk,
-    config,
-    model: settings.model,
-    codec: makeTransactionCodec(),
-    now: Date.now,
-    log: logOf(LOCAL_NAMES.detect),
-    metrics,
-  });
-  const notify = makeNotifyHandler({
-    notifier: topic.notifier,
-    ledger: ports.ledger,
-    codec: makeAlertCodec(),
-    now: Date.now,
-    log: logOf(LOCAL_NAMES.notify),
-    metrics,
-    // Shorter than the visibility timeout, so a crashed notifier's claim has expired on redelivery.
-    leaseMs: Math.max(1, Math.floor(settings.visibilityTimeoutMs / 2)),
-  });
-  const processHandler = makeProcessHandler({
-    store: ports.store,
-    codec: makeTransactionCodec(),
-    now: Date.now,
-    log: logOf(LOCAL_NAMES.process),
-  });
-  const recordOutcomeHandler = makeRecordOutcomeHandler({
-    store: makeLocalOutcomeStore(table, merchantRisk, faults),
-    codec: makeOutcomeCodec(),
-    now: Date.now,
-    log: logOf(LOCAL_NAMES.recordOutcome),
+    outcomes: makeLocalOutcomeStore(table, merchantRisk, faults),
   });
 
   const closeFiles = () => {
     topic.close();
     journal?.close();
   };
-  let server: Awaited<ReturnType<typeof startServer>>;
-  try {
-    server = await startServer({
-      host: settings.host,
-      port: settings.port,
-      apiKey: settings.apiKey,
-      maxBodyBytes: LIMITS.maxBodyBytes,
-      routes: {
-        "/transactions": {
-          validate: makeRequestValidator(TRANSACTION_MODEL_SCHEMA),
-          handler: processHandler,
-          context: () => lambdaContext(LOCAL_NAMES.process, 10_000),
-        },
-        "/transactions/outcomes": {
-          validate: makeRequestValidator(OUTCOME_MODEL_SCHEMA),
-          handler: recordOutcomeHandler,
-          context: () => lambdaContext(LOCAL_NAMES.recordOutcome, 10_000),
-        },
-      },
-      log: logOf("local-api"),
-    });
-  } catch (error) {
-    closeFiles();
-    throw localError(error, `Cannot listen on ${settings.host}:${settings.port}`, listenFix(error));
-  }
+  const server = await startApi(base, handlers, closeFiles);
 
   const unfinished = table
     .scan()
@@ -262,8 +325,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
       newImage: item,
     });
   }
-  feed.start((event) => detect(event, lambdaContext(LOCAL_NAMES.detect, 60_000)));
-  queue.start((event) => notify(event, lambdaContext(LOCAL_NAMES.notify, 50_000)));
+  startConsumers(base, handlers, feed);
 
   let stopping: Promise<void> | undefined;
   const url = `http://${settings.host}:${server.port}`;
@@ -292,4 +354,14 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
   };
 }
 
-export { LOCAL_DEFAULTS, LOCAL_NAMES, startLocalPipeline };
+export type { PipelineBase, PipelineStorage };
+export {
+  LOCAL_DEFAULTS,
+  LOCAL_NAMES,
+  makeHandlers,
+  openPipelineBase,
+  startApi,
+  startConsumers,
+  startLocalPipeline,
+  until,
+};

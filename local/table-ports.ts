@@ -1,12 +1,14 @@
 /**
  * The runtime's table ports over the embedded table, with the DynamoDB adapters' semantics
- * (pipeline/runtime/aws/dynamodb*.ts): conditional insert telling duplicate from conflict by the
- * contract fields, history newest first, verdict and ledger updates that never create an item.
+ * (pipeline/runtime/aws/dynamodb*.ts): the insert of a transaction with its id guard, telling
+ * duplicate from conflict by the contract fields and a known id at another timestamp from both,
+ * history newest first, verdict and ledger updates that never create an item.
  * Injected faults surface as the same `StorageThrottledError` the AWS adapters throw.
  */
 import {
   contractFields,
   ITEM_ATTRIBUTES,
+  idGuardItem,
   sameContractFields,
   toItem,
 } from "../pipeline/runtime/contract/item";
@@ -48,10 +50,14 @@ function throttleIfInjected(faults: Faults, op: FaultOperation, operation: strin
 function makeTablePorts(table: MemoryTable, faults: Faults): TablePorts {
   const store: TransactionStore = {
     async putTransaction(tx: Transaction, receivedAt: number) {
-      throttleIfInjected(faults, "tableWrite", "PutItem");
-      const result = table.putIfAbsent(toItem(tx, receivedAt));
+      throttleIfInjected(faults, "tableWrite", "TransactWriteItems");
+      // The item first: a crash between the two journal lines leaves an item without its guard
+      // (an exact retry still answers duplicate), never a guard without its item.
+      const result = table.putAllIfAbsent([toItem(tx, receivedAt), idGuardItem(tx, receivedAt)]);
       if (result.created) return PUT_OUTCOMES.created;
-      return sameContractFields(result.existing, { ...tx }) ? PUT_OUTCOMES.duplicate : PUT_OUTCOMES.conflict;
+      const [stored] = result.existing;
+      if (stored === undefined) return PUT_OUTCOMES.idTaken;
+      return sameContractFields(stored, { ...tx }) ? PUT_OUTCOMES.duplicate : PUT_OUTCOMES.conflict;
     },
   };
 

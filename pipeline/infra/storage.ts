@@ -3,8 +3,7 @@
  * bus) and merchant risk (per-merchant daily counts of transactions and confirmed frauds).
  */
 import * as aws from "@pulumi/aws";
-import { ACCOUNT_INDEX } from "../runtime/contract/item";
-import { MERCHANT_RISK_ATTRIBUTES } from "../runtime/detect/merchant-risk";
+import { MERCHANT_RISK_TABLE, type TableDefinition, TRANSACTION_TABLE } from "../runtime/table-definitions";
 import type { Scope } from "./scope";
 
 /**
@@ -21,6 +20,32 @@ function tableDefaults(scope: Scope, keyArn: aws.kms.Key["arn"]) {
   } satisfies Partial<aws.dynamodb.TableArgs>;
 }
 
+/** The Pulumi table arguments of a shared table definition: keys, indexes, stream and TTL. */
+function tableShape(definition: TableDefinition) {
+  return {
+    hashKey: definition.hashKey,
+    rangeKey: definition.rangeKey,
+    attributes: definition.attributes.map((attribute) => ({ ...attribute })),
+    globalSecondaryIndexes:
+      definition.globalSecondaryIndexes.length === 0
+        ? undefined
+        : definition.globalSecondaryIndexes.map((index) => ({
+            name: index.name,
+            keySchemas: [
+              { attributeName: index.hashKey, keyType: "HASH" },
+              ...(index.rangeKey === undefined ? [] : [{ attributeName: index.rangeKey, keyType: "RANGE" }]),
+            ],
+            projectionType: index.projectionType,
+          })),
+    streamEnabled: definition.streamViewType === undefined ? undefined : true,
+    streamViewType: definition.streamViewType,
+    ttl:
+      definition.ttlAttribute === undefined
+        ? undefined
+        : { enabled: true, attributeName: definition.ttlAttribute },
+  } satisfies Partial<aws.dynamodb.TableArgs>;
+}
+
 /**
  * Creates the transactions table: keyed by transaction id and event time, streaming new and old
  * images, with the account-history index the detector queries.
@@ -34,25 +59,7 @@ function createTransactionTable(scope: Scope, keyArn: aws.kms.Key["arn"]): aws.d
     {
       ...tableDefaults(scope, keyArn),
       name: scope.names.table,
-      hashKey: "transaction_id",
-      rangeKey: "timestamp",
-      attributes: [
-        { name: "transaction_id", type: "S" },
-        { name: "timestamp", type: "N" },
-        { name: "account_id", type: "S" },
-      ],
-      globalSecondaryIndexes: [
-        {
-          name: ACCOUNT_INDEX,
-          keySchemas: [
-            { attributeName: "account_id", keyType: "HASH" },
-            { attributeName: "timestamp", keyType: "RANGE" },
-          ],
-          projectionType: "ALL",
-        },
-      ],
-      streamEnabled: true,
-      streamViewType: "NEW_AND_OLD_IMAGES",
+      ...tableShape(TRANSACTION_TABLE),
     },
     scope.opts,
   );
@@ -72,9 +79,7 @@ function createMerchantRiskTable(scope: Scope, keyArn: aws.kms.Key["arn"]): aws.
     {
       ...tableDefaults(scope, keyArn),
       name: scope.names.merchantRiskTable,
-      hashKey: MERCHANT_RISK_ATTRIBUTES.merchantId,
-      attributes: [{ name: MERCHANT_RISK_ATTRIBUTES.merchantId, type: "S" }],
-      ttl: { enabled: true, attributeName: MERCHANT_RISK_ATTRIBUTES.expiresAt },
+      ...tableShape(MERCHANT_RISK_TABLE),
     },
     scope.opts,
   );

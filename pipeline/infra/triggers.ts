@@ -3,6 +3,7 @@
  * batch failures (docs/design.md, closure rule 7).
  */
 import * as aws from "@pulumi/aws";
+import { TRANSACTION_STREAM_FILTER } from "../runtime/table-definitions";
 import type { Alerts } from "./alerts";
 import { queueMaximumConcurrency } from "./concurrency";
 import type { PipelineFunction } from "./functions";
@@ -18,8 +19,8 @@ const STREAM_MAPPING = {
   maximumRecordAgeInSeconds: 3600,
 } as const;
 
-/** Only new transactions are analysed; the verdict write-back (MODIFY) must not re-trigger detection. */
-const INSERT_ONLY_PATTERN = JSON.stringify({ eventName: ["INSERT"] });
+/** Only new transactions are analysed: no verdict write-back (MODIFY), no id guard. */
+const INSERT_ONLY_PATTERN = JSON.stringify(TRANSACTION_STREAM_FILTER);
 
 interface TriggerDeps {
   readonly table: aws.dynamodb.Table;

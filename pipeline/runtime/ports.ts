@@ -6,16 +6,25 @@ import type { Outcome, OutcomeResult } from "./contract/outcome";
 import type { FraudAlert, Transaction, TransactionKey, Verdict } from "./contract/transaction";
 import type { MerchantIncrement } from "./detect/merchant-risk";
 
-/** Outcome of a conditional insert. */
-export const PUT_OUTCOMES = { created: "created", duplicate: "duplicate", conflict: "conflict" } as const;
+/**
+ * Outcome of a conditional insert. `idTaken`: the transaction id is already stored with a
+ * different timestamp; one id names one transaction.
+ */
+export const PUT_OUTCOMES = {
+  created: "created",
+  duplicate: "duplicate",
+  conflict: "conflict",
+  idTaken: "id-taken",
+} as const;
 
 export type PutOutcome = (typeof PUT_OUTCOMES)[keyof typeof PUT_OUTCOMES];
 
 /** Where accepted transactions are stored (process-transaction). */
 export interface TransactionStore {
   /**
-   * Inserts the transaction unless an item with the same key exists.
-   * `duplicate`: the stored item has the same body; `conflict`: same key, different body.
+   * Inserts the transaction unless its id is known. `duplicate`: an item with the same key and
+   * the same body exists; `conflict`: same key, different body; `id-taken`: the id is stored with
+   * a different timestamp.
    * Throws a `StorageThrottledError` (see errors.ts) when storage throttles or fails transiently.
    */
   putTransaction(tx: Transaction, receivedAt: number): Promise<PutOutcome>;

@@ -8,7 +8,9 @@ interface ProcessTransactionArns extends FunctionBaseArns {
 }
 
 /**
- * process-transaction only writes new items (a conditional PutItem also covers the duplicate check).
+ * process-transaction only writes new items: the transaction and its id guard, as two conditional
+ * Puts of one TransactWriteItems. IAM has no action of its own for TransactWriteItems: each Put is
+ * authorised as `dynamodb:PutItem` on its table, so PutItem covers both items and the duplicate check.
  *
  * @example
  * const doc = processTransactionPolicy({ tableArn, keyArn, logGroupArn });

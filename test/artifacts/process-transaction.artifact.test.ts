@@ -1,8 +1,8 @@
 import {
-  ConditionalCheckFailedException,
   DynamoDBClient,
   ProvisionedThroughputExceededException,
-  PutItemCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
@@ -45,10 +45,10 @@ describe("Function: processTransactionFactory (serialized artifact)", () => {
     expect(artifact.text).not.to.match(/@pulumi\/|OutputImpl/);
   });
 
-  it("stores a valid transaction with a conditional PutItem on the configured table and answers 201", async () => {
+  it("stores a valid transaction and its id guard with conditional Puts on the configured table and answers 201", async () => {
     // Prepare
     const tx = recentTransaction("tx-artifact-1");
-    ddb().on(PutItemCommand).resolves({});
+    ddb().on(TransactWriteItemsCommand).resolves({});
 
     // Act
     const response = await invoke(apiGatewayEvent(tx));
@@ -60,12 +60,16 @@ describe("Function: processTransactionFactory (serialized artifact)", () => {
       timestamp: tx.timestamp,
       status: "accepted",
     });
-    const [call] = ddb().commandCalls(PutItemCommand);
-    expect(call.args[0].input.TableName).to.equal(TABLE);
-    expect(call.args[0].input.ConditionExpression ?? "").to.match(/attribute_not_exists\(transaction_id\)/);
-    const stored = unmarshall(call.args[0].input.Item ?? {});
+    const [call] = ddb().commandCalls(TransactWriteItemsCommand);
+    const [item, guard] = (call.args[0].input.TransactItems ?? []).map((entry) => entry.Put!);
+    for (const put of [item, guard]) {
+      expect(put.TableName).to.equal(TABLE);
+      expect(put.ConditionExpression ?? "").to.match(/attribute_not_exists\(transaction_id\)/);
+    }
+    const stored = unmarshall(item.Item ?? {});
     expect(stored.transaction_id).to.equal(tx.transaction_id);
     expect(typeof stored.received_at).to.equal("number");
+    expect(unmarshall(guard.Item ?? {}).timestamp).to.deep.equal(-1);
   });
 
   it("names every offending field in a 400 from inside the artifact (the codec survived serialization)", async () => {
@@ -84,38 +88,44 @@ describe("Function: processTransactionFactory (serialized artifact)", () => {
     expect(response.statusCode).to.equal(400);
     const fields = (JSON.parse(response.body).fields as { field: string }[]).map((f) => f.field).sort();
     expect(fields).to.deep.equal(["amount", "location.latitude", "location.longitude", "pan"]);
-    expect(ddb().commandCalls(PutItemCommand).length).to.equal(0);
+    expect(ddb().commandCalls(TransactWriteItemsCommand).length).to.equal(0);
   });
 
-  it("answers 200 duplicate for an exact retry and 409 for the same key with another body", async () => {
+  it("answers 200 duplicate for an exact retry, 409 for another body or another timestamp", async () => {
     // Prepare
     const tx = recentTransaction("tx-artifact-3");
     const stored = marshall({ ...tx, received_at: Date.now() });
     const conflicting = { ...tx, amount: tx.amount + 1 };
+    const restamped = { ...tx, timestamp: tx.timestamp - 1 };
+    const canceled = (itemCode: string, item?: typeof stored) =>
+      new TransactionCanceledException({
+        $metadata: {},
+        message: "Transaction cancelled",
+        CancellationReasons: [{ Code: itemCode, Item: item }, { Code: "ConditionalCheckFailed" }],
+      });
     ddb()
-      .on(PutItemCommand)
-      .rejects(
-        new ConditionalCheckFailedException({
-          $metadata: {},
-          message: "The conditional request failed",
-          Item: stored,
-        }),
-      );
+      .on(TransactWriteItemsCommand)
+      .rejectsOnce(canceled("ConditionalCheckFailed", stored))
+      .rejectsOnce(canceled("ConditionalCheckFailed", stored))
+      .rejectsOnce(canceled("None"));
 
     // Act
     const duplicate = await invoke(apiGatewayEvent(tx));
     const conflict = await invoke(apiGatewayEvent(conflicting));
+    const idTaken = await invoke(apiGatewayEvent(restamped));
 
     // Assess
     expect(duplicate.statusCode).to.equal(200);
     expect(JSON.parse(duplicate.body).status).to.equal("duplicate");
     expect(conflict.statusCode).to.equal(409);
+    expect(idTaken.statusCode).to.equal(409);
+    expect(JSON.parse(idTaken.body).message).to.match(/different timestamp/);
   });
 
   it("answers 503 with Retry-After when DynamoDB throttles", async () => {
     // Prepare
     ddb()
-      .on(PutItemCommand)
+      .on(TransactWriteItemsCommand)
       .rejects(
         new ProvisionedThroughputExceededException({
           $metadata: { httpStatusCode: 400 },

@@ -3,10 +3,11 @@ import {
   DynamoDBClient,
   InternalServerError,
   ProvisionedThroughputExceededException,
-  PutItemCommand,
   QueryCommand,
   ResourceNotFoundException,
   ThrottlingException,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
@@ -27,16 +28,27 @@ const TABLE = "dynamodb-transactions-dev";
 describe("Function: makeDynamoTransactionStore", () => {
   const ddb = useClientMock(DynamoDBClient);
 
-  const conditionFailed = (item?: Record<string, unknown>) =>
-    new ConditionalCheckFailedException({
+  /** A cancelled transaction whose item (0) and guard (1) reasons are `codes`, old items attached. */
+  const canceled = (
+    codes: [string, string],
+    items: [Record<string, unknown>?, Record<string, unknown>?] = [],
+  ) =>
+    new TransactionCanceledException({
       $metadata: {},
-      message: "The conditional request failed",
-      Item: item === undefined ? undefined : marshall(item, { removeUndefinedValues: true }),
+      message: "Transaction cancelled",
+      CancellationReasons: codes.map((Code, index) => ({
+        Code,
+        Item:
+          items[index] === undefined ? undefined : marshall(items[index], { removeUndefinedValues: true }),
+      })),
     });
+  const conditionFailed = (item?: Record<string, unknown>) =>
+    canceled(["ConditionalCheckFailed", "ConditionalCheckFailed"], [item]);
+  const puts = () => ddb().commandCalls(TransactWriteItemsCommand)[0].args[0].input.TransactItems!;
 
-  it("puts the item with its received time under a not-exists condition", async () => {
+  it("puts the item with its received time and its id guard, each under a not-exists condition", async () => {
     // Prepare
-    ddb().on(PutItemCommand).resolves({});
+    ddb().on(TransactWriteItemsCommand).resolves({});
     const tx = fullTransaction();
     const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
 
@@ -45,24 +57,31 @@ describe("Function: makeDynamoTransactionStore", () => {
 
     // Assess
     expect(outcome).to.equal("created");
-    const [call] = ddb().commandCalls(PutItemCommand);
-    const input = call.args[0].input;
-    expect(input.TableName).to.equal(TABLE);
-    expect(input.ConditionExpression).to.equal("attribute_not_exists(transaction_id)");
-    expect(input.ReturnValuesOnConditionCheckFailure).to.equal("ALL_OLD");
-    expect(unmarshall(input.Item!)).to.deep.equal({ ...tx, received_at: FIXED_NOW });
+    const [item, guard] = puts().map((entry) => entry.Put!);
+    for (const put of [item, guard]) {
+      expect(put.TableName).to.equal(TABLE);
+      expect(put.ConditionExpression).to.equal("attribute_not_exists(transaction_id)");
+      expect(put.ReturnValuesOnConditionCheckFailure).to.equal("ALL_OLD");
+    }
+    expect(unmarshall(item.Item!)).to.deep.equal({ ...tx, received_at: FIXED_NOW });
+    expect(unmarshall(guard.Item!)).to.deep.equal({
+      transaction_id: tx.transaction_id,
+      timestamp: -1,
+      guarded_timestamp: tx.timestamp,
+      received_at: FIXED_NOW,
+    });
   });
 
   it("omits absent optional fields instead of failing to marshal them", async () => {
     // Prepare
-    ddb().on(PutItemCommand).resolves({});
+    ddb().on(TransactWriteItemsCommand).resolves({});
     const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
 
     // Act
     await store.putTransaction({ ...validTransaction(), country: undefined }, FIXED_NOW);
 
     // Assess
-    const item = ddb().commandCalls(PutItemCommand)[0].args[0].input.Item!;
+    const item = puts()[0].Put!.Item!;
     expect("country" in item).to.equal(false);
   });
 
@@ -70,7 +89,7 @@ describe("Function: makeDynamoTransactionStore", () => {
     // Prepare: valid by the contract (within -90..90), but PutItem rejects magnitudes below 1e-130
     const tx = validTransaction({ location: { latitude: 1e-200, longitude: -5e-324 } });
     ddb()
-      .on(PutItemCommand)
+      .on(TransactWriteItemsCommand)
       .resolvesOnce({})
       .rejects(conditionFailed({ ...tx, location: { latitude: 0, longitude: 0 } }));
     const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
@@ -81,7 +100,7 @@ describe("Function: makeDynamoTransactionStore", () => {
 
     // Assess
     expect([first, retry]).to.deep.equal(["created", "duplicate"]);
-    const item = ddb().commandCalls(PutItemCommand)[0].args[0].input.Item!;
+    const item = puts()[0].Put!.Item!;
     expect(item.location).to.deep.equal({ M: { latitude: { N: "0" }, longitude: { N: "0" } } });
     for (const value of Object.values(item)) {
       const magnitude = value.N === undefined ? 0 : Math.abs(Number(value.N));
@@ -94,8 +113,23 @@ describe("Function: makeDynamoTransactionStore", () => {
     const tx = fullTransaction();
     const stored = { ...toItem(tx, FIXED_NOW - 1000), location: { longitude: -74.006, latitude: 40.7128 } };
     ddb()
-      .on(PutItemCommand)
+      .on(TransactWriteItemsCommand)
       .rejects(conditionFailed({ ...stored, verdict: "cleared", fraud_score: 0 }));
+    const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    const outcome = await store.putTransaction(tx, FIXED_NOW);
+
+    // Assess
+    expect(outcome).to.equal("duplicate");
+  });
+
+  it("answers duplicate for an exact retry of an item stored before its id had a guard", async () => {
+    // Prepare
+    const tx = validTransaction();
+    ddb()
+      .on(TransactWriteItemsCommand)
+      .rejects(canceled(["ConditionalCheckFailed", "None"], [toItem(tx, FIXED_NOW - 1000)]));
     const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
 
     // Act
@@ -109,7 +143,7 @@ describe("Function: makeDynamoTransactionStore", () => {
     // Prepare
     const tx = validTransaction();
     ddb()
-      .on(PutItemCommand)
+      .on(TransactWriteItemsCommand)
       .rejects(conditionFailed(toItem({ ...tx, amount: tx.amount + 1 }, FIXED_NOW)));
     const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
 
@@ -124,7 +158,7 @@ describe("Function: makeDynamoTransactionStore", () => {
     // Prepare
     const tx = validTransaction();
     ddb()
-      .on(PutItemCommand)
+      .on(TransactWriteItemsCommand)
       .rejects(conditionFailed(toItem({ ...tx, country: "US" }, FIXED_NOW)));
     const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
 
@@ -137,7 +171,7 @@ describe("Function: makeDynamoTransactionStore", () => {
 
   it("answers conflict when DynamoDB does not return the old item", async () => {
     // Prepare
-    ddb().on(PutItemCommand).rejects(conditionFailed());
+    ddb().on(TransactWriteItemsCommand).rejects(conditionFailed());
     const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
 
     // Act
@@ -145,6 +179,50 @@ describe("Function: makeDynamoTransactionStore", () => {
 
     // Assess
     expect(outcome).to.equal("conflict");
+  });
+
+  it("answers id-taken when only the guard's condition fails: the id is stored with another timestamp", async () => {
+    // Prepare
+    const tx = validTransaction();
+    const guard = { transaction_id: tx.transaction_id, timestamp: -1, guarded_timestamp: tx.timestamp - 5 };
+    ddb()
+      .on(TransactWriteItemsCommand)
+      .rejects(canceled(["None", "ConditionalCheckFailed"], [undefined, guard]));
+    const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    const outcome = await store.putTransaction(tx, FIXED_NOW);
+
+    // Assess
+    expect(outcome).to.equal("id-taken");
+  });
+
+  it("maps a cancellation by a concurrent transaction on the same id to StorageThrottledError", async () => {
+    // Prepare
+    const error = canceled(["None", "TransactionConflict"]);
+    ddb().on(TransactWriteItemsCommand).rejects(error);
+    const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    const failure = await store.putTransaction(validTransaction(), FIXED_NOW).catch((err: unknown) => err);
+
+    // Assess
+    expect(isRuntimeError(failure, ERROR_NAMES.storageThrottled)).to.equal(true);
+    expect((failure as Error).message).to.include(`TransactWriteItems on table ${TABLE}`);
+    expect((failure as Error).cause).to.equal(error);
+  });
+
+  it("lets a cancellation for any other reason through unchanged", async () => {
+    // Prepare
+    const error = canceled(["ValidationError", "None"]);
+    ddb().on(TransactWriteItemsCommand).rejects(error);
+    const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
+
+    // Act
+    const failure = await store.putTransaction(validTransaction(), FIXED_NOW).catch((err: unknown) => err);
+
+    // Assess
+    expect(failure).to.equal(error);
   });
 
   for (const error of [
@@ -160,7 +238,7 @@ describe("Function: makeDynamoTransactionStore", () => {
   ]) {
     it(`maps ${error.name} to StorageThrottledError with the cause attached`, async () => {
       // Prepare
-      ddb().on(PutItemCommand).rejects(error);
+      ddb().on(TransactWriteItemsCommand).rejects(error);
       const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
 
       // Act
@@ -171,7 +249,7 @@ describe("Function: makeDynamoTransactionStore", () => {
 
       // Assess
       assert.ok(isRuntimeError(failure, ERROR_NAMES.storageThrottled));
-      expect(failure.message).to.match(new RegExp(`PutItem on table ${TABLE}`));
+      expect(failure.message).to.match(new RegExp(`TransactWriteItems on table ${TABLE}`));
       expect((failure as Error & { cause?: unknown }).cause).to.equal(error);
     });
   }
@@ -182,7 +260,7 @@ describe("Function: makeDynamoTransactionStore", () => {
       $metadata: { httpStatusCode: 400 },
       message: "Requested resource not found",
     });
-    ddb().on(PutItemCommand).rejects(error);
+    ddb().on(TransactWriteItemsCommand).rejects(error);
     const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName: TABLE });
 
     // Act + Assess

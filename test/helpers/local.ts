@@ -27,15 +27,25 @@ function removeDir(dir: string): void {
  * const local = await startTestPipeline(dir, { apiKey: "k" });
  */
 function startTestPipeline(dir: string, options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
-  return startLocalPipeline({
+  return startLocalPipeline({ ...quietTestOptions(dir), ...options });
+}
+
+/**
+ * What every test runner starts with: a free 127.0.0.1 port, the outbox in `dir`, no output, and
+ * a 5 ms batching window.
+ *
+ * @example
+ * await startDynamoPipeline({ ...quietTestOptions(dir), dynamodbEndpoint });
+ */
+function quietTestOptions(dir: string) {
+  return {
     port: 0,
     host: "127.0.0.1",
     outbox: path.join(dir, "outbox.jsonl"),
     logLevel: "silent",
     print: () => undefined,
     pollIntervalMs: 5,
-    ...options,
-  });
+  } satisfies LocalPipelineOptions;
 }
 
 /**
@@ -48,7 +58,7 @@ function startTestPipeline(dir: string, options: LocalPipelineOptions = {}): Pro
  */
 function useTestPipelines() {
   let dir = "";
-  const running: LocalPipeline[] = [];
+  const running: { stop(): Promise<void> }[] = [];
   beforeEach(() => {
     dir = tempDir();
   });
@@ -62,6 +72,11 @@ function useTestPipelines() {
     },
     async start(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
       const pipeline = await startTestPipeline(dir, options);
+      running.push(pipeline);
+      return pipeline;
+    },
+    /** Stops `pipeline` (started some other way) after the test, like the ones `start` starts. */
+    keep<T extends { stop(): Promise<void> }>(pipeline: T): T {
       running.push(pipeline);
       return pipeline;
     },
@@ -298,6 +313,7 @@ export {
   labelledScenario,
   liveTransaction,
   postJson,
+  quietTestOptions,
   removeDir,
   SCENARIO_RULES,
   startTestPipeline,

@@ -256,8 +256,13 @@ describe("Stack: functions", () => {
     // Assess
     expect(mapping.inputs.eventSourceArn).to.equal(stack.outputs.tableStreamArn);
     expect(mapping.inputs.functionName).to.match(/:function:lambda-detect-fraud-dev$/);
+    // INSERTs of items with an account_id: transactions, not verdict write-backs or id guards.
     expect(mapping.inputs.filterCriteria).to.deep.equal({
-      filters: [{ pattern: '{"eventName":["INSERT"]}' }],
+      filters: [
+        {
+          pattern: '{"eventName":["INSERT"],"dynamodb":{"NewImage":{"account_id":{"S":[{"exists":true}]}}}}',
+        },
+      ],
     });
     expect(mapping.inputs.functionResponseTypes).to.deep.equal(["ReportBatchItemFailures"]);
     expect(mapping.inputs.bisectBatchOnFunctionError).to.equal(true);

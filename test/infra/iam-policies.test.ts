@@ -25,7 +25,7 @@ function grants(document: PolicyDocument): string[] {
 }
 
 describe("Function: processTransactionPolicy", () => {
-  it("allows PutItem on the table and nothing else on data", () => {
+  it("allows PutItem on the table (the item and its id guard, both Puts of one TransactWriteItems) and nothing else on data", () => {
     // Act
     const document = processTransactionPolicy(ARNS);
     // Assess

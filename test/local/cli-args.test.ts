@@ -15,6 +15,7 @@ describe("Function: parseStartArgs", () => {
         host: "127.0.0.1",
         outbox: ".local/outbox.jsonl",
         dataDir: undefined,
+        dynamodbEndpoint: undefined,
         apiKey: undefined,
         rulesFile: undefined,
         modelFile: undefined,
@@ -63,5 +64,27 @@ describe("Function: parseStartArgs", () => {
     expect(unknown.ok).to.equal(false);
     expect(unknown.ok ? "" : unknown.error).to.match(/Unknown option "--verbose"/);
     expect(missing).to.deep.equal({ ok: false, error: "Option --data needs a value" });
+  });
+
+  it("takes --dynamodb-endpoint as given, leaving the URL check to the runner", () => {
+    // Act
+    const parsed = parseStartArgs(["--dynamodb-endpoint", "http://127.0.0.1:8000"], {});
+
+    // Assess
+    expect(parsed.ok && parsed.args.dynamodbEndpoint).to.equal("http://127.0.0.1:8000");
+  });
+
+  it("refuses --dynamodb-endpoint together with --data or DATA_DIR, naming both", () => {
+    // Act
+    const withFlag = parseStartArgs(["--dynamodb-endpoint=http://127.0.0.1:8000", "--data", "d"], {});
+    const withEnv = parseStartArgs(["--dynamodb-endpoint=http://127.0.0.1:8000"], { DATA_DIR: "d" });
+
+    // Assess
+    for (const parsed of [withFlag, withEnv]) {
+      expect(parsed.ok).to.equal(false);
+      expect(!parsed.ok && parsed.error).to.match(
+        /--dynamodb-endpoint and --data \(or DATA_DIR\) cannot be combined/,
+      );
+    }
   });
 });

@@ -77,6 +77,31 @@ describe("Function: main (npm start)", () => {
     expect(run.stderr.trim().split("\n").length).to.equal(1);
   });
 
+  it("prints one line naming --dynamodb-endpoint and exits 1 when the endpoint does not answer", async () => {
+    // Prepare: a port that was free a moment ago, with nothing listening on it
+    const closed = await startTestPipeline(dir);
+    const port = closed.port;
+    await closed.stop();
+
+    // Act
+    const run = await runMain(["--dynamodb-endpoint", `http://127.0.0.1:${port}`], {
+      PORT: "0",
+      OUTBOX: path.join(dir, "o.jsonl"),
+    });
+
+    // Assess
+    expect(run.code).to.equal(1);
+    expect(
+      run.stderr
+        .trim()
+        .split("\n")
+        .filter((line) => line.startsWith("npm start:")),
+    ).to.have.length(1);
+    expect(run.stderr).to.match(
+      /npm start: Cannot use the DynamoDB endpoint http:\/\/127\.0\.0\.1:\d+\/ \(--dynamodb-endpoint\) \(ECONNREFUSED\)/,
+    );
+  });
+
   it("prints one line naming the source and exits 1 for a bad rules config", async () => {
     // Act
     const run = await runMain([], {

@@ -131,6 +131,32 @@ describe("Function: makeProcessHandler", () => {
       expect(body.message).to.match(/already accepted with a different body/);
     });
 
+    it("answers 409 conflict, never a new record, when the id is stored with a different timestamp", async () => {
+      // Prepare
+      const tx = validTransaction();
+
+      // Act
+      const { response, body, lines } = await send(apiGatewayEvent(tx), "id-taken");
+
+      // Assess
+      expect(response.statusCode).to.equal(409);
+      expect(Object.keys(body)).to.deep.equal([
+        "error",
+        "message",
+        "request_id",
+        "transaction_id",
+        "timestamp",
+      ]);
+      expect(body).to.include({
+        error: "conflict",
+        request_id: API_REQUEST_ID,
+        transaction_id: tx.transaction_id,
+        timestamp: tx.timestamp,
+      });
+      expect(body.message).to.match(/already accepted with a different timestamp/);
+      expect(lines.map((line) => line.attributes.outcome)).to.deep.equal(["conflict"]);
+    });
+
     it("decodes a base64-encoded body", async () => {
       // Prepare
       const tx = validTransaction({ merchant_id: "Café 東京" });
@@ -409,6 +435,7 @@ describe("Function: makeProcessHandler", () => {
       { name: "201", event: apiGatewayEvent(fullTransaction()) },
       { name: "200", event: apiGatewayEvent(fullTransaction()), answer: "duplicate" },
       { name: "409", event: apiGatewayEvent(fullTransaction()), answer: "conflict" },
+      { name: "409 id taken", event: apiGatewayEvent(fullTransaction()), answer: "id-taken" },
       { name: "400 field", event: apiGatewayEvent(fullTransaction({ amount: -1 })) },
       { name: "400 time", event: apiGatewayEvent(fullTransaction({ timestamp: 0 })) },
       { name: "400 body", event: apiGatewayEvent("not json") },

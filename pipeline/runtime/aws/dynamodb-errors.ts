@@ -4,7 +4,7 @@
  * failures become a `StorageThrottledError` the handlers map to "retry later", anything else
  * propagates unchanged.
  */
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import type { AttributeValue, CancellationReason } from "@aws-sdk/client-dynamodb";
 import { ERROR_NAMES, runtimeError } from "../errors";
 
 /**
@@ -46,6 +46,46 @@ function isConditionalCheckFailed(error: unknown): error is Error & SdkErrorShap
   return error instanceof Error && error.name === "ConditionalCheckFailedException";
 }
 
+/** A cancelled transaction, as TransactWriteItems reports it: one reason per item, in order. */
+interface CanceledTransaction extends Error {
+  readonly CancellationReasons?: readonly CancellationReason[];
+}
+
+/** Cancellation reasons that mean "try again later" rather than "your request is wrong". */
+const TRANSIENT_CANCELLATION_CODES: readonly string[] = [
+  "TransactionConflict",
+  "ThrottlingError",
+  "ProvisionedThroughputExceeded",
+];
+
+/**
+ * True when `error` is DynamoDB's TransactionCanceledException (compared by name, so another
+ * copy of the SDK's error is recognised).
+ *
+ * @example
+ * if (isTransactionCanceled(err)) codes = err.CancellationReasons?.map((r) => r.Code);
+ */
+function isTransactionCanceled(error: unknown): error is CanceledTransaction {
+  return error instanceof Error && error.name === "TransactionCanceledException";
+}
+
+/**
+ * A `StorageThrottledError` for a cancelled transaction when one of its reasons is transient (a
+ * concurrent transaction on the same item, throttling), else `undefined`.
+ *
+ * @example
+ * const transient = transientCancellation(err, tableName); if (transient) throw transient;
+ */
+function transientCancellation(error: CanceledTransaction, tableName: string): Error | undefined {
+  const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? "");
+  if (!codes.some((code) => TRANSIENT_CANCELLATION_CODES.includes(code))) return undefined;
+  return runtimeError(
+    ERROR_NAMES.storageThrottled,
+    `DynamoDB TransactWriteItems on table ${tableName} was cancelled (${codes.join(", ")}); retry later`,
+    { cause: error },
+  );
+}
+
 /**
  * True when `error` means DynamoDB throttled the request, failed on its side (HTTP 5xx), or could
  * not be reached.
@@ -81,4 +121,5 @@ function storageError(error: unknown, operation: string, tableName: string): unk
   );
 }
 
-export { isConditionalCheckFailed, storageError };
+export type { CanceledTransaction };
+export { isConditionalCheckFailed, isTransactionCanceled, storageError, transientCancellation };

@@ -4,7 +4,6 @@
  */
 import {
   type AttributeValue,
-  type CancellationReason,
   GetItemCommand,
   type GetItemCommandOutput,
   TransactWriteItemsCommand,
@@ -19,33 +18,15 @@ import {
   type OutcomeResult,
 } from "../contract/outcome";
 import { dayOf } from "../detect/merchant-risk";
-import { ERROR_NAMES, runtimeError } from "../errors";
 import type { OutcomeStore } from "../ports";
 import type { DynamoTableOptions } from "./dynamodb";
-import { storageError } from "./dynamodb-errors";
+import { isTransactionCanceled, storageError, transientCancellation } from "./dynamodb-errors";
 import { bucketExpression, planBucketUpdates } from "./dynamodb-merchant-risk";
 import { OUTCOME_NAMES } from "./update-access";
 
 /** The transactions table plus the merchant-risk table a fraud is counted in. */
 interface DynamoOutcomeStoreOptions extends DynamoTableOptions {
   readonly merchantRiskTableName: string;
-}
-
-/** A cancelled transaction, as TransactWriteItems reports it: one reason per item, in order. */
-interface CanceledTransaction extends Error {
-  readonly CancellationReasons?: readonly CancellationReason[];
-}
-
-/** Cancellation reasons that mean "try again later" rather than "your request is wrong". */
-const TRANSIENT_CANCELLATION_CODES: readonly string[] = [
-  "TransactionConflict",
-  "ThrottlingError",
-  "ProvisionedThroughputExceeded",
-];
-
-/** Compared by name, like dynamodb-errors.ts, so another copy of the SDK's error is recognised. */
-function isTransactionCanceled(error: unknown): error is CanceledTransaction {
-  return error instanceof Error && error.name === "TransactionCanceledException";
 }
 
 /** What the stored item already says, or `undefined` when the outcome is still to be written. */
@@ -140,14 +121,8 @@ function makeDynamoOutcomeStore({
   /** Throws the error a cancelled transaction stands for when it is not a concurrent writer's. */
   function unlessRaced(err: unknown): void {
     if (!isTransactionCanceled(err)) throw storageError(err, "TransactWriteItems", tableName);
-    const codes = (err.CancellationReasons ?? []).map((reason) => reason.Code ?? "");
-    if (codes[0] === "ConditionalCheckFailed") return;
-    if (!codes.some((code) => TRANSIENT_CANCELLATION_CODES.includes(code))) throw err;
-    throw runtimeError(
-      ERROR_NAMES.storageThrottled,
-      `DynamoDB TransactWriteItems on table ${tableName} was cancelled (${codes.join(", ")}); retry later`,
-      { cause: err },
-    );
+    if (err.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed") return;
+    throw transientCancellation(err, tableName) ?? err;
   }
 
   return {

@@ -1,5 +1,5 @@
 /**
- * DynamoDB adapters (AWS SDK v3) for the transaction table: the conditional insert of
+ * DynamoDB adapters (AWS SDK v3) for the transaction table: the guarded insert of
  * process-transaction, and the account history query and verdict write-back of detect-fraud.
  * The notification ledger lives in dynamodb-ledger.ts. One maker per port, so each function's
  * IAM policy grants exactly the actions of the makers it uses.
@@ -7,13 +7,20 @@
 import {
   type AttributeValue,
   type DynamoDBClient,
-  PutItemCommand,
   QueryCommand,
   type QueryCommandOutput,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
-import { ACCOUNT_INDEX, contractFields, ITEM_ATTRIBUTES, sameContractFields, toItem } from "../contract/item";
+import {
+  ACCOUNT_INDEX,
+  contractFields,
+  ITEM_ATTRIBUTES,
+  idGuardItem,
+  sameContractFields,
+  toItem,
+} from "../contract/item";
 import type { Transaction, TransactionKey, Verdict } from "../contract/transaction";
 import {
   type AccountHistory,
@@ -22,7 +29,12 @@ import {
   type TransactionStore,
   type VerdictStore,
 } from "../ports";
-import { isConditionalCheckFailed, storageError } from "./dynamodb-errors";
+import {
+  isConditionalCheckFailed,
+  isTransactionCanceled,
+  storageError,
+  transientCancellation,
+} from "./dynamodb-errors";
 import { VERDICT_NAMES } from "./update-access";
 
 /** What every DynamoDB maker needs: an injectable client and the table's physical name. */
@@ -63,33 +75,49 @@ function compareWithStored(tx: Transaction, stored: Record<string, AttributeValu
   return sameContractFields(unmarshall(stored), sent) ? PUT_OUTCOMES.duplicate : PUT_OUTCOMES.conflict;
 }
 
+/** A Put of `item` unless its key exists, returning the stored item when the condition fails. */
+function putIfAbsent(tableName: string, item: Record<string, unknown>) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: marshall(item, { removeUndefinedValues: true }),
+      ConditionExpression: "attribute_not_exists(transaction_id)",
+      ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
+    },
+  };
+}
+
 /**
- * TransactionStore over a conditional PutItem: creates the item unless one with the same key
- * (transaction_id + timestamp) exists, and tells an exact retry from a conflicting one by the
- * old item DynamoDB returns with the failed condition. IAM: `dynamodb:PutItem` on the table.
+ * TransactionStore over one TransactWriteItems of two conditional Puts: the transaction's item
+ * (key transaction_id + timestamp) and its id guard (see `ID_GUARD`), each only if its key is
+ * new. The item's failed condition tells an exact retry from a conflicting one by the old item
+ * DynamoDB returns; the guard's alone means the id is stored with another timestamp. IAM:
+ * `dynamodb:PutItem` on the table (each Put of a transaction is authorised as a PutItem).
  *
  * @example
  * const store = makeDynamoTransactionStore({ client: new DynamoDBClient({}), tableName });
- * const outcome = await store.putTransaction(tx, Date.now()); // "created" | "duplicate" | "conflict"
- * @throws StorageThrottledError when DynamoDB throttles or fails transiently.
+ * const outcome = await store.putTransaction(tx, Date.now()); // "created" | "duplicate" | "conflict" | "id-taken"
+ * @throws StorageThrottledError when DynamoDB throttles, fails transiently, or cancels the write
+ *   for a concurrent transaction on the same id.
  */
 function makeDynamoTransactionStore({ client, tableName }: DynamoTableOptions): TransactionStore {
   return {
     async putTransaction(tx, receivedAt) {
-      const command = new PutItemCommand({
-        TableName: tableName,
-        Item: marshall(storable(toItem(tx, receivedAt)) as Record<string, unknown>, {
-          removeUndefinedValues: true,
-        }),
-        ConditionExpression: "attribute_not_exists(transaction_id)",
-        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      const command = new TransactWriteItemsCommand({
+        TransactItems: [
+          putIfAbsent(tableName, storable(toItem(tx, receivedAt)) as Record<string, unknown>),
+          putIfAbsent(tableName, idGuardItem(tx, receivedAt)),
+        ],
       });
       try {
         await client.send(command);
         return PUT_OUTCOMES.created;
       } catch (err) {
-        if (isConditionalCheckFailed(err)) return compareWithStored(tx, err.Item);
-        throw storageError(err, "PutItem", tableName);
+        if (!isTransactionCanceled(err)) throw storageError(err, "TransactWriteItems", tableName);
+        const [itemReason, guardReason] = err.CancellationReasons ?? [];
+        if (itemReason?.Code === "ConditionalCheckFailed") return compareWithStored(tx, itemReason.Item);
+        if (guardReason?.Code === "ConditionalCheckFailed") return PUT_OUTCOMES.idTaken;
+        throw transientCancellation(err, tableName) ?? err;
       }
     },
   };

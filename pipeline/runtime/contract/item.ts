@@ -3,7 +3,7 @@
  * bookkeeping attributes written by the pipeline. One place, so the process writer, the stream
  * reader, the verdict writer and the notification ledger agree on attribute names.
  */
-import type { Transaction } from "./transaction";
+import { LIMITS, type Transaction } from "./transaction";
 
 /** Attribute names the pipeline adds to an item. */
 export const ITEM_ATTRIBUTES = {
@@ -15,6 +15,22 @@ export const ITEM_ATTRIBUTES = {
   verdictAt: "verdict_at",
   notifiedAt: "notified_at",
   notifyLeaseUntil: "notify_lease_until",
+} as const;
+
+/**
+ * The id guard: one item per transaction id, written in the same DynamoDB transaction as the
+ * transaction's item, so a second transaction with a known id (a client retry that re-stamped its
+ * timestamp) fails its condition instead of being stored. The table's key stays transaction_id +
+ * timestamp; the guard uses the same id and this timestamp, which the contract can never produce
+ * (`LIMITS.timestampMin` is 0 and timestamps are integers), so it never collides with a real
+ * transaction and no request can address it by key. It carries no `account_id`: the account
+ * index is sparse, so the guard is not in it, and the stream filter requires an `account_id`, so
+ * it never reaches detect-fraud.
+ */
+export const ID_GUARD = {
+  timestamp: LIMITS.timestampMin - 1,
+  /** The timestamp of the transaction that holds the id. */
+  guardedTimestamp: "guarded_timestamp",
 } as const;
 
 /** Name of the global secondary index on `account_id` + `timestamp`. */
@@ -41,6 +57,32 @@ const CONTRACT_FIELDS = [
  */
 function toItem(tx: Transaction, receivedAt: number): Record<string, unknown> {
   return { ...tx, [ITEM_ATTRIBUTES.receivedAt]: receivedAt };
+}
+
+/**
+ * The guard item that reserves `tx.transaction_id` for the transaction at `tx.timestamp`.
+ *
+ * @example
+ * idGuardItem(tx, Date.now()); // { transaction_id: "tx-1", timestamp: -1, guarded_timestamp: 1764072000000, received_at: ... }
+ */
+function idGuardItem(tx: Transaction, receivedAt: number): Record<string, unknown> {
+  return {
+    transaction_id: tx.transaction_id,
+    timestamp: ID_GUARD.timestamp,
+    [ID_GUARD.guardedTimestamp]: tx.timestamp,
+    [ITEM_ATTRIBUTES.receivedAt]: receivedAt,
+  };
+}
+
+/**
+ * True for an id guard item (see {@link ID_GUARD}): what a reader of whole items (a scan, a
+ * journal replay) leaves out, since it is bookkeeping, not a transaction.
+ *
+ * @example
+ * table.scan().filter((item) => !isIdGuard(item));
+ */
+function isIdGuard(item: Record<string, unknown>): boolean {
+  return Number(item.timestamp) === ID_GUARD.timestamp;
 }
 
 /**
@@ -82,4 +124,4 @@ function sameContractFields(a: Record<string, unknown>, b: Record<string, unknow
   return canonicalJson(contractFields(a)) === canonicalJson(contractFields(b));
 }
 
-export { CONTRACT_FIELDS, contractFields, sameContractFields, toItem };
+export { CONTRACT_FIELDS, contractFields, idGuardItem, isIdGuard, sameContractFields, toItem };

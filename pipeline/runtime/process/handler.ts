@@ -84,6 +84,8 @@ async function storeTransaction(
       return { response: responses.duplicate(tx), outcome: OUTCOMES.duplicate, tx };
     case PUT_OUTCOMES.conflict:
       return { response: responses.conflict(tx, requestId), outcome: OUTCOMES.conflict, tx };
+    case PUT_OUTCOMES.idTaken:
+      return { response: responses.idTaken(tx, requestId), outcome: OUTCOMES.conflict, tx };
     default:
       // A store outside its contract is our failure, not the client's.
       return failed(new Error(`TransactionStore returned an unknown outcome: ${outcome}`), requestId, tx);

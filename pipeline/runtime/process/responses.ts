@@ -70,6 +70,23 @@ function conflict(key: TransactionKey, requestId: string): APIGatewayProxyResult
 }
 
 /**
+ * 409: the transaction id is already stored with a different timestamp. A retry must resend the
+ * original timestamp; a different transaction needs its own id.
+ *
+ * @example
+ * idTaken({ transaction_id: "tx-1", timestamp: 1764072000000 }, "req-1");
+ */
+function idTaken(key: TransactionKey, requestId: string): APIGatewayProxyResult {
+  return json(409, {
+    error: ERROR_CODES.conflict,
+    message: `Transaction ${key.transaction_id} was already accepted with a different timestamp; retry with the original timestamp, or send a different transaction_id for a different transaction.`,
+    request_id: requestId,
+    transaction_id: key.transaction_id,
+    timestamp: key.timestamp,
+  });
+}
+
+/**
  * 400: names every offending field and what would be valid.
  *
  * @example
@@ -138,6 +155,7 @@ export {
   conflict,
   duplicate,
   ERROR_CODES,
+  idTaken,
   internalError,
   invalidRequest,
   json,
