@@ -122,6 +122,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       host: args.host,
       outbox: args.outbox,
       dataDir: args.dataDir,
+      repair: args.repair,
       apiKey: args.apiKey,
       rulesConfig: rules.json,
       visibilityTimeoutMs: args.visibilityTimeoutMs,

@@ -64,6 +64,8 @@ export interface LocalPipelineOptions {
   readonly outbox?: string;
   /** Persist the table here (journal + snapshot); in memory only when absent. */
   readonly dataDir?: string;
+  /** Load a damaged `dataDir` anyway, dropping (and reporting) its damaged lines. Default false. */
+  readonly repair?: boolean;
   /** When set, POST /transactions and POST /transactions/outcomes require this `x-api-key`. */
   readonly apiKey?: string;
   /** Rule overrides as JSON text (the stack config value) or the same object. */
@@ -161,7 +163,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     dataDir === undefined
       ? undefined
       : openOrExplain(
-          () => openJournal(dataDir),
+          () => openJournal(dataDir, { repair: settings.repair, report: write }),
           `Cannot use the data directory ${dataDir}`,
           "set DATA_DIR (or --data) to a writable directory",
           topic.close,
