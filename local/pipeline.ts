@@ -19,6 +19,7 @@ import { makeRecordOutcomeHandler } from "../pipeline/runtime/outcome/handler";
 import { makeProcessHandler } from "../pipeline/runtime/process/handler";
 import { type ChangeFeed, makeChangeFeed } from "./change-feed";
 import { type FaultPlan, type Faults, makeFaults } from "./faults";
+import { holdClaimsWhileRunning } from "./held-claims";
 import { type Item, openJournal } from "./journal";
 import { lambdaContext } from "./lambda-context";
 import { type LocalMetrics, type LogLevel, makeLocalLog, makeLocalMetrics } from "./log";
@@ -200,9 +201,10 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     log: logOf(LOCAL_NAMES.detect),
     metrics,
   });
+  const claims = holdClaimsWhileRunning(ports.ledger);
   const notify = makeNotifyHandler({
     notifier: topic.notifier,
-    ledger: ports.ledger,
+    ledger: claims.ledger,
     codec: makeAlertCodec(),
     now: Date.now,
     log: logOf(LOCAL_NAMES.notify),
@@ -265,7 +267,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     });
   }
   feed.start((event) => detect(event, lambdaContext(LOCAL_NAMES.detect, 60_000)));
-  queue.start((event) => notify(event, lambdaContext(LOCAL_NAMES.notify, 50_000)));
+  queue.start((event) => claims.during(() => notify(event, lambdaContext(LOCAL_NAMES.notify, 50_000))));
 
   let stopping: Promise<void> | undefined;
   const url = `http://${settings.host}:${server.port}`;
