@@ -18,6 +18,7 @@ import { makeNotifyHandler } from "../pipeline/runtime/notify/handler";
 import { makeRecordOutcomeHandler } from "../pipeline/runtime/outcome/handler";
 import { makeProcessHandler } from "../pipeline/runtime/process/handler";
 import { type ChangeFeed, makeChangeFeed } from "./change-feed";
+import { reconcileClaims } from "./claim-reconciliation";
 import { type FaultPlan, type Faults, makeFaults } from "./faults";
 import { holdClaimsWhileRunning } from "./held-claims";
 import { type Item, openJournal } from "./journal";
@@ -26,7 +27,7 @@ import { type LocalMetrics, type LogLevel, makeLocalLog, makeLocalMetrics } from
 import { type MemoryQueue, makeMemoryQueue, makeQueueAlertSender } from "./memory-queue";
 import { type MemoryTable, makeMemoryTable } from "./memory-table";
 import { type MerchantRiskStore, makeMerchantRiskStore } from "./merchant-risk-store";
-import { openOutboxTopic } from "./outbox-topic";
+import { openOutboxTopic, readPublishTimes } from "./outbox-topic";
 import { makeLocalOutcomeStore } from "./outcome-store";
 import { makeRequestValidator } from "./request-validator";
 import { startServer } from "./server";
@@ -170,6 +171,13 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
           topic.close,
         );
   const table = makeMemoryTable({ journal });
+  if (journal !== undefined) {
+    const unconfirmed = reconcileClaims(table, readPublishTimes(settings.outbox));
+    if (unconfirmed.confirmed + unconfirmed.released > 0)
+      write(
+        `Data: ${unconfirmed.confirmed} notification(s) claimed before the last stop are in ${settings.outbox} and were recorded as sent; ${unconfirmed.released} will be sent again`,
+      );
+  }
   const ports = makeTablePorts(table, faults);
   const merchantRisk = makeMerchantRiskStore({ recovered: journal?.recovered, now: Date.now() });
   const feed = makeChangeFeed({
