@@ -34,6 +34,13 @@ describe("Function: startLocalPipeline (--data) after a kill between the email a
     fs.writeFileSync(path.join(dataDir, "snapshot.jsonl"), lines.join(""));
   }
 
+  /** Starts again on the same data and outbox and waits for the pipeline to settle. */
+  async function restartUntilIdle(visibilityTimeoutMs: number) {
+    const local = await pipelines.start({ dataDir, outbox, visibilityTimeoutMs });
+    await local.idle();
+    return local;
+  }
+
   beforeEach(() => {
     dataDir = path.join(pipelines.dir, "data");
     outbox = path.join(pipelines.dir, "outbox.jsonl");
@@ -45,11 +52,7 @@ describe("Function: startLocalPipeline (--data) after a kill between the email a
     await crashAfterPublishing(Date.now() + 100);
 
     // Act
-    const run = await captureOutput(async () => {
-      const local = await pipelines.start({ dataDir, outbox, visibilityTimeoutMs: 50 });
-      await local.idle();
-      return local;
-    });
+    const run = await captureOutput(() => restartUntilIdle(50));
 
     // Assess
     expect(readOutbox(outbox).map((entry) => entry.transaction_id)).to.deep.equal(["tx-killed"]);
@@ -68,11 +71,7 @@ describe("Function: startLocalPipeline (--data) after a kill between the email a
     fs.rmSync(outbox);
 
     // Act
-    const run = await captureOutput(async () => {
-      const local = await pipelines.start({ dataDir, outbox, visibilityTimeoutMs: 60_000 });
-      await local.idle();
-      return local;
-    });
+    const run = await captureOutput(() => restartUntilIdle(60_000));
 
     // Assess
     expect(readOutbox(outbox).map((entry) => entry.transaction_id)).to.deep.equal(["tx-killed"]);
