@@ -14,6 +14,8 @@ export interface StartArgs {
   readonly dataDir?: string;
   /** A DynamoDB (Local) endpoint URL to keep the data in instead of the embedded table. */
   readonly dynamodbEndpoint?: string;
+  /** `--repair`: load a damaged data directory, dropping and reporting its damaged lines. */
+  readonly repair: boolean;
   readonly apiKey?: string;
   /** A file holding the rules JSON (`--rules`); takes precedence over `rulesJson`. */
   readonly rulesFile?: string;
@@ -40,6 +42,8 @@ Options (environment variable in brackets; flags win):
   --data DIR                 persist the table in DIR so a restart loses nothing [DATA_DIR]
   --dynamodb-endpoint URL    keep the data in DynamoDB (Local) at URL instead of the embedded table,
                              e.g. http://127.0.0.1:8000; creates the tables there if missing
+  --repair                   load a damaged data directory: drop its damaged lines (each reported),
+                             keep the damaged files beside the new ones as FILE.damaged-TIME
   --rules FILE               JSON rule overrides, same shape as the stack config [FRAUD_RULES_CONFIG holds the JSON itself]
   --model FILE               score with MODEL.json from npm run train (default: the label-free score)
   --visibility-timeout-ms N  how long a failed notification waits before a retry (default 30000)
@@ -79,10 +83,15 @@ function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed
   if (misplaced !== undefined) return { ok: false, error: misplaced };
   const flags: Record<string, string> = {};
   let help = false;
+  let repair = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") {
       help = true;
+      continue;
+    }
+    if (arg === "--repair") {
+      repair = true;
       continue;
     }
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -127,6 +136,7 @@ function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed
       outbox: flags.outbox ?? nonEmpty(env.OUTBOX) ?? ".local/outbox.jsonl",
       dataDir,
       dynamodbEndpoint,
+      repair,
       apiKey: nonEmpty(env.LOCAL_API_KEY),
       rulesFile: flags.rules,
       modelFile: flags.model,

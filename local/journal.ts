@@ -3,9 +3,11 @@
  * image as one JSON line to `journal.jsonl` and fsyncs it before the write becomes visible; on
  * open, `snapshot.jsonl` plus the journal are replayed (last image of a key wins), then compacted
  * into a fresh snapshot (written to a temp file, fsynced, renamed) and the journal is truncated.
+ * Damaged lines are never dropped silently: see {@link openJournal}.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ERROR_NAMES, runtimeError } from "../pipeline/runtime/errors";
 import { makeDirectory } from "./make-directory";
 
 export type Item = Record<string, unknown>;
@@ -26,23 +28,91 @@ function itemKey(item: Item): string {
   return `${String(item.transaction_id)}#${String(item.timestamp)}`;
 }
 
-/** Reads JSON lines; a torn last line (a crash mid-append) is ignored, any other bad line is an error. */
-function readImages(file: string, into: Map<string, Item>): void {
-  if (!fs.existsSync(file)) return;
-  const lines = fs.readFileSync(file, "utf8").split("\n");
-  lines.forEach((line, index) => {
-    if (line.trim() === "") return;
-    try {
-      const item = JSON.parse(line) as Item;
-      into.set(itemKey(item), item);
-    } catch (error) {
-      const isLast = lines.slice(index + 1).every((rest) => rest.trim() === "");
-      if (!isLast)
-        throw new Error(`${file} line ${index + 1} is not valid JSON: the data directory is damaged`, {
-          cause: error,
-        });
+/** Options of {@link openJournal}. */
+export interface OpenJournalOptions {
+  /** Load a damaged snapshot or journal anyway, dropping its damaged lines (`--repair`). */
+  readonly repair?: boolean;
+  /** Receives one line per dropped line and per damaged file kept aside. Default: stderr. */
+  readonly report?: (line: string) => void;
+}
+
+/** One line that could not be loaded. */
+interface DamagedLine {
+  readonly line: number;
+  readonly offset: number;
+  readonly bytes: number;
+  readonly reason: string;
+  /** The last line, without its newline: what a crash in the middle of an append leaves. */
+  readonly torn: boolean;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The item image in `bytes`, or why it is not one. */
+function parseImage(bytes: Buffer): { item: Item } | { reason: string } {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { reason: "is not valid UTF-8" };
+  }
+  try {
+    return { item: JSON.parse(text) as Item };
+  } catch {
+    return { reason: "is not valid JSON" };
+  }
+}
+
+/**
+ * Reads the JSON lines of `file` into `into` and returns the lines it could not read. Blank lines
+ * are skipped; bytes are decoded strictly, so invalid UTF-8 is a damaged line, never replaced.
+ */
+function readImages(file: string, into: Map<string, Item>): DamagedLine[] {
+  if (!fs.existsSync(file)) return [];
+  const data = fs.readFileSync(file);
+  const damaged: DamagedLine[] = [];
+  let offset = 0;
+  for (let line = 1; offset < data.length; line++) {
+    const newline = data.indexOf(0x0a, offset);
+    const end = newline < 0 ? data.length : newline;
+    const bytes = data.subarray(offset, end);
+    if (bytes.toString("latin1").trim() !== "") {
+      const parsed = parseImage(bytes);
+      if ("item" in parsed) into.set(itemKey(parsed.item), parsed.item);
+      else {
+        // An append is one write of a whole line, so only a crash mid-append leaves a last line without its newline.
+        damaged.push({ line, offset, bytes: bytes.length, reason: parsed.reason, torn: newline < 0 });
+      }
     }
-  });
+    offset = end + 1;
+  }
+  return damaged;
+}
+
+function describe(file: string, damage: DamagedLine): string {
+  const torn = damage.torn ? "is torn (no newline at the end of the file) and " : "";
+  return `${file} line ${damage.line} (${damage.bytes} bytes at byte offset ${damage.offset}) ${torn}${damage.reason}`;
+}
+
+/** Copies `file` to `<file>.damaged-<UTC time>` before it is rewritten, so nothing is lost for good. */
+function keepAside(file: string): string {
+  const aside = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  fs.copyFileSync(file, aside);
+  return aside;
+}
+
+/**
+ * Throws unless the damage may be loaded past: a torn last journal line (an append the crash cut
+ * short, never acknowledged) always may; anything else only with `repair`, since the snapshot is
+ * written atomically and every journal line is fsynced whole, so it means the data was damaged.
+ */
+function refuseDamage(file: string, damaged: readonly DamagedLine[], journal: boolean, repair: boolean) {
+  if (repair || damaged.length === 0 || (journal && damaged.length === 1 && damaged[0].torn)) return;
+  const more = damaged.length > 1 ? ` (and ${damaged.length - 1} more damaged line(s))` : "";
+  throw runtimeError(
+    ERROR_NAMES.configuration,
+    `${describe(file, damaged[0])}${more}: the data directory is damaged; start with --repair to load the readable lines and keep the damaged file beside the new one`,
+  );
 }
 
 function writeDurably(file: string, text: string): void {
@@ -67,18 +137,31 @@ function fsyncDirectory(dir: string): void {
 }
 
 /**
- * Opens (creating if needed) the journal in `dir`, recovers its items and compacts it.
- * Throws the file system's error (EACCES, ENOTDIR, ...) when the directory is unusable.
+ * Opens (creating if needed) the journal in `dir`, recovers its items and compacts it. A torn last
+ * journal line is dropped with a report; other damage is refused unless `repair` is set. Every
+ * dropped line is reported (file, line number, bytes) and every damaged file is kept as
+ * `<file>.damaged-<time>` before the new snapshot replaces it.
+ * Throws a ConfigurationError for refused damage, else the file system's error (EACCES, ENOTDIR, ...).
  *
  * @example
- * const journal = openJournal(".local/data");
+ * const journal = openJournal(".local/data", { repair: false, report: (line) => console.error(line) });
  * const table = makeMemoryTable({ journal });
  */
-function openJournal(dir: string): Journal {
+function openJournal(dir: string, options: OpenJournalOptions = {}): Journal {
+  const report = options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
   makeDirectory(dir);
   const images = new Map<string, Item>();
-  readImages(path.join(dir, SNAPSHOT), images);
-  readImages(path.join(dir, JOURNAL), images);
+  const files = [
+    { file: path.join(dir, SNAPSHOT), journal: false },
+    { file: path.join(dir, JOURNAL), journal: true },
+  ].map((entry) => ({ ...entry, damaged: readImages(entry.file, images) }));
+  for (const { file, damaged, journal } of files)
+    refuseDamage(file, damaged, journal, options.repair === true);
+  for (const { file, damaged } of files) {
+    if (damaged.length === 0) continue;
+    for (const damage of damaged) report(`Data: dropped ${describe(file, damage)}`);
+    report(`Data: kept the damaged ${path.basename(file)} as ${keepAside(file)}`);
+  }
   const recovered = [...images.values()];
   writeDurably(path.join(dir, SNAPSHOT), recovered.map((item) => `${JSON.stringify(item)}\n`).join(""));
   const fd = fs.openSync(path.join(dir, JOURNAL), "w");

@@ -128,6 +128,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       port: args.port,
       host: args.host,
       outbox: args.outbox,
+      repair: args.repair,
       apiKey: args.apiKey,
       rulesConfig: rules.json,
       visibilityTimeoutMs: args.visibilityTimeoutMs,

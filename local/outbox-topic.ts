@@ -113,4 +113,29 @@ function readOutbox(file: string): OutboxEntry[] {
     .map((line) => JSON.parse(line) as OutboxEntry);
 }
 
-export { openOutboxTopic, readOutbox };
+/**
+ * When each transaction was notified, from the outbox file: transaction id to the publish times
+ * (epoch ms) of its lines. A line that is not a whole entry (a crash cut the write short) is an
+ * email never sent and is skipped; a missing file is an empty outbox.
+ *
+ * @example
+ * const sentAt = readPublishTimes(".local/outbox.jsonl").get("tx-1"); // [1767312000000]
+ */
+function readPublishTimes(file: string): Map<string, number[]> {
+  const times = new Map<string, number[]>();
+  if (!fs.existsSync(file)) return times;
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    let entry: Partial<OutboxEntry>;
+    try {
+      entry = JSON.parse(line) as Partial<OutboxEntry>;
+    } catch {
+      continue;
+    }
+    const at = Date.parse(String(entry?.published_at));
+    if (typeof entry?.transaction_id !== "string" || Number.isNaN(at)) continue;
+    times.set(entry.transaction_id, [...(times.get(entry.transaction_id) ?? []), at]);
+  }
+  return times;
+}
+
+export { openOutboxTopic, readOutbox, readPublishTimes };

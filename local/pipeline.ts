@@ -20,15 +20,17 @@ import type { Log, MerchantRiskReader, MerchantRiskWriter, OutcomeStore } from "
 import { makeProcessHandler } from "../pipeline/runtime/process/handler";
 import { TRANSACTION_STREAM_FILTER } from "../pipeline/runtime/table-definitions";
 import { type ChangeFeed, makeChangeFeed, type StreamHandler } from "./change-feed";
+import { reconcileClaims } from "./claim-reconciliation";
 import { matchesFilter } from "./event-filter";
 import { type FaultPlan, type Faults, makeFaults } from "./faults";
+import { holdClaimsWhileRunning } from "./held-claims";
 import { type Item, openJournal } from "./journal";
 import { lambdaContext } from "./lambda-context";
 import { type LocalMetrics, type LogLevel, makeLocalLog, makeLocalMetrics } from "./log";
 import { type MemoryQueue, makeMemoryQueue, makeQueueAlertSender } from "./memory-queue";
 import { type MemoryTable, makeMemoryTable } from "./memory-table";
 import { type MerchantRiskStore, makeMerchantRiskStore } from "./merchant-risk-store";
-import { type OutboxTopic, openOutboxTopic } from "./outbox-topic";
+import { type OutboxTopic, openOutboxTopic, readPublishTimes } from "./outbox-topic";
 import { makeLocalOutcomeStore } from "./outcome-store";
 import { makeRequestValidator } from "./request-validator";
 import { startServer } from "./server";
@@ -67,6 +69,8 @@ export interface LocalPipelineOptions {
   readonly outbox?: string;
   /** Persist the table here (journal + snapshot); in memory only when absent. */
   readonly dataDir?: string;
+  /** Load a damaged `dataDir` anyway, dropping (and reporting) its damaged lines. Default false. */
+  readonly repair?: boolean;
   /** When set, POST /transactions and POST /transactions/outcomes require this `x-api-key`. */
   readonly apiKey?: string;
   /** Rule overrides as JSON text (the stack config value) or the same object. */
@@ -138,6 +142,8 @@ interface PipelineBase {
   readonly settings: typeof LOCAL_DEFAULTS & LocalPipelineOptions;
   readonly logOf: (service: string) => Log;
   readonly config: RulesConfig;
+  /** Writes one line to stderr: start-up reports that are not log entries. */
+  readonly write: (line: string) => void;
   readonly faults: Faults;
   readonly metrics: LocalMetrics;
   readonly topic: OutboxTopic;
@@ -170,7 +176,7 @@ function openPipelineBase(options: LocalPipelineOptions): PipelineBase {
     pollIntervalMs: settings.pollIntervalMs,
     onError: (error) => logOf(LOCAL_NAMES.notify).error("Queue batch failed", { error: String(error) }),
   });
-  return { settings, logOf, config, faults, metrics, topic, queue };
+  return { settings, logOf, config, write, faults, metrics, topic, queue };
 }
 
 /** Where the handlers keep their data: the embedded table and stores, or a DynamoDB endpoint. */
@@ -196,9 +202,11 @@ function makeHandlers(base: PipelineBase, storage: PipelineStorage) {
     log: logOf(LOCAL_NAMES.detect),
     metrics,
   });
+  // No function timeout ends a slow local invocation, so its claims stay held while it runs.
+  const claims = holdClaimsWhileRunning(storage.ports.ledger);
   const notify = makeNotifyHandler({
     notifier: base.topic.notifier,
-    ledger: storage.ports.ledger,
+    ledger: claims.ledger,
     codec: makeAlertCodec(),
     now: Date.now,
     log: logOf(LOCAL_NAMES.notify),
@@ -218,7 +226,7 @@ function makeHandlers(base: PipelineBase, storage: PipelineStorage) {
     now: Date.now,
     log: logOf(LOCAL_NAMES.recordOutcome),
   });
-  return { detect, notify, processHandler, recordOutcomeHandler };
+  return { detect, notify, claims, processHandler, recordOutcomeHandler };
 }
 
 /**
@@ -264,7 +272,9 @@ function startConsumers(
   stream: { start(handler: StreamHandler): void },
 ): void {
   stream.start((event) => handlers.detect(event, lambdaContext(LOCAL_NAMES.detect, 60_000)));
-  base.queue.start((event) => handlers.notify(event, lambdaContext(LOCAL_NAMES.notify, 50_000)));
+  base.queue.start((event) =>
+    handlers.claims.during(() => handlers.notify(event, lambdaContext(LOCAL_NAMES.notify, 50_000))),
+  );
 }
 
 /**
@@ -285,12 +295,19 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     dataDir === undefined
       ? undefined
       : openOrExplain(
-          () => openJournal(dataDir),
+          () => openJournal(dataDir, { repair: settings.repair, report: base.write }),
           `Cannot use the data directory ${dataDir}`,
           "set DATA_DIR (or --data) to a writable directory",
           topic.close,
         );
   const table = makeMemoryTable({ journal });
+  if (journal !== undefined) {
+    const unconfirmed = reconcileClaims(table, readPublishTimes(settings.outbox));
+    if (unconfirmed.confirmed + unconfirmed.released > 0)
+      base.write(
+        `Data: ${unconfirmed.confirmed} notification(s) claimed before the last stop are in ${settings.outbox} and were recorded as sent; ${unconfirmed.released} will be sent again`,
+      );
+  }
   const merchantRisk = makeMerchantRiskStore({ recovered: journal?.recovered, now: Date.now() });
   const feed = makeChangeFeed({
     tableName: LOCAL_NAMES.table,

@@ -16,6 +16,7 @@ describe("Function: parseStartArgs", () => {
         outbox: ".local/outbox.jsonl",
         dataDir: undefined,
         dynamodbEndpoint: undefined,
+        repair: false,
         apiKey: undefined,
         rulesFile: undefined,
         modelFile: undefined,
@@ -48,6 +49,15 @@ describe("Function: parseStartArgs", () => {
     expect(parsed.args.apiKey).to.equal("k");
     expect(parsed.args.rulesFile).to.equal("r.json");
     expect(parsed.args.rulesJson).to.equal("{}");
+  });
+
+  it("reads --repair as a flag without a value", () => {
+    // Act
+    const parsed = parseStartArgs(["--data", "d", "--repair", "--port", "0"], {});
+
+    // Assess
+    expect(parsed.ok && parsed.args.repair).to.equal(true);
+    expect(parsed.ok && parsed.args.port).to.equal(0);
   });
 
   it("names the option and what is valid for a bad port, an unknown flag or a missing value", () => {
