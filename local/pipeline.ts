@@ -18,6 +18,7 @@ import { makeNotifyHandler } from "../pipeline/runtime/notify/handler";
 import { makeRecordOutcomeHandler } from "../pipeline/runtime/outcome/handler";
 import { makeProcessHandler } from "../pipeline/runtime/process/handler";
 import { type ChangeFeed, makeChangeFeed } from "./change-feed";
+import { deadLetterSink, openDeadLetters } from "./dead-letters";
 import { type FaultPlan, type Faults, makeFaults } from "./faults";
 import { type Item, openJournal } from "./journal";
 import { lambdaContext } from "./lambda-context";
@@ -30,6 +31,7 @@ import { makeLocalOutcomeStore } from "./outcome-store";
 import { makeRequestValidator } from "./request-validator";
 import { startServer } from "./server";
 import { listenFix, localError, openOrExplain } from "./startup-errors";
+import { type PipelineStats, pipelineStats } from "./stats";
 import { makeTablePorts } from "./table-ports";
 
 /** Physical names, following the stack's `{type}-{purpose}-{env}` convention with env `local`. */
@@ -98,6 +100,8 @@ export interface LocalPipeline {
   readonly metrics: LocalMetrics;
   /** Items recovered from `dataDir` whose detection was resumed (no verdict, or flagged and not notified). */
   readonly resumed: number;
+  /** What `GET /stats` answers. */
+  stats(): PipelineStats;
   /** Resolves once no request, stream batch or queue message is pending or in flight. */
   idle(): Promise<void>;
   /** Stops accepting requests, drains the feed and the queue, closes files. */
@@ -166,6 +170,16 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
           "set DATA_DIR (or --data) to a writable directory",
           topic.close,
         );
+  const deadLetters = openOrExplain(
+    () => openDeadLetters(dataDir),
+    `Cannot use the data directory ${dataDir}`,
+    "set DATA_DIR (or --data) to a writable directory",
+    () => {
+      topic.close();
+      journal?.close();
+    },
+  );
+  const sink = deadLetterSink(deadLetters, logOf("local-dead-letters"), settings.maxReceiveCount);
   const table = makeMemoryTable({ journal });
   const ports = makeTablePorts(table, faults);
   const merchantRisk = makeMerchantRiskStore({ recovered: journal?.recovered, now: Date.now() });
@@ -176,6 +190,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     maxRetries: settings.streamMaxRetries,
     pollIntervalMs: settings.pollIntervalMs,
     onError: (error) => logOf(LOCAL_NAMES.detect).error("Stream batch failed", { error: String(error) }),
+    onDeadLetter: sink.fromStream,
   });
   table.onChange(feed.push);
   const queue = makeMemoryQueue({
@@ -184,6 +199,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     maxReceiveCount: settings.maxReceiveCount,
     pollIntervalMs: settings.pollIntervalMs,
     onError: (error) => logOf(LOCAL_NAMES.notify).error("Queue batch failed", { error: String(error) }),
+    onDeadLetter: sink.fromQueue,
   });
 
   const detect = makeDetectHandler({
@@ -224,6 +240,14 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
   const closeFiles = () => {
     topic.close();
     journal?.close();
+    deadLetters.close();
+  };
+  const stats = () => pipelineStats(table, deadLetters.letters());
+  // Moves both DLQs back into their queues, as an SQS DLQ redrive does.
+  const redrive = () => {
+    const moved = { alerts: queue.redrive(), stream: feed.redrive() };
+    deadLetters.clear();
+    return { redriven: moved };
   };
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
@@ -245,12 +269,22 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
         },
       },
       log: logOf("local-api"),
+      stats,
+      admin: { "/dead-letters/redrive": redrive },
     });
   } catch (error) {
     closeFiles();
     throw localError(error, `Cannot listen on ${settings.host}:${settings.port}`, listenFix(error));
   }
 
+  // The recovery scan below runs every unfinished item again, dead-lettered ones included: a
+  // start-up redrives the dead letters of the last run.
+  if (deadLetters.letters().length > 0) {
+    logOf("local-dead-letters").warn("Dead letters of the last run are redriven by the start-up", {
+      ...pipelineStats(table, deadLetters.letters()).dead_letters,
+    });
+    deadLetters.clear();
+  }
   const unfinished = table
     .scan()
     .filter(needsDetection)
@@ -278,6 +312,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     faults,
     metrics,
     resumed: unfinished.length,
+    stats,
     idle: () => until(() => server.inFlight() === 0 && feed.isIdle() && queue.isIdle()),
     stop() {
       stopping ??= (async () => {
