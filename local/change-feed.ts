@@ -24,6 +24,8 @@ export interface ChangeFeedOptions {
   /** Batching window, and the delay before a retry. */
   readonly pollIntervalMs: number;
   readonly onError?: (error: unknown) => void;
+  /** Told of each batch sent to the DLQ, when it goes. */
+  readonly onDeadLetter?: (letter: StreamDeadLetter) => void;
 }
 
 /** A batch given up on, as the on-failure destination receives it. */
@@ -41,6 +43,8 @@ export interface ChangeFeed {
   /** True when nothing is pending or in flight. */
   isIdle(): boolean;
   deadLetters(): readonly StreamDeadLetter[];
+  /** Delivers the dead-lettered records again, after those pending; returns how many. */
+  redrive(): number;
   /** Number of records delivered successfully. */
   delivered(): number;
   /** Stops scheduling deliveries after the batch in flight, which it awaits. */
@@ -130,7 +134,9 @@ function makeChangeFeed(options: ChangeFeedOptions): ChangeFeed {
     failing = { sequenceNumber, attempts };
     if (attempts > maxRetries) {
       const rest = pending.splice(0, batch.length - index);
-      dead.push({ records: rest, attempts, reason });
+      const letter = { records: rest, attempts, reason };
+      dead.push(letter);
+      options.onDeadLetter?.(letter);
       failing = undefined;
     }
   };
@@ -174,6 +180,12 @@ function makeChangeFeed(options: ChangeFeedOptions): ChangeFeed {
     },
     isIdle: () => pending.length === 0 && inFlight === undefined,
     deadLetters: () => dead,
+    redrive() {
+      const records = dead.splice(0).flatMap((letter) => letter.records);
+      pending.push(...records);
+      schedule();
+      return records.length;
+    },
     delivered: () => delivered,
     async stop() {
       stopped = true;

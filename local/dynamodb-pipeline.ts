@@ -115,6 +115,7 @@ async function startDynamoPipeline(options: DynamoPipelineOptions): Promise<Dyna
   const clients = dynamoEndpointClients(endpoint);
   const closeAll = () => {
     topic.close();
+    base.deadLetters.close();
     clients.destroy();
   };
   const client = clients.dynamodb;

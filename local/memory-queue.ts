@@ -22,6 +22,8 @@ export interface MemoryQueueOptions {
   /** Batching window after a send. */
   readonly pollIntervalMs: number;
   readonly onError?: (error: unknown) => void;
+  /** Told of each message moved to the DLQ, when it moves. */
+  readonly onDeadLetter?: (message: QueuedMessage) => void;
 }
 
 /** A message as the queue holds it. */
@@ -44,6 +46,8 @@ export interface MemoryQueue {
   isQuiet(): boolean;
   messages(): readonly QueuedMessage[];
   deadLetters(): readonly QueuedMessage[];
+  /** Moves every DLQ message back to the queue with a fresh receive count (an SQS DLQ redrive); returns how many. */
+  redrive(): number;
   stop(): Promise<void>;
 }
 
@@ -113,6 +117,7 @@ function makeMemoryQueue(options: MemoryQueueOptions): MemoryQueue {
       if (message.receiveCount >= options.maxReceiveCount) {
         messages.splice(messages.indexOf(message), 1);
         dead.push(message);
+        options.onDeadLetter?.(message);
         continue;
       }
       message.receiveCount += 1;
@@ -172,6 +177,16 @@ function makeMemoryQueue(options: MemoryQueueOptions): MemoryQueue {
     isQuiet: () => inFlight === undefined && messages.every((m) => m.visibleAt > Date.now()),
     messages: () => messages,
     deadLetters: () => dead,
+    redrive() {
+      const moved = dead.splice(0);
+      for (const message of moved) {
+        message.receiveCount = 0;
+        message.visibleAt = 0;
+        messages.push(message);
+      }
+      scheduleNextVisible();
+      return moved.length;
+    },
     async stop() {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);

@@ -21,12 +21,14 @@ import { makeProcessHandler } from "../pipeline/runtime/process/handler";
 import { TRANSACTION_STREAM_FILTER } from "../pipeline/runtime/table-definitions";
 import { type ChangeFeed, makeChangeFeed, type StreamHandler } from "./change-feed";
 import { reconcileClaims } from "./claim-reconciliation";
+import { type DeadLetterStore, deadLetterSink, openDeadLetters } from "./dead-letters";
 import { matchesFilter } from "./event-filter";
 import { type FaultPlan, type Faults, makeFaults } from "./faults";
 import { holdClaimsWhileRunning } from "./held-claims";
 import { type Item, openJournal } from "./journal";
 import { lambdaContext } from "./lambda-context";
 import { type LocalMetrics, type LogLevel, makeLocalLog, makeLocalMetrics } from "./log";
+import { makeDirectory } from "./make-directory";
 import { type MemoryQueue, makeMemoryQueue, makeQueueAlertSender } from "./memory-queue";
 import { type MemoryTable, makeMemoryTable } from "./memory-table";
 import { type MerchantRiskStore, makeMerchantRiskStore } from "./merchant-risk-store";
@@ -35,6 +37,7 @@ import { makeLocalOutcomeStore } from "./outcome-store";
 import { makeRequestValidator } from "./request-validator";
 import { startServer } from "./server";
 import { listenFix, localError, openOrExplain } from "./startup-errors";
+import { type PipelineStats, pipelineStats } from "./stats";
 import { makeTablePorts, type TablePorts } from "./table-ports";
 
 /** Physical names, following the stack's `{type}-{purpose}-{env}` convention with env `local`. */
@@ -105,6 +108,8 @@ export interface LocalPipeline {
   readonly metrics: LocalMetrics;
   /** Items recovered from `dataDir` whose detection was resumed (no verdict, or flagged and not notified). */
   readonly resumed: number;
+  /** What `GET /stats` answers. */
+  stats(): PipelineStats;
   /** Resolves once no request, stream batch or queue message is pending or in flight. */
   idle(): Promise<void>;
   /** Stops accepting requests, drains the feed and the queue, closes files. */
@@ -148,6 +153,9 @@ interface PipelineBase {
   readonly metrics: LocalMetrics;
   readonly topic: OutboxTopic;
   readonly queue: MemoryQueue;
+  /** Both DLQs' records, kept in `dataDir` when there is one; the queue's are logged as they die. */
+  readonly deadLetters: DeadLetterStore;
+  readonly deadLetterSink: ReturnType<typeof deadLetterSink>;
 }
 
 /**
@@ -169,14 +177,37 @@ function openPipelineBase(options: LocalPipelineOptions): PipelineBase {
     `Cannot write the outbox file ${settings.outbox}`,
     "set OUTBOX (or --outbox) to a writable file",
   );
+  const deadLetters = openOrExplain(
+    () => {
+      // The journal, opened later, would make the directory too; the dead letters need it first.
+      if (settings.dataDir !== undefined) makeDirectory(settings.dataDir);
+      return openDeadLetters(settings.dataDir);
+    },
+    `Cannot use the data directory ${settings.dataDir}`,
+    "set DATA_DIR (or --data) to a writable directory",
+    topic.close,
+  );
+  const sink = deadLetterSink(deadLetters, logOf("local-dead-letters"), settings.maxReceiveCount);
   const queue = makeMemoryQueue({
     queueName: LOCAL_NAMES.queue,
     visibilityTimeoutMs: settings.visibilityTimeoutMs,
     maxReceiveCount: settings.maxReceiveCount,
     pollIntervalMs: settings.pollIntervalMs,
     onError: (error) => logOf(LOCAL_NAMES.notify).error("Queue batch failed", { error: String(error) }),
+    onDeadLetter: sink.fromQueue,
   });
-  return { settings, logOf, config, write, faults, metrics, topic, queue };
+  return {
+    settings,
+    logOf,
+    config,
+    write,
+    faults,
+    metrics,
+    topic,
+    queue,
+    deadLetters,
+    deadLetterSink: sink,
+  };
 }
 
 /** Where the handlers keep their data: the embedded table and stores, or a DynamoDB endpoint. */
@@ -237,6 +268,7 @@ async function startApi(
   base: PipelineBase,
   handlers: ReturnType<typeof makeHandlers>,
   closeFiles: () => void,
+  operations: Pick<Parameters<typeof startServer>[0], "stats" | "admin"> = {},
 ) {
   const { settings } = base;
   try {
@@ -258,6 +290,7 @@ async function startApi(
         },
       },
       log: base.logOf("local-api"),
+      ...operations,
     });
   } catch (error) {
     closeFiles();
@@ -298,7 +331,10 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
           () => openJournal(dataDir, { repair: settings.repair, report: base.write }),
           `Cannot use the data directory ${dataDir}`,
           "set DATA_DIR (or --data) to a writable directory",
-          topic.close,
+          () => {
+            topic.close();
+            base.deadLetters.close();
+          },
         );
   const table = makeMemoryTable({ journal });
   if (journal !== undefined) {
@@ -316,6 +352,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     maxRetries: settings.streamMaxRetries,
     pollIntervalMs: settings.pollIntervalMs,
     onError: (error) => logOf(LOCAL_NAMES.detect).error("Stream batch failed", { error: String(error) }),
+    onDeadLetter: base.deadLetterSink.fromStream,
   });
   table.onChange(feed.push);
   const handlers = makeHandlers(base, {
@@ -325,11 +362,32 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     outcomes: makeLocalOutcomeStore(table, merchantRisk, faults),
   });
 
+  const { deadLetters } = base;
   const closeFiles = () => {
     topic.close();
     journal?.close();
+    deadLetters.close();
   };
-  const server = await startApi(base, handlers, closeFiles);
+  const stats = () => pipelineStats(table, deadLetters.letters());
+  // Moves both DLQs back into their queues, as an SQS DLQ redrive does.
+  const redrive = () => {
+    const moved = { alerts: queue.redrive(), stream: feed.redrive() };
+    deadLetters.clear();
+    return { redriven: moved };
+  };
+  const server = await startApi(base, handlers, closeFiles, {
+    stats,
+    admin: { "/dead-letters/redrive": redrive },
+  });
+
+  // The recovery scan below runs every unfinished item again, dead-lettered ones included: a
+  // start-up redrives the dead letters of the last run.
+  if (deadLetters.letters().length > 0) {
+    logOf("local-dead-letters").warn("Dead letters of the last run are redriven by the start-up", {
+      ...pipelineStats(table, deadLetters.letters()).dead_letters,
+    });
+    deadLetters.clear();
+  }
 
   const unfinished = table
     .scan()
@@ -357,6 +415,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     faults,
     metrics,
     resumed: unfinished.length,
+    stats,
     idle: () => until(() => server.inFlight() === 0 && feed.isIdle() && queue.isIdle()),
     stop() {
       stopping ??= (async () => {

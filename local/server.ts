@@ -35,6 +35,10 @@ export interface ServerOptions {
   /** POST routes by path, e.g. `/transactions`. */
   readonly routes: Readonly<Record<string, PostRoute>>;
   readonly log: Log;
+  /** When set, `GET /stats` answers what it returns. */
+  readonly stats?: () => object;
+  /** Admin actions by path: `POST` runs one (behind the API key) and answers what it returns. */
+  readonly admin?: Readonly<Record<string, () => object>>;
 }
 
 export interface LocalServer {
@@ -90,6 +94,10 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
   let inFlight = 0;
   const idleWaiters: (() => void)[] = [];
   const methods = new Map<string, string>([["/health", "GET"]]);
+  const stats = options.stats;
+  if (stats !== undefined) methods.set("/stats", "GET");
+  const admin = options.admin ?? {};
+  for (const path of Object.keys(admin)) methods.set(path, "POST");
   for (const path of Object.keys(options.routes)) methods.set(path, "POST");
   const served = [...methods].map(([path, method]) => `${method} ${path}`).join(", ");
 
@@ -144,6 +152,12 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
       );
     } else if (url.pathname === "/health") {
       send(res, 200, { status: "ok" });
+    } else if (url.pathname === "/stats" && stats !== undefined) {
+      send(res, 200, stats());
+    } else if (Object.hasOwn(admin, url.pathname)) {
+      if (options.apiKey !== undefined && req.headers["x-api-key"] !== options.apiKey)
+        send(res, 403, { message: "Forbidden" });
+      else send(res, 200, admin[url.pathname]());
     } else {
       await post(req, res, url, options.routes[url.pathname]);
     }

@@ -1,106 +1,121 @@
 /**
- * A small RFC 4180 CSV reader for the backtest: comma-separated fields, optional double quotes,
- * `""` for a quote inside a quoted field, quoted fields may hold commas and line breaks. Fed line
- * by line (so a large file streams); a record ends at a line break outside quotes.
+ * The backtest's CSV records, parsed by csv-parse (RFC 4180: comma-separated fields, optional
+ * double quotes, `""` for a quote inside a quoted field, quoted fields may hold commas and line
+ * breaks). Fed one physical line at a time, so a large file streams. A malformed record costs that
+ * record only: the parser is started afresh on the line after it, and when a quote opened on line N
+ * is never closed (within the record size cap, or before the end), the lines after N are read again.
  */
+import { type CsvError, Parser } from "csv-parse";
+import { MAX_LINE_BYTES } from "./lines";
 
 export type CsvRecord =
   | { readonly ok: true; readonly fields: string[]; readonly line: number }
   | { readonly ok: false; readonly error: string; readonly line: number };
 
-/**
- * Splits one complete record (its line breaks inside quotes included) into fields.
- *
- * @example
- * parseCsvRecord('a,"b,c","say ""hi"""'); // { ok: true, fields: ["a", "b,c", 'say "hi"'] }
- */
-function parseCsvRecord(text: string): { ok: true; fields: string[] } | { ok: false; error: string } {
-  const fields: string[] = [];
-  let i = 0;
-  while (true) {
-    if (text[i] === '"') {
-      let value = "";
-      i += 1;
-      while (true) {
-        const close = text.indexOf('"', i);
-        if (close < 0) return { ok: false, error: "a quoted field is not closed" };
-        value += text.slice(i, close);
-        if (text[close + 1] === '"') {
-          value += '"';
-          i = close + 2;
-        } else {
-          i = close + 1;
-          break;
-        }
-      }
-      if (i < text.length && text[i] !== ",") {
-        return {
-          ok: false,
-          error: `unexpected character after the closing quote of field ${fields.length + 1}`,
-        };
-      }
-      fields.push(value);
-    } else {
-      const comma = text.indexOf(",", i);
-      const end = comma < 0 ? text.length : comma;
-      const value = text.slice(i, end);
-      if (value.includes('"'))
-        return { ok: false, error: `field ${fields.length + 1} has a quote but does not start with one` };
-      fields.push(value);
-      i = end;
-    }
-    if (i >= text.length) return { ok: true, fields };
-    i += 1;
-  }
+/** csv-parse's error, without the position it appends (the record's line is reported instead). */
+function reasonOf(error: CsvError | undefined): string {
+  if (error === undefined || error.code === "CSV_QUOTE_NOT_CLOSED")
+    return "has a quoted field that is not closed";
+  if (error.code === "CSV_MAX_RECORD_SIZE")
+    return `has a quoted field that is not closed within ${MAX_LINE_BYTES} bytes`;
+  if (error.code === "INVALID_OPENING_QUOTE")
+    return "has a quote inside a field that does not start with one";
+  if (error.code === "CSV_INVALID_CLOSING_QUOTE") return "has a character after the closing quote of a field";
+  return error.message.replace(/ at line \d+.*$/s, "");
 }
 
-function countQuotes(text: string): number {
-  let count = 0;
-  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) count += 1;
-  return count;
-}
+/** Errors after which the record's first line is dropped and the lines after it are read again. */
+const UNCLOSED = new Set(["CSV_QUOTE_NOT_CLOSED", "CSV_MAX_RECORD_SIZE"]);
 
 /**
- * An incremental reader: `push` one physical line (without its line break) and get the record it
- * completes, if any; `end` returns an unterminated last record. Records carry their first line number.
+ * An incremental reader: `push` one physical line (without its line break) and get the records
+ * that are complete so far; `end` returns the rest. Records carry their first line number.
  *
  * @example
  * const reader = makeCsvReader();
- * reader.push('id,"multi'); // undefined
- * reader.push('line"');     // { ok: true, fields: ["id", "multi\nline"], line: 1 }
+ * reader.push(1, 'id,"multi'); // []
+ * reader.push(2, 'line"');     // []
+ * reader.end();                // [{ ok: true, fields: ["id", "multi\nline"], line: 1 }]
  */
 function makeCsvReader() {
-  let pending: string | undefined;
-  let quotes = 0;
-  let startLine = 0;
-  let lineNumber = 0;
-  const finish = (): CsvRecord => {
-    const text = pending!;
-    pending = undefined;
-    const parsed = parseCsvRecord(text);
-    return parsed.ok
-      ? { ok: true, fields: parsed.fields, line: startLine }
-      : { ok: false, error: parsed.error, line: startLine };
+  let out: CsvRecord[] = [];
+  /** Lines given to the current parser that may still belong to a record; `base` is how many came before. */
+  let written: { line: number; text: string }[] = [];
+  let base = 0;
+  /** Lines (counted by the parser) that finished records cover. */
+  let consumed = 0;
+  let failure: { error: CsvError; first: number } | undefined;
+
+  /** Index in `written` of the first line of the record after the last one finished. */
+  const firstOfNext = () => {
+    let index = consumed - base;
+    while (index < written.length - 1 && written[index].text === "") index += 1;
+    return index;
   };
+  const fresh = () =>
+    new Parser({
+      record_delimiter: "\n",
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      max_record_size: MAX_LINE_BYTES,
+      on_record: (fields: string[], context) => {
+        // After a failure the parser skips ahead on its own; those lines are read again instead.
+        if (failure === undefined) out.push({ ok: true, fields, line: written[firstOfNext()].line });
+        consumed = context.lines;
+        return null;
+      },
+      on_skip: (error) => {
+        if (failure === undefined && error !== undefined) failure = { error, first: firstOfNext() };
+        return undefined;
+      },
+    });
+  let parser = fresh();
+
+  /** Reports the failed record; the lines after it (after its first, for an unclosed quote) go to a fresh parser. */
+  const recover = () => {
+    while (failure !== undefined) {
+      const { error, first } = failure;
+      out.push({ ok: false, error: `row: ${reasonOf(error)}`, line: written[first].line });
+      const rest = written.slice(UNCLOSED.has(error.code) ? first + 1 : Number(error.lines) - base);
+      parser.destroy();
+      parser = fresh();
+      written = [];
+      base = 0;
+      consumed = 0;
+      failure = undefined;
+      for (const { line, text } of rest) write(line, text);
+    }
+  };
+
+  /** Gives the parser one line; the parser takes it synchronously, as on_record passes nothing downstream. */
+  const write = (line: number, text: string) => {
+    written.push({ line, text });
+    parser.write(`${text}\n`);
+    if (failure !== undefined) recover();
+    else if (consumed - base > 0) {
+      written = written.slice(consumed - base);
+      base = consumed;
+    }
+  };
+
   return {
-    push(line: string): CsvRecord | undefined {
-      lineNumber += 1;
-      const text = line.endsWith("\r") ? line.slice(0, -1) : line;
-      if (pending === undefined) {
-        pending = text;
-        startLine = lineNumber;
-        quotes = countQuotes(text);
-      } else {
-        pending += `\n${text}`;
-        quotes += countQuotes(text);
-      }
-      // An odd number of quotes so far means a quoted field is still open.
-      return quotes % 2 === 0 ? finish() : undefined;
+    push(line: number, text: string): CsvRecord[] {
+      out = [];
+      write(line, text);
+      return out;
     },
-    end(): CsvRecord | undefined {
-      return pending === undefined ? undefined : finish();
+    end(): CsvRecord[] {
+      out = [];
+      parser.end();
+      // A quote still open at the end: report it, read the rest again, and end that parser too.
+      while (failure !== undefined) {
+        recover();
+        parser.end();
+      }
+      return out;
     },
   };
 }
 
-export { makeCsvReader, parseCsvRecord };
+export { makeCsvReader };

@@ -13,7 +13,7 @@ import type { FraudModel } from "../../pipeline/runtime/detect/model/format";
 import { flagsTakenByNpm } from "../npm-flags";
 import { loadModelFile, parseDateFlag, parseDaysFlag } from "./cli-values";
 import { DEFAULT_MAX_INVALID_RATIO, inputProblem, parseRatioFlag } from "./input-check";
-import { readRowsFromFile } from "./read-rows";
+import { InputError, readRowsFromFile } from "./read-rows";
 import { humanReport, jsonReport, sweepThresholds } from "./report";
 import { type BacktestResult, DEFAULT_LABEL_DELAY_DAYS, runBacktest } from "./run";
 
@@ -167,9 +167,11 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     });
   } catch (error) {
     const what =
-      error instanceof Error && error.name === "ConfigurationError"
-        ? error.message
-        : `cannot read ${args.file} (${codeOf(error)})`;
+      error instanceof InputError
+        ? `${args.file}: ${error.message}`
+        : error instanceof Error && error.name === "ConfigurationError"
+          ? error.message
+          : `cannot read ${args.file} (${codeOf(error)})`;
     process.stderr.write(`${PREFIX} ${what}\n`);
     return 1;
   }

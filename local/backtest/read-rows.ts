@@ -6,9 +6,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as readline from "node:readline";
 import type { Readable } from "node:stream";
-import { makeCsvReader } from "./csv";
+import { type CsvRecord, makeCsvReader } from "./csv";
+import { type Line, MAX_LINE_BYTES, readLines, tooLongError } from "./lines";
 
 /** One input row: its first line number and either the raw object and label, or why it is unusable. */
 export type SourceRow =
@@ -16,6 +16,11 @@ export type SourceRow =
   | { readonly line: number; readonly errors: string[] };
 
 export type InputFormat = "jsonl" | "csv";
+
+/** A whole input the backtest cannot read (not one bad row): its message is the one line to print. */
+class InputError extends Error {
+  override readonly name = "InputError";
+}
 
 const LABEL = "is_fraud";
 const NUMERIC_COLUMNS = new Set(["amount", "timestamp", "latitude", "longitude"]);
@@ -75,40 +80,55 @@ function csvRow(header: readonly string[], fields: readonly string[], line: numb
   return error === undefined ? { line, value, label } : { line, errors: [error] };
 }
 
-async function* csvRows(lines: AsyncIterable<string>): AsyncGenerator<SourceRow> {
+/** A header that names a column twice: the file cannot say which value a row means. */
+function duplicateColumn(header: readonly string[]): string | undefined {
+  return header.find((name, i) => header.indexOf(name) !== i);
+}
+
+async function* csvRows(lines: AsyncIterable<Line>): AsyncGenerator<SourceRow> {
   const reader = makeCsvReader();
   let header: string[] | undefined;
-  const handle = function* (record: ReturnType<typeof reader.push>): Generator<SourceRow> {
-    if (record === undefined) return;
-    if (!record.ok) {
-      yield { line: record.line, errors: [`row: ${record.error}`] };
-    } else if (header === undefined) {
-      header = record.fields.map((name) => name.trim());
-    } else if (!(record.fields.length === 1 && record.fields[0] === "")) {
-      yield csvRow(header, record.fields, record.line);
+  const handle = function* (records: readonly CsvRecord[]): Generator<SourceRow> {
+    for (const record of records) {
+      if (!record.ok) {
+        yield { line: record.line, errors: [record.error] };
+      } else if (header === undefined) {
+        header = record.fields.map((name) => name.trim());
+        const twice = duplicateColumn(header);
+        if (twice !== undefined) {
+          throw new InputError(`the CSV header names the column "${twice}" twice; keep one of them`);
+        }
+      } else if (!(record.fields.length === 1 && record.fields[0] === "")) {
+        yield csvRow(header, record.fields, record.line);
+      }
     }
   };
-  for await (const line of lines) yield* handle(reader.push(line));
+  for await (const line of lines) {
+    if ("tooLong" in line) yield { line: line.line, errors: [tooLongError(line.tooLong)] };
+    else yield* handle(reader.push(line.line, line.text));
+  }
   yield* handle(reader.end());
 }
 
 /**
  * Rows of a stream in the given format, or (when `format` is undefined) in the format its first
- * non-empty line suggests: `{` starts JSON Lines, anything else is a CSV header. Blank lines are skipped.
+ * non-empty line suggests: `{` starts JSON Lines, anything else is a CSV header. Blank lines are
+ * skipped; a line longer than {@link MAX_LINE_BYTES} is an invalid row.
  *
  * @example
  * for await (const row of readRows(process.stdin, "jsonl")) console.log(row.line);
  */
 async function* readRows(stream: Readable, format?: InputFormat): AsyncGenerator<SourceRow> {
-  const lines = readline.createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  const iterator = lines[Symbol.asyncIterator]();
-  const buffered: string[] = [];
+  const iterator = readLines(stream)[Symbol.asyncIterator]();
+  const buffered: Line[] = [];
   let chosen = format;
   while (chosen === undefined) {
     const next = await iterator.next();
     if (next.done) return;
     buffered.push(next.value);
-    if (next.value.trim() !== "") chosen = next.value.trimStart().startsWith("{") ? "jsonl" : "csv";
+    if ("text" in next.value && next.value.text.trim() !== "") {
+      chosen = next.value.text.trimStart().startsWith("{") ? "jsonl" : "csv";
+    }
   }
   const all = (async function* () {
     yield* buffered;
@@ -118,10 +138,9 @@ async function* readRows(stream: Readable, format?: InputFormat): AsyncGenerator
     yield* csvRows(all);
     return;
   }
-  let line = 0;
-  for await (const text of all) {
-    line += 1;
-    if (text.trim() !== "") yield jsonRow(text, line);
+  for await (const line of all) {
+    if ("tooLong" in line) yield { line: line.line, errors: [tooLongError(line.tooLong)] };
+    else if (line.text.trim() !== "") yield jsonRow(line.text, line.line);
   }
 }
 
@@ -156,4 +175,4 @@ function readRowsFromFile(file: string): AsyncGenerator<SourceRow> {
   return readRows(fs.createReadStream("", { fd }), formatOfPath(file));
 }
 
-export { formatOfPath, readRows, readRowsFromFile, rowsOfObjects };
+export { formatOfPath, InputError, readRows, readRowsFromFile, rowsOfObjects };

@@ -8,7 +8,7 @@
  */
 import { DAY_MS } from "../../pipeline/runtime/detect/merchant-risk";
 import { parseDateFlag, parseDaysFlag } from "../backtest/cli-values";
-import { readRowsFromFile } from "../backtest/read-rows";
+import { InputError, readRowsFromFile } from "../backtest/read-rows";
 import { DEFAULT_LABEL_DELAY_DAYS } from "../backtest/run";
 import { flagsTakenByNpm } from "../npm-flags";
 import { writeModelFile } from "./model-file";
@@ -174,7 +174,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     });
   } catch (error) {
     const what =
-      error instanceof TrainingDataError
+      error instanceof TrainingDataError || error instanceof InputError
         ? `${args.file}: ${error.message}`
         : error instanceof Error && error.name === "ConfigurationError"
           ? error.message
