@@ -3,6 +3,7 @@
  * rules file is the caller's job, so parsing never touches the file system.
  */
 import { ENV } from "../pipeline/runtime/env";
+import { apiKeyProblem } from "./api-key";
 import { flagsTakenByNpm } from "./npm-flags";
 
 /** What `npm start` was asked to do. */
@@ -41,7 +42,8 @@ Options (environment variable in brackets; flags win):
   --visibility-timeout-ms N  how long a failed notification waits before a retry (default 30000)
   --log-level LEVEL          handler logs on stderr: info, warn, error, silent [LOG_LEVEL] (default warn)
   --help                     print this help
-[LOCAL_API_KEY]              when set, POST /transactions requires the header x-api-key with this value`;
+[LOCAL_API_KEY]              when set, POST /transactions requires the header x-api-key with this value
+                             (set but blank is an error: unset it to require no key)`;
 
 const FLAGS = [
   "port",
@@ -104,6 +106,14 @@ function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed
       error: `--log-level (or LOG_LEVEL) must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`,
     };
   }
+  const apiKey = env.LOCAL_API_KEY;
+  const keyProblem = apiKey === undefined ? undefined : apiKeyProblem(apiKey);
+  if (keyProblem !== undefined) {
+    return {
+      ok: false,
+      error: `LOCAL_API_KEY ${keyProblem}: set it to the key clients send in x-api-key, or unset it to require no key`,
+    };
+  }
   return {
     ok: true,
     args: {
@@ -112,7 +122,7 @@ function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed
       host: flags.host ?? "127.0.0.1",
       outbox: flags.outbox ?? nonEmpty(env.OUTBOX) ?? ".local/outbox.jsonl",
       dataDir: flags.data ?? nonEmpty(env.DATA_DIR),
-      apiKey: nonEmpty(env.LOCAL_API_KEY),
+      apiKey,
       rulesFile: flags.rules,
       modelFile: flags.model,
       rulesJson: nonEmpty(env[ENV.rulesConfig]),

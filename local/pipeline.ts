@@ -13,10 +13,12 @@ import { LIMITS, VERDICTS } from "../pipeline/runtime/contract/transaction";
 import { parseRulesConfig } from "../pipeline/runtime/detect/config";
 import { makeDetectHandler } from "../pipeline/runtime/detect/handler";
 import type { FraudModel } from "../pipeline/runtime/detect/model/format";
+import { ERROR_NAMES, runtimeError } from "../pipeline/runtime/errors";
 import { makeAlertCodec } from "../pipeline/runtime/notify/alert-codec";
 import { makeNotifyHandler } from "../pipeline/runtime/notify/handler";
 import { makeRecordOutcomeHandler } from "../pipeline/runtime/outcome/handler";
 import { makeProcessHandler } from "../pipeline/runtime/process/handler";
+import { apiKeyProblem } from "./api-key";
 import { type ChangeFeed, makeChangeFeed } from "./change-feed";
 import { type FaultPlan, type Faults, makeFaults } from "./faults";
 import { type Item, openJournal } from "./journal";
@@ -147,6 +149,10 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
   const write = (line: string) => process.stderr.write(`${line}\n`);
   const logOf = (service: string) => makeLocalLog(service, settings.logLevel ?? "warn", write);
   const config = parseRulesConfig(rulesText(settings.rulesConfig));
+  const keyProblem = settings.apiKey === undefined ? undefined : apiKeyProblem(settings.apiKey);
+  if (keyProblem !== undefined) {
+    throw runtimeError(ERROR_NAMES.configuration, `apiKey ${keyProblem}: pass the key or leave it out`);
+  }
   const faults = makeFaults(settings.faults);
   const metrics = makeLocalMetrics();
   const print = settings.print ?? ((line: string) => process.stdout.write(`${line}\n`));

@@ -14,6 +14,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import type { Log } from "../pipeline/runtime/ports";
 import { payloadTooLarge } from "../pipeline/runtime/process/responses";
 import { apiGatewayEvent } from "./api-gateway-event";
+import { makeApiKeyCheck } from "./api-key";
 import type { ValidationResult } from "./request-validator";
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -92,11 +93,19 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
   const methods = new Map<string, string>([["/health", "GET"]]);
   for (const path of Object.keys(options.routes)) methods.set(path, "POST");
   const served = [...methods].map(([path, method]) => `${method} ${path}`).join(", ");
+  const keyAllowed = options.apiKey === undefined ? undefined : makeApiKeyCheck(options.apiKey);
 
   const post = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, route: PostRoute) => {
     const requestId = randomUUID();
     const ids = { "x-amzn-requestid": requestId };
-    if (options.apiKey !== undefined && req.headers["x-api-key"] !== options.apiKey) {
+    if (keyAllowed !== undefined && !keyAllowed(req.headers["x-api-key"])) {
+      // Ids only: the header's value may be a near miss of the real key.
+      options.log.warn("Refused a request without the API key", {
+        request_id: requestId,
+        path: url.pathname,
+        source_ip: req.socket.remoteAddress,
+        x_api_key: req.headers["x-api-key"] === undefined ? "missing" : "wrong",
+      });
       send(res, 403, { message: "Forbidden" }, ids);
       return;
     }

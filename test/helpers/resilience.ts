@@ -145,9 +145,11 @@ interface LocalProcess {
  * local.child.kill("SIGKILL");
  */
 function startLocalProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<LocalProcess> {
+  // The caller's LOCAL_API_KEY is left out (a blank one is refused): `env` sets one when wanted.
+  const { LOCAL_API_KEY: _callerKey, ...inherited } = process.env;
   const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "local/main.ts", ...args], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, LOCAL_API_KEY: "", ...env },
+    env: { ...inherited, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

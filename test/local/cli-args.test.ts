@@ -64,4 +64,17 @@ describe("Function: parseStartArgs", () => {
     expect(unknown.ok ? "" : unknown.error).to.match(/Unknown option "--verbose"/);
     expect(missing).to.deep.equal({ ok: false, error: "Option --data needs a value" });
   });
+
+  it("refuses a LOCAL_API_KEY that is set but blank, or that no header could carry, naming the variable", () => {
+    // Act
+    const results = ["", "   ", " key", "clé"].map((key) => parseStartArgs([], { LOCAL_API_KEY: key }));
+
+    // Assess
+    expect(results.map((parsed) => (parsed.ok ? "ok" : parsed.error))).to.deep.equal([
+      "LOCAL_API_KEY is set but blank: set it to the key clients send in x-api-key, or unset it to require no key",
+      "LOCAL_API_KEY is set but blank: set it to the key clients send in x-api-key, or unset it to require no key",
+      "LOCAL_API_KEY must be printable ASCII without spaces at either end: set it to the key clients send in x-api-key, or unset it to require no key",
+      "LOCAL_API_KEY must be printable ASCII without spaces at either end: set it to the key clients send in x-api-key, or unset it to require no key",
+    ]);
+  });
 });
