@@ -20,6 +20,7 @@ import { makeRecordOutcomeHandler } from "../pipeline/runtime/outcome/handler";
 import { makeProcessHandler } from "../pipeline/runtime/process/handler";
 import { apiKeyProblem } from "./api-key";
 import { type ChangeFeed, makeChangeFeed } from "./change-feed";
+import { lockDataDirectory } from "./data-lock";
 import { type FaultPlan, type Faults, makeFaults } from "./faults";
 import { type Item, openJournal } from "./journal";
 import { lambdaContext } from "./lambda-context";
@@ -163,14 +164,29 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     "set OUTBOX (or --outbox) to a writable file",
   );
   const dataDir = settings.dataDir;
+  const unusableDir = `Cannot use the data directory ${dataDir}`;
+  const writableDir = "set DATA_DIR (or --data) to a writable directory";
+  const lock =
+    dataDir === undefined
+      ? undefined
+      : openOrExplain(() => lockDataDirectory(dataDir), unusableDir, writableDir, topic.close);
+  if (lock?.replaced !== undefined) {
+    logOf("local-runner").warn("Took over the lock of a runner that is no longer running", {
+      lock_file: lock.file,
+      pid: lock.replaced.pid,
+    });
+  }
   const journal =
     dataDir === undefined
       ? undefined
       : openOrExplain(
           () => openJournal(dataDir),
-          `Cannot use the data directory ${dataDir}`,
-          "set DATA_DIR (or --data) to a writable directory",
-          topic.close,
+          unusableDir,
+          writableDir,
+          () => {
+            topic.close();
+            lock?.release();
+          },
         );
   const table = makeMemoryTable({ journal });
   const ports = makeTablePorts(table, faults);
@@ -230,6 +246,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
   const closeFiles = () => {
     topic.close();
     journal?.close();
+    lock?.release();
   };
   let server: Awaited<ReturnType<typeof startServer>>;
   try {

@@ -2,7 +2,7 @@
  * Startup failures of the local runner as one clear ConfigurationError: what could not be done,
  * the system's reason (its error code), and what to change.
  */
-import { ERROR_NAMES, runtimeError } from "../pipeline/runtime/errors";
+import { ERROR_NAMES, isRuntimeError, runtimeError } from "../pipeline/runtime/errors";
 
 function reasonOf(error: unknown): string {
   const code = (error as { code?: unknown }).code;
@@ -21,7 +21,7 @@ function localError(error: unknown, what: string, fix: string): Error {
 
 /**
  * Runs `open`, turning a failure into {@link localError} after running `cleanUp` (closing what
- * was opened before).
+ * was opened before); a ConfigurationError already says what to change and passes as it is.
  *
  * @example
  * const journal = openOrExplain(() => openJournal(dir), `Cannot use ${dir}`, "set DATA_DIR to a writable directory");
@@ -31,7 +31,7 @@ function openOrExplain<T>(open: () => T, what: string, fix: string, cleanUp?: ()
     return open();
   } catch (error) {
     cleanUp?.();
-    throw localError(error, what, fix);
+    throw isRuntimeError(error, ERROR_NAMES.configuration) ? error : localError(error, what, fix);
   }
 }
 

@@ -154,4 +154,19 @@ describe("Function: main (npm start)", () => {
     expect(run.stderr.trim().split("\n").length).to.equal(1);
     expect(run.stderr).to.match(/^npm start: .*model\.json: Fraud model features do not match/);
   });
+
+  it("refuses a second runner on a data directory in use with one line and exit 1", async () => {
+    // Prepare
+    const dataDir = path.join(dir, "data");
+    busy = await startTestPipeline(dir, { dataDir });
+
+    // Act
+    const run = await runMain(["--data", dataDir], { PORT: "0", OUTBOX: path.join(dir, "second.jsonl") });
+
+    // Assess
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.match(
+      new RegExp(`^npm start: The data directory .*data is in use by process ${process.pid} on [^\n]*\n$`),
+    );
+  });
 });
