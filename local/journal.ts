@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ERROR_NAMES, runtimeError } from "../pipeline/runtime/errors";
 import { makeDirectory } from "./make-directory";
 
 export type Item = Record<string, unknown>;
@@ -26,22 +27,45 @@ function itemKey(item: Item): string {
   return `${String(item.transaction_id)}#${String(item.timestamp)}`;
 }
 
-/** Reads JSON lines; a torn last line (a crash mid-append) is ignored, any other bad line is an error. */
+/** True for what the table can hold: an object with the key attributes' types (S and N). */
+function isStoredItem(value: unknown): value is Item {
+  const item = value as Item;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof item.transaction_id === "string" &&
+    Number.isFinite(item.timestamp)
+  );
+}
+
+/**
+ * Reads JSON lines; a torn last line (a crash mid-append) is ignored, any other bad line is an
+ * error, and so is valid JSON that is not an item (nothing writes one; starting on it would fail later).
+ */
 function readImages(file: string, into: Map<string, Item>): void {
   if (!fs.existsSync(file)) return;
   const lines = fs.readFileSync(file, "utf8").split("\n");
   lines.forEach((line, index) => {
     if (line.trim() === "") return;
+    let item: unknown;
     try {
-      const item = JSON.parse(line) as Item;
-      into.set(itemKey(item), item);
+      item = JSON.parse(line);
     } catch (error) {
       const isLast = lines.slice(index + 1).every((rest) => rest.trim() === "");
       if (!isLast)
         throw new Error(`${file} line ${index + 1} is not valid JSON: the data directory is damaged`, {
           cause: error,
         });
+      return;
     }
+    if (!isStoredItem(item))
+      throw runtimeError(
+        ERROR_NAMES.configuration,
+        `${file} line ${index + 1} is not a stored transaction (a JSON object with a string transaction_id ` +
+          "and a numeric timestamp): remove or correct that line, or pass --data another directory",
+      );
+    into.set(itemKey(item), item);
   });
 }
 

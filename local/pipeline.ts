@@ -31,7 +31,7 @@ import { type MerchantRiskStore, makeMerchantRiskStore } from "./merchant-risk-s
 import { openOutboxTopic } from "./outbox-topic";
 import { makeLocalOutcomeStore } from "./outcome-store";
 import { makeRequestValidator } from "./request-validator";
-import { startServer } from "./server";
+import { type LocalServer, startServer } from "./server";
 import { listenFix, localError, openOrExplain } from "./startup-errors";
 import { makeTablePorts } from "./table-ports";
 
@@ -122,6 +122,25 @@ function needsDetection(item: Item): boolean {
   return (
     verdict === undefined || (verdict === VERDICTS.flagged && item[ITEM_ATTRIBUTES.notifiedAt] === undefined)
   );
+}
+
+/**
+ * Pushes the recovered items that need detection to the feed, oldest first, as the INSERTs they
+ * were; returns how many.
+ */
+function resumeDetection(table: MemoryTable, feed: ChangeFeed): number {
+  const unfinished = table
+    .scan()
+    .filter(needsDetection)
+    .sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
+  for (const item of unfinished) {
+    feed.push({
+      eventName: "INSERT",
+      keys: { transaction_id: String(item.transaction_id), timestamp: Number(item.timestamp) },
+      newImage: item,
+    });
+  }
+  return unfinished.length;
 }
 
 /** Resolves once `ready()` holds on two consecutive checks (a batch may enqueue the next step). */
@@ -248,13 +267,21 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     journal?.close();
     lock?.release();
   };
-  let server: Awaited<ReturnType<typeof startServer>>;
+  // The stages run before the API listens, so nothing is accepted that no stage would process;
+  // any failure on the way closes what was started and rejects: never a half-started runner.
+  let running = false;
+  let server: LocalServer;
+  let resumed: number;
   try {
+    resumed = resumeDetection(table, feed);
+    feed.start((event) => detect(event, lambdaContext(LOCAL_NAMES.detect, 60_000)));
+    queue.start((event) => notify(event, lambdaContext(LOCAL_NAMES.notify, 50_000)));
     server = await startServer({
       host: settings.host,
       port: settings.port,
       apiKey: settings.apiKey,
       maxBodyBytes: LIMITS.maxBodyBytes,
+      isReady: () => running,
       routes: {
         "/transactions": {
           validate: makeRequestValidator(TRANSACTION_MODEL_SCHEMA),
@@ -268,25 +295,16 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
         },
       },
       log: logOf("local-api"),
+    }).catch((error: unknown) => {
+      throw localError(error, `Cannot listen on ${settings.host}:${settings.port}`, listenFix(error));
     });
   } catch (error) {
+    await feed.stop();
+    await queue.stop();
     closeFiles();
-    throw localError(error, `Cannot listen on ${settings.host}:${settings.port}`, listenFix(error));
+    throw error;
   }
-
-  const unfinished = table
-    .scan()
-    .filter(needsDetection)
-    .sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
-  for (const item of unfinished) {
-    feed.push({
-      eventName: "INSERT",
-      keys: { transaction_id: String(item.transaction_id), timestamp: Number(item.timestamp) },
-      newImage: item,
-    });
-  }
-  feed.start((event) => detect(event, lambdaContext(LOCAL_NAMES.detect, 60_000)));
-  queue.start((event) => notify(event, lambdaContext(LOCAL_NAMES.notify, 50_000)));
+  running = true;
 
   let stopping: Promise<void> | undefined;
   const url = `http://${settings.host}:${server.port}`;
@@ -300,10 +318,11 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     queue,
     faults,
     metrics,
-    resumed: unfinished.length,
+    resumed,
     idle: () => until(() => server.inFlight() === 0 && feed.isIdle() && queue.isIdle()),
     stop() {
       stopping ??= (async () => {
+        running = false;
         await server.close();
         await until(() => feed.isIdle() && queue.isQuiet(), Date.now() + settings.drainTimeoutMs);
         await feed.stop();

@@ -33,6 +33,8 @@ export interface ServerOptions {
   /** When set, every POST route requires `x-api-key` to equal it. */
   readonly apiKey?: string;
   readonly maxBodyBytes: number;
+  /** Whether every stage behind the API runs: `GET /health` answers 200 only then, 503 otherwise. */
+  readonly isReady: () => boolean;
   /** POST routes by path, e.g. `/transactions`. */
   readonly routes: Readonly<Record<string, PostRoute>>;
   readonly log: Log;
@@ -84,7 +86,7 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string |
  * Starts listening; rejects with the listen error (e.g. EADDRINUSE) when the port is taken.
  *
  * @example
- * const server = await startServer({ host: "127.0.0.1", port: 0, maxBodyBytes: 16_384, log, routes: {
+ * const server = await startServer({ host: "127.0.0.1", port: 0, maxBodyBytes: 16_384, log, isReady, routes: {
  *   "/transactions": { validate, handler, context: () => lambdaContext("lambda-process-transaction-local", 10_000) } } });
  */
 async function startServer(options: ServerOptions): Promise<LocalServer> {
@@ -152,7 +154,8 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
         { allow: allowed },
       );
     } else if (url.pathname === "/health") {
-      send(res, 200, { status: "ok" });
+      if (options.isReady()) send(res, 200, { status: "ok" });
+      else send(res, 503, { status: "unavailable", message: "the pipeline is starting or stopping" });
     } else {
       await post(req, res, url, options.routes[url.pathname]);
     }

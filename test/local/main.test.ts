@@ -169,4 +169,19 @@ describe("Function: main (npm start)", () => {
       new RegExp(`^npm start: The data directory .*data is in use by process ${process.pid} on [^\n]*\n$`),
     );
   });
+
+  it("exits 1 with one line and nothing listening when a journal line is JSON but no transaction", async () => {
+    // Prepare
+    const dataDir = path.join(dir, "data");
+    fs.mkdirSync(dataDir);
+    fs.writeFileSync(path.join(dataDir, "journal.jsonl"), "42\n");
+
+    // Act
+    const run = await runMain(["--data", dataDir], { PORT: "0", OUTBOX: path.join(dir, "o.jsonl") });
+
+    // Assess
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.match(/^npm start: .*journal\.jsonl line 1 is not a stored transaction [^\n]*\n$/);
+    expect(run.stdout).to.equal("");
+  });
 });
