@@ -21,6 +21,8 @@ export interface StartArgs {
   /** MODEL.json to score with (`--model`). */
   readonly modelFile?: string;
   readonly visibilityTimeoutMs?: number;
+  /** How long SIGTERM or Ctrl-C waits for in-flight work before closing what is still open. */
+  readonly shutdownTimeoutMs?: number;
   readonly logLevel: "info" | "warn" | "error" | "silent";
 }
 
@@ -40,6 +42,8 @@ Options (environment variable in brackets; flags win):
   --rules FILE               JSON rule overrides, same shape as the stack config [FRAUD_RULES_CONFIG holds the JSON itself]
   --model FILE               score with MODEL.json from npm run train (default: the label-free score)
   --visibility-timeout-ms N  how long a failed notification waits before a retry (default 30000)
+  --shutdown-timeout-ms N    on SIGTERM or Ctrl-C, how long to wait for requests and in-flight work
+                             before closing the connections still open and exiting (default 10000)
   --log-level LEVEL          handler logs on stderr: info, warn, error, silent [LOG_LEVEL] (default warn)
   --help                     print this help
 [LOCAL_API_KEY]              when set, POST /transactions requires the header x-api-key with this value
@@ -53,6 +57,7 @@ const FLAGS = [
   "rules",
   "model",
   "visibility-timeout-ms",
+  "shutdown-timeout-ms",
   "log-level",
 ] as const;
 const LOG_LEVELS = ["info", "warn", "error", "silent"] as const;
@@ -99,6 +104,10 @@ function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed
   const visibilityTimeoutMs =
     timeoutText === undefined ? undefined : integer("--visibility-timeout-ms", timeoutText, 1, 43_200_000);
   if (typeof visibilityTimeoutMs === "string") return { ok: false, error: visibilityTimeoutMs };
+  const shutdownText = flags["shutdown-timeout-ms"];
+  const shutdownTimeoutMs =
+    shutdownText === undefined ? undefined : integer("--shutdown-timeout-ms", shutdownText, 0, 3_600_000);
+  if (typeof shutdownTimeoutMs === "string") return { ok: false, error: shutdownTimeoutMs };
   const logLevel = flags["log-level"] ?? nonEmpty(env.LOG_LEVEL) ?? "warn";
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     return {
@@ -127,6 +136,7 @@ function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed
       modelFile: flags.model,
       rulesJson: nonEmpty(env[ENV.rulesConfig]),
       visibilityTimeoutMs,
+      shutdownTimeoutMs,
       logLevel: logLevel as StartArgs["logLevel"],
     },
   };

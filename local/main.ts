@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole pipeline on localhost. Prints where to send transactions and where alerts
- * go; Ctrl-C drains in-flight work and exits 0. Any startup problem is one line on stderr and
+ * go; Ctrl-C drains in-flight work (until the shutdown deadline) and exits 0. Any startup problem is one line on stderr and
  * exit code 1, never a stack trace.
  */
 import * as fs from "node:fs";
@@ -76,7 +76,18 @@ function stopOnSignals(local: LocalPipeline): void {
     stopping = true;
     process.stdout.write(`${signal}: draining in-flight work...\n`);
     local.stop().then(
-      () => {
+      (report) => {
+        if (report.closedConnections > 0) {
+          process.stderr.write(
+            `${PREFIX} shutdown deadline reached: closed ${report.closedConnections} connection(s) still open\n`,
+          );
+        }
+        if (!report.drained) {
+          process.stderr.write(
+            `${PREFIX} shutdown deadline reached before detection and notification finished` +
+              " (a restart with --data resumes them)\n",
+          );
+        }
         process.stdout.write("Stopped.\n");
         process.exit(0);
       },
@@ -125,6 +136,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       apiKey: args.apiKey,
       rulesConfig: rules.json,
       visibilityTimeoutMs: args.visibilityTimeoutMs,
+      shutdownTimeoutMs: args.shutdownTimeoutMs,
       logLevel: args.logLevel,
     });
   } catch (error) {

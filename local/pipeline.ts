@@ -56,7 +56,7 @@ const LOCAL_DEFAULTS = {
   maxReceiveCount: 5,
   streamMaxRetries: 3,
   pollIntervalMs: 20,
-  drainTimeoutMs: 10_000,
+  shutdownTimeoutMs: 10_000,
 } as const;
 
 export interface LocalPipelineOptions {
@@ -79,8 +79,11 @@ export interface LocalPipelineOptions {
   readonly streamMaxRetries?: number;
   /** Batching window of the change feed and the queue consumer. */
   readonly pollIntervalMs?: number;
-  /** How long `stop` waits for the feed and queue to finish before giving up on them. */
-  readonly drainTimeoutMs?: number;
+  /**
+   * How long `stop` waits for requests, the feed and the queue to finish; then it closes the
+   * connections still open (a client trickling its headers or body) and gives up on the rest.
+   */
+  readonly shutdownTimeoutMs?: number;
   readonly faults?: FaultPlan;
   /** Handler logs (JSON lines on stderr). Default "warn". */
   readonly logLevel?: LogLevel;
@@ -103,8 +106,16 @@ export interface LocalPipeline {
   readonly resumed: number;
   /** Resolves once no request, stream batch or queue message is pending or in flight. */
   idle(): Promise<void>;
-  /** Stops accepting requests, drains the feed and the queue, closes files. */
-  stop(): Promise<void>;
+  /** Stops accepting requests, drains the feed and the queue within the shutdown deadline, closes files. */
+  stop(): Promise<StopReport>;
+}
+
+/** How a stop went. */
+export interface StopReport {
+  /** Connections still open at the shutdown deadline, closed then. */
+  readonly closedConnections: number;
+  /** False when the feed or the queue still had work at the deadline (a restart with `--data` resumes it). */
+  readonly drained: boolean;
 }
 
 function rulesText(rules: LocalPipelineOptions["rulesConfig"]): string | undefined {
@@ -306,7 +317,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
   }
   running = true;
 
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<StopReport> | undefined;
   const url = `http://${settings.host}:${server.port}`;
   return {
     url,
@@ -323,11 +334,15 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     stop() {
       stopping ??= (async () => {
         running = false;
-        await server.close();
-        await until(() => feed.isIdle() && queue.isQuiet(), Date.now() + settings.drainTimeoutMs);
+        const deadline = Date.now() + settings.shutdownTimeoutMs;
+        const closedConnections = await server.close(deadline);
+        const quiet = () => feed.isIdle() && queue.isQuiet();
+        await until(quiet, deadline);
+        const drained = quiet();
         await feed.stop();
         await queue.stop();
         closeFiles();
+        return { closedConnections, drained };
       })();
       return stopping;
     },

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { Log } from "../pipeline/runtime/ports";
 import { payloadTooLarge } from "../pipeline/runtime/process/responses";
@@ -44,8 +44,11 @@ export interface LocalServer {
   readonly port: number;
   /** Requests being handled right now. */
   inFlight(): number;
-  /** Stops accepting connections and resolves once in-flight requests are answered. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and resolves once in-flight requests are answered, or at
+   * `deadline` (epoch ms), when the connections still open are closed; resolves with their count.
+   */
+  close(deadline: number): Promise<number>;
 }
 
 function send(res: http.ServerResponse, status: number, body: object, headers: Record<string, string> = {}) {
@@ -79,6 +82,8 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string |
     req.on("data", onData);
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
+    // After "end" this does nothing; before it, the connection was closed mid-body.
+    req.on("close", () => reject(new Error("the connection closed before the body was complete")));
   });
 }
 
@@ -161,10 +166,15 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
     }
   };
 
+  let closing = false;
   const server = http.createServer((req, res) => {
     inFlight += 1;
+    // While closing, each answer ends its connection rather than keeping it alive for another.
+    if (closing) res.setHeader("connection", "close");
     route(req, res)
       .catch((error: unknown) => {
+        // A connection closed under the request (by the client, or at the shutdown deadline) has nobody to answer.
+        if (req.socket.destroyed) return;
         options.log.error("Local API request failed", {
           error: error instanceof Error ? error.message : String(error),
         });
@@ -185,15 +195,33 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
     });
   });
 
+  // Every connection, idle or not, so the deadline can close those still open.
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+
   return {
     port: (server.address() as AddressInfo).port,
     inFlight: () => inFlight,
-    async close() {
+    async close(deadline) {
+      closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      let forced = 0;
+      const timer = setTimeout(
+        () => {
+          forced = sockets.size;
+          for (const socket of sockets) socket.destroy();
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       if (inFlight > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
       server.closeIdleConnections();
       await closed;
+      clearTimeout(timer);
+      return forced;
     },
   };
 }

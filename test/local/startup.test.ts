@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { matchesError, rejectionOf } from "../helpers/expect";
 import { liveTransaction, useTestPipelines } from "../helpers/local";
+import { slowClient } from "../helpers/resilience";
 
 /** A port nothing listens on right now. */
 async function freePort(): Promise<number> {
@@ -23,23 +24,6 @@ async function isFree(port: number): Promise<boolean> {
   });
   if (listening) await new Promise((resolve) => server.close(resolve));
   return listening;
-}
-
-/** Opens a connection, sends `head` (a request without its final empty line) and collects what comes back. */
-function partialRequest(port: number, head: string) {
-  const socket = net.connect(port, "127.0.0.1");
-  let received = "";
-  socket.on("data", (chunk) => {
-    received += chunk.toString("utf8");
-  });
-  const closed = new Promise<string>((resolve) => socket.on("close", () => resolve(received)));
-  socket.on("error", () => undefined);
-  const connected = new Promise<void>((resolve) => socket.on("connect", () => resolve()));
-  return {
-    socket,
-    closed,
-    sent: connected.then(() => new Promise((resolve) => socket.write(head, resolve))),
-  };
 }
 
 describe("Function: startLocalPipeline (start-up)", () => {
@@ -76,12 +60,11 @@ describe("Function: startLocalPipeline (start-up)", () => {
     // Prepare
     const local = await pipelines.start();
     const running = await fetch(`${local.url}/health`);
-    const late = partialRequest(local.port, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-    await late.sent;
+    const late = await slowClient(local.port, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
 
     // Act
     const stopped = local.stop();
-    late.socket.write("\r\n");
+    late.send("\r\n");
     const response = await late.closed;
     await stopped;
 
