@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole pipeline on localhost. Prints where to send transactions and where alerts
- * go; Ctrl-C drains in-flight work (until the shutdown deadline) and exits 0. Any startup problem is one line on stderr and
- * exit code 1, never a stack trace.
+ * go; Ctrl-C drains in-flight work (until the shutdown deadline) and exits 0. Any startup problem
+ * is one line on stderr and exit code 1, never a stack trace.
  */
 import * as fs from "node:fs";
 import { ERROR_NAMES, isRuntimeError } from "../pipeline/runtime/errors";

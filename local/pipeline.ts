@@ -106,7 +106,7 @@ export interface LocalPipeline {
   readonly resumed: number;
   /** Resolves once no request, stream batch or queue message is pending or in flight. */
   idle(): Promise<void>;
-  /** Stops accepting requests, drains the feed and the queue within the shutdown deadline, closes files. */
+  /** Stops accepting requests, drains the feed and the queue until the shutdown deadline, closes files. */
   stop(): Promise<StopReport>;
 }
 

@@ -173,7 +173,8 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
     if (closing) res.setHeader("connection", "close");
     route(req, res)
       .catch((error: unknown) => {
-        // A connection closed under the request (by the client, or at the shutdown deadline) has nobody to answer.
+        // A connection closed under the request (by the client, or at the shutdown deadline):
+        // nobody is left to answer.
         if (req.socket.destroyed) return;
         options.log.error("Local API request failed", {
           error: error instanceof Error ? error.message : String(error),
