@@ -56,6 +56,20 @@ describe("Function: startLocalPipeline (start-up)", () => {
     });
   }
 
+  it("rejects a blank apiKey before opening anything", async () => {
+    // Act
+    const error = await rejectionOf(pipelines.start({ apiKey: " " }));
+
+    // Assess
+    expect(error).to.satisfy(
+      matchesError({
+        name: "ConfigurationError",
+        message: /^apiKey is set but blank: pass the key or leave it out$/,
+      }),
+    );
+    expect(fs.existsSync(path.join(pipelines.dir, "outbox.jsonl"))).to.equal(false);
+  });
+
   it("answers GET /health with 503 once stopping has begun, 200 while every stage runs", async () => {
     // Prepare
     const local = await pipelines.start();
