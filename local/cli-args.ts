@@ -3,6 +3,7 @@
  * rules file is the caller's job, so parsing never touches the file system.
  */
 import { ENV } from "../pipeline/runtime/env";
+import { apiKeyProblem } from "./api-key";
 import { flagsTakenByNpm } from "./npm-flags";
 
 /** What `npm start` was asked to do. */
@@ -24,6 +25,8 @@ export interface StartArgs {
   /** MODEL.json to score with (`--model`). */
   readonly modelFile?: string;
   readonly visibilityTimeoutMs?: number;
+  /** How long SIGTERM or Ctrl-C waits for in-flight work before closing what is still open. */
+  readonly shutdownTimeoutMs?: number;
   readonly logLevel: "info" | "warn" | "error" | "silent";
 }
 
@@ -47,9 +50,12 @@ Options (environment variable in brackets; flags win):
   --rules FILE               JSON rule overrides, same shape as the stack config [FRAUD_RULES_CONFIG holds the JSON itself]
   --model FILE               score with MODEL.json from npm run train (default: the label-free score)
   --visibility-timeout-ms N  how long a failed notification waits before a retry (default 30000)
+  --shutdown-timeout-ms N    on SIGTERM or Ctrl-C, how long to wait for requests and in-flight work
+                             before closing the connections still open and exiting (default 10000)
   --log-level LEVEL          handler logs on stderr: info, warn, error, silent [LOG_LEVEL] (default warn)
   --help                     print this help
-[LOCAL_API_KEY]              when set, POST /transactions requires the header x-api-key with this value`;
+[LOCAL_API_KEY]              when set, POST /transactions requires the header x-api-key with this value
+                             (set but blank is an error: unset it to require no key)`;
 
 const FLAGS = [
   "port",
@@ -60,6 +66,7 @@ const FLAGS = [
   "rules",
   "model",
   "visibility-timeout-ms",
+  "shutdown-timeout-ms",
   "log-level",
 ] as const;
 const LOG_LEVELS = ["info", "warn", "error", "silent"] as const;
@@ -111,6 +118,10 @@ function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed
   const visibilityTimeoutMs =
     timeoutText === undefined ? undefined : integer("--visibility-timeout-ms", timeoutText, 1, 43_200_000);
   if (typeof visibilityTimeoutMs === "string") return { ok: false, error: visibilityTimeoutMs };
+  const shutdownText = flags["shutdown-timeout-ms"];
+  const shutdownTimeoutMs =
+    shutdownText === undefined ? undefined : integer("--shutdown-timeout-ms", shutdownText, 0, 3_600_000);
+  if (typeof shutdownTimeoutMs === "string") return { ok: false, error: shutdownTimeoutMs };
   const logLevel = flags["log-level"] ?? nonEmpty(env.LOG_LEVEL) ?? "warn";
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     return {
@@ -127,6 +138,14 @@ function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed
         "--dynamodb-endpoint and --data (or DATA_DIR) cannot be combined: with --dynamodb-endpoint the data lives in DynamoDB; drop one of them",
     };
   }
+  const apiKey = env.LOCAL_API_KEY;
+  const keyProblem = apiKey === undefined ? undefined : apiKeyProblem(apiKey);
+  if (keyProblem !== undefined) {
+    return {
+      ok: false,
+      error: `LOCAL_API_KEY ${keyProblem}: set it to the key clients send in x-api-key, or unset it to require no key`,
+    };
+  }
   return {
     ok: true,
     args: {
@@ -137,11 +156,12 @@ function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed
       dataDir,
       dynamodbEndpoint,
       repair,
-      apiKey: nonEmpty(env.LOCAL_API_KEY),
+      apiKey,
       rulesFile: flags.rules,
       modelFile: flags.model,
       rulesJson: nonEmpty(env[ENV.rulesConfig]),
       visibilityTimeoutMs,
+      shutdownTimeoutMs,
       logLevel: logLevel as StartArgs["logLevel"],
     },
   };

@@ -31,6 +31,7 @@ import {
   type LocalPipelineOptions,
   makeHandlers,
   openPipelineBase,
+  type StopReport,
   startApi,
   startConsumers,
   until,
@@ -62,7 +63,7 @@ export interface DynamoPipeline {
   /** Resolves once no request, stream record or queue message is pending or in flight. */
   idle(): Promise<void>;
   /** Stops accepting requests, drains the stream and the queue, closes files and connections. */
-  stop(): Promise<void>;
+  stop(): Promise<StopReport>;
 }
 
 /** Resolves once `stream` settles, or after `ms` when it does not. */
@@ -153,10 +154,12 @@ async function startDynamoPipeline(options: DynamoPipelineOptions): Promise<Dyna
     merchantCounts: makeDynamoMerchantRiskWriter({ client, tableName: merchantRiskTableName }),
     outcomes: makeDynamoOutcomeStore({ client, tableName, merchantRiskTableName }),
   });
-  const server = await startApi(base, handlers, closeAll);
+  let running = false;
+  const server = await startApi(base, handlers, closeAll, { isReady: () => running });
   startConsumers(base, handlers, stream);
+  running = true;
 
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<StopReport> | undefined;
   return {
     url: `http://${settings.host}:${server.port}`,
     port: server.port,
@@ -172,12 +175,16 @@ async function startDynamoPipeline(options: DynamoPipelineOptions): Promise<Dyna
     },
     stop() {
       stopping ??= (async () => {
-        await server.close();
-        await settledWithin(stream, settings.drainTimeoutMs);
+        running = false;
+        const deadline = Date.now() + settings.shutdownTimeoutMs;
+        const closedConnections = await server.close(deadline);
+        await settledWithin(stream, Math.max(0, deadline - Date.now()));
         await stream.stop();
-        await until(() => queue.isQuiet(), Date.now() + settings.drainTimeoutMs);
+        await until(() => queue.isQuiet(), deadline);
+        const drained = queue.isQuiet();
         await queue.stop();
         closeAll();
+        return { closedConnections, drained };
       })();
       return stopping;
     },

@@ -48,6 +48,18 @@ interface DamagedLine {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** True for what the table can hold: an object with the key attributes' types (S and N). */
+function isStoredItem(value: unknown): value is Item {
+  const item = value as Item;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof item.transaction_id === "string" &&
+    Number.isFinite(item.timestamp)
+  );
+}
+
 /** The item image in `bytes`, or why it is not one. */
 function parseImage(bytes: Buffer): { item: Item } | { reason: string } {
   let text: string;
@@ -56,11 +68,20 @@ function parseImage(bytes: Buffer): { item: Item } | { reason: string } {
   } catch {
     return { reason: "is not valid UTF-8" };
   }
+  let value: unknown;
   try {
-    return { item: JSON.parse(text) as Item };
+    value = JSON.parse(text);
   } catch {
     return { reason: "is not valid JSON" };
   }
+  // Nothing writes anything else; starting on it would fail later, after the server listens.
+  if (!isStoredItem(value)) {
+    return {
+      reason:
+        "is not a stored transaction (a JSON object with a string transaction_id and a numeric timestamp)",
+    };
+  }
+  return { item: value };
 }
 
 /**

@@ -1,14 +1,14 @@
 /**
  * `npm start`: the whole pipeline on localhost. Prints where to send transactions and where alerts
- * go; Ctrl-C drains in-flight work and exits 0. Any startup problem is one line on stderr and
- * exit code 1, never a stack trace.
+ * go; Ctrl-C drains in-flight work (until the shutdown deadline) and exits 0. Any startup problem
+ * is one line on stderr and exit code 1, never a stack trace.
  */
 import * as fs from "node:fs";
 import { ERROR_NAMES, isRuntimeError } from "../pipeline/runtime/errors";
 import { loadModelFile } from "./backtest/cli-values";
 import { parseStartArgs, type StartArgs, USAGE } from "./cli-args";
 import { startDynamoPipeline } from "./dynamodb-pipeline";
-import { startLocalPipeline } from "./pipeline";
+import { type StopReport, startLocalPipeline } from "./pipeline";
 
 const PREFIX = "npm start:";
 
@@ -53,7 +53,7 @@ function scoringLine(args: StartArgs, rulesSource: string, rulesJson: string | u
 interface Running {
   readonly url: string;
   readonly outbox: string;
-  stop(): Promise<void>;
+  stop(): Promise<StopReport>;
 }
 
 function banner(local: Running, args: StartArgs, scoring: string, data: string): string {
@@ -82,7 +82,18 @@ function stopOnSignals(local: Running): void {
     stopping = true;
     process.stdout.write(`${signal}: draining in-flight work...\n`);
     local.stop().then(
-      () => {
+      (report) => {
+        if (report.closedConnections > 0) {
+          process.stderr.write(
+            `${PREFIX} shutdown deadline reached: closed ${report.closedConnections} connection(s) still open\n`,
+          );
+        }
+        if (!report.drained) {
+          process.stderr.write(
+            `${PREFIX} shutdown deadline reached before detection and notification finished` +
+              " (a restart with --data resumes them)\n",
+          );
+        }
         process.stdout.write("Stopped.\n");
         process.exit(0);
       },
@@ -132,6 +143,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       apiKey: args.apiKey,
       rulesConfig: rules.json,
       visibilityTimeoutMs: args.visibilityTimeoutMs,
+      shutdownTimeoutMs: args.shutdownTimeoutMs,
       logLevel: args.logLevel,
     };
     if (args.dynamodbEndpoint !== undefined) {

@@ -13,14 +13,17 @@ import { LIMITS, VERDICTS } from "../pipeline/runtime/contract/transaction";
 import { parseRulesConfig, type RulesConfig } from "../pipeline/runtime/detect/config";
 import { makeDetectHandler } from "../pipeline/runtime/detect/handler";
 import type { FraudModel } from "../pipeline/runtime/detect/model/format";
+import { ERROR_NAMES, runtimeError } from "../pipeline/runtime/errors";
 import { makeAlertCodec } from "../pipeline/runtime/notify/alert-codec";
 import { makeNotifyHandler } from "../pipeline/runtime/notify/handler";
 import { makeRecordOutcomeHandler } from "../pipeline/runtime/outcome/handler";
 import type { Log, MerchantRiskReader, MerchantRiskWriter, OutcomeStore } from "../pipeline/runtime/ports";
 import { makeProcessHandler } from "../pipeline/runtime/process/handler";
 import { TRANSACTION_STREAM_FILTER } from "../pipeline/runtime/table-definitions";
+import { apiKeyProblem } from "./api-key";
 import { type ChangeFeed, makeChangeFeed, type StreamHandler } from "./change-feed";
 import { reconcileClaims } from "./claim-reconciliation";
+import { lockDataDirectory } from "./data-lock";
 import { type DeadLetterStore, deadLetterSink, openDeadLetters } from "./dead-letters";
 import { matchesFilter } from "./event-filter";
 import { type FaultPlan, type Faults, makeFaults } from "./faults";
@@ -35,7 +38,7 @@ import { type MerchantRiskStore, makeMerchantRiskStore } from "./merchant-risk-s
 import { type OutboxTopic, openOutboxTopic, readPublishTimes } from "./outbox-topic";
 import { makeLocalOutcomeStore } from "./outcome-store";
 import { makeRequestValidator } from "./request-validator";
-import { startServer } from "./server";
+import { type LocalServer, startServer } from "./server";
 import { listenFix, localError, openOrExplain } from "./startup-errors";
 import { type PipelineStats, pipelineStats } from "./stats";
 import { makeTablePorts, type TablePorts } from "./table-ports";
@@ -61,7 +64,7 @@ const LOCAL_DEFAULTS = {
   maxReceiveCount: 5,
   streamMaxRetries: 3,
   pollIntervalMs: 20,
-  drainTimeoutMs: 10_000,
+  shutdownTimeoutMs: 10_000,
 } as const;
 
 export interface LocalPipelineOptions {
@@ -86,8 +89,11 @@ export interface LocalPipelineOptions {
   readonly streamMaxRetries?: number;
   /** Batching window of the change feed and the queue consumer. */
   readonly pollIntervalMs?: number;
-  /** How long `stop` waits for the feed and queue to finish before giving up on them. */
-  readonly drainTimeoutMs?: number;
+  /**
+   * How long `stop` waits for requests, the feed and the queue to finish; then it closes the
+   * connections still open (a client trickling its headers or body) and gives up on the rest.
+   */
+  readonly shutdownTimeoutMs?: number;
   readonly faults?: FaultPlan;
   /** Handler logs (JSON lines on stderr). Default "warn". */
   readonly logLevel?: LogLevel;
@@ -112,8 +118,16 @@ export interface LocalPipeline {
   stats(): PipelineStats;
   /** Resolves once no request, stream batch or queue message is pending or in flight. */
   idle(): Promise<void>;
-  /** Stops accepting requests, drains the feed and the queue, closes files. */
-  stop(): Promise<void>;
+  /** Stops accepting requests, drains the feed and the queue until the shutdown deadline, closes files. */
+  stop(): Promise<StopReport>;
+}
+
+/** How a stop went. */
+export interface StopReport {
+  /** Connections still open at the shutdown deadline, closed then. */
+  readonly closedConnections: number;
+  /** False when the feed or the queue still had work at the deadline (a restart with `--data` resumes it). */
+  readonly drained: boolean;
 }
 
 function rulesText(rules: LocalPipelineOptions["rulesConfig"]): string | undefined {
@@ -169,6 +183,10 @@ function openPipelineBase(options: LocalPipelineOptions): PipelineBase {
   const write = (line: string) => process.stderr.write(`${line}\n`);
   const logOf = (service: string) => makeLocalLog(service, settings.logLevel ?? "warn", write);
   const config = parseRulesConfig(rulesText(settings.rulesConfig));
+  const keyProblem = settings.apiKey === undefined ? undefined : apiKeyProblem(settings.apiKey);
+  if (keyProblem !== undefined) {
+    throw runtimeError(ERROR_NAMES.configuration, `apiKey ${keyProblem}: pass the key or leave it out`);
+  }
   const faults = makeFaults(settings.faults);
   const metrics = makeLocalMetrics();
   const print = settings.print ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -268,7 +286,7 @@ async function startApi(
   base: PipelineBase,
   handlers: ReturnType<typeof makeHandlers>,
   closeFiles: () => void,
-  operations: Pick<Parameters<typeof startServer>[0], "stats" | "admin"> = {},
+  operations: Pick<Parameters<typeof startServer>[0], "stats" | "admin" | "isReady">,
 ) {
   const { settings } = base;
   try {
@@ -311,6 +329,25 @@ function startConsumers(
 }
 
 /**
+ * Pushes the recovered items that need detection to the feed, oldest first, as the INSERTs they
+ * were; returns how many.
+ */
+function resumeDetection(table: MemoryTable, feed: ChangeFeed): number {
+  const unfinished = table
+    .scan()
+    .filter(needsDetection)
+    .sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
+  for (const item of unfinished) {
+    feed.push({
+      eventName: "INSERT",
+      keys: { transaction_id: String(item.transaction_id), timestamp: Number(item.timestamp) },
+      newImage: item,
+    });
+  }
+  return unfinished.length;
+}
+
+/**
  * Starts the local pipeline. Rejects with one clear ConfigurationError (no stack needed) for a bad
  * rules config, an unwritable outbox or data directory, or a port already in use.
  *
@@ -324,16 +361,37 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
   const base = openPipelineBase(options);
   const { settings, logOf, faults, metrics, topic, queue } = base;
   const dataDir = settings.dataDir;
+  const unusableDir = `Cannot use the data directory ${dataDir}`;
+  const writableDir = "set DATA_DIR (or --data) to a writable directory";
+  const lock =
+    dataDir === undefined
+      ? undefined
+      : openOrExplain(
+          () => lockDataDirectory(dataDir),
+          unusableDir,
+          writableDir,
+          () => {
+            topic.close();
+            base.deadLetters.close();
+          },
+        );
+  if (lock?.replaced !== undefined) {
+    logOf("local-runner").warn("Took over the lock of a runner that is no longer running", {
+      lock_file: lock.file,
+      pid: lock.replaced.pid,
+    });
+  }
   const journal =
     dataDir === undefined
       ? undefined
       : openOrExplain(
           () => openJournal(dataDir, { repair: settings.repair, report: base.write }),
-          `Cannot use the data directory ${dataDir}`,
-          "set DATA_DIR (or --data) to a writable directory",
+          unusableDir,
+          writableDir,
           () => {
             topic.close();
             base.deadLetters.close();
+            lock?.release();
           },
         );
   const table = makeMemoryTable({ journal });
@@ -367,6 +425,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     topic.close();
     journal?.close();
     deadLetters.close();
+    lock?.release();
   };
   const stats = () => pipelineStats(table, deadLetters.letters());
   // Moves both DLQs back into their queues, as an SQS DLQ redrive does.
@@ -375,10 +434,26 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     deadLetters.clear();
     return { redriven: moved };
   };
-  const server = await startApi(base, handlers, closeFiles, {
-    stats,
-    admin: { "/dead-letters/redrive": redrive },
-  });
+  // The stages run before the API listens, so nothing is accepted that no stage would process;
+  // any failure on the way closes what was started and rejects: never a half-started runner.
+  let running = false;
+  let server: LocalServer;
+  let resumed: number;
+  try {
+    resumed = resumeDetection(table, feed);
+    startConsumers(base, handlers, feed);
+    server = await startApi(base, handlers, () => undefined, {
+      stats,
+      admin: { "/dead-letters/redrive": redrive },
+      isReady: () => running,
+    });
+  } catch (error) {
+    await feed.stop();
+    await queue.stop();
+    closeFiles();
+    throw error;
+  }
+  running = true;
 
   // The recovery scan below runs every unfinished item again, dead-lettered ones included: a
   // start-up redrives the dead letters of the last run.
@@ -389,20 +464,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     deadLetters.clear();
   }
 
-  const unfinished = table
-    .scan()
-    .filter(needsDetection)
-    .sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
-  for (const item of unfinished) {
-    feed.push({
-      eventName: "INSERT",
-      keys: { transaction_id: String(item.transaction_id), timestamp: Number(item.timestamp) },
-      newImage: item,
-    });
-  }
-  startConsumers(base, handlers, feed);
-
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<StopReport> | undefined;
   const url = `http://${settings.host}:${server.port}`;
   return {
     url,
@@ -414,16 +476,21 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
     queue,
     faults,
     metrics,
-    resumed: unfinished.length,
+    resumed,
     stats,
     idle: () => until(() => server.inFlight() === 0 && feed.isIdle() && queue.isIdle()),
     stop() {
       stopping ??= (async () => {
-        await server.close();
-        await until(() => feed.isIdle() && queue.isQuiet(), Date.now() + settings.drainTimeoutMs);
+        running = false;
+        const deadline = Date.now() + settings.shutdownTimeoutMs;
+        const closedConnections = await server.close(deadline);
+        const quiet = () => feed.isIdle() && queue.isQuiet();
+        await until(quiet, deadline);
+        const drained = quiet();
         await feed.stop();
         await queue.stop();
         closeFiles();
+        return { closedConnections, drained };
       })();
       return stopping;
     },

@@ -9,11 +9,12 @@
  */
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { Log } from "../pipeline/runtime/ports";
 import { payloadTooLarge } from "../pipeline/runtime/process/responses";
 import { apiGatewayEvent } from "./api-gateway-event";
+import { makeApiKeyCheck } from "./api-key";
 import type { ValidationResult } from "./request-validator";
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -32,6 +33,8 @@ export interface ServerOptions {
   /** When set, every POST route requires `x-api-key` to equal it. */
   readonly apiKey?: string;
   readonly maxBodyBytes: number;
+  /** Whether every stage behind the API runs: `GET /health` answers 200 only then, 503 otherwise. */
+  readonly isReady: () => boolean;
   /** POST routes by path, e.g. `/transactions`. */
   readonly routes: Readonly<Record<string, PostRoute>>;
   readonly log: Log;
@@ -45,8 +48,11 @@ export interface LocalServer {
   readonly port: number;
   /** Requests being handled right now. */
   inFlight(): number;
-  /** Stops accepting connections and resolves once in-flight requests are answered. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and resolves once in-flight requests are answered, or at
+   * `deadline` (epoch ms), when the connections still open are closed; resolves with their count.
+   */
+  close(deadline: number): Promise<number>;
 }
 
 function send(res: http.ServerResponse, status: number, body: object, headers: Record<string, string> = {}) {
@@ -80,6 +86,8 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string |
     req.on("data", onData);
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
+    // After "end" this does nothing; before it, the connection was closed mid-body.
+    req.on("close", () => reject(new Error("the connection closed before the body was complete")));
   });
 }
 
@@ -87,7 +95,7 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string |
  * Starts listening; rejects with the listen error (e.g. EADDRINUSE) when the port is taken.
  *
  * @example
- * const server = await startServer({ host: "127.0.0.1", port: 0, maxBodyBytes: 16_384, log, routes: {
+ * const server = await startServer({ host: "127.0.0.1", port: 0, maxBodyBytes: 16_384, log, isReady, routes: {
  *   "/transactions": { validate, handler, context: () => lambdaContext("lambda-process-transaction-local", 10_000) } } });
  */
 async function startServer(options: ServerOptions): Promise<LocalServer> {
@@ -100,11 +108,19 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
   for (const path of Object.keys(admin)) methods.set(path, "POST");
   for (const path of Object.keys(options.routes)) methods.set(path, "POST");
   const served = [...methods].map(([path, method]) => `${method} ${path}`).join(", ");
+  const keyAllowed = options.apiKey === undefined ? undefined : makeApiKeyCheck(options.apiKey);
 
   const post = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, route: PostRoute) => {
     const requestId = randomUUID();
     const ids = { "x-amzn-requestid": requestId };
-    if (options.apiKey !== undefined && req.headers["x-api-key"] !== options.apiKey) {
+    if (keyAllowed !== undefined && !keyAllowed(req.headers["x-api-key"])) {
+      // Ids only: the header's value may be a near miss of the real key.
+      options.log.warn("Refused a request without the API key", {
+        request_id: requestId,
+        path: url.pathname,
+        source_ip: req.socket.remoteAddress,
+        x_api_key: req.headers["x-api-key"] === undefined ? "missing" : "wrong",
+      });
       send(res, 403, { message: "Forbidden" }, ids);
       return;
     }
@@ -151,11 +167,12 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
         { allow: allowed },
       );
     } else if (url.pathname === "/health") {
-      send(res, 200, { status: "ok" });
+      if (options.isReady()) send(res, 200, { status: "ok" });
+      else send(res, 503, { status: "unavailable", message: "the pipeline is starting or stopping" });
     } else if (url.pathname === "/stats" && stats !== undefined) {
       send(res, 200, stats());
     } else if (Object.hasOwn(admin, url.pathname)) {
-      if (options.apiKey !== undefined && req.headers["x-api-key"] !== options.apiKey)
+      if (keyAllowed !== undefined && !keyAllowed(req.headers["x-api-key"]))
         send(res, 403, { message: "Forbidden" });
       else send(res, 200, admin[url.pathname]());
     } else {
@@ -163,10 +180,16 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
     }
   };
 
+  let closing = false;
   const server = http.createServer((req, res) => {
     inFlight += 1;
+    // While closing, each answer ends its connection rather than keeping it alive for another.
+    if (closing) res.setHeader("connection", "close");
     route(req, res)
       .catch((error: unknown) => {
+        // A connection closed under the request (by the client, or at the shutdown deadline):
+        // nobody is left to answer.
+        if (req.socket.destroyed) return;
         options.log.error("Local API request failed", {
           error: error instanceof Error ? error.message : String(error),
         });
@@ -187,15 +210,33 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
     });
   });
 
+  // Every connection, idle or not, so the deadline can close those still open.
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+
   return {
     port: (server.address() as AddressInfo).port,
     inFlight: () => inFlight,
-    async close() {
+    async close(deadline) {
+      closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      let forced = 0;
+      const timer = setTimeout(
+        () => {
+          forced = sockets.size;
+          for (const socket of sockets) socket.destroy();
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       if (inFlight > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
       server.closeIdleConnections();
       await closed;
+      clearTimeout(timer);
+      return forced;
     },
   };
 }

@@ -58,7 +58,7 @@ function quietTestOptions(dir: string) {
  */
 function useTestPipelines() {
   let dir = "";
-  const running: { stop(): Promise<void> }[] = [];
+  const running: { stop(): Promise<unknown> }[] = [];
   beforeEach(() => {
     dir = tempDir();
   });
@@ -76,7 +76,7 @@ function useTestPipelines() {
       return pipeline;
     },
     /** Stops `pipeline` (started some other way) after the test, like the ones `start` starts. */
-    keep<T extends { stop(): Promise<void> }>(pipeline: T): T {
+    keep<T extends { stop(): Promise<unknown> }>(pipeline: T): T {
       running.push(pipeline);
       return pipeline;
     },

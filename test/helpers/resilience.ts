@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import * as http from "node:http";
+import * as net from "node:net";
 import * as path from "node:path";
 
 const PROJECT_ROOT = path.resolve(__dirname, "../..");
@@ -145,9 +146,11 @@ interface LocalProcess {
  * local.child.kill("SIGKILL");
  */
 function startLocalProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<LocalProcess> {
+  // The caller's LOCAL_API_KEY is left out (a blank one is refused): `env` sets one when wanted.
+  const { LOCAL_API_KEY: _callerKey, ...inherited } = process.env;
   const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "local/main.ts", ...args], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, LOCAL_API_KEY: "", ...env },
+    env: { ...inherited, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -168,5 +171,39 @@ function startLocalProcess(args: readonly string[], env: NodeJS.ProcessEnv = {})
   });
 }
 
-export type { LocalProcess, RawOutcome, RawResponse, RetriedPost };
-export { PROJECT_ROOT, postWithRetry, rawRequest, runPool, startLocalProcess };
+/** One raw connection that has sent part of a request. */
+interface SlowClient {
+  /** Sends more of the request. */
+  send(text: string): void;
+  /** Resolves, once the server closes the connection, with what it sent after the first answer. */
+  readonly closed: Promise<string>;
+}
+
+/**
+ * Opens a keep-alive connection to 127.0.0.1:`port` and sends a `GET /health` followed by `head`,
+ * the start of a request it does not finish (a client that trickles its headers or body); resolves
+ * once the first is answered, so the server has accepted the connection and begun the second.
+ *
+ * @example
+ * const client = await slowClient(local.port, "POST /transactions HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+ */
+async function slowClient(port: number, head: string): Promise<SlowClient> {
+  const socket = net.connect(port, "127.0.0.1");
+  socket.on("error", () => undefined);
+  let received = "";
+  const answered = new Promise<void>((resolve) => {
+    socket.on("data", (chunk: Buffer) => {
+      received += chunk.toString("utf8");
+      if (received.includes("}")) resolve();
+    });
+  });
+  const closed = new Promise<string>((resolve) => socket.on("close", () => resolve(received)));
+  // In one write: the server parses the start of the second request before it answers the first.
+  socket.write(`GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n${head}`);
+  await answered;
+  const first = received.length;
+  return { send: (text) => socket.write(text), closed: closed.then((all) => all.slice(first)) };
+}
+
+export type { LocalProcess, RawOutcome, RawResponse, RetriedPost, SlowClient };
+export { PROJECT_ROOT, postWithRetry, rawRequest, runPool, slowClient, startLocalProcess };

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parseStartArgs } from "../../local/cli-args";
+import { parseStartArgs, USAGE } from "../../local/cli-args";
 
 describe("Function: parseStartArgs", () => {
   it("uses the defaults without flags or environment", () => {
@@ -22,6 +22,7 @@ describe("Function: parseStartArgs", () => {
         modelFile: undefined,
         rulesJson: undefined,
         visibilityTimeoutMs: undefined,
+        shutdownTimeoutMs: undefined,
         logLevel: "warn",
       },
     });
@@ -96,5 +97,32 @@ describe("Function: parseStartArgs", () => {
         /--dynamodb-endpoint and --data \(or DATA_DIR\) cannot be combined/,
       );
     }
+  });
+
+  it("refuses a LOCAL_API_KEY that is set but blank, or that no header could carry, naming the variable", () => {
+    // Act
+    const results = ["", "   ", " key", "clé"].map((key) => parseStartArgs([], { LOCAL_API_KEY: key }));
+
+    // Assess
+    expect(results.map((parsed) => (parsed.ok ? "ok" : parsed.error))).to.deep.equal([
+      "LOCAL_API_KEY is set but blank: set it to the key clients send in x-api-key, or unset it to require no key",
+      "LOCAL_API_KEY is set but blank: set it to the key clients send in x-api-key, or unset it to require no key",
+      "LOCAL_API_KEY must be printable ASCII without spaces at either end: set it to the key clients send in x-api-key, or unset it to require no key",
+      "LOCAL_API_KEY must be printable ASCII without spaces at either end: set it to the key clients send in x-api-key, or unset it to require no key",
+    ]);
+  });
+
+  it("reads --shutdown-timeout-ms, documents it in the help and names what is valid", () => {
+    // Act
+    const given = parseStartArgs(["--shutdown-timeout-ms", "2500"], {});
+    const bad = parseStartArgs(["--shutdown-timeout-ms=-1"], {});
+
+    // Assess
+    expect(given.ok && given.args.shutdownTimeoutMs).to.equal(2500);
+    expect(bad).to.deep.equal({
+      ok: false,
+      error: '--shutdown-timeout-ms must be an integer from 0 to 3600000, got "-1"',
+    });
+    expect(USAGE).to.match(/--shutdown-timeout-ms N +on SIGTERM or Ctrl-C, .*\n.*\(default 10000\)/);
   });
 });

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import type { LocalPipeline } from "../../local/pipeline";
 import { removeDir, startTestPipeline, tempDir } from "../helpers/local";
 import { fraudModel } from "../helpers/model";
+import { type SlowClient, slowClient } from "../helpers/resilience";
 
 const MAIN = path.resolve(__dirname, "../../local/main.ts");
 
@@ -178,5 +179,60 @@ describe("Function: main (npm start)", () => {
     expect(run.code).to.equal(1);
     expect(run.stderr.trim().split("\n").length).to.equal(1);
     expect(run.stderr).to.match(/^npm start: .*model\.json: Fraud model features do not match/);
+  });
+
+  it("refuses a second runner on a data directory in use with one line and exit 1", async () => {
+    // Prepare
+    const dataDir = path.join(dir, "data");
+    busy = await startTestPipeline(dir, { dataDir });
+
+    // Act
+    const run = await runMain(["--data", dataDir], { PORT: "0", OUTBOX: path.join(dir, "second.jsonl") });
+
+    // Assess
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.match(
+      new RegExp(`^npm start: The data directory .*data is in use by process ${process.pid} on [^\n]*\n$`),
+    );
+  });
+
+  it("exits 1 with one line and nothing listening when a journal line is JSON but no transaction", async () => {
+    // Prepare
+    const dataDir = path.join(dir, "data");
+    fs.mkdirSync(dataDir);
+    fs.writeFileSync(path.join(dataDir, "journal.jsonl"), "42\n");
+
+    // Act
+    const run = await runMain(["--data", dataDir], { PORT: "0", OUTBOX: path.join(dir, "o.jsonl") });
+
+    // Assess
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.match(
+      /^npm start: .*journal\.jsonl line 1 \(\d+ bytes at byte offset \d+\) is not a stored transaction [^\n]*\n$/,
+    );
+    expect(run.stdout).to.equal("");
+  });
+
+  it("on SIGTERM closes a client trickling its headers at --shutdown-timeout-ms and exits 0", async () => {
+    // Prepare
+    let slow: Promise<SlowClient> | undefined;
+
+    // Act
+    const run = await runMain(
+      ["--shutdown-timeout-ms", "300"],
+      { PORT: "0", OUTBOX: path.join(dir, "o.jsonl") },
+      (text, child) => {
+        const port = /running locally at http:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1];
+        if (slow !== undefined || port === undefined || !text.includes("Ctrl-C")) return;
+        slow = slowClient(Number(port), "POST /transactions HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        slow.then(() => child.kill("SIGTERM"));
+      },
+    );
+
+    // Assess
+    expect(run.code).to.equal(0);
+    expect(run.stderr).to.equal("npm start: shutdown deadline reached: closed 1 connection(s) still open\n");
+    expect(run.stdout).to.match(/SIGTERM: draining in-flight work\.\.\.\nStopped\.\n$/);
+    expect(await (await slow)?.closed).to.equal("");
   });
 });

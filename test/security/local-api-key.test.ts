@@ -3,10 +3,13 @@
  * with an API key configured, no request without exactly that key in the x-api-key header stores
  * anything, wherever else the key is put.
  */
+import crypto from "node:crypto";
 import { assert, expect } from "chai";
 import fc from "fast-check";
+import sinon from "sinon";
+import { makeApiKeyCheck } from "../../local/api-key";
 import type { LocalPipeline } from "../../local/pipeline";
-import { liveTransaction, removeDir, startTestPipeline, tempDir } from "../helpers/local";
+import { captureOutput, liveTransaction, removeDir, startTestPipeline, tempDir } from "../helpers/local";
 import { rawRequest } from "../helpers/resilience";
 
 const SECRET = "local-Secret-123";
@@ -94,6 +97,73 @@ describe("Security: the local API with an API key", () => {
       // Assess
       assert.ok(outcome.ok);
       expect(outcome.response.status, headerName).to.equal(201);
+    }
+  });
+});
+
+describe("Security: the local API key check", () => {
+  afterEach(() => {
+    sinon.restore();
+  });
+
+  it("compares with timingSafeEqual over equal-length digests, whatever the length of the key sent", () => {
+    // Prepare
+    const compare = sinon.spy(crypto, "timingSafeEqual");
+    const allowed = makeApiKeyCheck(SECRET);
+
+    // Act
+    const verdicts = [SECRET, SECRET.slice(0, -1), `${SECRET}${"x".repeat(500)}`, ""].map(allowed);
+
+    // Assess
+    expect(verdicts).to.deep.equal([true, false, false, false]);
+    expect(compare.callCount).to.equal(4);
+    for (const call of compare.getCalls()) {
+      const [given, wanted] = call.args as [Buffer, Buffer];
+      expect([given.length, wanted.length]).to.deep.equal([32, 32]);
+    }
+  });
+
+  it("refuses a missing or repeated header", () => {
+    // Prepare
+    const allowed = makeApiKeyCheck(SECRET);
+
+    // Act
+    const verdicts = [undefined, [SECRET, SECRET]].map(allowed);
+
+    // Assess
+    expect(verdicts).to.deep.equal([false, false]);
+  });
+
+  it("logs each 403 at warn with the request id and never the key sent or the real one", async () => {
+    // Prepare
+    const dir = tempDir();
+    const local = await startTestPipeline(dir, { apiKey: SECRET, logLevel: "warn" });
+    const nearMiss = `${SECRET}x`;
+
+    try {
+      // Act
+      const { result, stderr } = await captureOutput(async () => [
+        await rawRequest(local.port, JSON.stringify(liveTransaction()), {
+          headers: { "x-api-key": nearMiss },
+        }),
+        await rawRequest(local.port, JSON.stringify(liveTransaction())),
+      ]);
+
+      // Assess
+      const lines = stderr
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.map((line) => [line.level, line.x_api_key])).to.deep.equal([
+        ["WARN", "wrong"],
+        ["WARN", "missing"],
+      ]);
+      const ids = result.map((outcome) => (outcome.ok ? outcome.response.headers["x-amzn-requestid"] : ""));
+      expect(lines.map((line) => line.request_id)).to.deep.equal(ids);
+      expect(stderr.includes(SECRET)).to.equal(false);
+    } finally {
+      await local.stop();
+      removeDir(dir);
     }
   });
 });
