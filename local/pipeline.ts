@@ -455,8 +455,8 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
   }
   running = true;
 
-  // The recovery scan below runs every unfinished item again, dead-lettered ones included: a
-  // start-up redrives the dead letters of the last run.
+  // resumeDetection has run every unfinished item again, dead-lettered ones included: a start-up
+  // redrives the dead letters of the last run.
   if (deadLetters.letters().length > 0) {
     logOf("local-dead-letters").warn("Dead letters of the last run are redriven by the start-up", {
       ...pipelineStats(table, deadLetters.letters()).dead_letters,
