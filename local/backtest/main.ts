@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import { thresholdOf } from "../../pipeline/runtime/detect/assess";
 import { parseRulesConfig, type RulesConfig } from "../../pipeline/runtime/detect/config";
 import type { FraudModel } from "../../pipeline/runtime/detect/model/format";
-import { flagsTakenByNpm } from "../npm-flags";
+import { cliPrelude } from "../cli-prelude";
 import { loadModelFile, parseDateFlag, parseDaysFlag } from "./cli-values";
 import { DEFAULT_MAX_INVALID_RATIO, inputProblem, parseRatioFlag } from "./input-check";
 import { InputError, readRowsFromFile } from "./read-rows";
@@ -126,20 +126,13 @@ function codeOf(error: unknown): string {
  * main(["history.csv", "--json"]).then((code) => { process.exitCode = code; });
  */
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const misplaced = flagsTakenByNpm("npm run backtest -- FILE", USAGE, env);
-  if (misplaced !== undefined) {
-    process.stderr.write(`${PREFIX} ${misplaced}\n`);
-    return 2;
-  }
-  if (argv.includes("--help") || argv.includes("-h")) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const args = parseArgs(argv);
-  if (typeof args === "string") {
-    process.stderr.write(`${PREFIX} ${args}\n${USAGE}\n`);
-    return 2;
-  }
+  const args = cliPrelude(argv, env, {
+    command: "npm run backtest -- FILE",
+    usage: USAGE,
+    prefix: PREFIX,
+    parse: parseArgs,
+  });
+  if (typeof args === "number") return args;
   let rulesJson: string | undefined;
   try {
     rulesJson = args.rules === undefined ? undefined : fs.readFileSync(args.rules, "utf8");

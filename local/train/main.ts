@@ -10,7 +10,7 @@ import { DAY_MS } from "../../pipeline/runtime/detect/merchant-risk";
 import { parseDateFlag, parseDaysFlag } from "../backtest/cli-values";
 import { InputError, readRowsFromFile } from "../backtest/read-rows";
 import { DEFAULT_LABEL_DELAY_DAYS } from "../backtest/run";
-import { flagsTakenByNpm } from "../npm-flags";
+import { cliPrelude } from "../cli-prelude";
 import { writeModelFile } from "./model-file";
 import {
   DEFAULT_KIND,
@@ -149,20 +149,13 @@ function summary(trained: Trained, out: string): string {
  * main(["history.jsonl", "--out", "model.json"]).then((code) => { process.exitCode = code; });
  */
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const misplaced = flagsTakenByNpm("npm run train -- FILE", USAGE, env);
-  if (misplaced !== undefined) {
-    process.stderr.write(`${PREFIX} ${misplaced}\n`);
-    return 2;
-  }
-  if (argv.includes("--help") || argv.includes("-h")) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const args = parseArgs(argv);
-  if (typeof args === "string") {
-    process.stderr.write(`${PREFIX} ${args}\n${USAGE}\n`);
-    return 2;
-  }
+  const args = cliPrelude(argv, env, {
+    command: "npm run train -- FILE",
+    usage: USAGE,
+    prefix: PREFIX,
+    parse: parseArgs,
+  });
+  if (typeof args === "number") return args;
   let trained: Trained;
   try {
     trained = await train(readRowsFromFile(args.file), {
