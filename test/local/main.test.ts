@@ -2,14 +2,18 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
+import { main } from "../../local/main";
 import type { LocalPipeline } from "../../local/pipeline";
-import { removeDir, startTestPipeline, tempDir } from "../helpers/local";
+import { captureOutput, removeDir, startTestPipeline, tempDir } from "../helpers/local";
 import { fraudModel } from "../helpers/model";
 import { type SlowClient, slowClient } from "../helpers/resilience";
 
 const MAIN = path.resolve(__dirname, "../../local/main.ts");
 
-/** Runs `npm start`'s entry point in a child process and collects its exit code and output. */
+/**
+ * Runs `npm start`'s entry point in a child process and collects its exit code and output: for the
+ * paths that end in a signal handler calling `process.exit`.
+ */
 function runMain(
   args: string[],
   env: Record<string, string>,
@@ -34,6 +38,18 @@ function runMain(
   });
 }
 
+/**
+ * Runs `main` in this process, for start-ups that fail: it returns the exit code before it
+ * installs signal handlers, so nothing outlives the call (and no child pays ts-node's start-up).
+ */
+async function runMainInProcess(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | undefined; stdout: string; stderr: string }> {
+  const run = await captureOutput(() => main(args, env));
+  return { code: run.result, stdout: run.stdout, stderr: run.stderr };
+}
+
 describe("Function: main (npm start)", () => {
   let dir: string;
   let busy: LocalPipeline | undefined;
@@ -53,7 +69,10 @@ describe("Function: main (npm start)", () => {
     busy = await startTestPipeline(dir);
 
     // Act
-    const run = await runMain([], { PORT: String(busy.port), OUTBOX: path.join(dir, "other.jsonl") });
+    const run = await runMainInProcess([], {
+      PORT: String(busy.port),
+      OUTBOX: path.join(dir, "other.jsonl"),
+    });
 
     // Assess
     expect(run.code).to.equal(1);
@@ -68,7 +87,7 @@ describe("Function: main (npm start)", () => {
     fs.writeFileSync(blocker, "");
 
     // Act
-    const run = await runMain([], { PORT: "0", OUTBOX: path.join(blocker, "outbox.jsonl") });
+    const run = await runMainInProcess([], { PORT: "0", OUTBOX: path.join(blocker, "outbox.jsonl") });
 
     // Assess
     expect(run.code).to.equal(1);
@@ -85,7 +104,7 @@ describe("Function: main (npm start)", () => {
     await closed.stop();
 
     // Act
-    const run = await runMain(["--dynamodb-endpoint", `http://127.0.0.1:${port}`], {
+    const run = await runMainInProcess(["--dynamodb-endpoint", `http://127.0.0.1:${port}`], {
       PORT: "0",
       OUTBOX: path.join(dir, "o.jsonl"),
     });
@@ -105,7 +124,7 @@ describe("Function: main (npm start)", () => {
 
   it("prints one line naming the source and exits 1 for a bad rules config", async () => {
     // Act
-    const run = await runMain([], {
+    const run = await runMainInProcess([], {
       PORT: "0",
       OUTBOX: path.join(dir, "o.jsonl"),
       FRAUD_RULES_CONFIG: '{"threshold": 0}',
@@ -173,7 +192,10 @@ describe("Function: main (npm start)", () => {
     fs.writeFileSync(modelFile, JSON.stringify({ ...fraudModel({}), features: ["amount"] }));
 
     // Act
-    const run = await runMain(["--model", modelFile], { PORT: "0", OUTBOX: path.join(dir, "o.jsonl") });
+    const run = await runMainInProcess(["--model", modelFile], {
+      PORT: "0",
+      OUTBOX: path.join(dir, "o.jsonl"),
+    });
 
     // Assess
     expect(run.code).to.equal(1);
@@ -187,7 +209,10 @@ describe("Function: main (npm start)", () => {
     busy = await startTestPipeline(dir, { dataDir });
 
     // Act
-    const run = await runMain(["--data", dataDir], { PORT: "0", OUTBOX: path.join(dir, "second.jsonl") });
+    const run = await runMainInProcess(["--data", dataDir], {
+      PORT: "0",
+      OUTBOX: path.join(dir, "second.jsonl"),
+    });
 
     // Assess
     expect(run.code).to.equal(1);
@@ -203,7 +228,7 @@ describe("Function: main (npm start)", () => {
     fs.writeFileSync(path.join(dataDir, "journal.jsonl"), "42\n");
 
     // Act
-    const run = await runMain(["--data", dataDir], { PORT: "0", OUTBOX: path.join(dir, "o.jsonl") });
+    const run = await runMainInProcess(["--data", dataDir], { PORT: "0", OUTBOX: path.join(dir, "o.jsonl") });
 
     // Assess
     expect(run.code).to.equal(1);
