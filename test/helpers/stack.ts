@@ -240,6 +240,38 @@ async function loadStack(
   config: Readonly<Record<string, string>> = DEFAULT_STACK_CONFIG,
   answers: InvokeAnswers = {},
 ): Promise<LoadedStack> {
+  // Answers are functions and a model file's contents can change under the same path: neither is a key.
+  if (Object.keys(answers).length > 0 || config.fraudModel !== undefined) return runStack(config, answers);
+  const key = JSON.stringify(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)));
+  let stack = stacksByConfig.get(key);
+  if (stack === undefined) {
+    stack = runStack(config, answers).then(deepFreeze);
+    stacksByConfig.set(key, stack);
+    // A failed run is not kept: the next caller sees the program fail again, not a stale rejection.
+    stack.catch(() => stacksByConfig.delete(key));
+  }
+  return stack;
+}
+
+/**
+ * Stacks already run in this process, by config: most test files check the default stack, and
+ * mocha's workers run many files each, so each configuration runs once per worker. Frozen, so a
+ * test that mutated what it was given would throw instead of changing what the next test sees.
+ */
+const stacksByConfig = new Map<string, Promise<LoadedStack>>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+async function runStack(
+  config: Readonly<Record<string, string>>,
+  answers: InvokeAnswers,
+): Promise<LoadedStack> {
   const { registered, invokes, options, completion } = await runProgram(config, answers);
   const { outputs, secretOutputs } = await completion;
   const resources = registered.map((r) => {
