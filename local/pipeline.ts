@@ -25,7 +25,6 @@ import { type ChangeFeed, makeChangeFeed, type StreamHandler } from "./change-fe
 import { reconcileClaims } from "./claim-reconciliation";
 import { lockDataDirectory } from "./data-lock";
 import { type DeadLetterStore, deadLetterSink, openDeadLetters } from "./dead-letters";
-import { matchesFilter } from "./event-filter";
 import { type FaultPlan, type Faults, makeFaults } from "./faults";
 import { holdClaimsWhileRunning } from "./held-claims";
 import { type Item, openJournal } from "./journal";
@@ -406,7 +405,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
   const feed = makeChangeFeed({
     tableName: LOCAL_NAMES.table,
     // The event source mapping's own filter: transaction INSERTs only.
-    filter: (record) => matchesFilter(TRANSACTION_STREAM_FILTER, record),
+    filter: TRANSACTION_STREAM_FILTER,
     maxRetries: settings.streamMaxRetries,
     pollIntervalMs: settings.pollIntervalMs,
     onError: (error) => logOf(LOCAL_NAMES.detect).error("Stream batch failed", { error: String(error) }),
