@@ -29,8 +29,11 @@ export interface MemoryTable {
   putAllIfAbsent(
     items: readonly Item[],
   ): { created: true } | { created: false; existing: (Item | undefined)[] };
-  /** Replaces an existing item with `change(item)`; `undefined` from `change` means "no write". */
-  update(key: TransactionKey, change: (item: Item) => Item | undefined): Item | undefined;
+  /**
+   * Replaces an existing item with `change(item)` (`item` is a copy); `undefined` from `change`
+   * means "no write". True when it wrote.
+   */
+  update(key: TransactionKey, change: (item: Item) => Item | undefined): boolean;
   /** Items of the account index with `since <= timestamp <= until`, most recent first. */
   queryAccount(accountId: string, since: number, until: number, limit: number): Item[];
   /** The stored transactions (id guards left out). */
@@ -143,11 +146,11 @@ function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
     },
     update(key, change) {
       const existing = items.get(keyOf(key));
-      if (existing === undefined) return undefined;
+      if (existing === undefined) return false;
       const next = change(copyItem(existing));
-      if (next === undefined) return undefined;
+      if (next === undefined) return false;
       write(keyOf(key), next, "MODIFY", existing);
-      return copyItem(next);
+      return true;
     },
     queryAccount(accountId, since, until, limit) {
       const entries = byAccount.get(accountId) ?? [];

@@ -71,15 +71,19 @@ function makeTablePorts(table: MemoryTable, faults: Faults): TablePorts {
   const verdicts: VerdictStore = {
     async recordVerdict(key, verdict) {
       throttleIfInjected(faults, "verdictWrite", "UpdateItem");
-      const first = table.get(key)?.[ITEM_ATTRIBUTES.verdictAt] === undefined;
-      table.update(key, (item) => ({
-        ...item,
-        [ITEM_ATTRIBUTES.verdict]: verdict.verdict,
-        [ITEM_ATTRIBUTES.score]: verdict.score,
-        [ITEM_ATTRIBUTES.rules]: [...verdict.rules],
-        [ITEM_ATTRIBUTES.reasons]: [...verdict.reasons],
-        [ITEM_ATTRIBUTES.verdictAt]: verdict.decidedAt,
-      }));
+      // No item, no write and no first verdict: the DynamoDB adapter's failed condition.
+      let first = false;
+      table.update(key, (item) => {
+        first = item[ITEM_ATTRIBUTES.verdictAt] === undefined;
+        return {
+          ...item,
+          [ITEM_ATTRIBUTES.verdict]: verdict.verdict,
+          [ITEM_ATTRIBUTES.score]: verdict.score,
+          [ITEM_ATTRIBUTES.rules]: [...verdict.rules],
+          [ITEM_ATTRIBUTES.reasons]: [...verdict.reasons],
+          [ITEM_ATTRIBUTES.verdictAt]: verdict.decidedAt,
+        };
+      });
       return { first };
     },
   };
