@@ -3,7 +3,8 @@
  * `timestamp`), conditional inserts (one item, or several all-or-nothing like TransactWriteItems),
  * read-modify-write updates, the sparse account index (`account_id` + `timestamp`, items without
  * an account are not in it) and a change listener that the change feed turns into stream records.
- * Writes go through an optional journal before they become visible. Id guards (see `ID_GUARD`) are
+ * Writes go through an optional journal (appended before they become visible, durable once
+ * `durable()` resolves). Id guards (see `ID_GUARD`) are
  * stored, journaled and streamed like any item, but `scan` and `size` count transactions only.
  */
 import { isIdGuard } from "../pipeline/runtime/contract/item";
@@ -45,6 +46,11 @@ export interface MemoryTable {
    * (or copy them) while the call lasts, never change them.
    */
   onChange(listener: (change: TableChange) => void): void;
+  /**
+   * Resolves once every write made so far is durable (at once without a journal); rejects when
+   * the journal failed. Writes are visible at once; answer nothing about them before this.
+   */
+  durable(): Promise<void>;
 }
 
 interface IndexEntry {
@@ -166,6 +172,7 @@ function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
     onChange: (listener) => {
       listeners.push(listener);
     },
+    durable: () => options.journal?.durable() ?? Promise.resolve(),
   };
 }
 
