@@ -1,9 +1,11 @@
 /**
  * Durable storage for the local table under `--data DIR`: every write appends the item's new
- * image as one JSON line to `journal.jsonl` and fsyncs it before the write becomes visible; on
- * open, `snapshot.jsonl` plus the journal are replayed (last image of a key wins), then compacted
- * into a fresh snapshot (written to a temp file, fsynced, renamed) and the journal is truncated.
- * Damaged lines are never dropped silently: see {@link openJournal}.
+ * image as one JSON line to `journal.jsonl`, with group commit: the lines appended while one
+ * write+fsync runs go to disk together in the next one, and `durable()` resolves once everything
+ * appended before it is fsynced, so each writer can wait for its own lines before it acknowledges
+ * anything. On open, `snapshot.jsonl` plus the journal are replayed (last image of a key wins),
+ * then compacted into a fresh snapshot (written to a temp file, fsynced, renamed) and the journal
+ * is truncated. Damaged lines are never dropped silently: see {@link openJournal}.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -16,10 +18,43 @@ export type Item = Record<string, unknown>;
 export interface Journal {
   /** The items recovered when the journal was opened. */
   readonly recovered: readonly Item[];
-  /** Durably records the new image of one item. */
+  /**
+   * Queues the new image of one item for the next group commit. Throws, writing nothing, once
+   * the journal is closed or a commit has failed.
+   */
   append(item: Item): void;
+  /**
+   * Resolves once every image appended so far is written and fsynced. Rejects when a commit
+   * fails, and from then on: the page cache may have dropped what fsync could not write, so
+   * nothing later can be vouched for either.
+   */
+  durable(): Promise<void>;
+  /** Writes and fsyncs what is still queued (after the commit in flight, if any), then closes the file. */
   close(): void;
 }
+
+/** The journal's asynchronous file writes: the file system's, or a test's fakes. */
+export interface JournalFiles {
+  /** Writes all of `data` at the end of the file. */
+  write(fd: number, data: Buffer): Promise<void>;
+  fsync(fd: number): Promise<void>;
+}
+
+/** {@link JournalFiles} over `node:fs`; a short write is continued until all of the data is written. */
+const FILE_SYSTEM: JournalFiles = {
+  write: (fd, data) =>
+    new Promise((resolve, reject) => {
+      const rest = (offset: number) =>
+        fs.write(fd, data, offset, data.length - offset, null, (error, written) => {
+          if (error) reject(error);
+          else if (offset + written < data.length) rest(offset + written);
+          else resolve();
+        });
+      rest(0);
+    }),
+  fsync: (fd) =>
+    new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve()))),
+};
 
 const SNAPSHOT = "snapshot.jsonl";
 const JOURNAL = "journal.jsonl";
@@ -34,6 +69,8 @@ export interface OpenJournalOptions {
   readonly repair?: boolean;
   /** Receives one line per dropped line and per damaged file kept aside. Default: stderr. */
   readonly report?: (line: string) => void;
+  /** The group commits' writes and fsyncs. Default: the file system's. */
+  readonly files?: JournalFiles;
 }
 
 /** One line that could not be loaded. */
@@ -187,20 +224,113 @@ function openJournal(dir: string, options: OpenJournalOptions = {}): Journal {
   writeDurably(path.join(dir, SNAPSHOT), recovered.map((item) => `${JSON.stringify(item)}\n`).join(""));
   const fd = fs.openSync(path.join(dir, JOURNAL), "w");
   fsyncDirectory(dir);
+  return { recovered, ...groupCommit(fd, options.files ?? FILE_SYSTEM) };
+}
+
+/** One writer waiting for the lines appended before it asked. */
+interface Waiter {
+  readonly upTo: number;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Group commit over the open file `fd`: one write+fsync at a time, each taking every line queued
+ * when it starts. The first line queued while none runs starts one on the next turn of the event
+ * loop, so the writes of requests handled in the same turn share it.
+ */
+function groupCommit(fd: number, files: JournalFiles): Omit<Journal, "recovered"> {
+  let queued: string[] = [];
+  /** Lines appended, and lines durable, since the journal was opened. */
+  let appended = 0;
+  let committed = 0;
+  let waiters: Waiter[] = [];
+  let committing = false;
+  let scheduled = false;
+  let failure: Error | undefined;
   let open = true;
+  let closeWhenIdle = false;
+
+  const settle = () => {
+    const still: Waiter[] = [];
+    for (const waiter of waiters) {
+      if (failure !== undefined) waiter.reject(failure);
+      else if (waiter.upTo <= committed) waiter.resolve();
+      else still.push(waiter);
+    }
+    waiters = still;
+  };
+
+  const closeNow = () => {
+    if (queued.length > 0 && failure === undefined) {
+      try {
+        fs.writeSync(fd, queued.join(""));
+        fs.fsyncSync(fd);
+        committed = appended;
+      } catch (error) {
+        failure = commitFailure(error);
+      }
+      queued = [];
+    }
+    fs.closeSync(fd);
+    settle();
+  };
+
+  const commit = async () => {
+    scheduled = false;
+    if (committing || queued.length === 0 || failure !== undefined) return;
+    committing = true;
+    const lines = queued;
+    const upTo = appended;
+    queued = [];
+    try {
+      await files.write(fd, Buffer.from(lines.join(""), "utf8"));
+      await files.fsync(fd);
+      committed = upTo;
+    } catch (error) {
+      failure = commitFailure(error);
+    }
+    committing = false;
+    settle();
+    if (closeWhenIdle) closeNow();
+    else if (queued.length > 0) schedule();
+  };
+
+  const schedule = () => {
+    if (scheduled || committing) return;
+    scheduled = true;
+    setImmediate(commit);
+  };
+
   return {
-    recovered,
     append(item) {
       if (!open) throw new Error("the journal is closed: the local pipeline is stopping");
-      fs.writeSync(fd, `${JSON.stringify(item)}\n`);
-      fs.fsyncSync(fd);
+      if (failure !== undefined) throw failure;
+      queued.push(`${JSON.stringify(item)}\n`);
+      appended += 1;
+      schedule();
+    },
+    durable() {
+      if (failure !== undefined) return Promise.reject(failure);
+      if (committed === appended) return Promise.resolve();
+      return new Promise((resolve, reject) => waiters.push({ upTo: appended, resolve, reject }));
     },
     close() {
       if (!open) return;
       open = false;
-      fs.closeSync(fd);
+      if (committing) closeWhenIdle = true;
+      else closeNow();
     },
   };
+}
+
+/** The error every writer waiting on a failed commit (and every later one) gets. */
+function commitFailure(cause: unknown): Error {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new Error(
+    `the journal could not write or fsync: ${reason}; nothing written since is acknowledged, restart the runner with the same --data`,
+    { cause },
+  );
 }
 
 export { openJournal };

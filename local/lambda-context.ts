@@ -9,6 +9,18 @@ import type { Context } from "aws-lambda";
 const LOCAL_ACCOUNT = "000000000000";
 const LOCAL_REGION = "us-east-1";
 
+/** One log stream per function, as one execution environment writes to one. */
+const logStreams = new Map<string, string>();
+
+function logStreamOf(functionName: string): string {
+  let stream = logStreams.get(functionName);
+  if (stream === undefined) {
+    stream = `local/[$LATEST]${randomUUID().replace(/-/g, "")}`;
+    logStreams.set(functionName, stream);
+  }
+  return stream;
+}
+
 /**
  * Builds the context of one invocation; `timeoutMs` drives `getRemainingTimeInMillis`.
  *
@@ -28,7 +40,7 @@ function lambdaContext(functionName: string, timeoutMs: number): Context {
     memoryLimitInMB: "512",
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/[$LATEST]${randomUUID().replace(/-/g, "")}`,
+    logStreamName: logStreamOf(functionName),
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: unsupported,
     fail: unsupported,

@@ -3,7 +3,8 @@
  * `timestamp`), conditional inserts (one item, or several all-or-nothing like TransactWriteItems),
  * read-modify-write updates, the sparse account index (`account_id` + `timestamp`, items without
  * an account are not in it) and a change listener that the change feed turns into stream records.
- * Writes go through an optional journal before they become visible. Id guards (see `ID_GUARD`) are
+ * Writes go through an optional journal (appended before they become visible, durable once
+ * `durable()` resolves). Id guards (see `ID_GUARD`) are
  * stored, journaled and streamed like any item, but `scan` and `size` count transactions only.
  */
 import { isIdGuard } from "../pipeline/runtime/contract/item";
@@ -29,15 +30,27 @@ export interface MemoryTable {
   putAllIfAbsent(
     items: readonly Item[],
   ): { created: true } | { created: false; existing: (Item | undefined)[] };
-  /** Replaces an existing item with `change(item)`; `undefined` from `change` means "no write". */
-  update(key: TransactionKey, change: (item: Item) => Item | undefined): Item | undefined;
+  /**
+   * Replaces an existing item with `change(item)` (`item` is a copy); `undefined` from `change`
+   * means "no write". True when it wrote.
+   */
+  update(key: TransactionKey, change: (item: Item) => Item | undefined): boolean;
   /** Items of the account index with `since <= timestamp <= until`, most recent first. */
   queryAccount(accountId: string, since: number, until: number, limit: number): Item[];
   /** The stored transactions (id guards left out). */
   scan(): Item[];
   /** Number of stored transactions (id guards left out). */
   size(): number;
+  /**
+   * Calls `listener` with every write, synchronously. Its images are the table's own: read them
+   * (or copy them) while the call lasts, never change them.
+   */
   onChange(listener: (change: TableChange) => void): void;
+  /**
+   * Resolves once every write made so far is durable (at once without a journal); rejects when
+   * the journal failed. Writes are visible at once; answer nothing about them before this.
+   */
+  durable(): Promise<void>;
 }
 
 interface IndexEntry {
@@ -51,6 +64,19 @@ function keyOf(key: TransactionKey): string {
 
 function keysOf(item: Item): TransactionKey {
   return { transaction_id: String(item.transaction_id), timestamp: Number(item.timestamp) };
+}
+
+/**
+ * A deep copy of an item. Items are JSON data (the journal stores them as JSON lines): objects,
+ * arrays and primitives, which this copies several times faster than `structuredClone`, whose
+ * copies were the table's largest cost under load.
+ */
+function copyItem<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyItem) as T;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = copyItem((value as Record<string, unknown>)[key]);
+  return copy as T;
 }
 
 /** Index of the first entry with timestamp > `timestamp` (entries sorted ascending). */
@@ -88,18 +114,13 @@ function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
   };
 
   const write = (key: string, item: Item, eventName: TableChange["eventName"], oldImage?: Item) => {
-    const image = structuredClone(item);
+    const image = copyItem(item);
     options.journal?.append(image);
     items.set(key, image);
     if (oldImage === undefined) index(image, key);
-    for (const listener of listeners) {
-      listener({
-        eventName,
-        keys: keysOf(image),
-        oldImage: oldImage && structuredClone(oldImage),
-        newImage: structuredClone(image),
-      });
-    }
+    // Stored images are replaced, never changed in place, so listeners can read them uncopied:
+    // two copies per write were a tenth of the runner's time under load.
+    for (const listener of listeners) listener({ eventName, keys: keysOf(image), oldImage, newImage: image });
   };
 
   for (const item of options.journal?.recovered ?? []) {
@@ -111,12 +132,12 @@ function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
   return {
     get: (key) => {
       const item = items.get(keyOf(key));
-      return item && structuredClone(item);
+      return item && copyItem(item);
     },
     putIfAbsent(item) {
       const key = keyOf(keysOf(item));
       const existing = items.get(key);
-      if (existing !== undefined) return { created: false, existing: structuredClone(existing) };
+      if (existing !== undefined) return { created: false, existing: copyItem(existing) };
       write(key, item, "INSERT");
       return { created: true };
     },
@@ -124,33 +145,34 @@ function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
       const keys = batch.map((item) => keyOf(keysOf(item)));
       const existing = keys.map((key) => items.get(key));
       if (existing.some((item) => item !== undefined)) {
-        return { created: false, existing: existing.map((item) => item && structuredClone(item)) };
+        return { created: false, existing: existing.map((item) => item && copyItem(item)) };
       }
       for (const [i, item] of batch.entries()) write(keys[i], item, "INSERT");
       return { created: true };
     },
     update(key, change) {
       const existing = items.get(keyOf(key));
-      if (existing === undefined) return undefined;
-      const next = change(structuredClone(existing));
-      if (next === undefined) return undefined;
+      if (existing === undefined) return false;
+      const next = change(copyItem(existing));
+      if (next === undefined) return false;
       write(keyOf(key), next, "MODIFY", existing);
-      return structuredClone(next);
+      return true;
     },
     queryAccount(accountId, since, until, limit) {
       const entries = byAccount.get(accountId) ?? [];
       const out: Item[] = [];
       for (let i = upperBound(entries, until) - 1; i >= 0 && out.length < limit; i--) {
         if (entries[i].timestamp < since) break;
-        out.push(structuredClone(items.get(entries[i].key)!));
+        out.push(copyItem(items.get(entries[i].key)!));
       }
       return out;
     },
-    scan: () => [...items.values()].filter((item) => !isIdGuard(item)).map((item) => structuredClone(item)),
+    scan: () => [...items.values()].filter((item) => !isIdGuard(item)).map((item) => copyItem(item)),
     size: () => [...items.values()].filter((item) => !isIdGuard(item)).length,
     onChange: (listener) => {
       listeners.push(listener);
     },
+    durable: () => options.journal?.durable() ?? Promise.resolve(),
   };
 }
 

@@ -84,7 +84,8 @@ function makeMerchantRiskStore(
       const found = new Map<string, unknown>();
       for (const merchantId of merchantIds) {
         const item = items.get(merchantId);
-        if (item !== undefined) found.set(merchantId, structuredClone(item));
+        // Flat (strings and numbers): a shallow copy is a whole one.
+        if (item !== undefined) found.set(merchantId, { ...item });
       }
       return found;
     },

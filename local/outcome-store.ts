@@ -35,6 +35,8 @@ function makeLocalOutcomeStore(
       }
       const key = { transaction_id: outcome.transaction_id, timestamp: outcome.timestamp };
       const item = table.get(key);
+      // What the answer is about is on disk first, whoever wrote it.
+      await table.durable();
       if (item === undefined) return OUTCOME_RESULTS.notFound;
       const recorded = item[OUTCOME_ATTRIBUTES.outcome];
       if (recorded !== undefined) {
@@ -53,6 +55,7 @@ function makeLocalOutcomeStore(
         [OUTCOME_ATTRIBUTES.receivedAt]: receivedAt,
         ...(outcome.reported_at !== undefined && { [OUTCOME_ATTRIBUTES.reportedAt]: outcome.reported_at }),
       }));
+      await table.durable();
       if (outcome.outcome === OUTCOMES.fraud) {
         await merchantRisk.addToBuckets(
           [{ merchantId, day: dayOf(receivedAt), transactions: 0, frauds: 1 }],

@@ -25,7 +25,6 @@ import { type ChangeFeed, makeChangeFeed, type StreamHandler } from "./change-fe
 import { reconcileClaims } from "./claim-reconciliation";
 import { lockDataDirectory } from "./data-lock";
 import { type DeadLetterStore, deadLetterSink, openDeadLetters } from "./dead-letters";
-import { matchesFilter } from "./event-filter";
 import { type FaultPlan, type Faults, makeFaults } from "./faults";
 import { holdClaimsWhileRunning } from "./held-claims";
 import { type Item, openJournal } from "./journal";
@@ -321,8 +320,14 @@ function startConsumers(
   base: PipelineBase,
   handlers: ReturnType<typeof makeHandlers>,
   stream: { start(handler: StreamHandler): void },
+  durable: () => Promise<void> = () => Promise.resolve(),
 ): void {
-  stream.start((event) => handlers.detect(event, lambdaContext(LOCAL_NAMES.detect, 60_000)));
+  // Detection sees a change only once it is durable, so nothing is alerted on that a crash could
+  // still take back; a failed journal fails the batch, which is retried and then dead-lettered.
+  stream.start(async (event) => {
+    await durable();
+    return handlers.detect(event, lambdaContext(LOCAL_NAMES.detect, 60_000));
+  });
   base.queue.start((event) =>
     handlers.claims.during(() => handlers.notify(event, lambdaContext(LOCAL_NAMES.notify, 50_000))),
   );
@@ -406,7 +411,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
   const feed = makeChangeFeed({
     tableName: LOCAL_NAMES.table,
     // The event source mapping's own filter: transaction INSERTs only.
-    filter: (record) => matchesFilter(TRANSACTION_STREAM_FILTER, record),
+    filter: TRANSACTION_STREAM_FILTER,
     maxRetries: settings.streamMaxRetries,
     pollIntervalMs: settings.pollIntervalMs,
     onError: (error) => logOf(LOCAL_NAMES.detect).error("Stream batch failed", { error: String(error) }),
@@ -441,7 +446,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
   let resumed: number;
   try {
     resumed = resumeDetection(table, feed);
-    startConsumers(base, handlers, feed);
+    startConsumers(base, handlers, feed, table.durable);
     server = await startApi(base, handlers, () => undefined, {
       stats,
       admin: { "/dead-letters/redrive": redrive },

@@ -54,6 +54,8 @@ function makeTablePorts(table: MemoryTable, faults: Faults): TablePorts {
       // The item first: a crash between the two journal lines leaves an item without its guard
       // (an exact retry still answers duplicate), never a guard without its item.
       const result = table.putAllIfAbsent([toItem(tx, receivedAt), idGuardItem(tx, receivedAt)]);
+      // Whatever the answer, what it is about is on disk first (another request's item included).
+      await table.durable();
       if (result.created) return PUT_OUTCOMES.created;
       const [stored] = result.existing;
       if (stored === undefined) return PUT_OUTCOMES.idTaken;
@@ -71,15 +73,20 @@ function makeTablePorts(table: MemoryTable, faults: Faults): TablePorts {
   const verdicts: VerdictStore = {
     async recordVerdict(key, verdict) {
       throttleIfInjected(faults, "verdictWrite", "UpdateItem");
-      const first = table.get(key)?.[ITEM_ATTRIBUTES.verdictAt] === undefined;
-      table.update(key, (item) => ({
-        ...item,
-        [ITEM_ATTRIBUTES.verdict]: verdict.verdict,
-        [ITEM_ATTRIBUTES.score]: verdict.score,
-        [ITEM_ATTRIBUTES.rules]: [...verdict.rules],
-        [ITEM_ATTRIBUTES.reasons]: [...verdict.reasons],
-        [ITEM_ATTRIBUTES.verdictAt]: verdict.decidedAt,
-      }));
+      // No item, no write and no first verdict: the DynamoDB adapter's failed condition.
+      let first = false;
+      table.update(key, (item) => {
+        first = item[ITEM_ATTRIBUTES.verdictAt] === undefined;
+        return {
+          ...item,
+          [ITEM_ATTRIBUTES.verdict]: verdict.verdict,
+          [ITEM_ATTRIBUTES.score]: verdict.score,
+          [ITEM_ATTRIBUTES.rules]: [...verdict.rules],
+          [ITEM_ATTRIBUTES.reasons]: [...verdict.reasons],
+          [ITEM_ATTRIBUTES.verdictAt]: verdict.decidedAt,
+        };
+      });
+      await table.durable();
       return { first };
     },
   };
@@ -101,15 +108,18 @@ function makeTablePorts(table: MemoryTable, faults: Faults): TablePorts {
       const lease = item[ITEM_ATTRIBUTES.notifyLeaseUntil];
       if (typeof lease === "number" && lease >= now) return CLAIM_OUTCOMES.inProgress;
       table.update(key, (current) => ({ ...current, [ITEM_ATTRIBUTES.notifyLeaseUntil]: now + leaseMs }));
+      await table.durable();
       return CLAIM_OUTCOMES.claimed;
     },
     async confirm(key, now) {
       table.update(key, (item) => ({ ...withoutLease(item), [ITEM_ATTRIBUTES.notifiedAt]: now }));
+      await table.durable();
     },
     async release(key) {
       table.update(key, (item) =>
         item[ITEM_ATTRIBUTES.notifyLeaseUntil] === undefined ? undefined : withoutLease(item),
       );
+      await table.durable();
     },
   };
 

@@ -33,7 +33,7 @@ describe("Function: makeChangeFeed", () => {
     // Prepare
     const feed = makeChangeFeed({
       tableName: "t",
-      filter: (r) => r.eventName === "INSERT",
+      filter: { eventName: ["INSERT"] },
       pollIntervalMs: 1,
       maxRetries: 3,
     });
@@ -71,7 +71,7 @@ describe("Function: makeChangeFeed", () => {
 
   it("dead-letters the rest of a batch once a thrown error exhausts the retries, then moves on", async () => {
     // Prepare
-    const feed = makeChangeFeed({ tableName: "t", filter: () => true, pollIntervalMs: 1, maxRetries: 1 });
+    const feed = makeChangeFeed({ tableName: "t", filter: {}, pollIntervalMs: 1, maxRetries: 1 });
     const handler = sinon.stub().rejects(new Error("boom"));
     feed.start(handler);
 
@@ -91,7 +91,7 @@ describe("Function: makeChangeFeed", () => {
     // Prepare: a 10-minute batching window
     const feed = makeChangeFeed({
       tableName: "t",
-      filter: () => true,
+      filter: {},
       pollIntervalMs: 600_000,
       batchSize: 3,
     });
