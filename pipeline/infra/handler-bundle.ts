@@ -7,12 +7,22 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as esbuild from "esbuild";
-
-/** The serialized text requires packages by name: it is resolved from the project root. */
-const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+import {
+  bundledPackages,
+  environmentCredentials,
+  eventStreamsLeftOut,
+  PROJECT_ROOT,
+  packageEntries,
+  packageSpecifiers,
+  packagesModule,
+  usedExports,
+} from "./bundle-plugins";
 
 /** The name esbuild gives the serialized module (it is never written): requires in it come from the serializer. */
 const ENTRY_FILE = path.join(PROJECT_ROOT, "handler.js");
+
+/** The name esbuild gives the module of the packages the serialized module requires (never written). */
+const PACKAGES_FILE = path.join(PROJECT_ROOT, "packages.js");
 
 /** The export Lambda calls, as CallbackFunction names it. */
 const HANDLER_EXPORT = "handler";
@@ -27,163 +37,58 @@ interface BundledHandler {
   readonly containsSecrets: boolean;
 }
 
-/** The default credential chain the SDK clients import; Lambda supplies credentials in the environment. */
-const CREDENTIAL_CHAIN = "@aws-sdk/credential-provider-node";
-const ENV_CREDENTIALS_SHIM = `export { fromEnv as defaultProvider } from "@aws-sdk/credential-provider-env";`;
+/** The settings both builds share (docs/design.md, "Bundle settings and why"). */
+const BUILD_OPTIONS = {
+  absWorkingDir: PROJECT_ROOT,
+  bundle: true,
+  write: false,
+  platform: "node",
+  target: "node24",
+  format: "cjs",
+  // ESM entry points tree-shake; the CommonJS builds are whole-package barrels.
+  mainFields: ["module", "main"],
+  // The archive's node_modules path, not the real path behind a linked node_modules: same bytes on every checkout.
+  preserveSymlinks: true,
+  minify: true,
+  sourcemap: false,
+  metafile: false,
+  // The only legal comments the reached packages carry are coverage directives (`v8 ignore -- @preserve`).
+  legalComments: "none",
+  // Node built-ins stay external; a dynamic import() of one would start the ESM loader on first use.
+  supported: { "dynamic-import": false },
+  charset: "utf8",
+  logLevel: "silent",
+} as const satisfies esbuild.BuildOptions;
 
-/** `@aws-sdk/client-sns/dist-cjs/index.js` -> `@aws-sdk/client-sns`; `fp-ts/lib/Either` -> `fp-ts`. */
-function packageName(specifier: string): string {
-  const parts = specifier.split("/");
-  return (specifier.startsWith("@") ? parts.slice(0, 2) : parts.slice(0, 1)).join("/");
-}
-
-/** True when `specifier` names the file Node's `require(name)` would load for its package. */
-function isPackageMainFile(specifier: string, name: string): boolean {
-  const paths = [PROJECT_ROOT];
-  try {
-    return require.resolve(specifier, { paths }) === require.resolve(name, { paths });
-  } catch {
-    return false;
-  }
-}
-
-/** `const client_sns_1 = require("@aws-sdk/client-sns/dist-cjs/index.js");`, as the serializer writes a module-scope import. */
-const REQUIRE_BINDING = /^const ([A-Za-z_$][\w$]*) = require\("([^"]+)"\);$/gm;
-
-/**
- * The exports the serialized text reads from each module it requires, by specifier: every use of
- * the binding is `binding.name`. Absent where the binding is used any other way (passed along,
- * indexed), which needs the whole module object.
- */
-function usedExports(serialized: string): Map<string, readonly string[]> {
-  const names = new Map<string, Set<string> | undefined>();
-  for (const [, binding = "", specifier = ""] of serialized.matchAll(REQUIRE_BINDING)) {
-    const escaped = binding.replace(/\$/g, "\\$");
-    const uses = serialized.match(new RegExp(`(?<![\\w$.])${escaped}(?![\\w$])`, "g"))?.length ?? 0;
-    const members = [...serialized.matchAll(new RegExp(`(?<![\\w$.])${escaped}\\.([A-Za-z_$][\\w$]*)`, "g"))];
-    const known = names.has(specifier) ? names.get(specifier) : new Set<string>();
-    // One use is the declaration itself.
-    const whole = known === undefined || members.length !== uses - 1;
-    names.set(specifier, whole ? undefined : new Set([...known, ...members.map((m) => m[1] as string)]));
-  }
-  const used = new Map<string, readonly string[]>();
-  for (const [specifier, set] of names) if (set !== undefined) used.set(specifier, [...set].sort());
-  return used;
-}
-
-/**
- * A module exposing only `names` of `name`: its imports stay ESM-to-ESM, so esbuild keeps of the
- * package only what those exports reach. A name the package lacks reads as undefined, as it would
- * from the CommonJS module object.
- */
-function namedExportsModule(name: string, names: readonly string[]): string {
-  return [
-    `import * as m from ${JSON.stringify(name)};`,
-    ...names.map((n, i) => `const e${i} = m[${JSON.stringify(n)}];`),
-    `export { ${names.map((n, i) => `e${i} as ${JSON.stringify(n)}`).join(", ")} };`,
-  ].join("\n");
-}
-
-/**
- * The serializer records the CommonJS file each package resolved to (`@aws-sdk/client-sns/dist-cjs/index.js`)
- * and requires it; this resolves such a require as an import of the package itself, so esbuild
- * picks the ESM entry (`module` field or `import` condition), and where the text reads only named
- * exports, as a module of just those exports, so the rest of the package is left out.
- */
-function packageEntries(used: ReadonlyMap<string, readonly string[]>): esbuild.Plugin {
-  return {
-    name: "package-entries",
-    setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, async (args) => {
-        if (args.importer !== ENTRY_FILE || args.pluginData === "package-entry") return undefined;
-        const name = packageName(args.path);
-        if (name !== args.path && !isPackageMainFile(args.path, name)) return undefined;
-        const names = used.get(args.path);
-        // The path names the module: two requires of one package reading different exports are two modules.
-        if (names !== undefined)
-          return {
-            path: `${name}#${names.join(",")}`,
-            namespace: "named-exports",
-            pluginData: { name, names },
-          };
-        const resolved = await build.resolve(name, {
-          kind: "import-statement",
-          resolveDir: args.resolveDir,
-          pluginData: "package-entry",
-        });
-        return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
-      });
-      build.onLoad({ filter: /.*/, namespace: "named-exports" }, (args) => ({
-        contents: namedExportsModule(args.pluginData.name, args.pluginData.names),
-        loader: "js",
-        resolveDir: PROJECT_ROOT,
-      }));
-    },
-  };
-}
-
-/**
- * Replaces the SDK's default credential chain (environment, SSO, ini files, process, web identity,
- * container and instance metadata, loaded on first use) with its environment step, which is where
- * Lambda puts the function role's credentials. The shim is resolved from the chain's own
- * directory, so it uses the `@aws-sdk/credential-provider-env` version the SDK depends on.
- */
-function environmentCredentials(): esbuild.Plugin {
-  return {
-    name: "environment-credentials",
-    setup(build) {
-      build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, async (args) => {
-        if (args.pluginData === "credential-chain") return undefined;
-        const chain = await build.resolve(CREDENTIAL_CHAIN, {
-          kind: args.kind,
-          resolveDir: args.resolveDir,
-          pluginData: "credential-chain",
-        });
-        if (chain.errors.length > 0) return { errors: chain.errors };
-        return { path: chain.path, namespace: "environment-credentials" };
-      });
-      build.onLoad({ filter: /.*/, namespace: "environment-credentials" }, (args) => ({
-        contents: ENV_CREDENTIALS_SHIM,
-        loader: "js",
-        resolveDir: path.dirname(args.path),
-      }));
-    },
-  };
-}
-
-/** The bundle of one serialized module (see the file comment for each choice). */
-async function bundle(serialized: string): Promise<string> {
+/** Bundles `contents`, named `file`, into one CommonJS module. */
+async function build(file: string, contents: string, plugins: esbuild.Plugin[]): Promise<string> {
   const result = await esbuild.build({
-    stdin: {
-      contents: serialized,
-      loader: "js",
-      resolveDir: PROJECT_ROOT,
-      sourcefile: path.basename(ENTRY_FILE),
-    },
-    absWorkingDir: PROJECT_ROOT,
-    bundle: true,
-    write: false,
-    platform: "node",
-    target: "node24",
-    format: "cjs",
-    // ESM entry points tree-shake; the CommonJS builds are whole-package barrels.
-    mainFields: ["module", "main"],
-    // The archive's node_modules path, not the real path behind a linked node_modules: same bytes on every checkout.
-    preserveSymlinks: true,
-    minify: true,
-    sourcemap: false,
-    metafile: false,
-    // The only legal comments the reached packages carry are coverage directives (`v8 ignore -- @preserve`).
-    legalComments: "none",
-    // Node built-ins stay external; a dynamic import() of one would start the ESM loader on first use.
-    supported: { "dynamic-import": false },
-    charset: "utf8",
-    logLevel: "silent",
-    plugins: [packageEntries(usedExports(serialized)), environmentCredentials()],
+    ...BUILD_OPTIONS,
+    stdin: { contents, loader: "js", resolveDir: PROJECT_ROOT, sourcefile: path.basename(file) },
+    plugins,
   });
   const [output] = result.outputFiles;
-  if (output === undefined) throw new Error("esbuild produced no output for the serialized handler");
+  if (output === undefined) throw new Error(`esbuild produced no output for ${path.basename(file)}`);
   return output.text;
+}
+
+/**
+ * The bundle of one serialized module, in two builds. First the packages it requires, from an ESM
+ * module exporting each one's module object, so they tree-shake; then the serialized module (which
+ * stays CommonJS: it uses `with`), each package require resolved to its export of the first build.
+ */
+async function bundle(serialized: string): Promise<string> {
+  const specifiers = packageSpecifiers(serialized);
+  const packages = await build(PACKAGES_FILE, packagesModule(specifiers), [
+    packageEntries(PACKAGES_FILE, usedExports(serialized)),
+    environmentCredentials(),
+    eventStreamsLeftOut(),
+  ]);
+  return build(ENTRY_FILE, serialized, [
+    bundledPackages(ENTRY_FILE, specifiers, packages),
+    environmentCredentials(),
+    eventStreamsLeftOut(),
+  ]);
 }
 
 const bundles = new Map<string, Promise<string>>();
