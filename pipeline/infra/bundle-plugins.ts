@@ -28,6 +28,22 @@ const EVENT_STREAMS_STAND_IN = [
   "export { leftOut as EventStreamSerde, leftOut as eventStreamSerdeProvider };",
 ].join("\n");
 
+/** Where the SDK reads its shared config files (`~/.aws/config`, `~/.aws/credentials`), on the first call. */
+const SHARED_INI_FILE_LOADER = /[\\/]@smithy[\\/]core[\\/].*[\\/]shared-ini-file-loader[\\/]/;
+
+/**
+ * `readFile` of `node:fs/promises` over `node:fs`, which Node loads before any module: the
+ * promises module loads nine more of Node's own (file handles, watchers, readline) on require.
+ */
+const FS_READ_FILE = [
+  `import { readFile as readFileCallback } from "node:fs";`,
+  "export function readFile(path, options) {",
+  "  return new Promise((resolve, reject) =>",
+  "    readFileCallback(path, options, (error, data) => (error ? reject(error) : resolve(data))),",
+  "  );",
+  "}",
+].join("\n");
+
 /** How the handler build names the packages module, which only its package stand-ins require. */
 const PACKAGES_MODULE = "bundled-packages";
 
@@ -243,11 +259,34 @@ function eventStreamsLeftOut(): esbuild.Plugin {
   };
 }
 
+/**
+ * Gives the SDK's shared config file reader `readFile` over `node:fs` instead of `node:fs/promises`
+ * (same contents, same errors: in Lambda both files are absent and the read fails with ENOENT).
+ * Any other import from `node:fs/promises` there fails the build, as the module exports nothing else.
+ */
+function fsReadFileFromCallbacks(): esbuild.Plugin {
+  return {
+    name: "fs-read-file-from-callbacks",
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?fs\/promises$/ }, (args) =>
+        SHARED_INI_FILE_LOADER.test(args.importer)
+          ? { path: "readFile", namespace: "fs-read-file" }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "fs-read-file" }, () => ({
+        contents: FS_READ_FILE,
+        loader: "js",
+      }));
+    },
+  };
+}
+
 export {
   bundledPackages,
   EVENT_STREAMS_LEFT_OUT,
   environmentCredentials,
   eventStreamsLeftOut,
+  fsReadFileFromCallbacks,
   PROJECT_ROOT,
   packageEntries,
   packageSpecifiers,

@@ -11,6 +11,7 @@ import {
   bundledPackages,
   environmentCredentials,
   eventStreamsLeftOut,
+  fsReadFileFromCallbacks,
   PROJECT_ROOT,
   packageEntries,
   packageSpecifiers,
@@ -83,11 +84,13 @@ async function bundle(serialized: string): Promise<string> {
     packageEntries(PACKAGES_FILE, usedExports(serialized)),
     environmentCredentials(),
     eventStreamsLeftOut(),
+    fsReadFileFromCallbacks(),
   ]);
   return build(ENTRY_FILE, serialized, [
     bundledPackages(ENTRY_FILE, specifiers, packages),
     environmentCredentials(),
     eventStreamsLeftOut(),
+    fsReadFileFromCallbacks(),
   ]);
 }
 
