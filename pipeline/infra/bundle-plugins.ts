@@ -44,8 +44,11 @@ const FS_READ_FILE = [
   "}",
 ].join("\n");
 
-/** How the handler build names the packages module, which only its package stand-ins require. */
-const PACKAGES_MODULE = "bundled-packages";
+/**
+ * The variable the bundle's first statement binds to the packages module's exports (see
+ * `bundledPackages`); the serialized text must not use the name.
+ */
+const PACKAGES_VARIABLE = "__bundledPackages";
 
 /** `@aws-sdk/client-sns/dist-cjs/index.js` -> `@aws-sdk/client-sns`; `fp-ts/lib/Either` -> `fp-ts`. */
 function packageName(specifier: string): string {
@@ -176,34 +179,44 @@ function packageEntries(importer: string, used: ReadonlyMap<string, readonly str
 
 /**
  * Resolves each of `specifiers` required by `importer` (the serialized text) as a small CommonJS
- * module handing on export `p<i>` of `packagesCode`, the already bundled packages module. The
- * packages are thereby imported ESM-to-ESM from an ESM entry: esbuild wraps an ES module that is
- * `require`d, with everything it imports, in a lazy initializer it cannot tree-shake.
+ * module handing on export `p<i>` of the packages module, which `withPackages` puts in front of
+ * the bundle. The packages are thereby imported ESM-to-ESM from an ESM entry: esbuild wraps an ES
+ * module that is `require`d, with everything it imports, in a lazy initializer it cannot tree-shake.
  */
-function bundledPackages(
-  importer: string,
-  specifiers: readonly string[],
-  packagesCode: string,
-): esbuild.Plugin {
+function bundledPackages(importer: string, specifiers: readonly string[]): esbuild.Plugin {
   return {
     name: "bundled-packages",
     setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, (args) => {
-        if (args.namespace === "bundled-package" && args.path === PACKAGES_MODULE)
-          return { path: PACKAGES_MODULE, namespace: "bundled-packages" };
-        if (args.importer !== importer || !specifiers.includes(args.path)) return undefined;
-        return { path: args.path, namespace: "bundled-package" };
-      });
+      build.onResolve({ filter: /^[^./]/ }, (args) =>
+        args.importer === importer && specifiers.includes(args.path)
+          ? { path: args.path, namespace: "bundled-package" }
+          : undefined,
+      );
       build.onLoad({ filter: /.*/, namespace: "bundled-package" }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(PACKAGES_MODULE)}).p${specifiers.indexOf(args.path)};`,
-        loader: "js",
-      }));
-      build.onLoad({ filter: /.*/, namespace: "bundled-packages" }, () => ({
-        contents: packagesCode,
+        contents: `module.exports = ${PACKAGES_VARIABLE}.p${specifiers.indexOf(args.path)};`,
         loader: "js",
       }));
     },
   };
+}
+
+/**
+ * The bundle: `packagesCode` (a CommonJS module) run by the first statement, inside a
+ * parenthesized function that V8 compiles as it compiles the file, then `handlerCode`, whose
+ * package requires read its exports (`bundledPackages`). As a module esbuild bundled into
+ * `handlerCode`, the packages would sit in a function called later, which V8 parses once to skip
+ * it and again to run it.
+ *
+ * @example
+ * withPackages("module.exports = { p0: {} };", handlerCode, serialized); // "var __bundledPackages=(function(module){..."
+ * @throws Error when the serialized text uses the packages variable's name itself.
+ */
+function withPackages(packagesCode: string, handlerCode: string, serialized: string): string {
+  if (new RegExp(`(?<![\\w$])${PACKAGES_VARIABLE}(?![\\w$])`).test(serialized))
+    throw new Error(
+      `The serialized handler uses the name ${PACKAGES_VARIABLE}, which the bundle binds to its packages`,
+    );
+  return `var ${PACKAGES_VARIABLE}=(function(module){${packagesCode}\nreturn module.exports})({exports:{}});\n${handlerCode}`;
 }
 
 /**
@@ -292,4 +305,5 @@ export {
   packageSpecifiers,
   packagesModule,
   usedExports,
+  withPackages,
 };

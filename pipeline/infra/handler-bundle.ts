@@ -17,6 +17,7 @@ import {
   packageSpecifiers,
   packagesModule,
   usedExports,
+  withPackages,
 } from "./bundle-plugins";
 
 /** The name esbuild gives the serialized module (it is never written): requires in it come from the serializer. */
@@ -76,7 +77,8 @@ async function build(file: string, contents: string, plugins: esbuild.Plugin[]):
 /**
  * The bundle of one serialized module, in two builds. First the packages it requires, from an ESM
  * module exporting each one's module object, so they tree-shake; then the serialized module (which
- * stays CommonJS: it uses `with`), each package require resolved to its export of the first build.
+ * stays CommonJS: it uses `with`), each package require resolved to its export of the first build,
+ * which runs ahead of it in the same file.
  */
 async function bundle(serialized: string): Promise<string> {
   const specifiers = packageSpecifiers(serialized);
@@ -86,12 +88,13 @@ async function bundle(serialized: string): Promise<string> {
     eventStreamsLeftOut(),
     fsReadFileFromCallbacks(),
   ]);
-  return build(ENTRY_FILE, serialized, [
-    bundledPackages(ENTRY_FILE, specifiers, packages),
+  const handler = await build(ENTRY_FILE, serialized, [
+    bundledPackages(ENTRY_FILE, specifiers),
     environmentCredentials(),
     eventStreamsLeftOut(),
     fsReadFileFromCallbacks(),
   ]);
+  return withPackages(packages, handler, serialized);
 }
 
 const bundles = new Map<string, Promise<string>>();
