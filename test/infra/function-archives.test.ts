@@ -11,21 +11,22 @@ import { coldLoad, externalRequires, nodeModulesAbove } from "../helpers/archive
 import { PURPOSES, T } from "../helpers/infra-graph";
 import { archiveFiles, type LoadedStack, loadStack, shippedHandler, single } from "../helpers/stack";
 
-/** The Node built-ins a bundle may leave to the runtime; every package is inside the bundle. */
+/**
+ * The Node built-ins a bundle may leave to the runtime; every package is inside the bundle. Not
+ * node:fs/promises, node:zlib nor node:http2: the SDK code that loads them is left out or replaced
+ * (pipeline/infra/bundle-plugins.ts).
+ */
 const ALLOWED_EXTERNALS = [
   "node:async_hooks",
   "node:console",
   "node:crypto",
   "node:fs",
-  "node:fs/promises",
   "node:http",
-  "node:http2",
   "node:https",
   "node:os",
   "node:path",
   "node:process",
   "node:stream",
-  "node:zlib",
 ];
 
 /** What every factory reads at cold start, as Lambda and the stack set it (values are placeholders). */
