@@ -1,7 +1,8 @@
 /**
  * The esbuild plugins behind a function's bundle (handler-bundle.ts; docs/design.md, "Bundle
- * settings and why"): which module each package require of the serialized closure becomes, and
- * what of the SDK is replaced because Lambda never runs it.
+ * settings and why"): which module each package require of the serialized closure becomes, how
+ * the packages build and the handler build join into one file, and what of the SDK is replaced
+ * because Lambda never runs it or has a cheaper equivalent loaded.
  */
 import { isBuiltin } from "node:module";
 import * as path from "node:path";
@@ -201,11 +202,11 @@ function bundledPackages(importer: string, specifiers: readonly string[]): esbui
 }
 
 /**
- * The bundle: `packagesCode` (a CommonJS module) run by the first statement, inside a
- * parenthesized function that V8 compiles as it compiles the file, then `handlerCode`, whose
- * package requires read its exports (`bundledPackages`). As a module esbuild bundled into
- * `handlerCode`, the packages would sit in a function called later, which V8 parses once to skip
- * it and again to run it.
+ * The bundle: `packagesCode` (esbuild's CommonJS output of an ES module, which only assigns
+ * `module.exports`) run by the first statement, inside a parenthesized function that V8 compiles
+ * as it compiles the file, then `handlerCode`, whose package requires read its exports
+ * (`bundledPackages`). As a module esbuild bundled into `handlerCode`, the packages would sit in
+ * a function called later, which V8 parses once to skip it and again to run it.
  *
  * @example
  * withPackages("module.exports = { p0: {} };", handlerCode, serialized); // "var __bundledPackages=(function(module){..."
@@ -214,7 +215,7 @@ function bundledPackages(importer: string, specifiers: readonly string[]): esbui
 function withPackages(packagesCode: string, handlerCode: string, serialized: string): string {
   if (new RegExp(`(?<![\\w$])${PACKAGES_VARIABLE}(?![\\w$])`).test(serialized))
     throw new Error(
-      `The serialized handler uses the name ${PACKAGES_VARIABLE}, which the bundle binds to its packages`,
+      `The serialized handler uses the name ${PACKAGES_VARIABLE}, which its bundle binds to the packages it requires: rename that variable in the runtime code`,
     );
   return `var ${PACKAGES_VARIABLE}=(function(module){${packagesCode}\nreturn module.exports})({exports:{}});\n${handlerCode}`;
 }
