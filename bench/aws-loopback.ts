@@ -20,12 +20,12 @@
 import { createHash } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 
 type LoopbackService = "dynamodb" | "sqs" | "sns";
 
-/** DynamoDB's JSON form of an attribute value ({ S: "x" }, { N: "1" }, ...). */
-type AttributeJson = Record<string, unknown>;
-type ItemJson = Record<string, AttributeJson>;
+/** An item in DynamoDB's JSON form ({ S: "x" }, { N: "1" }, ... per attribute). */
+type ItemJson = Record<string, AttributeValue>;
 
 /** One request the stand-in received: the JSON body, or the form fields of a query request. */
 interface LoopbackRequest {
