@@ -1,12 +1,14 @@
 /**
  * The code a function ships, as the stack builds it, and a directory laid out like its archive.
- * One switch point for how a factory becomes shipped code: Pulumi's closure serializer (what
- * `CallbackFunction` uses), whose module requires packages from a node_modules shipped beside it.
+ * One switch point for how a factory becomes shipped code: ours is bundled (bundleFactory: the
+ * closure serializer's module and every package it reaches in one `index.js`); the v2 baseline is
+ * the serializer's module alone, which requires packages from a node_modules shipped beside it.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { bundleFactory } from "../pipeline/infra/handler-bundle";
 
 const PROJECT_NODE_MODULES = path.resolve(__dirname, "..", "node_modules");
 
@@ -43,13 +45,20 @@ async function serializedCode(factory: () => unknown): Promise<ShippedCode> {
 }
 
 /**
- * The code the stack ships for one of the project's functions.
+ * The code the stack ships for one of the project's functions: one bundled `index.js` that needs
+ * nothing beside it.
  *
  * @example
  * const code = await shippedCode(notifyTeamFactory);
  */
-function shippedCode(factory: () => unknown): Promise<ShippedCode> {
-  return serializedCode(factory);
+async function shippedCode(factory: () => unknown): Promise<ShippedCode> {
+  const bundled = await bundleFactory(factory);
+  return {
+    text: bundled.code,
+    exportName: bundled.exportName,
+    containsSecrets: bundled.containsSecrets,
+    needsNodeModules: false,
+  };
 }
 
 /** A temporary directory laid out like a function's archive. */
