@@ -8,7 +8,6 @@
  * cache first. Before each probe the stand-in is reset and prepared, so every process sees the
  * same tables.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -16,11 +15,8 @@ import type { BenchArtifact } from "./artifacts";
 import type { AwsLoopback } from "./aws-loopback";
 import { checkFirstResult, firstInvocations } from "./first-invocation";
 import { type ArtifactName, VARIANTS } from "./functions";
-import { parseProbeOutput, writeProbe } from "./lambda-probe";
+import { parseProbeOutput, runOnFunctionNode, writeProbe } from "./lambda-probe";
 import { percentile } from "./stats";
-
-/** The Node binary the functions run on (package.json pins it as the `node` devDependency). */
-const FUNCTION_NODE = path.resolve(__dirname, "..", "node_modules", "node", "bin", "node");
 
 /** A child that takes longer than this is killed and the run fails. */
 const CHILD_TIMEOUT_MS = 30_000;
@@ -69,42 +65,9 @@ function spread(samples: readonly number[]): Spread {
   return { median: percentile(sorted, 50), p10: percentile(sorted, 10), p90: percentile(sorted, 90) };
 }
 
-/** Runs `node script ...args` on the functions' Node; resolves its wall time and stdout. */
+/** Runs `node ...args` on the functions' Node with this process's environment. */
 function runNode(args: readonly string[]): Promise<{ wallMs: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    // --no-warnings for all: the SDKs' end-of-support notices are not part of a Lambda cold start.
-    const child = spawn(FUNCTION_NODE, ["--no-warnings", ...args], {
-      env: process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-2_000);
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code === 0) resolve({ wallMs, stdout });
-      else {
-        const tail = stderr.trim().split("\n").slice(-3).join(" | ");
-        reject(
-          new Error(
-            `Cold-init child ${args.slice(1).join(" ")} failed (code ${code}, signal ${signal}): ${tail}`,
-          ),
-        );
-      }
-    });
-  });
+  return runOnFunctionNode(args, { env: process.env, timeoutMs: CHILD_TIMEOUT_MS });
 }
 
 /** Samples of one artifact. */
@@ -201,4 +164,4 @@ async function measureColdInit(
 }
 
 export type { ColdFigure, ColdInitResult, ColdInitRow, Spread };
-export { FUNCTION_NODE, measureColdInit };
+export { measureColdInit };

@@ -5,8 +5,15 @@
  * `{ requireMs, invokeMs: [...], results: [...] }`. The cold-init figure and the archive tests
  * start it with the Node binary the functions run on.
  */
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+
+/** The Node binary the functions run on (package.json pins it as the `node` devDependency). */
+const FUNCTION_NODE = path.resolve(__dirname, "..", "node_modules", "node", "bin", "node");
+
+/** How much of a child's stderr is kept for its error message. */
+const STDERR_TAIL_CHARS = 4_000;
 
 /** Plain JavaScript, so it runs on any Node without ts-node and loads nothing of the project. */
 const PROBE_SOURCE = `"use strict";
@@ -90,5 +97,54 @@ function parseProbeOutput(stdout: string): ProbeOutput {
   throw new Error(`The Lambda probe printed no result line: ${stdout.slice(-500)}`);
 }
 
+interface NodeRunOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** The child is SIGKILLed after this and the run rejects. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * Runs `node ...args` on the functions' Node (warnings off: the SDKs' end-of-support notices are
+ * no part of a Lambda start) to its end; resolves its wall time (spawn to exit) and stdout.
+ *
+ * @example
+ * const { wallMs, stdout } = await runOnFunctionNode([probe, file], { env: process.env, timeoutMs: 30_000 });
+ * @throws Error with the tail of the child's stderr when it exits non-zero or is killed.
+ */
+function runOnFunctionNode(
+  args: readonly string[],
+  options: NodeRunOptions,
+): Promise<{ wallMs: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(FUNCTION_NODE, ["--no-warnings", ...args], {
+      env: options.env,
+      cwd: options.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL_CHARS);
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code === 0) resolve({ wallMs, stdout });
+      else
+        reject(new Error(`node ${args.join(" ")} failed (code ${code}, signal ${signal}): ${stderr.trim()}`));
+    });
+  });
+}
+
 export type { ProbeOutput };
-export { parseProbeOutput, writeProbe };
+export { FUNCTION_NODE, parseProbeOutput, runOnFunctionNode, writeProbe };
