@@ -286,7 +286,7 @@ function capacityTable(r: CapacityResult): Table {
   const a = CAPACITY_ASSUMPTIONS;
   const t = r.throttle;
   return {
-    title: `6. Capacity at reserved concurrency ${a.reservedConcurrency}, ${a.memoryGb * 1024} MB`,
+    title: `6. Capacity at reserved concurrency ${a.reservedConcurrency} (the stack's default reservedConcurrency), ${a.memoryGb * 1024} MB`,
     header: [
       "function",
       "records/inv",
@@ -316,7 +316,8 @@ function capacityTable(r: CapacityResult): Table {
       `Cost: billed ms (rounded up) x ${a.memoryGb} GB x $${a.pricePerGbSecond}/GB-s + $${a.pricePerMillionRequests}/1M requests; full batches; notify-team for ${a.alertRate * 100}% of transactions flagged.`,
       `API stage throttle (${t.source}): rate ${t.rateLimit} rps, burst ${t.burstLimit}. process-transaction sustains ${num(r.rows[0]?.sustainedPerSec ?? 0)} rps: throttle ${r.throttleBelowCapacity ? "BELOW" : "ABOVE"} capacity.`,
       `At ${t.rateLimit} rps process-transaction needs ~${num(r.concurrencyAtRate)} concurrent executions; a full burst of ${t.burstLimit} drains in ${num(r.burstDrainSec)} s.`,
-      "detect-fraud's real concurrency is one batch per stream shard (x ParallelizationFactor), capped by the reserved 50.",
+      `detect-fraud's real concurrency is one batch per stream shard (x ParallelizationFactor), capped by the reserved ${a.reservedConcurrency}.`,
+      `Reserved concurrency is the stack's default (reservedConcurrency, pipeline/infra/config.ts); another setting scales the per-second figures with it, and 0 (no reservation) leaves the functions on the account's shared pool.`,
     ],
   };
 }
