@@ -1,34 +1,20 @@
 /**
- * Figure 2, archive: what CallbackFunction would upload per function (the serialized
- * `__index.js` plus the package folders computeCodePaths lists, less the function's
- * `extraExcludePackages` from pipeline/infra/archives.ts), as files, bytes and zipped bytes. The zipped size is exact for a deflate (level 6) zip: per file the smaller of deflated
- * and stored, plus the local header, central directory entry and end record.
+ * Figure 2, archive: what each function uploads, its one bundled `index.js`
+ * (pipeline/infra/handler-bundle.ts), beside the v2 baseline packaged as `CallbackFunction`
+ * packages a closure (the serialized `__index.js` plus the package folders computeCodePaths lists,
+ * less the runtime dependencies the handler never requires), as files, bytes and zipped bytes.
+ * The zipped size is exact for a deflate (level 6) zip, as Pulumi writes one: per file the
+ * smaller of deflated and stored, plus the local header, central directory entry and end record.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
-import { UNUSED_RUNTIME_PACKAGES } from "../pipeline/infra/archives";
-import type { FunctionKey } from "../pipeline/infra/naming";
-import { archivePackages } from "../test/helpers/archive";
+import { bundleFactory, clearBundleCache } from "../pipeline/infra/handler-bundle";
 import type { BenchArtifact } from "./artifacts";
 import { type ArtifactName, VARIANTS } from "./functions";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
-
-/**
- * The v3 clients the baseline replaces with `aws-sdk`. `@aws-sdk/util-dynamodb` stays: the detect
- * core unmarshalls stream images with it whichever SDK the adapters use.
- */
-const V3_CLIENTS = ["@aws-sdk/client-dynamodb", "@aws-sdk/client-sns", "@aws-sdk/client-sqs"];
-
-/** The stack's key of each function (pipeline/infra/naming.ts). */
-const FUNCTION_KEYS: Record<ArtifactName, FunctionKey> = {
-  "process-transaction": "process",
-  "detect-fraud": "detect",
-  "notify-team": "notify",
-  "record-outcome": "record",
-};
 
 /** Zip format overhead: local file header (30 + name), central directory entry (46 + name), end record (22). */
 const ZIP_LOCAL_HEADER = 30;
@@ -42,7 +28,14 @@ interface Footprint {
   readonly zipped: number;
 }
 
-interface ArchiveSize extends Footprint {
+/** The bundled archive of one of our functions. */
+interface BundleSize extends Footprint {
+  /** Serializing and bundling the factory from a cold cache, as a `pulumi up` does once per function. */
+  readonly bundleMs: number;
+}
+
+/** The baseline's CallbackFunction-style archive. */
+interface PackagedSize extends Footprint {
   readonly packages: number;
   /** The three largest packages, `name:MB`, to show where the bytes are. */
   readonly largest: string[];
@@ -50,8 +43,8 @@ interface ArchiveSize extends Footprint {
 
 interface ArchiveRow {
   readonly name: ArtifactName;
-  readonly v3: ArchiveSize;
-  readonly v2: ArchiveSize;
+  readonly v3: BundleSize;
+  readonly v2: PackagedSize;
 }
 
 function fileFootprint(name: string, content: Buffer): Footprint {
@@ -79,17 +72,48 @@ function folderFootprint(dir: string): Footprint {
   return total;
 }
 
+/** The runtime dependencies of package.json, which CallbackFunction would ship. */
+function runtimeDependencies(): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
+  return Object.keys(manifest.dependencies ?? {});
+}
+
+/** `@aws-sdk/client-sns/dist-cjs/index.js` -> `@aws-sdk/client-sns`. */
+function packageOf(specifier: string): string {
+  const parts = specifier.split("/");
+  return (specifier.startsWith("@") ? parts.slice(0, 2) : parts.slice(0, 1)).join("/");
+}
+
+/** The packages a serialized handler requires, plus their required peer dependencies (io-ts needs fp-ts). */
+function requiredPackages(text: string): Set<string> {
+  const required = new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => packageOf(m[1] as string)));
+  for (const name of [...required]) {
+    const manifestPath = path.join(PROJECT_ROOT, "node_modules", name, "package.json");
+    if (!fs.existsSync(manifestPath)) continue;
+    const { peerDependencies = {}, peerDependenciesMeta = {} } = JSON.parse(
+      fs.readFileSync(manifestPath, "utf8"),
+    );
+    for (const peer of Object.keys(peerDependencies)) {
+      if (!peerDependenciesMeta[peer]?.optional) required.add(peer);
+    }
+  }
+  return required;
+}
+
 /**
- * The baseline's code paths: our dependencies without the v3 clients and without what the
- * function excludes anyway, plus all of `aws-sdk` v2.
+ * The baseline's code paths: all of `aws-sdk` v2 plus the runtime dependencies its serialized
+ * handler requires (so never the v3 clients it replaces; `@aws-sdk/util-dynamodb` where the
+ * detect core unmarshalls stream images with it).
  */
-async function baselineCodePaths(excluded: readonly string[]): Promise<string[]> {
+async function baselineCodePaths(text: string): Promise<string[]> {
+  const required = requiredPackages(text);
+  const unused = runtimeDependencies().filter((name) => !required.has(name));
   const previousCwd = process.cwd();
   process.chdir(PROJECT_ROOT);
   try {
     const codePaths = await pulumi.runtime.computeCodePaths({
       extraIncludePackages: ["aws-sdk"],
-      extraExcludePackages: [...V3_CLIENTS, ...excluded],
+      extraExcludePackages: unused,
     });
     return [...codePaths.keys()];
   } finally {
@@ -97,9 +121,19 @@ async function baselineCodePaths(excluded: readonly string[]): Promise<string[]>
   }
 }
 
+/** Our function's archive: its bundle as `index.js`, bundled from a cold cache and timed. */
+async function bundleSize(artifact: BenchArtifact): Promise<BundleSize> {
+  clearBundleCache();
+  const started = performance.now();
+  const { code } = await bundleFactory(artifact.fn.factory);
+  const bundleMs = performance.now() - started;
+  const footprint = fileFootprint("index.js", Buffer.from(code));
+  return { ...footprint, zipped: footprint.zipped + ZIP_END_RECORD, bundleMs };
+}
+
 /**
- * Measures the archive of every artifact. Package folders shared by several archives are read
- * and compressed once.
+ * Measures the archive of every artifact: ours bundled, the baseline packaged. Package folders
+ * shared by several baseline archives are read and compressed once.
  *
  * @example
  * const rows = await measureArchives(artifacts);
@@ -114,13 +148,8 @@ async function measureArchives(artifacts: readonly BenchArtifact[]): Promise<Arc
     cache.set(codePath, measured);
     return measured;
   };
-  const codePathsOf = async (artifact: BenchArtifact): Promise<string[]> => {
-    const excluded = UNUSED_RUNTIME_PACKAGES[FUNCTION_KEYS[artifact.fn.name]];
-    if (artifact.fn.variant === VARIANTS.baseline) return baselineCodePaths(excluded);
-    return (await archivePackages({ extraExcludePackages: excluded })).map((p) => p.path);
-  };
-  const sizeOf = async (artifact: BenchArtifact): Promise<ArchiveSize> => {
-    const codePaths = await codePathsOf(artifact);
+  const packagedSize = async (artifact: BenchArtifact): Promise<PackagedSize> => {
+    const codePaths = await baselineCodePaths(artifact.text);
     let total = fileFootprint("__index.js", Buffer.from(artifact.text));
     for (const codePath of codePaths) total = add(total, packageFootprint(codePath));
     const largest = [...codePaths]
@@ -141,12 +170,12 @@ async function measureArchives(artifacts: readonly BenchArtifact[]): Promise<Arc
   for (const name of new Set(artifacts.map((a) => a.fn.name))) {
     rows.push({
       name,
-      v3: await sizeOf(find(name, VARIANTS.ours)),
-      v2: await sizeOf(find(name, VARIANTS.baseline)),
+      v3: await bundleSize(find(name, VARIANTS.ours)),
+      v2: await packagedSize(find(name, VARIANTS.baseline)),
     });
   }
   return rows;
 }
 
-export type { ArchiveRow, ArchiveSize };
+export type { ArchiveRow, BundleSize, PackagedSize };
 export { measureArchives };

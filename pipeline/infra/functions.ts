@@ -23,7 +23,7 @@ import { notifyTeamFactory } from "../runtime/lambda/notify-team";
 import { processTransactionFactory } from "../runtime/lambda/process-transaction";
 import { recordOutcomeFactory } from "../runtime/lambda/record-outcome";
 import type { Alerts } from "./alerts";
-import { codePathOptionsFor } from "./archives";
+import { bundledFunction } from "./bundled-function";
 import { reservationSettings } from "./concurrency";
 import { encryptedLogGroup } from "./logs";
 import { FUNCTION_PURPOSES, type FunctionKey } from "./naming";
@@ -50,7 +50,8 @@ const TIMEOUT_SECONDS = {
 /** What differs between the functions. */
 interface FunctionSpec {
   readonly key: FunctionKey;
-  readonly factory: aws.lambda.CallbackFactory<never, unknown>;
+  /** The handler factory; its serialized closure is bundled into the function's one-file archive. */
+  readonly factory: () => unknown;
   readonly variables: Readonly<Record<string, pulumi.Input<string>>>;
   /** The role's identity policy, given the function's log group ARN. */
   readonly policy: (logGroupArn: pulumi.Output<string>) => pulumi.Output<PolicyDocument>;
@@ -58,7 +59,7 @@ interface FunctionSpec {
 
 /** A function with the resources that exist only for it. */
 interface PipelineFunction {
-  readonly fn: aws.lambda.CallbackFunction<never, unknown>;
+  readonly fn: aws.lambda.Function;
   readonly role: aws.iam.Role;
   readonly rolePolicy: aws.iam.RolePolicy;
   readonly logGroup: aws.cloudwatch.LogGroup;
@@ -104,7 +105,7 @@ function createFunction(
     scope.opts,
   );
   const { tags: reservationTags, ...reservation } = reservationSettings(reservedConcurrency);
-  const fn = new aws.lambda.CallbackFunction(
+  const fn = bundledFunction(
     purpose,
     {
       ...FUNCTION_DEFAULTS,
@@ -112,8 +113,7 @@ function createFunction(
       name: names.function,
       description: `Fraud pipeline ${purpose}`,
       role: role.arn,
-      callbackFactory: spec.factory,
-      codePathOptions: codePathOptionsFor(spec.key),
+      factory: spec.factory,
       timeout: TIMEOUT_SECONDS[spec.key],
       kmsKeyArn: keyArn,
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },

@@ -15,14 +15,14 @@ const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const ENTRY_FILE = path.join(PROJECT_ROOT, "handler.js");
 
 /** The export Lambda calls, as CallbackFunction names it. */
-const EXPORT_NAME = "handler";
+const HANDLER_EXPORT = "handler";
 
 /** A bundled handler: the text of the archive's only file, `index.js`. */
 interface BundledHandler {
   /** The single `index.js`: the serialized factory with every package it reaches. */
   readonly code: string;
   /** The export Lambda calls: the handler is `index.handler`. */
-  readonly exportName: typeof EXPORT_NAME;
+  readonly exportName: typeof HANDLER_EXPORT;
   /** True when the serializer captured a secret Output into the code. */
   readonly containsSecrets: boolean;
 }
@@ -159,12 +159,12 @@ function cachedBundle(serialized: string): Promise<string> {
 async function bundleFactory(factory: () => unknown): Promise<BundledHandler> {
   const serialized = await pulumi.runtime.serializeFunction(factory, {
     serialize: () => true,
-    exportName: EXPORT_NAME,
+    exportName: HANDLER_EXPORT,
     isFactoryFunction: true,
     allowSecrets: true,
   });
   const code = await cachedBundle(serialized.text);
-  return { code, exportName: EXPORT_NAME, containsSecrets: serialized.containsSecrets };
+  return { code, exportName: HANDLER_EXPORT, containsSecrets: serialized.containsSecrets };
 }
 
 /** Drops every cached bundle, so the next `bundleFactory` call bundles anew (determinism tests). */
@@ -173,4 +173,4 @@ function clearBundleCache(): void {
 }
 
 export type { BundledHandler };
-export { bundleFactory, clearBundleCache };
+export { bundleFactory, clearBundleCache, HANDLER_EXPORT };

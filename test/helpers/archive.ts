@@ -1,71 +1,81 @@
 /**
- * What `aws.lambda.CallbackFunction` would upload next to the serialized handler: the packages
- * of package.json `dependencies` and their dependencies, as Pulumi's `computeCodePaths` lists
- * them. Used by the archive test and by benchmarks that report archive size.
+ * What a function's one-file archive (pipeline/infra/handler-bundle.ts) leaves outside itself,
+ * and how it starts where nothing else is installed: in a fresh Node 24 process, from a
+ * directory with no node_modules anywhere above it.
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 
-/** The project root: computeCodePaths reads package.json and node_modules from the working directory. */
-const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+/** The Node binary the functions run on (package.json pins it as the `node` devDependency). */
+const NODE_24 = path.resolve(__dirname, "..", "..", "node_modules", "node", "bin", "node");
 
-/** CallbackFunction always excludes the v2 SDK (it assumes the runtime provides it). */
-const ALWAYS_EXCLUDED = ["aws-sdk"];
-
-interface ArchivePackage {
-  /** Package name, e.g. `@aws-sdk/client-sns`. */
-  readonly name: string;
-  /** Path relative to the project root, e.g. `node_modules/@aws-sdk/client-sns`. */
-  readonly path: string;
-  /** Total size of the package's files (symlinks not followed). */
-  readonly bytes: number;
+/**
+ * The module specifiers a bundle still `require`s at run time (string literals only), sorted.
+ *
+ * @example
+ * externalRequires('require("node:fs");require("node:os")'); // ["node:fs", "node:os"]
+ */
+function externalRequires(code: string): string[] {
+  const specifiers = [...code.matchAll(/\brequire\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1] as string);
+  return [...new Set(specifiers)].sort();
 }
 
-function directoryBytes(dir: string): number {
-  let total = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) total += directoryBytes(full);
-    else if (entry.isFile()) total += fs.statSync(full).size;
+/** What a fresh process saw after requiring a bundle. */
+interface ColdLoad {
+  /** `typeof` the module's `handler` export. */
+  readonly handlerType: string;
+  /** Every file the process's CommonJS loader loaded, relative to the bundle's directory. */
+  readonly loadedFiles: readonly string[];
+}
+
+/** Runs in the child: requires the bundle, reports its handler's type and every module file loaded. */
+const COLD_LOAD_SCRIPT = `
+const path = require("node:path");
+const loaded = require(path.resolve("index.js"));
+process.stdout.write(JSON.stringify({
+  handlerType: typeof loaded.handler,
+  loadedFiles: Object.keys(require.cache).map((file) => path.relative(process.cwd(), file)),
+}));
+`;
+
+/**
+ * Writes `code` as `index.js` into a fresh temporary directory (no node_modules in it or above
+ * it) and requires it in a new Node 24 process with only `env` (and PATH) set, as a cold start
+ * does: the module's factory runs. Throws with the child's stderr when loading fails.
+ *
+ * @example
+ * const { handlerType } = coldLoad(code, FACTORY_ENV); // "function"
+ */
+function coldLoad(code: string, env: Readonly<Record<string, string>>): ColdLoad {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-bundle-"));
+  try {
+    fs.writeFileSync(path.join(dir, "index.js"), code);
+    const stdout = execFileSync(NODE_24, ["-e", COLD_LOAD_SCRIPT], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      encoding: "utf8",
+    });
+    return JSON.parse(stdout) as ColdLoad;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  return total;
-}
-
-/** `node_modules/a/node_modules/@b/c` -> `@b/c`. */
-function packageName(codePath: string): string {
-  const normalized = codePath.split(path.sep).join("/");
-  return normalized.slice(normalized.lastIndexOf("node_modules/") + "node_modules/".length);
 }
 
 /**
- * The packages a CallbackFunction archive would contain, with their sizes, largest first.
- * `extraExcludePackages` mirrors the function's `codePathOptions.extraExcludePackages`.
+ * True when a `node_modules` directory exists in `dir` or any directory above it (where a
+ * `require` from a bundle in `dir` could find packages).
  *
  * @example
- * const packages = await archivePackages();
- * const totalBytes = packages.reduce((sum, p) => sum + p.bytes, 0);
+ * nodeModulesAbove(os.tmpdir()); // false on a clean machine
  */
-async function archivePackages(
-  options: { extraExcludePackages?: readonly string[] } = {},
-): Promise<ArchivePackage[]> {
-  const previousCwd = process.cwd();
-  process.chdir(PROJECT_ROOT);
-  try {
-    const codePaths = await pulumi.runtime.computeCodePaths({
-      extraExcludePackages: [...ALWAYS_EXCLUDED, ...(options.extraExcludePackages ?? [])],
-    });
-    return [...codePaths.keys()]
-      .map((codePath) => ({
-        name: packageName(codePath),
-        path: codePath,
-        bytes: directoryBytes(path.resolve(PROJECT_ROOT, codePath)),
-      }))
-      .sort((a, b) => b.bytes - a.bytes);
-  } finally {
-    process.chdir(previousCwd);
+function nodeModulesAbove(dir: string): boolean {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (fs.existsSync(path.join(current, "node_modules"))) return true;
+    if (path.dirname(current) === current) return false;
   }
 }
 
-export type { ArchivePackage };
-export { archivePackages };
+export type { ColdLoad };
+export { coldLoad, externalRequires, nodeModulesAbove };

@@ -366,27 +366,41 @@ function useTempFile(name: string, text: string): string {
   return file;
 }
 
-/** The file CallbackFunction writes the serialized handler to, at the archive's root. */
-const SERIALIZED_HANDLER = "__index.js";
+/** The only file of a function's archive: the bundled handler (pipeline/infra/handler-bundle.ts). */
+const BUNDLE_FILE = "index.js";
 
 /**
- * The serialized handler a recorded function uploads: the text of `__index.js` in its `code`
- * archive (the mocks record the archive with its assets still to be resolved).
+ * The files of a recorded function's `code` archive, by name, with their text (the mocks record
+ * the archive with its assets still to be resolved).
  *
  * @example
- * const text = await serializedHandler(single(stack.resources, T.fn, "detect-fraud"));
+ * const files = await archiveFiles(single(stack.resources, T.fn, "notify-team"));
  */
-async function serializedHandler(fn: RecordedResource): Promise<string> {
+async function archiveFiles(fn: RecordedResource): Promise<Record<string, unknown>> {
   const assets = await fn.inputs.code?.assets;
-  const text = await assets?.[SERIALIZED_HANDLER]?.text;
-  if (typeof text !== "string")
-    throw new Error(`${fn.type} ${fn.name} has no ${SERIALIZED_HANDLER} in its code`);
+  if (assets === undefined || assets === null) throw new Error(`${fn.type} ${fn.name} has no code archive`);
+  const files: Record<string, unknown> = {};
+  for (const [name, asset] of Object.entries(assets as Record<string, { text?: unknown }>))
+    files[name] = await asset.text;
+  return files;
+}
+
+/**
+ * The bundled handler a recorded function uploads: the text of `index.js` in its `code` archive.
+ *
+ * @example
+ * const code = await shippedHandler(single(stack.resources, T.fn, "detect-fraud"));
+ */
+async function shippedHandler(fn: RecordedResource): Promise<string> {
+  const text = (await archiveFiles(fn))[BUNDLE_FILE];
+  if (typeof text !== "string") throw new Error(`${fn.type} ${fn.name} has no ${BUNDLE_FILE} in its code`);
   return text;
 }
 
 export type { InvokeAnswers, LoadedStack, Props, RecordedInvoke, RecordedResource, ResourceRef };
 export {
   acceptsInput,
+  archiveFiles,
   DEFAULT_STACK_CONFIG,
   fraudModelJson,
   isTaggableType,
@@ -396,7 +410,7 @@ export {
   MOCK_LAMBDA_CONCURRENCY_QUOTA,
   MOCK_REGION,
   ofType,
-  serializedHandler,
+  shippedHandler,
   single,
   useTempFile,
 };

@@ -9,7 +9,7 @@ import {
   type LoadedStack,
   loadStack,
   ofType,
-  serializedHandler,
+  shippedHandler,
   single,
   useTempFile,
 } from "../helpers/stack";
@@ -205,7 +205,7 @@ describe("Stack: functions", () => {
     const second = modelPath("MODEL.json", -4.375);
     let stacks: LoadedStack[];
     const handlerOf = (loaded: LoadedStack, purpose: string) =>
-      serializedHandler(single(loaded.resources, T.fn, purpose));
+      shippedHandler(single(loaded.resources, T.fn, purpose));
 
     before(async () => {
       stacks = [];
@@ -217,7 +217,7 @@ describe("Stack: functions", () => {
       // Act
       const text = await handlerOf(stacks[0] as LoadedStack, "detect-fraud");
       // Assess
-      expect(text.includes("-3.125"), "the model's intercept is not in the serialized handler").to.be.ok;
+      expect(text.includes("-3.125"), "the model's intercept is not in the shipped handler").to.be.ok;
       const variables = functionGraph((stacks[0] as LoadedStack).resources, "detect-fraud").fn.inputs
         .environment.variables;
       expect(!JSON.stringify(variables).includes("-3.125")).to.be.ok;

@@ -10,7 +10,7 @@ import {
   fraudModelJson,
   loadStack,
   ofType,
-  serializedHandler,
+  shippedHandler,
   single,
   useTempFile,
 } from "../helpers/stack";
@@ -159,7 +159,7 @@ describe("Stack: config and outputs", () => {
       const { resources } = await loadStack({ ...DEFAULT_STACK_CONFIG, fraudModel: relative });
       // Assess
       expect(!path.isAbsolute(relative)).to.be.ok;
-      expect((await serializedHandler(single(resources, T.fn, "detect-fraud"))).includes("-2.875")).to.be.ok;
+      expect((await shippedHandler(single(resources, T.fn, "detect-fraud"))).includes("-2.875")).to.be.ok;
     });
   });
 });
