@@ -21,6 +21,37 @@ interface InvokeOptions {
   readonly functionName: string;
 }
 
+/** A function's archive written out: its files in a fresh directory and nothing else. */
+interface WrittenArchive {
+  readonly dir: string;
+  /** `<dir>/index.js`, the handler's module. */
+  readonly file: string;
+  dispose(): void;
+}
+
+/**
+ * Writes an archive's files (name -> text, as the stack's `code` archive holds them) into a fresh
+ * temporary directory: no node_modules, so the code finds only what it ships.
+ *
+ * @example
+ * const archive = writeArchive(await archiveFiles(single(stack.resources, T.fn, "notify-team")));
+ * try { await invokeShipped(archive.file, [event], options); } finally { archive.dispose(); }
+ * @throws Error naming a file whose content is not text.
+ */
+function writeArchive(files: Readonly<Record<string, unknown>>): WrittenArchive {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-archive-"));
+  const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
+  for (const [name, text] of Object.entries(files)) {
+    if (typeof text !== "string") {
+      dispose();
+      throw new Error(`Archive file ${name} has no text content`);
+    }
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return { dir, file: path.join(dir, "index.js"), dispose };
+}
+
 /**
  * Requires `file` in a fresh Node 24 process and calls its handler with each event in order;
  * resolves what the handlers answered and the timings.
@@ -51,4 +82,5 @@ async function invokeShipped(
   }
 }
 
-export { invokeShipped };
+export type { WrittenArchive };
+export { invokeShipped, writeArchive };
