@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- --quick] [--only cold,archive,...] [--markdown FILE]`: measures cold init
- * and init + first invocation on Node 24 (against a loopback AWS stand-in), archive size, warm handler cost (detect-fraud with and without a model), the local pipeline under
- * HTTP load, backtest throughput and train time, and capacity; prints one table per figure and
- * writes the same figures to bench/results.json.
+ * and init + first invocation on Node 24 (against a loopback AWS stand-in), archive size, warm
+ * handler cost (detect-fraud with and without a model), the local pipeline under HTTP load,
+ * backtest throughput and train time, and capacity; prints one table per figure and writes the
+ * same figures to bench/results.json.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
