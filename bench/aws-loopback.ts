@@ -6,10 +6,11 @@
  *
  * - DynamoDB, AWS JSON 1.0 (`X-Amz-Target: DynamoDB_20120810.<Operation>`): PutItem,
  *   TransactWriteItems (its Puts) and GetItem, BatchGetItem work on an in-memory item store; a
- *   Put's `attribute_not_exists(...)` condition fails when an item with its key is stored, with
+ *   Put's `attribute_not_exists(...)` condition fails when an item with its key (transaction_id
+ *   and timestamp, the transactions table's) is stored, with
  *   the error DynamoDB gives (ConditionalCheckFailedException, or TransactionCanceledException with
  *   one reason per item; ALL_OLD returns the stored item). No other condition is evaluated; Query
- *   finds nothing; UpdateItem and DeleteItem succeed without changing the store.
+ *   finds nothing; UpdateItem succeeds without changing the store.
  * - SQS, AWS JSON 1.0 (`X-Amz-Target: AmazonSQS.<Operation>`, what both SDKs use): SendMessage
  *   and SendMessageBatch accept every message, with the body's MD5 the SDKs check.
  * - SNS, the query protocol (form body `Action=Publish`), XML responses: Publish.
@@ -71,13 +72,8 @@ interface AwsLoopback {
   close(): Promise<void>;
 }
 
-interface LoopbackOptions {
-  /** Key attribute names by table; tables not listed use `transaction_id` and `timestamp`. */
-  readonly keyNames?: Readonly<Record<string, readonly string[]>>;
-}
-
-/** The transactions table's key (pipeline/infra), the key of every table not configured. */
-const DEFAULT_KEY_NAMES = ["transaction_id", "timestamp"] as const;
+/** The transactions table's key (pipeline/infra): the only table the functions Put items into. */
+const KEY_NAMES = ["transaction_id", "timestamp"] as const;
 
 /** The account id in the stand-in's queue URLs. */
 const LOOPBACK_ACCOUNT = "123456789012";
@@ -90,7 +86,12 @@ const TARGET_PREFIXES: Readonly<Record<string, LoopbackService>> = {
   AmazonSQS: "sqs",
 };
 
-/** Environment of a Lambda-like process that sends every SDK call to `endpoint`. */
+/**
+ * Environment of a Lambda-like process that sends every SDK v3 call to `endpoint`.
+ *
+ * @example
+ * spawn(node, [script], { env: { ...functionEnv, ...loopbackEnv(aws.endpoint) } });
+ */
 function loopbackEnv(endpoint: string): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: endpoint,
@@ -112,7 +113,7 @@ function matchesKey(item: ItemJson, key: ItemJson): boolean {
 }
 
 /** The in-memory tables: items in insertion order, found by any key's attributes. */
-function makeItemStore(keyNames: Readonly<Record<string, readonly string[]>>) {
+function makeItemStore() {
   const tables = new Map<string, ItemJson[]>();
   const table = (name: string) => {
     let items = tables.get(name);
@@ -122,16 +123,14 @@ function makeItemStore(keyNames: Readonly<Record<string, readonly string[]>>) {
     }
     return items;
   };
-  const keyOf = (name: string, item: ItemJson): ItemJson =>
-    Object.fromEntries((keyNames[name] ?? DEFAULT_KEY_NAMES).map((attr) => [attr, item[attr]]));
+  const keyOf = (item: ItemJson): ItemJson => Object.fromEntries(KEY_NAMES.map((attr) => [attr, item[attr]]));
   return {
     get: (name: string, key: ItemJson) => table(name).find((item) => matchesKey(item, key)),
     /** The stored item a Put of `item` would replace. */
-    existing: (name: string, item: ItemJson) =>
-      table(name).find((stored) => matchesKey(stored, keyOf(name, item))),
+    existing: (name: string, item: ItemJson) => table(name).find((stored) => matchesKey(stored, keyOf(item))),
     put(name: string, item: ItemJson) {
       const items = table(name);
-      const key = keyOf(name, item);
+      const key = keyOf(item);
       const at = items.findIndex((stored) => matchesKey(stored, key));
       if (at >= 0) items[at] = item;
       else items.push(item);
@@ -217,7 +216,6 @@ function dynamoAnswers(store: ItemStore): Record<string, Answer> {
     },
     Query: () => ({ result: { Items: [], Count: 0, ScannedCount: 0 } }),
     UpdateItem: () => ({ result: {} }),
-    DeleteItem: () => ({ result: {} }),
   };
 }
 
@@ -320,8 +318,8 @@ function parseRequest(request: http.IncomingMessage, text: string): LoopbackRequ
  * aws.requests.filter((r) => r.operation === "Publish").length; // 1
  * await aws.close();
  */
-async function startAwsLoopback(options: LoopbackOptions = {}): Promise<AwsLoopback> {
-  const store = makeItemStore(options.keyNames ?? {});
+async function startAwsLoopback(): Promise<AwsLoopback> {
+  const store = makeItemStore();
   const defaults: Record<LoopbackService, Record<string, Answer>> = {
     dynamodb: dynamoAnswers(store),
     sqs: SQS_ANSWERS,
