@@ -47,12 +47,50 @@ function isPackageMainFile(specifier: string, name: string): boolean {
   }
 }
 
+/** `const client_sns_1 = require("@aws-sdk/client-sns/dist-cjs/index.js");`, as the serializer writes a module-scope import. */
+const REQUIRE_BINDING = /^const ([A-Za-z_$][\w$]*) = require\("([^"]+)"\);$/gm;
+
+/**
+ * The exports the serialized text reads from each module it requires, by specifier: every use of
+ * the binding is `binding.name`. Absent where the binding is used any other way (passed along,
+ * indexed), which needs the whole module object.
+ */
+function usedExports(serialized: string): Map<string, readonly string[]> {
+  const names = new Map<string, Set<string> | undefined>();
+  for (const [, binding = "", specifier = ""] of serialized.matchAll(REQUIRE_BINDING)) {
+    const escaped = binding.replace(/\$/g, "\\$");
+    const uses = serialized.match(new RegExp(`(?<![\\w$.])${escaped}(?![\\w$])`, "g"))?.length ?? 0;
+    const members = [...serialized.matchAll(new RegExp(`(?<![\\w$.])${escaped}\\.([A-Za-z_$][\\w$]*)`, "g"))];
+    const known = names.has(specifier) ? names.get(specifier) : new Set<string>();
+    // One use is the declaration itself.
+    const whole = known === undefined || members.length !== uses - 1;
+    names.set(specifier, whole ? undefined : new Set([...known, ...members.map((m) => m[1] as string)]));
+  }
+  const used = new Map<string, readonly string[]>();
+  for (const [specifier, set] of names) if (set !== undefined) used.set(specifier, [...set].sort());
+  return used;
+}
+
+/**
+ * A module exposing only `names` of `name`: its imports stay ESM-to-ESM, so esbuild keeps of the
+ * package only what those exports reach. A name the package lacks reads as undefined, as it would
+ * from the CommonJS module object.
+ */
+function namedExportsModule(name: string, names: readonly string[]): string {
+  return [
+    `import * as m from ${JSON.stringify(name)};`,
+    ...names.map((n, i) => `const e${i} = m[${JSON.stringify(n)}];`),
+    `export { ${names.map((n, i) => `e${i} as ${JSON.stringify(n)}`).join(", ")} };`,
+  ].join("\n");
+}
+
 /**
  * The serializer records the CommonJS file each package resolved to (`@aws-sdk/client-sns/dist-cjs/index.js`)
  * and requires it; this resolves such a require as an import of the package itself, so esbuild
- * picks the ESM entry (`module` field or `import` condition), which tree-shakes.
+ * picks the ESM entry (`module` field or `import` condition), and where the text reads only named
+ * exports, as a module of just those exports, so the rest of the package is left out.
  */
-function packageEntries(): esbuild.Plugin {
+function packageEntries(used: ReadonlyMap<string, readonly string[]>): esbuild.Plugin {
   return {
     name: "package-entries",
     setup(build) {
@@ -60,6 +98,8 @@ function packageEntries(): esbuild.Plugin {
         if (args.importer !== ENTRY_FILE || args.pluginData === "package-entry") return undefined;
         const name = packageName(args.path);
         if (name !== args.path && !isPackageMainFile(args.path, name)) return undefined;
+        const names = used.get(args.path);
+        if (names !== undefined) return { path: name, namespace: "named-exports", pluginData: names };
         const resolved = await build.resolve(name, {
           kind: "import-statement",
           resolveDir: args.resolveDir,
@@ -67,6 +107,11 @@ function packageEntries(): esbuild.Plugin {
         });
         return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
       });
+      build.onLoad({ filter: /.*/, namespace: "named-exports" }, (args) => ({
+        contents: namedExportsModule(args.path, args.pluginData as readonly string[]),
+        loader: "js",
+        resolveDir: PROJECT_ROOT,
+      }));
     },
   };
 }
@@ -128,7 +173,7 @@ async function bundle(serialized: string): Promise<string> {
     supported: { "dynamic-import": false },
     charset: "utf8",
     logLevel: "silent",
-    plugins: [packageEntries(), environmentCredentials()],
+    plugins: [packageEntries(usedExports(serialized)), environmentCredentials()],
   });
   const [output] = result.outputFiles;
   if (output === undefined) throw new Error("esbuild produced no output for the serialized handler");
