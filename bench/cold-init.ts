@@ -3,7 +3,9 @@
  * the wall time of a fresh process that requires a function's shipped code (which runs its
  * factory: SDK clients, codec, logger), and of one that also calls the handler once with a
  * real-shaped event against the loopback AWS stand-in, each minus the wall time of a fresh process
- * running an empty script. Processes run round-robin (empty, then every artifact's two probes,
+ * that loads nothing; and the same two figures in CPU time (user + system), which other work on
+ * the machine barely moves, so they stay comparable when the wall times are not. Processes run
+ * round-robin (empty, then every artifact's two probes,
  * repeated), so machine noise spreads evenly; one discarded warm-up round fills the file-system
  * cache first. Before each probe the stand-in is reset and prepared, so every process sees the
  * same tables.
@@ -42,6 +44,8 @@ interface ColdInitRow {
   readonly init: ColdFigure;
   /** Require + factory + one invocation against the stand-in: wall time minus the empty script's median. */
   readonly firstInvocation: ColdFigure;
+  /** The same two figures in CPU time (user + system) above the empty process's. */
+  readonly cpu: { readonly init: ColdFigure; readonly firstInvocation: ColdFigure };
   /** In-process medians, ms: require (the factory included) and the first invocation. */
   readonly inProcess: {
     readonly v3RequireMs: number;
@@ -55,8 +59,10 @@ interface ColdInitResult {
   /** The Node version of the children, e.g. v24.21.0. */
   readonly node: string;
   readonly processes: number;
-  /** Wall time of a fresh process running an empty script, ms. */
+  /** Wall time of a fresh process that loads nothing, ms. */
   readonly empty: Spread;
+  /** Its CPU time, ms. */
+  readonly emptyCpu: Spread;
   readonly rows: ColdInitRow[];
 }
 
@@ -74,6 +80,8 @@ function runNode(args: readonly string[]): Promise<{ wallMs: number; stdout: str
 interface Samples {
   readonly init: number[];
   readonly first: number[];
+  readonly initCpu: number[];
+  readonly firstCpu: number[];
   readonly requireMs: number[];
   readonly invokeMs: number[];
 }
@@ -95,8 +103,6 @@ async function measureColdInit(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-bench-cold-"));
   try {
     const probe = writeProbe(dir);
-    const empty = path.join(dir, "empty.js");
-    fs.writeFileSync(empty, "");
     const firsts = firstInvocations();
     const eventFiles = new Map<ArtifactName, string>();
     for (const [name, first] of Object.entries(firsts) as [ArtifactName, (typeof firsts)[ArtifactName]][]) {
@@ -106,12 +112,19 @@ async function measureColdInit(
     }
     const node = (await runNode(["-p", "process.version"])).stdout.trim();
     const emptyWall: number[] = [];
+    const emptyCpu: number[] = [];
     const samples = new Map<BenchArtifact, Samples>(
-      artifacts.map((a) => [a, { init: [], first: [], requireMs: [], invokeMs: [] }]),
+      artifacts.map((a) => [
+        a,
+        { init: [], first: [], initCpu: [], firstCpu: [], requireMs: [], invokeMs: [] },
+      ]),
     );
     for (let round = -1; round < processes; round++) {
-      const emptyRun = await runNode([empty]);
-      if (round >= 0) emptyWall.push(emptyRun.wallMs);
+      const emptyRun = await runNode([probe]);
+      if (round >= 0) {
+        emptyWall.push(emptyRun.wallMs);
+        emptyCpu.push(parseProbeOutput(emptyRun.stdout).cpuMs);
+      }
       for (const artifact of artifacts) {
         const name = artifact.fn.name;
         const functionName = `lambda-${name}-bench`;
@@ -123,22 +136,26 @@ async function measureColdInit(
         checkFirstResult(`${name} (${artifact.fn.variant})`, firsts[name], output.results[0]);
         if (round < 0) continue;
         const s = samples.get(artifact);
+        const initOutput = parseProbeOutput(init.stdout);
         s?.init.push(init.wallMs);
         s?.first.push(first.wallMs);
-        s?.requireMs.push(parseProbeOutput(init.stdout).requireMs);
+        s?.initCpu.push(initOutput.cpuMs);
+        s?.firstCpu.push(output.cpuMs);
+        s?.requireMs.push(initOutput.requireMs);
         s?.invokeMs.push(output.invokeMs[0] ?? Number.NaN);
       }
     }
-    const emptyMedian = spread(emptyWall).median;
     const of = (name: ArtifactName, variant: string): Samples => {
       const artifact = artifacts.find((a) => a.fn.name === name && a.fn.variant === variant);
       const found = artifact === undefined ? undefined : samples.get(artifact);
       if (found === undefined) throw new Error(`No artifact for ${name} (${variant})`);
       return found;
     };
-    const figure = (ours: number[], baseline: number[]): ColdFigure => {
-      const v3 = spread(ours.map((ms) => ms - emptyMedian));
-      const v2 = spread(baseline.map((ms) => ms - emptyMedian));
+    const wallFloor = spread(emptyWall).median;
+    const cpuFloor = spread(emptyCpu).median;
+    const figure = (ours: number[], baseline: number[], floor: number): ColdFigure => {
+      const v3 = spread(ours.map((ms) => ms - floor));
+      const v2 = spread(baseline.map((ms) => ms - floor));
       return { v3, v2, ratio: v3.median / v2.median };
     };
     const names = [...new Set(artifacts.map((a) => a.fn.name))];
@@ -147,8 +164,12 @@ async function measureColdInit(
       const baseline = of(name, VARIANTS.baseline);
       return {
         name,
-        init: figure(ours.init, baseline.init),
-        firstInvocation: figure(ours.first, baseline.first),
+        init: figure(ours.init, baseline.init, wallFloor),
+        firstInvocation: figure(ours.first, baseline.first, wallFloor),
+        cpu: {
+          init: figure(ours.initCpu, baseline.initCpu, cpuFloor),
+          firstInvocation: figure(ours.firstCpu, baseline.firstCpu, cpuFloor),
+        },
         inProcess: {
           v3RequireMs: spread(ours.requireMs).median,
           v2RequireMs: spread(baseline.requireMs).median,
@@ -157,7 +178,7 @@ async function measureColdInit(
         },
       };
     });
-    return { node, processes, empty: spread(emptyWall), rows };
+    return { node, processes, empty: spread(emptyWall), emptyCpu: spread(emptyCpu), rows };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -2,8 +2,9 @@
  * A Lambda-like host for one function's shipped code in a fresh Node process: it requires the
  * code (which runs the factory, as Lambda's init does), then calls the exported handler once per
  * event, in order, with a Lambda-shaped context, and prints one JSON line:
- * `{ requireMs, invokeMs: [...], results: [...] }`. The cold-init figure and the archive tests
- * start it with the Node binary the functions run on.
+ * `{ requireMs, invokeMs: [...], results: [...], cpuMs }`. Without arguments it loads nothing and
+ * prints only its CPU time: the empty process of the cold-init figure. The cold-init figure and
+ * the archive tests start it with the Node binary the functions run on.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -19,6 +20,16 @@ const STDERR_TAIL_CHARS = 4_000;
 const PROBE_SOURCE = `"use strict";
 const fs = require("node:fs");
 const [file, eventsFile, functionName = "lambda-probe"] = process.argv.slice(2);
+// CPU time (user + system) since the process started: unlike wall time, other work on the machine
+// barely moves it.
+const cpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+if (file === undefined) {
+  process.stdout.write(JSON.stringify({ requireMs: 0, invokeMs: [], results: [], cpuMs: cpuMs() }) + "\\n");
+  process.exit(0);
+}
 const t0 = process.hrtime.bigint();
 const mod = require(file);
 const t1 = process.hrtime.bigint();
@@ -48,7 +59,8 @@ const context = (i) => ({
   }
   // Lambda freezes the environment once the handler's promise settles; timers and sockets the SDK
   // leaves behind must not count, so the probe exits at once (writes to a pipe are synchronous).
-  process.stdout.write(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, invokeMs, results }) + "\\n");
+  const output = { requireMs: Number(t1 - t0) / 1e6, invokeMs, results, cpuMs: cpuMs() };
+  process.stdout.write(JSON.stringify(output) + "\\n");
   process.exit(0);
 })().catch((error) => {
   process.stderr.write(String(error && error.stack || error) + "\\n");
@@ -64,6 +76,8 @@ interface ProbeOutput {
   readonly invokeMs: readonly number[];
   /** Each invocation's result (`null` for none). */
   readonly results: readonly unknown[];
+  /** The process's CPU time (user + system) when it printed, ms. */
+  readonly cpuMs: number;
 }
 
 /**
@@ -90,7 +104,7 @@ function parseProbeOutput(stdout: string): ProbeOutput {
   const line = stdout.trim().split("\n").pop() ?? "";
   try {
     const parsed = JSON.parse(line) as ProbeOutput;
-    if (typeof parsed.requireMs === "number" && Array.isArray(parsed.results)) return parsed;
+    if (typeof parsed.cpuMs === "number" && Array.isArray(parsed.results)) return parsed;
   } catch {
     // Reported below with the output.
   }
