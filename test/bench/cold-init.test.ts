@@ -55,7 +55,7 @@ describe("Function: measureColdInit (smoke, one round of record-outcome, no figu
     expect(result.node).to.equal("v24.21.0");
     expect(result.rows.map((row) => row.name)).to.deep.equal(["record-outcome"]);
     const [row] = result.rows;
-    for (const figure of [row.init, row.firstInvocation]) {
+    for (const figure of [row.init, row.firstInvocation, row.cpu.init, row.cpu.firstInvocation]) {
       expect(figure.ratio).to.equal(figure.v3.median / figure.v2.median);
     }
     expect(
