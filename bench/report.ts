@@ -27,37 +27,34 @@ const COLD_INIT_GOAL_RATIO = 0.35;
 
 function coldInitTable(r: ColdInitResult): Table {
   const spread = (s: Spread) => `${num(s.p10)}-${num(s.p90)}`;
+  const cell = (s: Spread) => `${num(s.median)} (${spread(s)})`;
   const meets = (row: ColdInitRow) => (row.init.ratio <= COLD_INIT_GOAL_RATIO ? "met" : "NOT met");
   return {
-    title: `1. Cold init on Node ${r.node.replace(/^v/, "")}: ms above an empty Node process (${r.processes} fresh processes each)`,
+    title: `1. Cold init on Node ${r.node.replace(/^v/, "")}: ms above an empty Node process, median (p10-p90) of ${r.processes} fresh processes each`,
     header: [
       "function",
       "init v3",
-      "v3 p10-p90",
       "init v2",
-      "v2 p10-p90",
       "init v3/v2",
+      "CPU v3/v2",
       "+1st call v3",
-      "v3 p10-p90",
       "+1st call v2",
-      "v2 p10-p90",
       "+1st v3/v2",
+      "CPU v3/v2",
     ],
     rows: r.rows.map((row) => [
       row.name,
-      row.init.v3.median,
-      spread(row.init.v3),
-      row.init.v2.median,
-      spread(row.init.v2),
+      cell(row.init.v3),
+      cell(row.init.v2),
       `${num(row.init.ratio)}x`,
-      row.firstInvocation.v3.median,
-      spread(row.firstInvocation.v3),
-      row.firstInvocation.v2.median,
-      spread(row.firstInvocation.v2),
+      `${num(row.cpu.init.ratio)}x`,
+      cell(row.firstInvocation.v3),
+      cell(row.firstInvocation.v2),
       `${num(row.firstInvocation.ratio)}x`,
+      `${num(row.cpu.firstInvocation.ratio)}x`,
     ]),
     notes: [
-      `Empty Node process (loads nothing): ${num(r.empty.median)} ms median (p10-p90 ${spread(r.empty)}), ${num(r.emptyCpu.median)} ms of CPU. v3 = this project as shipped (SDK v3); v2 = the same handlers on the whole aws-sdk v2, serialized with its packages beside it. Medians; v3/v2 below 1 means ours is faster.`,
+      `Empty Node process (loads nothing): ${num(r.empty.median)} ms median (p10-p90 ${spread(r.empty)}), ${num(r.emptyCpu.median)} ms of CPU. v3 = this project as shipped (SDK v3); v2 = the same handlers on the whole aws-sdk v2, serialized with its packages beside it. v3/v2 = ratio of the medians, below 1 means ours is faster; CPU v3/v2 = the same in CPU time (user + system).`,
       "init = require the shipped code and run its factory. +1st call = init and one invocation with a real-shaped event (an API request, a stream batch of 100, an SQS batch of 10, an outcome report) against a loopback DynamoDB/SQS/SNS stand-in (bench/aws-loopback.ts) on 127.0.0.1.",
       `In process (medians, ms): ${r.rows
         .map(
