@@ -16,6 +16,13 @@ import { type ArtifactName, VARIANTS } from "./functions";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 
+/**
+ * The v3 clients the baseline replaces with `aws-sdk`, left out even where a package names one as
+ * a peer (`@aws-sdk/util-dynamodb` does; the detect core unmarshalls stream images with it
+ * whichever SDK the adapters use).
+ */
+const V3_CLIENTS = ["@aws-sdk/client-dynamodb", "@aws-sdk/client-sns", "@aws-sdk/client-sqs"];
+
 /** Zip format overhead: local file header (30 + name), central directory entry (46 + name), end record (22). */
 const ZIP_LOCAL_HEADER = 30;
 const ZIP_CENTRAL_ENTRY = 46;
@@ -102,8 +109,7 @@ function requiredPackages(text: string): Set<string> {
 
 /**
  * The baseline's code paths: all of `aws-sdk` v2 plus the runtime dependencies its serialized
- * handler requires (so never the v3 clients it replaces; `@aws-sdk/util-dynamodb` where the
- * detect core unmarshalls stream images with it).
+ * handler requires, never the v3 clients it replaces.
  */
 async function baselineCodePaths(text: string): Promise<string[]> {
   const required = requiredPackages(text);
@@ -113,7 +119,7 @@ async function baselineCodePaths(text: string): Promise<string[]> {
   try {
     const codePaths = await pulumi.runtime.computeCodePaths({
       extraIncludePackages: ["aws-sdk"],
-      extraExcludePackages: unused,
+      extraExcludePackages: [...new Set([...V3_CLIENTS, ...unused])],
     });
     return [...codePaths.keys()];
   } finally {

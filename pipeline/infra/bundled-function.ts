@@ -41,7 +41,10 @@ function bundledFunction(
   { factory, ...args }: BundledFunctionArgs,
   opts?: pulumi.CustomResourceOptions,
 ): aws.lambda.Function {
-  const bundled = bundleFactory(factory);
+  const bundled = bundleFactory(factory).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Could not bundle the handler of function ${name}: ${reason}`, { cause: error });
+  });
   const code = pulumi.output(bundled).apply(({ code: text, containsSecrets }) => {
     const archive = new pulumi.asset.AssetArchive({
       [`${BUNDLE_MODULE}.js`]: new pulumi.asset.StringAsset(text),

@@ -2,7 +2,7 @@
  * Turns a handler factory into the one file its Lambda archive holds. The factory is serialized by
  * Pulumi's closure serializer exactly as `aws.lambda.CallbackFunction` would, then esbuild bundles
  * that module with the packages it reaches into a single minified CommonJS `index.js`
- * (docs/design.md, packaging). Runs inside the Pulumi program, so `pulumi up` stays one command.
+ * (docs/design.md, "Bundle settings and why"). Runs inside the Pulumi program, so `pulumi up` stays one command.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -99,7 +99,13 @@ function packageEntries(used: ReadonlyMap<string, readonly string[]>): esbuild.P
         const name = packageName(args.path);
         if (name !== args.path && !isPackageMainFile(args.path, name)) return undefined;
         const names = used.get(args.path);
-        if (names !== undefined) return { path: name, namespace: "named-exports", pluginData: names };
+        // The path names the module: two requires of one package reading different exports are two modules.
+        if (names !== undefined)
+          return {
+            path: `${name}#${names.join(",")}`,
+            namespace: "named-exports",
+            pluginData: { name, names },
+          };
         const resolved = await build.resolve(name, {
           kind: "import-statement",
           resolveDir: args.resolveDir,
@@ -108,7 +114,7 @@ function packageEntries(used: ReadonlyMap<string, readonly string[]>): esbuild.P
         return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
       });
       build.onLoad({ filter: /.*/, namespace: "named-exports" }, (args) => ({
-        contents: namedExportsModule(args.path, args.pluginData as readonly string[]),
+        contents: namedExportsModule(args.pluginData.name, args.pluginData.names),
         loader: "js",
         resolveDir: PROJECT_ROOT,
       }));

@@ -1,8 +1,10 @@
 /**
- * Runs a function factory the way Lambda will: serialized by Pulumi's closure serializer (what
- * `aws.lambda.CallbackFunction({ callbackFactory })` ships), written to a fresh directory and
- * loaded with `require`. A unit test of the TypeScript function cannot catch what serialization
- * breaks (captured codecs, Error subclasses); this can (docs/design.md, closure rule 3).
+ * Runs a function factory the way Lambda will, short of bundling: serialized by Pulumi's closure
+ * serializer (what pipeline/infra/handler-bundle.ts then bundles into the function's `index.js`),
+ * written to a fresh directory beside the project's node_modules and loaded with `require`, so
+ * aws-sdk-client-mock reaches its SDK clients. A unit test of the TypeScript function cannot catch
+ * what serialization breaks (captured codecs, Error subclasses); this can (docs/design.md,
+ * closure rule 3). test/infra/function-archives.test.ts covers the bundle itself.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -12,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 /** The project's node_modules, linked into each artifact directory. */
 const PROJECT_NODE_MODULES = path.resolve(__dirname, "..", "..", "node_modules");
 
-/** Name of the handler export, as CallbackFunction sets it. */
+/** Name of the handler export, as the shipped bundle has it (`index.handler`). */
 const EXPORT_NAME = "handler";
 
 /** A loaded artifact. Call `dispose` (e.g. in `after`) to remove its directory. */

@@ -24,6 +24,8 @@ const PROJECT = "fraud-pipeline";
 const STACK = "dev";
 const PROGRAM = path.resolve(__dirname, "../../index.ts");
 const INFRA_DIR = path.resolve(__dirname, "../../pipeline/infra");
+/** Kept loaded across runs: its cache of bundles, keyed by serialized text, stays valid. */
+const HANDLER_BUNDLE = path.join(INFRA_DIR, "handler-bundle.ts");
 
 /** Configuration of a deployable dev stack (keys without the project prefix). */
 const DEFAULT_STACK_CONFIG: Readonly<Record<string, string>> = {
@@ -102,6 +104,7 @@ function recordOptions(
 
 function loadProgram(): Record<string, unknown> {
   for (const file of Object.keys(require.cache)) {
+    if (file === HANDLER_BUNDLE) continue;
     if (file === PROGRAM || file.startsWith(INFRA_DIR + path.sep)) delete require.cache[file];
   }
   return require(PROGRAM);

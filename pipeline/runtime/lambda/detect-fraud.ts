@@ -1,5 +1,5 @@
 /**
- * detect-fraud's function factory, passed to `aws.lambda.CallbackFunction({ callbackFactory })`.
+ * detect-fraud's function factory, serialized and bundled into the function's `index.js` (pipeline/infra/handler-bundle.ts).
  * It runs once per cold start: reads configuration from the (KMS-encrypted) environment, parses the
  * rule thresholds once, and builds the SDK clients, logger, metrics and codec here, so the
  * serialized closure captures only functions and plain data (the model).
@@ -25,7 +25,7 @@ import { METRICS_NAMESPACE, makeLogger, makeMetrics } from "../observability";
  * `MERCHANT_RISK_TABLE_NAME` and optional `FRAUD_RULES_CONFIG` from the environment.
  *
  * @example
- * new aws.lambda.CallbackFunction("detect-fraud", { callbackFactory: makeDetectFraudFactory(model), role, ... });
+ * bundledFunction("detect-fraud", { factory: makeDetectFraudFactory(model), role, ... });
  * @throws ConfigurationError (from the factory) naming the variable or the rules setting that is missing or invalid.
  */
 function makeDetectFraudFactory(model: FraudModel | undefined) {

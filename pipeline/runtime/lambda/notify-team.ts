@@ -1,5 +1,5 @@
 /**
- * notify-team's function factory, passed to `aws.lambda.CallbackFunction({ callbackFactory })`.
+ * notify-team's function factory, serialized and bundled into the function's `index.js` (pipeline/infra/handler-bundle.ts).
  * It runs once per cold start: reads configuration from the (KMS-encrypted) environment and builds
  * the SDK clients, logger, metrics and codec here, so the serialized closure captures only functions.
  */
@@ -22,7 +22,7 @@ const NOTIFY_LEASE_MS = 120_000;
  * Builds the notify-team handler from the environment (`TABLE_NAME`, `TOPIC_ARN`).
  *
  * @example
- * new aws.lambda.CallbackFunction("notify-team", { callbackFactory: notifyTeamFactory, role, ... });
+ * bundledFunction("notify-team", { factory: notifyTeamFactory, role, ... });
  * @throws ConfigurationError naming the variable when one is missing.
  */
 function notifyTeamFactory(): NotifyHandler {

@@ -1,5 +1,5 @@
 /**
- * process-transaction's function factory, passed to `aws.lambda.CallbackFunction({ callbackFactory })`.
+ * process-transaction's function factory, serialized and bundled into the function's `index.js` (pipeline/infra/handler-bundle.ts).
  * It runs once per cold start: reads configuration from the (KMS-encrypted) environment and builds
  * the SDK client, logger and codec here, so the serialized closure captures only functions.
  */
@@ -14,7 +14,7 @@ import { makeProcessHandler, type ProcessHandler } from "../process/handler";
  * Builds the process-transaction handler from the environment (`TABLE_NAME`).
  *
  * @example
- * new aws.lambda.CallbackFunction("process-transaction", { callbackFactory: processTransactionFactory, role, ... });
+ * bundledFunction("process-transaction", { factory: processTransactionFactory, role, ... });
  * @throws ConfigurationError naming the variable when it is missing.
  */
 function processTransactionFactory(): ProcessHandler {

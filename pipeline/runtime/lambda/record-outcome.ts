@@ -1,5 +1,5 @@
 /**
- * record-outcome's function factory, passed to `aws.lambda.CallbackFunction({ callbackFactory })`.
+ * record-outcome's function factory, serialized and bundled into the function's `index.js` (pipeline/infra/handler-bundle.ts).
  * It runs once per cold start: reads configuration from the (KMS-encrypted) environment and builds
  * the SDK client, logger and codec here, so the serialized closure captures only functions.
  */
@@ -14,7 +14,7 @@ import { makeRecordOutcomeHandler, type RecordOutcomeHandler } from "../outcome/
  * Builds the record-outcome handler from the environment (`TABLE_NAME`, `MERCHANT_RISK_TABLE_NAME`).
  *
  * @example
- * new aws.lambda.CallbackFunction("record-outcome", { callbackFactory: recordOutcomeFactory, role, ... });
+ * bundledFunction("record-outcome", { factory: recordOutcomeFactory, role, ... });
  * @throws ConfigurationError naming the variable when one is missing.
  */
 function recordOutcomeFactory(): RecordOutcomeHandler {
