@@ -1,8 +1,8 @@
 /**
  * What each function's first invocation gets in the cold-init figure: a real-shaped event (the
- * warm figure's batches, bench/warm-fixtures.ts; an API request with a recent event time) and a loopback stand-in prepared so the invocation takes
- * its usual path: the stream batch's account histories answer the history queries, and the
- * transaction an outcome is reported for is stored.
+ * warm figure's batches, bench/warm-fixtures.ts; an API request with a recent event time) and a
+ * loopback stand-in prepared so the invocation takes its usual path: the stream batch's account
+ * histories answer the history queries, and the transaction an outcome is reported for is stored.
  */
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { toItem } from "../pipeline/runtime/contract/item";
@@ -16,7 +16,7 @@ import { alertBatch, streamBatch } from "./warm-fixtures";
 const REPORTED = fullTransaction({ transaction_id: "bench-reported-tx" });
 
 interface FirstInvocation {
-  /** The events of the first invocation (one). */
+  /** The event of the first invocation, as a one-element list (the probe takes a list). */
   readonly events: readonly unknown[];
   /** Readies a freshly reset stand-in for the invocation. */
   prepare(aws: AwsLoopback): void;
