@@ -12,6 +12,7 @@ import {
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { marshall } from "@aws-sdk/util-dynamodb";
+import { DynamoDB, SNS, SQS } from "aws-sdk";
 import { assert, expect } from "chai";
 import { rejectionOf } from "../helpers/expect";
 import { useAwsLoopback } from "../helpers/loopback";
@@ -19,7 +20,11 @@ import { useAwsLoopback } from "../helpers/loopback";
 const TABLE = "dynamodb-transactions-loopback";
 const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:sns-fraud-notifications-loopback";
 
-describe("Function: startAwsLoopback (with the real SDK v3 clients)", () => {
+// aws-sdk v2 prints an end-of-support notice on a timer after it loads (here, at import); Lambda
+// never prints it, and it would only clutter the test output.
+process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = "1";
+
+describe("Function: startAwsLoopback (with the real SDK v3 clients, and v2's)", () => {
   const aws = useAwsLoopback();
   const client = <C>(make: new (config: { maxAttempts: number }) => C) => new make({ maxAttempts: 1 });
   const key = { transaction_id: "tx-1", timestamp: 1_764_000_000_000 };
@@ -206,6 +211,36 @@ describe("Function: startAwsLoopback (with the real SDK v3 clients)", () => {
     expect([error.name, error.message]).to.deep.equal([
       "UnknownOperationException",
       "The loopback stand-in does not implement dynamodb DescribeTable",
+    ]);
+  });
+
+  it("answers aws-sdk v2 clients given its endpoint (the bench's baseline): DocumentClient, SQS, SNS", async () => {
+    // Prepare
+    const endpoint = aws().endpoint;
+    const doc = new DynamoDB.DocumentClient({ endpoint, maxRetries: 0 });
+    const sqs = new SQS({ endpoint, maxRetries: 0 });
+    const sns = new SNS({ endpoint, maxRetries: 0 });
+
+    // Act
+    await doc.put({ TableName: TABLE, Item: { ...key, amount: 1_250 } }).promise();
+    const got = await doc.get({ TableName: TABLE, Key: key }).promise();
+    const sent = await sqs
+      .sendMessageBatch({
+        QueueUrl: aws().queueUrl("sqs-fraud-alerts-loopback"),
+        Entries: [{ Id: "m0", MessageBody: "{}" }],
+      })
+      .promise();
+    const published = await sns.publish({ TopicArn: TOPIC_ARN, Message: "m" }).promise();
+
+    // Assess
+    expect(got.Item).to.deep.equal({ ...key, amount: 1_250 });
+    expect(sent.Successful.map((entry) => entry.Id)).to.deep.equal(["m0"]);
+    expect(published.MessageId).to.be.a("string");
+    expect(aws().requests.map((r) => `${r.service} ${r.operation}`)).to.deep.equal([
+      "dynamodb PutItem",
+      "dynamodb GetItem",
+      "sqs SendMessageBatch",
+      "sns Publish",
     ]);
   });
 });
