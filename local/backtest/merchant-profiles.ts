@@ -4,11 +4,7 @@
  * merchant-risk table (pipeline/runtime/detect/merchant-risk.ts). Windows read only their own
  * days, so old buckets are harmless; at one small entry per merchant and day they are kept.
  */
-import {
-  emptyProfile,
-  type MerchantDayCounts,
-  type MerchantProfile,
-} from "../../pipeline/runtime/detect/merchant-risk";
+import { emptyProfile, type MerchantProfile } from "../../pipeline/runtime/detect/merchant-risk";
 
 const NO_BUCKETS = emptyProfile();
 
@@ -26,7 +22,7 @@ interface MemoryMerchantRisk {
  * merchants.profileOf("m-1").get(dayOf(tx.timestamp)); // { transactions: 1, frauds: 0 }
  */
 function makeMemoryMerchantRisk(): MemoryMerchantRisk {
-  const profiles = new Map<string, Map<number, MerchantDayCounts>>();
+  const profiles = new Map<string, Map<number, { transactions: number; frauds: number }>>();
   return {
     profileOf: (merchantId) => profiles.get(merchantId) ?? NO_BUCKETS,
     add(merchantId, day, transactions, frauds) {
@@ -35,8 +31,13 @@ function makeMemoryMerchantRisk(): MemoryMerchantRisk {
         profile = new Map();
         profiles.set(merchantId, profile);
       }
-      const counts = profile.get(day) ?? { transactions: 0, frauds: 0 };
-      profile.set(day, { transactions: counts.transactions + transactions, frauds: counts.frauds + frauds });
+      // Counted in place: a profile is read only while its transaction is scored, never kept.
+      const counts = profile.get(day);
+      if (counts === undefined) profile.set(day, { transactions, frauds });
+      else {
+        counts.transactions += transactions;
+        counts.frauds += frauds;
+      }
     },
   };
 }
