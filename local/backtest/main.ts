@@ -14,8 +14,8 @@ import { cliPrelude } from "../cli-prelude";
 import { loadModelFile, parseDateFlag, parseDaysFlag } from "./cli-values";
 import { DEFAULT_MAX_INVALID_RATIO, inputProblem, parseRatioFlag } from "./input-check";
 import { InputError, readRowsFromFile } from "./read-rows";
-import { humanReport, jsonReport, sweepThresholds } from "./report";
 import type { ReplayedRow } from "./replay";
+import { humanReport, jsonReport, sweepThresholds } from "./report";
 import { type BacktestResult, DEFAULT_LABEL_DELAY_DAYS, runBacktest } from "./run";
 
 const PREFIX = "backtest:";

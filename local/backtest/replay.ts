@@ -9,6 +9,7 @@
 import type { Assessment, Transaction } from "../../pipeline/runtime/contract/transaction";
 import { assessWithFeatures, type Scoring } from "../../pipeline/runtime/detect/assess";
 import { dayOf } from "../../pipeline/runtime/detect/merchant-risk";
+import { type AccountHistory, makeAccountHistory } from "./account-history";
 import { makeMemoryMerchantRisk } from "./merchant-profiles";
 
 /** A decoded row to replay. */
@@ -69,18 +70,6 @@ function makeSeenKeys() {
 }
 
 /**
- * Drops from the front of an account's history (oldest first, every entry at or before `now`)
- * what the window of a transaction at `now` no longer holds: older than `windowMs`, or beyond
- * the most recent `limit`. Rows come in time order, so what falls out now never comes back.
- */
-function trimHistory(history: Transaction[], now: number, windowMs: number, limit: number): void {
-  const since = now - windowMs;
-  let from = Math.max(0, history.length - limit);
-  while (from < history.length && history[from].timestamp < since) from++;
-  if (from > 0) history.splice(0, from);
-}
-
-/**
  * Assesses every row in event-time order (ties in input order) and hands each to `visit` as it
  * is scored. A repeat of an already replayed key (same transaction_id and timestamp) is not
  * replayed, because the deployed pipeline stores it once; it is reported in the returned lines.
@@ -99,7 +88,7 @@ function replayEach(
   const { config } = options.scoring;
   const { windowMs, limit } = config.history;
   const ordered = inReplayOrder(rows);
-  const byAccount = new Map<string, Transaction[]>();
+  const byAccount = new Map<string, AccountHistory>();
   const merchants = makeMemoryMerchantRisk();
   // One delay for every label and rows in time order: labels arrive in the order they were
   // queued. Only frauds are queued: a legitimate label changes no profile.
@@ -119,24 +108,26 @@ function replayEach(
     }
     let history = byAccount.get(tx.account_id);
     if (history === undefined) {
-      history = [];
+      history = makeAccountHistory();
       byAccount.set(tx.account_id, history);
     }
-    // What selectHistory would return, without its per-candidate work: the account's array is in
-    // time order and holds only earlier-or-equal transactions (never this key: repeats are
+    // What selectHistory would return, without its per-candidate work: the account's history is
+    // in time order and holds only earlier-or-equal transactions (never this key: repeats are
     // skipped above), so the window is its tail. The parity test holds this equal to
     // detect-fraud's selection.
-    trimHistory(history, tx.timestamp, windowMs, limit);
+    history.trim(tx.timestamp, windowMs, limit);
     const { assessment, features } = assessWithFeatures(
       tx,
-      history,
+      history.transactions,
       merchants.profileOf(tx.merchant_id),
       options.scoring,
+      history.inputs(tx, config),
     );
     visit(options.keepFeatures === true ? { ...row, assessment, features } : { ...row, assessment });
     merchants.add(tx.merchant_id, dayOf(tx.timestamp), 1, 0);
     history.push(tx);
-    if (row.label === true) pending.push({ at: tx.timestamp + options.labelDelayMs, merchantId: tx.merchant_id });
+    if (row.label === true)
+      pending.push({ at: tx.timestamp + options.labelDelayMs, merchantId: tx.merchant_id });
   }
   return duplicates;
 }

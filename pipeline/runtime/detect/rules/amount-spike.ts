@@ -64,20 +64,33 @@ function median(values: readonly number[]): number {
   return medianInPlace(new Float64Array(values));
 }
 
+/**
+ * The rule's result from the amounts of the account's history in the transaction's currency, in
+ * any order (they are reordered): what {@link evaluate} computes, for a caller that keeps those
+ * amounts itself.
+ *
+ * @example
+ * amountSpikeOfAmounts(tx, Float64Array.of(4210, 3990, 5120, 4000, 4500), params); // { signal: 9.4, hit: {...} }
+ */
+function amountSpikeOfAmounts(tx: Transaction, amounts: Float64Array, params: AmountSpikeConfig): RuleResult {
+  // Too little history to say what is typical: the neutral multiple.
+  if (amounts.length < params.minHistory) return { signal: 1, hit: null };
+  const typical = medianInPlace(amounts);
+  const multiple = tx.amount / typical;
+  if (multiple < params.minMultiple) return { signal: multiple, hit: null };
+  const reason = `amount ${formatMultiple(multiple)} the account's median of ${formatAmount(typical, tx.currency)} over ${amounts.length} transactions`;
+  return { signal: multiple, hit: ruleHit("amount-spike", multiple / params.minMultiple, params, reason) };
+}
+
 function evaluate(tx: Transaction, history: readonly Transaction[], params: AmountSpikeConfig): RuleResult {
   let count = 0;
   for (const h of history) if (h.currency === tx.currency) count++;
-  // Too little history to say what is typical: the neutral multiple.
   if (count < params.minHistory) return { signal: 1, hit: null };
   // Counted first, so the amounts go straight into one typed array.
   const amounts = new Float64Array(count);
   let next = 0;
   for (const h of history) if (h.currency === tx.currency) amounts[next++] = h.amount;
-  const typical = medianInPlace(amounts);
-  const multiple = tx.amount / typical;
-  if (multiple < params.minMultiple) return { signal: multiple, hit: null };
-  const reason = `amount ${formatMultiple(multiple)} the account's median of ${formatAmount(typical, tx.currency)} over ${count} transactions`;
-  return { signal: multiple, hit: ruleHit("amount-spike", multiple / params.minMultiple, params, reason) };
+  return amountSpikeOfAmounts(tx, amounts, params);
 }
 
 /**
@@ -126,4 +139,4 @@ function amountSpike(
 }
 
 export type { AmountSpikeConfig };
-export { amountSpike, amountSpikeRule, median };
+export { amountSpike, amountSpikeOfAmounts, amountSpikeRule, median };
