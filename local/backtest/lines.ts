@@ -100,25 +100,26 @@ async function* readLines(stream: Readable, maxBytes = MAX_LINE_BYTES): AsyncGen
 }
 
 /**
- * Lines of an open file, read synchronously in large chunks from its start; the same lines as
- * {@link readLines}. Closes `fd` when done.
+ * Reads an open file synchronously in large chunks from its start and hands its lines (the same
+ * lines as {@link readLines}) to `visit`, pausing after each chunk: the caller takes what the
+ * chunk's lines gave it, then resumes. Closes `fd` when done.
  *
  * @example
- * for (const line of readFileLines(fs.openSync("history.jsonl", "r"))) console.log(line.line);
+ * for (const _ of visitFileLines(fs.openSync("history.jsonl", "r"), (line) => lines.push(line))) flush(lines);
  */
-function* readFileLines(fd: number, maxBytes = MAX_LINE_BYTES): Generator<Line> {
+function* visitFileLines(
+  fd: number,
+  visit: (line: Line) => void,
+  maxBytes = MAX_LINE_BYTES,
+): Generator<void> {
   const splitter = makeLineSplitter(maxBytes);
   const chunk = Buffer.allocUnsafe(FILE_CHUNK_BYTES);
-  const lines: Line[] = [];
-  const emit = (line: Line) => lines.push(line);
   try {
     for (let read = fs.readSync(fd, chunk); read > 0; read = fs.readSync(fd, chunk)) {
-      splitter.push(chunk.subarray(0, read), emit);
-      yield* lines;
-      lines.length = 0;
+      splitter.push(chunk.subarray(0, read), visit);
+      yield;
     }
-    splitter.end(emit);
-    yield* lines;
+    splitter.end(visit);
   } finally {
     fs.closeSync(fd);
   }
@@ -129,4 +130,4 @@ function tooLongError(bytes: number, maxBytes = MAX_LINE_BYTES): string {
   return `line: is ${bytes} bytes long, more than the ${maxBytes} bytes a row may have; it was skipped`;
 }
 
-export { MAX_LINE_BYTES, readFileLines, readLines, tooLongError };
+export { MAX_LINE_BYTES, readLines, tooLongError, visitFileLines };

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
 import { type CsvRecord, makeCsvReader } from "./csv";
-import { type Line, MAX_LINE_BYTES, readFileLines, readLines, tooLongError } from "./lines";
+import { type Line, MAX_LINE_BYTES, readLines, tooLongError, visitFileLines } from "./lines";
 
 /** One input row: its first line number and either the raw object and label, or why it is unusable. */
 export type SourceRow =
@@ -183,13 +183,14 @@ function* readFileRows(fd: number, format?: InputFormat): Generator<SourceRow> {
   const parser = makeRowParser(format);
   const rows: SourceRow[] = [];
   const emit = (row: SourceRow) => rows.push(row);
-  for (const line of readFileLines(fd)) {
-    parser.push(line, emit);
-    yield* rows;
+  const lines = visitFileLines(fd, (line) => parser.push(line, emit));
+  // One more round after the last chunk, for what the parser holds at the end.
+  for (let done = false; !done; ) {
+    done = lines.next().done === true;
+    if (done) parser.end(emit);
+    for (let i = 0; i < rows.length; i++) yield rows[i];
     rows.length = 0;
   }
-  parser.end(emit);
-  yield* rows;
 }
 
 /**
