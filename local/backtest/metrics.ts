@@ -68,7 +68,22 @@ function quality(c: Confusion): Quality {
  * sort far faster than an array of objects does, and walking them together visits the scores in
  * order, ties grouped, with each group's positives and negatives counted.
  */
-function scoresByLabel(rows: readonly Scored[]): { positives: Float64Array; negatives: Float64Array } {
+interface RankedScores {
+  readonly positives: Float64Array;
+  readonly negatives: Float64Array;
+}
+
+/**
+ * Ranked scores from the scores of the positive and of the negative rows, in any order.
+ *
+ * @example
+ * rankedScores([0.9, 0.4], [0.1, 0.5, 0.2]); // { positives: [0.4, 0.9], negatives: [0.1, 0.2, 0.5] }
+ */
+function rankedScores(positives: readonly number[], negatives: readonly number[]): RankedScores {
+  return { positives: new Float64Array(positives).sort(), negatives: new Float64Array(negatives).sort() };
+}
+
+function scoresByLabel(rows: readonly Scored[]): RankedScores {
   let count = 0;
   for (const row of rows) if (row.label) count += 1;
   const positives = new Float64Array(count);
@@ -84,13 +99,13 @@ function scoresByLabel(rows: readonly Scored[]): { positives: Float64Array; nega
 
 /**
  * Area under the ROC curve: the probability that a random positive scores above a random
- * negative, ties counting one half. `null` without both classes.
+ * negative, ties counting one half. `null` without both classes. Takes rows or their ranked scores.
  *
  * @example
  * rocAuc([{ score: 0.9, label: true }, { score: 0.1, label: false }]); // 1
  */
-function rocAuc(rows: readonly Scored[]): number | null {
-  const { positives, negatives } = scoresByLabel(rows);
+function rocAuc(rows: readonly Scored[] | RankedScores): number | null {
+  const { positives, negatives } = "positives" in rows ? rows : scoresByLabel(rows);
   if (positives.length === 0 || negatives.length === 0) return null;
   // Ascending, ties as one group: each positive ranks at its group's average rank.
   let rankSum = 0;
@@ -113,13 +128,14 @@ function rocAuc(rows: readonly Scored[]): number | null {
 
 /**
  * Average precision: the sum over score thresholds (descending, ties as one step) of the recall
- * gained times the precision at that threshold. `null` without positives.
+ * gained times the precision at that threshold. `null` without positives. Takes rows or their
+ * ranked scores.
  *
  * @example
  * averagePrecision([{ score: 2, label: true }, { score: 1, label: false }, { score: 0, label: true }]); // 0.8333
  */
-function averagePrecision(rows: readonly Scored[]): number | null {
-  const { positives, negatives } = scoresByLabel(rows);
+function averagePrecision(rows: readonly Scored[] | RankedScores): number | null {
+  const { positives, negatives } = "positives" in rows ? rows : scoresByLabel(rows);
   if (positives.length === 0) return null;
   // Descending: walk both arrays from their ends.
   let p = positives.length - 1;
@@ -145,26 +161,32 @@ function averagePrecision(rows: readonly Scored[]): number | null {
 }
 
 /**
- * Precision, recall and F1 when flagging at `score >= threshold`, for each threshold.
+ * Precision, recall and F1 when flagging at `score >= threshold`, for each threshold. Takes rows
+ * or their ranked scores.
  *
  * @example
  * thresholdSweep(rows, [40, 60, 80]); // [{ threshold: 40, flagged: 12, precision: 0.5, ... }, ...]
  */
-function thresholdSweep(rows: readonly Scored[], thresholds: readonly number[]): SweepPoint[] {
+function thresholdSweep(rows: readonly Scored[] | RankedScores, thresholds: readonly number[]): SweepPoint[] {
+  const { positives, negatives } = "positives" in rows ? rows : scoresByLabel(rows);
   return thresholds.map((threshold) => {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    let tn = 0;
-    for (const { score, label } of rows) {
-      const flagged = score >= threshold;
-      if (flagged && label) tp += 1;
-      else if (flagged) fp += 1;
-      else if (label) fn += 1;
-      else tn += 1;
-    }
-    return { threshold, flagged: tp + fp, ...quality({ tp, fp, fn, tn }) };
+    const tp = positives.length - firstAtLeast(positives, threshold);
+    const fp = negatives.length - firstAtLeast(negatives, threshold);
+    const c = { tp, fp, fn: positives.length - tp, tn: negatives.length - fp };
+    return { threshold, flagged: tp + fp, ...quality(c) };
   });
+}
+
+/** Index of the first score `>= threshold` in ascending `scores` (their length when none is). */
+function firstAtLeast(scores: Float64Array, threshold: number): number {
+  let lo = 0;
+  let hi = scores.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (scores[mid] < threshold) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A scored row with the account and UTC day it belongs to. */
@@ -208,4 +230,13 @@ function precisionAtTopAccountsPerDay(rows: readonly AccountDayScored[], k: numb
   return sum / days.size;
 }
 
-export { averagePrecision, confusion, precisionAtTopAccountsPerDay, quality, rocAuc, thresholdSweep };
+export type { RankedScores };
+export {
+  averagePrecision,
+  confusion,
+  precisionAtTopAccountsPerDay,
+  quality,
+  rankedScores,
+  rocAuc,
+  thresholdSweep,
+};

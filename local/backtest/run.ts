@@ -15,6 +15,7 @@ import {
   precisionAtTopAccountsPerDay,
   type Quality,
   quality,
+  rankedScores,
   rocAuc,
   type SweepPoint,
   thresholdSweep,
@@ -123,6 +124,8 @@ function makeMeasurement(from: number) {
   let tn = 0;
   const rules = new Map<string, RuleCounts>();
   const labelled: AccountDayScored[] = [];
+  const positives: number[] = [];
+  const negatives: number[] = [];
   return {
     add(row: ReplayedRow): void {
       const { tx, label, assessment } = row;
@@ -145,10 +148,11 @@ function makeMeasurement(from: number) {
       else if (label) fn += 1;
       else tn += 1;
       labelled.push({ score: assessment.score, label, accountId: tx.account_id, day: dayOf(tx.timestamp) });
+      (label ? positives : negatives).push(assessment.score);
     },
     result() {
       const matrix: Confusion = { tp, fp, fn, tn };
-      return { measured, alerts, rules: ruleStats(rules), labelled, matrix };
+      return { measured, alerts, rules: ruleStats(rules), labelled, matrix, positives, negatives };
     },
   };
 }
@@ -203,7 +207,7 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
       options.onScored?.(row);
     },
   );
-  const { measured, alerts, rules: ruleHits, labelled, matrix } = measurement.result();
+  const { measured, alerts, rules: ruleHits, labelled, matrix, positives, negatives } = measurement.result();
   const base = {
     rows,
     replayed,
@@ -220,15 +224,16 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
     scored: kept,
   };
   if (labelled.length === 0) return base;
+  const ranked = rankedScores(positives, negatives);
   return {
     ...base,
     ...quality(matrix),
     confusion: matrix,
-    rocAuc: rocAuc(labelled),
-    averagePrecision: averagePrecision(labelled),
+    rocAuc: rocAuc(ranked),
+    averagePrecision: averagePrecision(ranked),
     precisionAtTop100PerDay: precisionAtTopAccountsPerDay(labelled, TOP_ACCOUNTS_PER_DAY),
     sweep:
-      options.sweepThresholds === undefined ? undefined : thresholdSweep(labelled, options.sweepThresholds),
+      options.sweepThresholds === undefined ? undefined : thresholdSweep(ranked, options.sweepThresholds),
   };
 }
 
