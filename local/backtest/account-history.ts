@@ -13,7 +13,7 @@ import {
   ACCOUNT_WINDOWS,
   accountWindows,
   type HistoryAggregates,
-  type HistoryInputs,
+  type SummaryInputs,
 } from "../../pipeline/runtime/detect/features/summary";
 import { amountSpikeOfAmounts, amountSpikeRule } from "../../pipeline/runtime/detect/rules/amount-spike";
 import { RULES } from "../../pipeline/runtime/detect/rules/registry";
@@ -30,7 +30,7 @@ export interface AccountHistory {
   /** Adds a transaction at least as recent as every one held. */
   push(tx: Transaction): void;
   /** What `summarise` would compute from `transactions` for `tx`. */
-  inputs(tx: Transaction, config: RulesConfig): HistoryInputs;
+  inputs(tx: Transaction, config: RulesConfig): SummaryInputs;
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import type { Assessment, Transaction } from "../../pipeline/runtime/contract/transaction";
 import { assessWithFeatures, type Scoring } from "../../pipeline/runtime/detect/assess";
-import { dayOf } from "../../pipeline/runtime/detect/merchant-risk";
+import { dayOf, emptyProfile } from "../../pipeline/runtime/detect/merchant-risk";
 import { type AccountHistory, makeAccountHistory } from "./account-history";
 import { makeMemoryMerchantRisk } from "./merchant-profiles";
 
@@ -90,6 +90,7 @@ function replayEach(
   const ordered = inReplayOrder(rows);
   const byAccount = new Map<string, AccountHistory>();
   const merchants = makeMemoryMerchantRisk();
+  const noBuckets = emptyProfile();
   // One delay for every label and rows in time order: labels arrive in the order they were
   // queued. Only frauds are queued: a legitimate label changes no profile.
   const pending: PendingFraud[] = [];
@@ -106,6 +107,7 @@ function replayEach(
       const label = pending[nextPending];
       merchants.add(label.merchantId, dayOf(label.at), 0, 1);
     }
+    const day = dayOf(tx.timestamp);
     let history = byAccount.get(tx.account_id);
     if (history === undefined) {
       history = makeAccountHistory();
@@ -116,15 +118,17 @@ function replayEach(
     // skipped above), so the window is its tail. The parity test holds this equal to
     // detect-fraud's selection.
     history.trim(tx.timestamp, windowMs, limit);
+    const computed = { ...history.inputs(tx, config), merchant: merchants.windowsOf(tx.merchant_id, day) };
+    // The profile is not read: `computed` holds its windows.
     const { assessment, features } = assessWithFeatures(
       tx,
       history.transactions,
-      merchants.profileOf(tx.merchant_id),
+      noBuckets,
       options.scoring,
-      history.inputs(tx, config),
+      computed,
     );
     visit(options.keepFeatures === true ? { ...row, assessment, features } : { ...row, assessment });
-    merchants.add(tx.merchant_id, dayOf(tx.timestamp), 1, 0);
+    merchants.add(tx.merchant_id, day, 1, 0);
     history.push(tx);
     if (row.label === true)
       pending.push({ at: tx.timestamp + options.labelDelayMs, merchantId: tx.merchant_id });

@@ -10,7 +10,7 @@ import {
 } from "../contract/transaction";
 import type { RulesConfig } from "./config";
 import { computeFeatures } from "./features/registry";
-import { type HistoryInputs, summarise } from "./features/summary";
+import { type SummaryInputs, summarise } from "./features/summary";
 import { emptyProfile, type MerchantProfile } from "./merchant-risk";
 import type { FraudModel } from "./model/format";
 import { defaultScore, modelScore, topReasons } from "./scoring/score";
@@ -47,7 +47,7 @@ function assessWithFeatures(
   history: readonly Transaction[],
   merchant: MerchantProfile,
   scoring: Scoring,
-  computed?: HistoryInputs,
+  computed?: SummaryInputs,
 ): AssessedVector {
   const summary = summarise(tx, history, merchant, scoring.config, computed);
   const features = computeFeatures(summary);

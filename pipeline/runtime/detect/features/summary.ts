@@ -118,12 +118,27 @@ function evaluateRules(tx: Transaction, history: readonly Transaction[], config:
 }
 
 /**
- * What a caller that keeps its own account state (the backtest) computed from it: equal to
- * {@link aggregateHistory}'s and {@link evaluateRules}' results over the same history.
+ * What a caller that keeps its own account and merchant state (the backtest) computed from it:
+ * equal to {@link aggregateHistory}'s and {@link evaluateRules}' results over the same history,
+ * and to the merchant windows of the same profile.
  */
-interface HistoryInputs {
+interface SummaryInputs {
   readonly aggregates: HistoryAggregates;
   readonly rules: readonly RuleResult[];
+  readonly merchant?: Readonly<Record<MerchantWindowKey, MerchantWindow>>;
+}
+
+/**
+ * The merchant's windows on the day of `tx`.
+ *
+ * @example
+ * merchantWindows(tx, profile)["7d"]; // { transactions: 31, frauds: 4 }
+ */
+function merchantWindows(tx: Transaction, merchant: MerchantProfile): Record<MerchantWindowKey, MerchantWindow> {
+  const day = dayOf(tx.timestamp);
+  const windows = {} as Record<MerchantWindowKey, MerchantWindow>;
+  for (const w of MERCHANT_WINDOWS) windows[w.key] = merchantWindow(merchant, day, w.days);
+  return windows;
 }
 
 /**
@@ -139,12 +154,9 @@ function summarise(
   history: readonly Transaction[],
   merchant: MerchantProfile,
   config: RulesConfig,
-  computed?: HistoryInputs,
+  computed?: SummaryInputs,
 ): FeatureSummary {
   const aggregates = computed?.aggregates ?? aggregateHistory(tx, history);
-  const day = dayOf(tx.timestamp);
-  const merchantWindows = {} as Record<MerchantWindowKey, MerchantWindow>;
-  for (const w of MERCHANT_WINDOWS) merchantWindows[w.key] = merchantWindow(merchant, day, w.days);
   return {
     tx,
     history,
@@ -153,7 +165,7 @@ function summarise(
     previous: history.length > 0 ? history[history.length - 1] : undefined,
     merchantSeen: aggregates.merchantSeen,
     countrySeen: aggregates.countrySeen,
-    merchant: merchantWindows,
+    merchant: computed?.merchant ?? merchantWindows(tx, merchant),
     rules: computed?.rules ?? evaluateRules(tx, history, config),
   };
 }
@@ -163,7 +175,15 @@ export type {
   AccountWindowKey,
   FeatureSummary,
   HistoryAggregates,
-  HistoryInputs,
+  SummaryInputs,
   MerchantWindowKey,
 };
-export { ACCOUNT_WINDOWS, accountWindows, aggregateHistory, evaluateRules, MERCHANT_WINDOWS, summarise };
+export {
+  ACCOUNT_WINDOWS,
+  accountWindows,
+  aggregateHistory,
+  evaluateRules,
+  MERCHANT_WINDOWS,
+  merchantWindows,
+  summarise,
+};
