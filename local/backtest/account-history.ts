@@ -1,9 +1,9 @@
 /**
  * One account's history for the replay: its transactions in the window, oldest first (what the
- * rules read from their tail), and beside them, in plain arrays, the columns the features scan
+ * rules read from their tail), and beside them, in plain arrays, the fields the features scan
  * from end to end (time, amount, merchant, currency, country). The replay holds every account's
  * history for its whole window, so those transactions lie all over the heap; reading a column
- * instead of each transaction object spares a cache miss per earlier transaction on every row.
+ * array instead of each transaction object spares cache misses per earlier transaction on every row.
  * What it computes must equal detect-fraud's `aggregateHistory` and `evaluateRules` over the same
  * transactions: test/local/account-history.test.ts holds it to that.
  */
@@ -44,11 +44,11 @@ export interface AccountHistory {
  */
 function makeAccountHistory(): AccountHistory {
   const transactions: Transaction[] = [];
-  const timestamps: number[] = [];
-  const amounts: number[] = [];
-  const merchants: string[] = [];
-  const currencies: string[] = [];
-  const countries: (string | undefined)[] = [];
+  // Two arrays rather than one per field: each array's storage is one more cache miss per row.
+  /** Time and amount of each transaction, in turn. */
+  const numbers: number[] = [];
+  /** Merchant, currency and country of each transaction, in turn. */
+  const names: (string | undefined)[] = [];
 
   /** `aggregateHistory`'s loop, over the columns. */
   const aggregates = (tx: Transaction): HistoryAggregates => {
@@ -58,15 +58,15 @@ function makeAccountHistory(): AccountHistory {
     let merchantSeen = false;
     let countrySeen = false;
     let w = 0;
-    for (let i = timestamps.length - 1; i >= 0; i--) {
-      const age = tx.timestamp - timestamps[i];
+    for (let i = transactions.length - 1; i >= 0; i--) {
+      const age = tx.timestamp - numbers[2 * i];
       while (w < windows && age > ACCOUNT_WINDOWS[w].ms) w++;
       if (w < windows) {
         counts[w]++;
-        sums[w] += amounts[i];
+        sums[w] += numbers[2 * i + 1];
       }
-      if (merchants[i] === tx.merchant_id) merchantSeen = true;
-      if (tx.country !== undefined && countries[i] === tx.country) countrySeen = true;
+      if (names[3 * i] === tx.merchant_id) merchantSeen = true;
+      if (tx.country !== undefined && names[3 * i + 2] === tx.country) countrySeen = true;
     }
     return { account: accountWindows(counts, sums), merchantSeen, countrySeen };
   };
@@ -74,10 +74,12 @@ function makeAccountHistory(): AccountHistory {
   /** The amounts in `currency`, oldest first. */
   const amountsIn = (currency: string): Float64Array => {
     let count = 0;
-    for (let i = 0; i < currencies.length; i++) if (currencies[i] === currency) count++;
+    for (let i = 0; i < transactions.length; i++) if (names[3 * i + 1] === currency) count++;
     const found = new Float64Array(count);
     let next = 0;
-    for (let i = 0; i < currencies.length; i++) if (currencies[i] === currency) found[next++] = amounts[i];
+    for (let i = 0; i < transactions.length; i++) {
+      if (names[3 * i + 1] === currency) found[next++] = numbers[2 * i + 1];
+    }
     return found;
   };
 
@@ -85,20 +87,17 @@ function makeAccountHistory(): AccountHistory {
     transactions,
     trim(now, windowMs, limit) {
       const since = now - windowMs;
-      let from = Math.max(0, timestamps.length - limit);
-      while (from < timestamps.length && timestamps[from] < since) from++;
+      let from = Math.max(0, transactions.length - limit);
+      while (from < transactions.length && numbers[2 * from] < since) from++;
       if (from === 0) return;
-      for (const column of [transactions, timestamps, amounts, merchants, currencies, countries]) {
-        column.splice(0, from);
-      }
+      transactions.splice(0, from);
+      numbers.splice(0, 2 * from);
+      names.splice(0, 3 * from);
     },
     push(tx) {
       transactions.push(tx);
-      timestamps.push(tx.timestamp);
-      amounts.push(tx.amount);
-      merchants.push(tx.merchant_id);
-      currencies.push(tx.currency);
-      countries.push(tx.country);
+      numbers.push(tx.timestamp, tx.amount);
+      names.push(tx.merchant_id, tx.currency, tx.country);
     },
     inputs(tx, config) {
       const settings = config.rules as unknown as Record<string, never>;

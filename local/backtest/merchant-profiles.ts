@@ -21,12 +21,26 @@ interface MemoryMerchantRisk {
   add(merchantId: string, day: number, transactions: number, frauds: number): void;
 }
 
-/** Sums `counts` over the `days` days ending with `day`; entries before the first day are none. */
-function sumOver(counts: readonly number[], firstDay: number, day: number, days: number): number {
-  let sum = 0;
-  const end = Math.min(day - firstDay, counts.length - 1);
-  for (let i = Math.max(0, day - days + 1 - firstDay); i <= end; i++) sum += counts[i];
-  return sum;
+/**
+ * The windows of one merchant on `day`: every window ends with `day` and they come shortest first,
+ * so the sums of the longest one, walked back from `day`, pass through the shorter ones' on the way.
+ */
+function windowsOfDays(known: MerchantDays, day: number): Record<MerchantWindowKey, MerchantWindow> {
+  const windows = {} as Record<MerchantWindowKey, MerchantWindow>;
+  let transactions = 0;
+  let frauds = 0;
+  let d = day;
+  for (const w of MERCHANT_WINDOWS) {
+    for (; d > day - w.days; d--) {
+      const i = d - known.firstDay;
+      if (i < 0) break;
+      if (i >= known.transactions.length) continue;
+      transactions += known.transactions[i];
+      frauds += known.frauds[i];
+    }
+    windows[w.key] = { transactions, frauds };
+  }
+  return windows;
 }
 
 /**
@@ -42,17 +56,7 @@ function makeMemoryMerchantRisk(): MemoryMerchantRisk {
   return {
     windowsOf(merchantId, day) {
       const known = merchants.get(merchantId);
-      const windows = {} as Record<MerchantWindowKey, MerchantWindow>;
-      for (const w of MERCHANT_WINDOWS) {
-        windows[w.key] =
-          known === undefined
-            ? { transactions: 0, frauds: 0 }
-            : {
-                transactions: sumOver(known.transactions, known.firstDay, day, w.days),
-                frauds: sumOver(known.frauds, known.firstDay, day, w.days),
-              };
-      }
-      return windows;
+      return windowsOfDays(known ?? { firstDay: day + 1, transactions: [], frauds: [] }, day);
     },
     add(merchantId, day, transactions, frauds) {
       let known = merchants.get(merchantId);
