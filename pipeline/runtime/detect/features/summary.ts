@@ -134,7 +134,10 @@ interface SummaryInputs {
  * @example
  * merchantWindows(tx, profile)["7d"]; // { transactions: 31, frauds: 4 }
  */
-function merchantWindows(tx: Transaction, merchant: MerchantProfile): Record<MerchantWindowKey, MerchantWindow> {
+function merchantWindows(
+  tx: Transaction,
+  merchant: MerchantProfile,
+): Record<MerchantWindowKey, MerchantWindow> {
   const day = dayOf(tx.timestamp);
   const windows = {} as Record<MerchantWindowKey, MerchantWindow>;
   for (const w of MERCHANT_WINDOWS) windows[w.key] = merchantWindow(merchant, day, w.days);
@@ -175,8 +178,8 @@ export type {
   AccountWindowKey,
   FeatureSummary,
   HistoryAggregates,
-  SummaryInputs,
   MerchantWindowKey,
+  SummaryInputs,
 };
 export {
   ACCOUNT_WINDOWS,
