@@ -70,20 +70,24 @@ function makeSeenKeys() {
 }
 
 /**
- * A walk-forward replay fed one row at a time, each at or after every row before it in time
- * (ties in input order), that hands each row to `visit` as it is scored. A repeat of an already
- * replayed key (same transaction_id and timestamp) is not replayed, because the deployed pipeline
- * stores it once; it is listed in `duplicates` by line. After each row is scored it is counted at
- * its merchant (as detect-fraud counts a first verdict); a labelled fraud is counted as a
- * confirmed fraud on the day its label arrives (as record-outcome counts it).
+ * Assesses every row in event-time order (ties in input order) and hands each to `visit` as it
+ * is scored. A repeat of an already replayed key (same transaction_id and timestamp) is not
+ * replayed, because the deployed pipeline stores it once; it is reported in the returned lines.
+ * After each row is scored it is counted at its merchant (as detect-fraud counts a first
+ * verdict); a labelled fraud is counted as a confirmed fraud on the day its label arrives (as
+ * record-outcome counts it).
  *
  * @example
- * const replayer = makeReplayer(options, (row) => scores.push(row.assessment.score));
- * for (const row of rowsInTimeOrder) replayer.add(row);
+ * const duplicates = replayEach(rows, options, (row) => scores.push(row.assessment.score));
  */
-function makeReplayer(options: ReplayOptions, visit: (row: ReplayedRow) => void) {
+function replayEach(
+  rows: readonly ReplayRow[],
+  options: ReplayOptions,
+  visit: (row: ReplayedRow) => void,
+): number[] {
   const { config } = options.scoring;
   const { windowMs, limit } = config.history;
+  const ordered = inReplayOrder(rows);
   const byAccount = new Map<string, AccountHistory>();
   const merchants = makeMemoryMerchantRisk();
   const noBuckets = emptyProfile();
@@ -93,11 +97,11 @@ function makeReplayer(options: ReplayOptions, visit: (row: ReplayedRow) => void)
   let nextPending = 0;
   const seen = makeSeenKeys();
   const duplicates: number[] = [];
-  const add = (row: ReplayRow): void => {
+  for (const row of ordered) {
     const { tx } = row;
     if (!seen.addNew(tx)) {
       duplicates.push(row.line);
-      return;
+      continue;
     }
     for (; nextPending < pending.length && pending[nextPending].at <= tx.timestamp; nextPending++) {
       const label = pending[nextPending];
@@ -128,25 +132,8 @@ function makeReplayer(options: ReplayOptions, visit: (row: ReplayedRow) => void)
     history.push(tx);
     if (row.label === true)
       pending.push({ at: tx.timestamp + options.labelDelayMs, merchantId: tx.merchant_id });
-  };
-  return { add, duplicates };
-}
-
-/**
- * Replays `rows` through {@link makeReplayer} in event-time order (ties in input order), sorting
- * them first when they are not; returns the lines of the repeats it skipped.
- *
- * @example
- * const duplicates = replayEach(rows, options, (row) => scores.push(row.assessment.score));
- */
-function replayEach(
-  rows: readonly ReplayRow[],
-  options: ReplayOptions,
-  visit: (row: ReplayedRow) => void,
-): number[] {
-  const replayer = makeReplayer(options, visit);
-  for (const row of inReplayOrder(rows)) replayer.add(row);
-  return replayer.duplicates;
+  }
+  return duplicates;
 }
 
 /**
@@ -165,4 +152,4 @@ function replay(
   return { replayed, duplicates };
 }
 
-export { makeReplayer, replay, replayEach };
+export { replay, replayEach };
