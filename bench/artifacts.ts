@@ -1,16 +1,17 @@
 /**
- * Serialized artifacts of every benchmarked function, built the way CallbackFunction builds them
- * (test/helpers/artifact.ts: Pulumi's closure serializer, factory mode, export `handler`).
+ * The shipped code of every benchmarked function, each written into a directory laid out like its
+ * archive: ours as the stack ships it (bench/shipped-code.ts), the v2 baseline serialized by
+ * Pulumi's closure serializer with its packages beside it, as CallbackFunction ships it.
  */
-import * as path from "node:path";
-import { type LoadedArtifact, loadArtifact } from "../test/helpers/artifact";
-import { type BenchFunction, benchFunctions, FACTORY_ENV } from "./functions";
+
+import { type BenchFunction, benchFunctions, FACTORY_ENV, VARIANTS } from "./functions";
+import { type ArchiveDir, serializedCode, shippedCode, writeArchiveDir } from "./shipped-code";
 
 interface BenchArtifact {
   readonly fn: BenchFunction;
-  /** The serialized module (CallbackFunction's `__index.js`), with node_modules linked beside it. */
+  /** The archive's `index.js`, with node_modules beside it when the code needs packages. */
   readonly file: string;
-  /** Size of the serialized module text in bytes. */
+  /** Size of the `index.js` text in bytes. */
   readonly bytes: number;
   readonly text: string;
 }
@@ -26,8 +27,8 @@ function useFactoryEnv(): void {
 }
 
 /**
- * Serializes every function (ours and the baseline) and loads each artifact once, which also
- * checks that its factory runs. Call `dispose` to remove the temporary directories.
+ * Builds every function's shipped code (ours and the baseline) into temporary archive
+ * directories. Call `dispose` to remove them.
  *
  * @example
  * const { artifacts, dispose } = await buildArtifacts();
@@ -35,21 +36,18 @@ function useFactoryEnv(): void {
  */
 async function buildArtifacts(): Promise<{ artifacts: BenchArtifact[]; dispose: () => void }> {
   useFactoryEnv();
-  const loaded: LoadedArtifact<unknown>[] = [];
+  const dirs: ArchiveDir[] = [];
   const dispose = () => {
-    for (const artifact of loaded) artifact.dispose();
+    for (const dir of dirs) dir.dispose();
   };
   const artifacts: BenchArtifact[] = [];
   try {
     for (const fn of benchFunctions()) {
-      const artifact = await loadArtifact<unknown>(fn.factory);
-      loaded.push(artifact);
-      artifacts.push({
-        fn,
-        file: path.join(artifact.dir, "index.js"),
-        bytes: Buffer.byteLength(artifact.text),
-        text: artifact.text,
-      });
+      const code =
+        fn.variant === VARIANTS.ours ? await shippedCode(fn.factory) : await serializedCode(fn.factory);
+      const dir = writeArchiveDir(code);
+      dirs.push(dir);
+      artifacts.push({ fn, file: dir.file, bytes: Buffer.byteLength(code.text), text: code.text });
     }
   } catch (error) {
     dispose();

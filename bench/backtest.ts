@@ -2,7 +2,8 @@
  * Figure 5, backtest throughput and training: over one generated file of labelled transactions,
  * rows per second of `runBacktest` end to end (read JSON Lines, decode with the contract codec,
  * replay walk-forward through the detector with its feature vector, compute the metrics), once
- * with the label-free default score and once with a model trained on the same file. Training is
+ * with the label-free default score and once with a model trained on the same file, and of
+ * `npm run backtest` with the default score as a fresh process (start-up included). Training is
  * timed twice: the train module's `train` in this process (replay and fit apart), and
  * `npm run train` as a fresh process (local/train/main.ts), whose MODEL.json, read back with the
  * stack's validator, is the model the second backtest scores with.
@@ -15,7 +16,7 @@ import { type BacktestResult, DEFAULT_LABEL_DELAY_DAYS, runBacktest } from "../l
 import { DEFAULT_SEED, DEFAULT_VALIDATION_DAYS, train } from "../local/train/train";
 import { FEATURE_NAMES } from "../pipeline/runtime/detect/features/registry";
 import { type FraudModel, parseFraudModel } from "../pipeline/runtime/detect/model/format";
-import { runTsScript } from "./children";
+import { runNode, runTsScript } from "./children";
 import { writeTransactionsFile } from "./generate";
 
 /** The issue's goal for the backtest on this machine. */
@@ -30,6 +31,18 @@ const TRAIN_OPTIONS = {
 
 /** `npm run train` as a child is killed after this long. */
 const TRAIN_CLI_DEADLINE_MS = 20 * 60_000;
+
+/** `npm run backtest` as a child is killed after this long. */
+const BACKTEST_CLI_DEADLINE_MS = 10 * 60_000;
+
+/** `npm run backtest -- FILE --json` as a fresh process, with the default score. */
+interface CliBacktestRun {
+  /** From spawn to exit: Node's start, loading and transpiling the CLI, the backtest, the report, ms. */
+  readonly wallMs: number;
+  readonly rowsPerSec: number;
+  /** True when the CLI counted the same alerts as the in-process backtest with the default score. */
+  readonly sameAlerts: boolean;
+}
 
 interface BacktestRun {
   readonly scorer: "default" | "model";
@@ -81,6 +94,8 @@ interface BacktestFigure {
   /** Days after its transaction a label is known, in both backtests and the training replay. */
   readonly labelDelayDays: number;
   readonly training: TrainingFigure;
+  /** `npm run backtest` as a fresh process (npm's own start left out), default score. */
+  readonly cli: CliBacktestRun;
   readonly goalRowsPerSec: number;
 }
 
@@ -104,6 +119,29 @@ async function timedBacktest(file: string, rows: number, model?: FraudModel): Pr
     rocAuc: result.rocAuc ?? null,
     averagePrecision: result.averagePrecision ?? null,
   };
+}
+
+/** `npm run backtest`'s command from package.json, without npm: node's arguments up to the script. */
+function backtestCommand(): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const [command, ...args] = manifest.scripts.backtest.split(/\s+/);
+  if (command !== "node")
+    throw new Error(`npm run backtest does not start with node: ${manifest.scripts.backtest}`);
+  return args;
+}
+
+/** Runs `npm run backtest -- FILE --json` (without npm) in a fresh process and times it. */
+async function timedCli(file: string, rows: number, alerts: number): Promise<CliBacktestRun> {
+  const run = await runNode([...backtestCommand(), file, "--json"], BACKTEST_CLI_DEADLINE_MS);
+  if (run.code !== 0) {
+    throw new Error(
+      `npm run backtest exited with ${run.code}: ${run.stderr.trim().split("\n").slice(-3).join(" | ")}`,
+    );
+  }
+  const report = JSON.parse(run.stdout) as { alerts: number };
+  return { wallMs: run.wallMs, rowsPerSec: rows / (run.wallMs / 1000), sameAlerts: report.alerts === alerts };
 }
 
 /** `train` on `file` in this process; only the figures and the model text outlive it. */
@@ -142,8 +180,8 @@ async function trainWithCli(file: string, out: string) {
 }
 
 /**
- * Generates `rows` transactions into a temporary file, times a backtest with the default score,
- * trains on the file (in process, then with the CLI), and times a backtest with the CLI's model.
+ * Generates `rows` transactions into a temporary file, times a backtest with the default score
+ * in this process and with `npm run backtest` as a fresh process, trains on the file (in process, then with the CLI), and times a backtest with the CLI's model.
  *
  * @example
  * const figure = await measureBacktest(500_000);
@@ -161,11 +199,13 @@ async function measureBacktest(
     const generateMs = performance.now() - generateStart;
     progress(`backtest with the default score over ${generated.rows} rows`);
     const byDefault = await timedBacktest(file, generated.rows);
+    progress("npm run backtest as a fresh process");
+    const cli = await timedCli(file, generated.rows, byDefault.alerts);
     progress("training in process");
     const inProcess = await trainInProcess(file, generated.rows);
     progress("training with npm run train");
-    const cli = await trainWithCli(file, path.join(dir, "MODEL.json"));
-    const model = parseFraudModel(cli.text, FEATURE_NAMES);
+    const trainCli = await trainWithCli(file, path.join(dir, "MODEL.json"));
+    const model = parseFraudModel(trainCli.text, FEATURE_NAMES);
     progress("backtest with the model");
     const withModel = await timedBacktest(file, generated.rows, model);
     return {
@@ -178,10 +218,11 @@ async function measureBacktest(
       training: {
         validationDays: TRAIN_OPTIONS.validationDays,
         ...inProcess.figures,
-        cliMs: cli.cliMs,
-        cliSummary: cli.cliSummary,
-        cliSameModel: cli.text === inProcess.text,
+        cliMs: trainCli.cliMs,
+        cliSummary: trainCli.cliSummary,
+        cliSameModel: trainCli.text === inProcess.text,
       },
+      cli,
       goalRowsPerSec: BACKTEST_GOAL_ROWS_PER_SEC,
     };
   } finally {
@@ -189,5 +230,5 @@ async function measureBacktest(
   }
 }
 
-export type { BacktestFigure, BacktestRun, TrainingFigure };
+export type { BacktestFigure, BacktestRun, CliBacktestRun, TrainingFigure };
 export { BACKTEST_GOAL_ROWS_PER_SEC, measureBacktest };

@@ -1,17 +1,23 @@
 /**
- * Figure 6, capacity: what each function can sustain at reserved concurrency 50, from the
+ * Figure 6, capacity: what each function can sustain at the stack's default reserved concurrency
+ * (the `reservedConcurrency` setting, pipeline/infra/config.ts), from the
  * measured warm handler time, with and without the SDK round trips a real invocation waits for
  * (an assumed per-call latency, since nothing here reaches AWS), the Lambda cost per million
  * transactions at 512 MB, and whether the API stage throttle sits below what
  * process-transaction can serve.
  */
 import { API_THROTTLE } from "../pipeline/infra/api-limits";
+import { DEFAULT_RESERVED_CONCURRENCY } from "../pipeline/infra/config";
 import type { FunctionName } from "./functions";
 import type { Scorer, WarmRow } from "./warm";
 
 /** Stack settings and public prices (us-east-1) the figure depends on. */
 const CAPACITY_ASSUMPTIONS = {
-  reservedConcurrency: 50,
+  /**
+   * Executions per function: the stack's default `reservedConcurrency`. A stack configured with 0
+   * reserves none and shares the account's pool, whose free share this figure cannot know.
+   */
+  reservedConcurrency: DEFAULT_RESERVED_CONCURRENCY,
   memoryGb: 0.5,
   pricePerGbSecond: 0.0000166667,
   pricePerMillionRequests: 0.2,

@@ -134,13 +134,22 @@ interface ScriptRun {
  * const run = await runTsScript("local/train/main.ts", ["history.jsonl", "--out", "model.json"], 600_000);
  */
 function runTsScript(script: string, args: readonly string[], deadlineMs: number): Promise<ScriptRun> {
+  return runNode(
+    ["--no-warnings", "-r", "ts-node/register/transpile-only", path.resolve(PROJECT_ROOT, script), ...args],
+    deadlineMs,
+  );
+}
+
+/**
+ * Runs `node ...args` from the project root to its end, as {@link runTsScript} does.
+ *
+ * @example
+ * const run = await runNode(["-r", "./local/register-ts.js", "local/backtest/main.ts", "history.jsonl"], 600_000);
+ */
+function runNode(args: readonly string[], deadlineMs: number): Promise<ScriptRun> {
   installExitHook();
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    ["--no-warnings", "-r", "ts-node/register/transpile-only", path.resolve(PROJECT_ROOT, script), ...args],
-    { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   const deadline = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
   deadline.unref();
@@ -167,4 +176,4 @@ function runTsScript(script: string, args: readonly string[], deadlineMs: number
 }
 
 export type { BenchChild, ScriptRun };
-export { ask, runTsScript, spawnTsChild, stopChild };
+export { ask, runNode, runTsScript, spawnTsChild, stopChild };

@@ -29,6 +29,18 @@ import {
 } from "./v2-adapters";
 
 /**
+ * The clients' endpoint option: aws-sdk v2 ignores AWS_ENDPOINT_URL, which SDK v3 reads, so the
+ * bench's loopback stand-in is passed on explicitly. Unset, as in Lambda, the default endpoints apply.
+ *
+ * @example
+ * new SNS(v2EndpointOptions());
+ */
+function v2EndpointOptions(): { endpoint?: string } {
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  return endpoint === undefined ? {} : { endpoint };
+}
+
+/**
  * process-transaction on `aws-sdk` v2.
  *
  * @example
@@ -37,7 +49,7 @@ import {
 function v2ProcessTransactionFactory() {
   const tableName = requireEnv(process.env, ENV.tableName);
   return makeProcessHandler({
-    store: makeV2TransactionStore(new DynamoDB.DocumentClient(), tableName),
+    store: makeV2TransactionStore(new DynamoDB.DocumentClient(v2EndpointOptions()), tableName),
     codec: makeTransactionCodec(),
     now: () => Date.now(),
     log: makeLogger("process-transaction"),
@@ -55,11 +67,11 @@ function v2DetectFraudFactory() {
   const indexName = requireEnv(process.env, ENV.accountIndexName);
   const queueUrl = requireEnv(process.env, ENV.alertQueueUrl);
   const merchantTable = requireEnv(process.env, ENV.merchantRiskTableName);
-  const doc = new DynamoDB.DocumentClient();
+  const doc = new DynamoDB.DocumentClient(v2EndpointOptions());
   return makeDetectHandler({
     history: makeV2AccountHistory(doc, tableName, indexName),
     verdicts: makeV2VerdictStore(doc, tableName),
-    alerts: makeV2AlertQueue(new SQS(), queueUrl),
+    alerts: makeV2AlertQueue(new SQS(v2EndpointOptions()), queueUrl),
     merchantProfiles: makeV2MerchantRiskReader(doc, merchantTable),
     merchantCounts: makeV2MerchantRiskWriter(doc, merchantTable),
     config: parseRulesConfig(process.env[ENV.rulesConfig]),
@@ -80,8 +92,8 @@ function v2NotifyTeamFactory() {
   const tableName = requireEnv(process.env, ENV.tableName);
   const topicArn = requireEnv(process.env, ENV.topicArn);
   return makeNotifyHandler({
-    notifier: makeV2Notifier(new SNS(), topicArn),
-    ledger: makeV2NotificationLedger(new DynamoDB.DocumentClient(), tableName),
+    notifier: makeV2Notifier(new SNS(v2EndpointOptions()), topicArn),
+    ledger: makeV2NotificationLedger(new DynamoDB.DocumentClient(v2EndpointOptions()), tableName),
     codec: makeAlertCodec(),
     now: () => Date.now(),
     log: makeLogger("notify-team"),
@@ -100,7 +112,7 @@ function v2RecordOutcomeFactory() {
   const tableName = requireEnv(process.env, ENV.tableName);
   const merchantRiskTableName = requireEnv(process.env, ENV.merchantRiskTableName);
   return makeRecordOutcomeHandler({
-    store: makeV2OutcomeStore(new DynamoDB(), tableName, merchantRiskTableName),
+    store: makeV2OutcomeStore(new DynamoDB(v2EndpointOptions()), tableName, merchantRiskTableName),
     codec: makeOutcomeCodec(),
     now: () => Date.now(),
     log: makeLogger("record-outcome"),

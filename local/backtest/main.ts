@@ -14,6 +14,7 @@ import { cliPrelude } from "../cli-prelude";
 import { loadModelFile, parseDateFlag, parseDaysFlag } from "./cli-values";
 import { DEFAULT_MAX_INVALID_RATIO, inputProblem, parseRatioFlag } from "./input-check";
 import { InputError, readRowsFromFile } from "./read-rows";
+import type { ReplayedRow } from "./replay";
 import { humanReport, jsonReport, sweepThresholds } from "./report";
 import { type BacktestResult, DEFAULT_LABEL_DELAY_DAYS, runBacktest } from "./run";
 
@@ -97,10 +98,30 @@ function parseArgs(argv: readonly string[]): BacktestArgs | string {
   return file === undefined ? "Missing FILE" : { file, ...flags };
 }
 
-/** One JSON line per replayed transaction, for `--scores-out`. */
-function scoreLines(result: BacktestResult): string {
-  return result.scored
-    .map((row) => {
+/** Characters of score lines gathered before each write. */
+const SCORES_CHUNK = 1 << 20;
+
+/**
+ * One JSON line per replayed transaction for `--scores-out`, written in chunks as the replay
+ * scores them, so the file never has to fit in memory. The file is created by the first chunk or
+ * by `close`; a write error stops the writing and `close` returns its code.
+ */
+function makeScoresWriter(file: string) {
+  let fd: number | undefined;
+  let text = "";
+  let failure: string | undefined;
+  const flush = () => {
+    if (failure !== undefined) return;
+    try {
+      fd ??= fs.openSync(file, "w");
+      fs.writeSync(fd, text);
+    } catch (error) {
+      failure = codeOf(error);
+    }
+    text = "";
+  };
+  return {
+    add(row: ReplayedRow): void {
       const { score, flagged, hits, reasons } = row.assessment;
       const line = {
         transaction_id: row.tx.transaction_id,
@@ -109,9 +130,16 @@ function scoreLines(result: BacktestResult): string {
         rules: hits.map((hit) => hit.rule),
         reasons,
       };
-      return `${JSON.stringify(line)}\n`;
-    })
-    .join("");
+      text += `${JSON.stringify(line)}\n`;
+      if (text.length >= SCORES_CHUNK) flush();
+    },
+    /** Writes what is left and closes the file; the error code when a write failed. */
+    close(): string | undefined {
+      flush();
+      if (fd !== undefined) fs.closeSync(fd);
+      return failure;
+    },
+  };
 }
 
 function codeOf(error: unknown): string {
@@ -149,6 +177,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
   }
   let result: BacktestResult;
   let config: RulesConfig;
+  const scores = args.scoresOut === undefined ? undefined : makeScoresWriter(args.scoresOut);
   try {
     config = parseRulesConfig(rulesJson);
     result = await runBacktest(readRowsFromFile(args.file), {
@@ -157,6 +186,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
       labelDelayDays: args.labelDelayDays,
       from: args.from,
       sweepThresholds: args.sweep ? sweepThresholds(thresholdOf({ config, model })) : undefined,
+      onScored: scores?.add,
     });
   } catch (error) {
     const what =
@@ -173,13 +203,10 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     process.stderr.write(`${PREFIX} ${problem}\n`);
     return 1;
   }
-  if (args.scoresOut !== undefined) {
-    try {
-      fs.writeFileSync(args.scoresOut, scoreLines(result));
-    } catch (error) {
-      process.stderr.write(`${PREFIX} cannot write the scores file ${args.scoresOut} (${codeOf(error)})\n`);
-      return 1;
-    }
+  const scoresFailure = scores?.close();
+  if (scoresFailure !== undefined) {
+    process.stderr.write(`${PREFIX} cannot write the scores file ${args.scoresOut} (${scoresFailure})\n`);
+    return 1;
   }
   process.stdout.write(
     args.json

@@ -1,20 +1,46 @@
 /**
- * Merchant risk profiles in memory for the backtest and training replays: day buckets of
- * transactions and confirmed frauds per merchant, the same layout and rules as the deployed
- * merchant-risk table (pipeline/runtime/detect/merchant-risk.ts). Windows read only their own
- * days, so old buckets are harmless; at one small entry per merchant and day they are kept.
+ * Merchant risk profiles in memory for the backtest and training replays: per merchant, counts
+ * of transactions and confirmed frauds by UTC day, the same buckets and rules as the deployed
+ * merchant-risk table (pipeline/runtime/detect/merchant-risk.ts). The days of a merchant are kept
+ * in plain arrays indexed from its first day, so a window is a sum over adjacent entries rather
+ * than a lookup per day; at two numbers per merchant and day they are all kept.
  */
-import {
-  emptyProfile,
-  type MerchantDayCounts,
-  type MerchantProfile,
-} from "../../pipeline/runtime/detect/merchant-risk";
+import { MERCHANT_WINDOWS, type MerchantWindowKey } from "../../pipeline/runtime/detect/features/summary";
+import type { MerchantWindow } from "../../pipeline/runtime/detect/merchant-risk";
 
-const NO_BUCKETS = emptyProfile();
+/** One merchant's counts by day, from `firstDay` on. */
+interface MerchantDays {
+  readonly firstDay: number;
+  readonly transactions: number[];
+  readonly frauds: number[];
+}
 
 interface MemoryMerchantRisk {
-  profileOf(merchantId: string): MerchantProfile;
+  /** What `merchantWindows` computes from the merchant's profile, on `day`. */
+  windowsOf(merchantId: string, day: number): Record<MerchantWindowKey, MerchantWindow>;
   add(merchantId: string, day: number, transactions: number, frauds: number): void;
+}
+
+/**
+ * The windows of one merchant on `day`: every window ends with `day` and they come shortest first,
+ * so the sums of the longest one, walked back from `day`, pass through the shorter ones' on the way.
+ */
+function windowsOfDays(known: MerchantDays, day: number): Record<MerchantWindowKey, MerchantWindow> {
+  const windows = {} as Record<MerchantWindowKey, MerchantWindow>;
+  let transactions = 0;
+  let frauds = 0;
+  let d = day;
+  for (const w of MERCHANT_WINDOWS) {
+    for (; d > day - w.days; d--) {
+      const i = d - known.firstDay;
+      if (i < 0) break;
+      if (i >= known.transactions.length) continue;
+      transactions += known.transactions[i];
+      frauds += known.frauds[i];
+    }
+    windows[w.key] = { transactions, frauds };
+  }
+  return windows;
 }
 
 /**
@@ -23,20 +49,37 @@ interface MemoryMerchantRisk {
  * @example
  * const merchants = makeMemoryMerchantRisk();
  * merchants.add("m-1", dayOf(tx.timestamp), 1, 0);
- * merchants.profileOf("m-1").get(dayOf(tx.timestamp)); // { transactions: 1, frauds: 0 }
+ * merchants.windowsOf("m-1", dayOf(tx.timestamp))["1d"]; // { transactions: 1, frauds: 0 }
  */
 function makeMemoryMerchantRisk(): MemoryMerchantRisk {
-  const profiles = new Map<string, Map<number, MerchantDayCounts>>();
+  const merchants = new Map<string, MerchantDays>();
   return {
-    profileOf: (merchantId) => profiles.get(merchantId) ?? NO_BUCKETS,
+    windowsOf(merchantId, day) {
+      const known = merchants.get(merchantId);
+      return windowsOfDays(known ?? { firstDay: day + 1, transactions: [], frauds: [] }, day);
+    },
     add(merchantId, day, transactions, frauds) {
-      let profile = profiles.get(merchantId);
-      if (profile === undefined) {
-        profile = new Map();
-        profiles.set(merchantId, profile);
+      let known = merchants.get(merchantId);
+      if (known === undefined) {
+        known = { firstDay: day, transactions: [], frauds: [] };
+        merchants.set(merchantId, known);
+      } else if (day < known.firstDay) {
+        // A day before the first one (the replay never adds one): the arrays start over from it.
+        const before = new Array<number>(known.firstDay - day).fill(0);
+        known = {
+          firstDay: day,
+          transactions: [...before, ...known.transactions],
+          frauds: [...before, ...known.frauds],
+        };
+        merchants.set(merchantId, known);
       }
-      const counts = profile.get(day) ?? { transactions: 0, frauds: 0 };
-      profile.set(day, { transactions: counts.transactions + transactions, frauds: counts.frauds + frauds });
+      const index = day - known.firstDay;
+      while (known.transactions.length <= index) {
+        known.transactions.push(0);
+        known.frauds.push(0);
+      }
+      known.transactions[index] += transactions;
+      known.frauds[index] += frauds;
     },
   };
 }

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
 import { type CsvRecord, makeCsvReader } from "./csv";
-import { type Line, MAX_LINE_BYTES, readLines, tooLongError } from "./lines";
+import { type Line, MAX_LINE_BYTES, readLines, tooLongError, visitFileLines } from "./lines";
 
 /** One input row: its first line number and either the raw object and label, or why it is unusable. */
 export type SourceRow =
@@ -45,7 +45,27 @@ function takeLabel(value: Record<string, unknown>): { label?: boolean; error?: s
   return { error: `${LABEL}: must be true, false, 1 or 0` };
 }
 
-function jsonRow(text: string, line: number): SourceRow {
+/** Fields whose values repeat from row to row (an account's, a merchant's, a currency). */
+const REPEATED_FIELDS = ["account_id", "merchant_id", "merchant_category", "channel", "currency", "country"];
+
+/**
+ * One string object per distinct value of the repeated fields: equal ids then compare by
+ * reference, and the history holds one copy of each instead of one per row.
+ */
+function makeInterner() {
+  const strings = new Map<string, string>();
+  return (record: Record<string, unknown>): void => {
+    for (const field of REPEATED_FIELDS) {
+      const value = record[field];
+      if (typeof value !== "string") continue;
+      const known = strings.get(value);
+      if (known === undefined) strings.set(value, value);
+      else record[field] = known;
+    }
+  };
+}
+
+function jsonRow(text: string, line: number, intern: (record: Record<string, unknown>) => void): SourceRow {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -57,7 +77,9 @@ function jsonRow(text: string, line: number): SourceRow {
   }
   const record = value as Record<string, unknown>;
   const { label, error } = takeLabel(record);
-  return error === undefined ? { line, value: record, label } : { line, errors: [error] };
+  if (error !== undefined) return { line, errors: [error] };
+  intern(record);
+  return { line, value: record, label };
 }
 
 /** A CSV record to the contract's shape: numbers where the contract has numbers, location nested. */
@@ -85,62 +107,89 @@ function duplicateColumn(header: readonly string[]): string | undefined {
   return header.find((name, i) => header.indexOf(name) !== i);
 }
 
-async function* csvRows(lines: AsyncIterable<Line>): AsyncGenerator<SourceRow> {
-  const reader = makeCsvReader();
+/**
+ * Rows from numbered lines, in the given format or (when `format` is undefined) in the format the
+ * first non-empty line suggests: `{` starts JSON Lines, anything else is a CSV header. `push` hands
+ * the rows a line completes to `emit`, `end` the rest. Blank lines are skipped; a line longer
+ * than {@link MAX_LINE_BYTES} is an invalid row.
+ */
+function makeRowParser(format: InputFormat | undefined) {
+  let chosen = format;
+  /** Lines before the format is known. */
+  let waiting: Line[] = [];
+  const intern = makeInterner();
+  const csv = makeCsvReader();
   let header: string[] | undefined;
-  const handle = function* (records: readonly CsvRecord[]): Generator<SourceRow> {
-    for (const record of records) {
-      if (!record.ok) {
-        yield { line: record.line, errors: [record.error] };
-      } else if (header === undefined) {
+  const records = (found: readonly CsvRecord[], emit: (row: SourceRow) => void) => {
+    for (const record of found) {
+      if (!record.ok) emit({ line: record.line, errors: [record.error] });
+      else if (header === undefined) {
         header = record.fields.map((name) => name.trim());
         const twice = duplicateColumn(header);
         if (twice !== undefined) {
           throw new InputError(`the CSV header names the column "${twice}" twice; keep one of them`);
         }
       } else if (!(record.fields.length === 1 && record.fields[0] === "")) {
-        yield csvRow(header, record.fields, record.line);
+        emit(csvRow(header, record.fields, record.line));
       }
     }
   };
-  for await (const line of lines) {
-    if ("tooLong" in line) yield { line: line.line, errors: [tooLongError(line.tooLong)] };
-    else yield* handle(reader.push(line.line, line.text));
-  }
-  yield* handle(reader.end());
+  const parse = (line: Line, emit: (row: SourceRow) => void) => {
+    if ("tooLong" in line) emit({ line: line.line, errors: [tooLongError(line.tooLong)] });
+    else if (chosen === "csv") records(csv.push(line.line, line.text), emit);
+    else if (line.text.trim() !== "") emit(jsonRow(line.text, line.line, intern));
+  };
+  return {
+    push(line: Line, emit: (row: SourceRow) => void): void {
+      if (chosen !== undefined) {
+        parse(line, emit);
+        return;
+      }
+      waiting.push(line);
+      if (!("text" in line) || line.text.trim() === "") return;
+      chosen = line.text.trimStart().startsWith("{") ? "jsonl" : "csv";
+      const lines = waiting;
+      waiting = [];
+      for (const earlier of lines) parse(earlier, emit);
+    },
+    end(emit: (row: SourceRow) => void): void {
+      if (chosen === "csv") records(csv.end(), emit);
+    },
+  };
 }
 
 /**
- * Rows of a stream in the given format, or (when `format` is undefined) in the format its first
- * non-empty line suggests: `{` starts JSON Lines, anything else is a CSV header. Blank lines are
- * skipped; a line longer than {@link MAX_LINE_BYTES} is an invalid row.
+ * Rows of a stream in the given format, or in the format its first non-empty line suggests (see
+ * {@link makeRowParser}).
  *
  * @example
  * for await (const row of readRows(process.stdin, "jsonl")) console.log(row.line);
  */
 async function* readRows(stream: Readable, format?: InputFormat): AsyncGenerator<SourceRow> {
-  const iterator = readLines(stream)[Symbol.asyncIterator]();
-  const buffered: Line[] = [];
-  let chosen = format;
-  while (chosen === undefined) {
-    const next = await iterator.next();
-    if (next.done) return;
-    buffered.push(next.value);
-    if ("text" in next.value && next.value.text.trim() !== "") {
-      chosen = next.value.text.trimStart().startsWith("{") ? "jsonl" : "csv";
-    }
+  const parser = makeRowParser(format);
+  const rows: SourceRow[] = [];
+  const emit = (row: SourceRow) => rows.push(row);
+  for await (const line of readLines(stream)) {
+    parser.push(line, emit);
+    yield* rows;
+    rows.length = 0;
   }
-  const all = (async function* () {
-    yield* buffered;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-  })();
-  if (chosen === "csv") {
-    yield* csvRows(all);
-    return;
-  }
-  for await (const line of all) {
-    if ("tooLong" in line) yield { line: line.line, errors: [tooLongError(line.tooLong)] };
-    else if (line.text.trim() !== "") yield jsonRow(line.text, line.line);
+  parser.end(emit);
+  yield* rows;
+}
+
+/** The rows of an open file, read synchronously: a file need not wait for the event loop. */
+function* readFileRows(fd: number, format?: InputFormat): Generator<SourceRow> {
+  const parser = makeRowParser(format);
+  const rows: SourceRow[] = [];
+  const emit = (row: SourceRow) => rows.push(row);
+  const lines = visitFileLines(fd, (line) => parser.push(line, emit));
+  // One more round after the last chunk, for what the parser holds at the end.
+  for (let done = false; !done; ) {
+    done = lines.next().done === true;
+    if (done) parser.end(emit);
+    for (let i = 0; i < rows.length; i++) yield rows[i];
+    rows.length = 0;
   }
 }
 
@@ -165,14 +214,14 @@ function* rowsOfObjects(objects: readonly object[]): Generator<SourceRow> {
  * @example
  * for await (const row of readRowsFromFile("history.csv")) ...
  */
-function readRowsFromFile(file: string): AsyncGenerator<SourceRow> {
+function readRowsFromFile(file: string): AsyncGenerator<SourceRow> | Generator<SourceRow> {
   if (file === "-") return readRows(process.stdin, "jsonl");
   const fd = fs.openSync(file, "r");
   if (fs.fstatSync(fd).isDirectory()) {
     fs.closeSync(fd);
     throw Object.assign(new Error(`${file} is a directory`), { code: "EISDIR" });
   }
-  return readRows(fs.createReadStream("", { fd }), formatOfPath(file));
+  return readFileRows(fd, formatOfPath(file));
 }
 
 export { formatOfPath, InputError, readRows, readRowsFromFile, rowsOfObjects };

@@ -8,7 +8,8 @@
  */
 import type { Assessment, Transaction } from "../../pipeline/runtime/contract/transaction";
 import { assessWithFeatures, type Scoring } from "../../pipeline/runtime/detect/assess";
-import { dayOf } from "../../pipeline/runtime/detect/merchant-risk";
+import { dayOf, emptyProfile } from "../../pipeline/runtime/detect/merchant-risk";
+import { type AccountHistory, makeAccountHistory } from "./account-history";
 import { makeMemoryMerchantRisk } from "./merchant-profiles";
 
 /** A decoded row to replay. */
@@ -32,23 +33,10 @@ export interface ReplayOptions {
   readonly keepFeatures?: boolean;
 }
 
-/** A label on its way: known at `at`, about `merchantId`. */
-interface PendingLabel {
+/** A confirmed fraud on its way: known at `at`, about `merchantId`. */
+interface PendingFraud {
   readonly at: number;
   readonly merchantId: string;
-  readonly fraud: boolean;
-}
-
-/** First index whose timestamp is >= `timestamp` in an ascending array. */
-function lowerBound(history: readonly Transaction[], timestamp: number): number {
-  let lo = 0;
-  let hi = history.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (history[mid].timestamp < timestamp) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Rows in event-time order, ties in input order; histories usually come sorted, so check first. */
@@ -61,54 +49,53 @@ function inReplayOrder(rows: readonly ReplayRow[]): readonly ReplayRow[] {
 }
 
 /**
- * The (transaction_id, timestamp) keys replayed so far. An id is nearly always seen at one
- * timestamp, so it is kept as a number per id; only ids seen at several timestamps pay for a
- * combined string key.
+ * The (transaction_id, timestamp) keys replayed so far, for rows that come in time order: a
+ * repeat has its original's timestamp, so it can only follow among the rows of that same
+ * timestamp, and only the ids of the current timestamp are kept.
  */
 function makeSeenKeys() {
-  const firstTimestamp = new Map<string, number>();
-  const others = new Set<string>();
+  let timestamp = Number.NaN;
+  const ids = new Set<string>();
   return {
     /** True, and remembered, when the key is new; false for a repeat. */
     addNew(tx: Transaction): boolean {
-      const first = firstTimestamp.get(tx.transaction_id);
-      if (first === undefined) {
-        firstTimestamp.set(tx.transaction_id, tx.timestamp);
-        return true;
-      }
-      if (first === tx.timestamp) return false;
-      const key = `${tx.transaction_id}\u0000${tx.timestamp}`;
-      if (others.has(key)) return false;
-      others.add(key);
+      if (tx.timestamp !== timestamp) {
+        timestamp = tx.timestamp;
+        ids.clear();
+      } else if (ids.has(tx.transaction_id)) return false;
+      ids.add(tx.transaction_id);
       return true;
     },
   };
 }
 
 /**
- * Assesses every row in event-time order (ties in input order). A repeat of an already replayed
- * key (same transaction_id and timestamp) is not replayed, because the deployed pipeline stores
- * it once; it is reported in `duplicates` by line. After each row is scored it is counted at its
- * merchant (as detect-fraud counts a first verdict); a labelled fraud is counted as a confirmed
- * fraud on the day its label arrives (as record-outcome counts it).
+ * Assesses every row in event-time order (ties in input order) and hands each to `visit` as it
+ * is scored. A repeat of an already replayed key (same transaction_id and timestamp) is not
+ * replayed, because the deployed pipeline stores it once; it is reported in the returned lines.
+ * After each row is scored it is counted at its merchant (as detect-fraud counts a first
+ * verdict); a labelled fraud is counted as a confirmed fraud on the day its label arrives (as
+ * record-outcome counts it).
  *
  * @example
- * const { replayed } = replay(rows, { scoring: { config: DEFAULT_RULES_CONFIG }, labelDelayMs: 7 * 86_400_000 });
- * replayed[0].assessment; // { score, flagged, scorer, hits, reasons }
+ * const duplicates = replayEach(rows, options, (row) => scores.push(row.assessment.score));
  */
-function replay(
+function replayEach(
   rows: readonly ReplayRow[],
   options: ReplayOptions,
-): { replayed: ReplayedRow[]; duplicates: number[] } {
+  visit: (row: ReplayedRow) => void,
+): number[] {
   const { config } = options.scoring;
+  const { windowMs, limit } = config.history;
   const ordered = inReplayOrder(rows);
-  const byAccount = new Map<string, Transaction[]>();
+  const byAccount = new Map<string, AccountHistory>();
   const merchants = makeMemoryMerchantRisk();
-  // One delay for every label and rows in time order: labels arrive in the order they were queued.
-  const pending: PendingLabel[] = [];
+  const noBuckets = emptyProfile();
+  // One delay for every label and rows in time order: labels arrive in the order they were
+  // queued. Only frauds are queued: a legitimate label changes no profile.
+  const pending: PendingFraud[] = [];
   let nextPending = 0;
   const seen = makeSeenKeys();
-  const replayed: ReplayedRow[] = [];
   const duplicates: number[] = [];
   for (const row of ordered) {
     const { tx } = row;
@@ -118,38 +105,51 @@ function replay(
     }
     for (; nextPending < pending.length && pending[nextPending].at <= tx.timestamp; nextPending++) {
       const label = pending[nextPending];
-      if (label.fraud) merchants.add(label.merchantId, dayOf(label.at), 0, 1);
+      merchants.add(label.merchantId, dayOf(label.at), 0, 1);
     }
+    const day = dayOf(tx.timestamp);
     let history = byAccount.get(tx.account_id);
     if (history === undefined) {
-      history = [];
+      history = makeAccountHistory();
       byAccount.set(tx.account_id, history);
     }
-    // What selectHistory would return, without its per-candidate work: the account's array is in
-    // time order, holds only earlier-or-equal transactions (never this key: repeats are skipped
-    // above), so the window is its tail, capped at the most recent `limit`. Rows come in time
-    // order, so what falls out of the window now never comes back into a later one: it is dropped
-    // in place rather than copied around. The parity test holds this equal to detect-fraud's
-    // selection.
-    const from = Math.max(
-      lowerBound(history, tx.timestamp - config.history.windowMs),
-      history.length - config.history.limit,
-    );
-    if (from > 0) history.splice(0, from);
+    // What selectHistory would return, without its per-candidate work: the account's history is
+    // in time order and holds only earlier-or-equal transactions (never this key: repeats are
+    // skipped above), so the window is its tail. The parity test holds this equal to
+    // detect-fraud's selection.
+    history.trim(tx.timestamp, windowMs, limit);
+    const computed = { ...history.inputs(tx, config), merchant: merchants.windowsOf(tx.merchant_id, day) };
+    // The profile is not read: `computed` holds its windows.
     const { assessment, features } = assessWithFeatures(
       tx,
-      history,
-      merchants.profileOf(tx.merchant_id),
+      history.transactions,
+      noBuckets,
       options.scoring,
+      computed,
     );
-    replayed.push(options.keepFeatures === true ? { ...row, assessment, features } : { ...row, assessment });
-    merchants.add(tx.merchant_id, dayOf(tx.timestamp), 1, 0);
+    visit(options.keepFeatures === true ? { ...row, assessment, features } : { ...row, assessment });
+    merchants.add(tx.merchant_id, day, 1, 0);
     history.push(tx);
-    if (row.label !== undefined) {
-      pending.push({ at: tx.timestamp + options.labelDelayMs, merchantId: tx.merchant_id, fraud: row.label });
-    }
+    if (row.label === true)
+      pending.push({ at: tx.timestamp + options.labelDelayMs, merchantId: tx.merchant_id });
   }
+  return duplicates;
+}
+
+/**
+ * {@link replayEach} with every replayed row kept, in replay order.
+ *
+ * @example
+ * const { replayed } = replay(rows, { scoring: { config: DEFAULT_RULES_CONFIG }, labelDelayMs: 7 * 86_400_000 });
+ * replayed[0].assessment; // { score, flagged, scorer, hits, reasons }
+ */
+function replay(
+  rows: readonly ReplayRow[],
+  options: ReplayOptions,
+): { replayed: ReplayedRow[]; duplicates: number[] } {
+  const replayed: ReplayedRow[] = [];
+  const duplicates = replayEach(rows, options, (row) => replayed.push(row));
   return { replayed, duplicates };
 }
 
-export { replay };
+export { replay, replayEach };

@@ -9,19 +9,19 @@ import { DEFAULT_RULES_CONFIG, type RulesConfig } from "../../pipeline/runtime/d
 import { DAY_MS, dayOf } from "../../pipeline/runtime/detect/merchant-risk";
 import type { FraudModel } from "../../pipeline/runtime/detect/model/format";
 import {
+  type AccountDayScored,
   averagePrecision,
   type Confusion,
-  confusion,
   precisionAtTopAccountsPerDay,
   type Quality,
   quality,
+  rankedScores,
   rocAuc,
-  type Scored,
   type SweepPoint,
   thresholdSweep,
 } from "./metrics";
 import { rowsOfObjects, type SourceRow } from "./read-rows";
-import { type ReplayedRow, type ReplayRow, replay } from "./replay";
+import { type ReplayedRow, type ReplayRow, replayEach } from "./replay";
 
 /** Days after its transaction a label becomes known, unless told otherwise. */
 const DEFAULT_LABEL_DELAY_DAYS = 7;
@@ -40,8 +40,12 @@ export interface BacktestOptions {
   readonly from?: number;
   /** Score thresholds for the sweep; no sweep when absent. */
   readonly sweepThresholds?: readonly number[];
-  /** Keep each row's feature vector in `scored` (for training). */
+  /** Keep every replayed row in `scored`. Off by default: a large input's rows outgrow memory. */
+  readonly keepRows?: boolean;
+  /** Keep each row's feature vector in `scored` (for training); implies `keepRows`. */
   readonly keepFeatures?: boolean;
+  /** Called with every replayed row, in replay order, as it is scored (e.g. to write its score). */
+  readonly onScored?: (row: ReplayedRow) => void;
 }
 
 export interface InvalidRow {
@@ -79,8 +83,8 @@ export interface BacktestResult extends Partial<Quality> {
   readonly rocAuc?: number | null;
   readonly averagePrecision?: number | null;
   readonly sweep?: SweepPoint[];
-  /** Every replayed row with its assessment, in replay (event-time) order. */
-  readonly scored: ReplayedRow[];
+  /** Every replayed row with its assessment, in replay (event-time) order, when `keepRows` or `keepFeatures` asked for them. */
+  readonly scored?: ReplayedRow[];
 }
 
 /** An array of raw transaction objects (line = position + 1, optional `is_fraud`), or rows from `readRows`. */
@@ -92,17 +96,14 @@ function sourceRows(input: BacktestInput): AsyncIterable<SourceRow> | Iterable<S
     : (input as AsyncIterable<SourceRow>);
 }
 
-function ruleStats(replayed: readonly ReplayedRow[]): Record<string, RuleStats> {
-  const counts = new Map<string, { hits: number; labelled: number; fraud: number }>();
-  for (const row of replayed) {
-    for (const hit of row.assessment.hits) {
-      const entry = counts.get(hit.rule) ?? { hits: 0, labelled: 0, fraud: 0 };
-      entry.hits += 1;
-      if (row.label !== undefined) entry.labelled += 1;
-      if (row.label === true) entry.fraud += 1;
-      counts.set(hit.rule, entry);
-    }
-  }
+/** Hits, and hits on labelled and on fraud rows, of one rule. */
+interface RuleCounts {
+  hits: number;
+  labelled: number;
+  fraud: number;
+}
+
+function ruleStats(counts: ReadonlyMap<string, RuleCounts>): Record<string, RuleStats> {
   const stats: Record<string, RuleStats> = {};
   for (const [rule, c] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
     stats[rule] = { hits: c.hits, precision: c.labelled === 0 ? null : c.fraud / c.labelled };
@@ -111,12 +112,66 @@ function ruleStats(replayed: readonly ReplayedRow[]): Record<string, RuleStats> 
 }
 
 /**
+ * What the metrics need of the measured rows, gathered row by row as the replay scores them, so
+ * no row has to be kept: counts, per-rule hits, and one small entry per labelled row.
+ */
+function makeMeasurement(from: number) {
+  let measured = 0;
+  let alerts = 0;
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  let tn = 0;
+  const rules = new Map<string, RuleCounts>();
+  const labelled: AccountDayScored[] = [];
+  const positives: number[] = [];
+  const negatives: number[] = [];
+  return {
+    add(row: ReplayedRow): void {
+      const { tx, label, assessment } = row;
+      if (tx.timestamp < from) return;
+      measured += 1;
+      if (assessment.flagged) alerts += 1;
+      for (const hit of assessment.hits) {
+        let entry = rules.get(hit.rule);
+        if (entry === undefined) {
+          entry = { hits: 0, labelled: 0, fraud: 0 };
+          rules.set(hit.rule, entry);
+        }
+        entry.hits += 1;
+        if (label !== undefined) entry.labelled += 1;
+        if (label === true) entry.fraud += 1;
+      }
+      if (label === undefined) return;
+      if (assessment.flagged && label) tp += 1;
+      else if (assessment.flagged) fp += 1;
+      else if (label) fn += 1;
+      else tn += 1;
+      labelled.push({ score: assessment.score, label, accountId: tx.account_id, day: dayOf(tx.timestamp) });
+      (label ? positives : negatives).push(assessment.score);
+    },
+    result() {
+      const matrix: Confusion = { tp, fp, fn, tn };
+      return { measured, alerts, rules: ruleStats(rules), labelled, matrix, positives, negatives };
+    },
+  };
+}
+
+/** A result whose `scored` holds every replayed row (`keepRows` or `keepFeatures`). */
+export type BacktestResultWithRows = BacktestResult & { readonly scored: ReplayedRow[] };
+
+/**
  * Runs a backtest over rows in memory or a stream of source rows.
  *
  * @example
  * const result = await runBacktest(readRowsFromFile("history.jsonl"), { config: parseRulesConfig(json) });
  * console.log(result.alerts, result.precision, result.recall);
  */
+async function runBacktest(
+  input: BacktestInput,
+  options: BacktestOptions & ({ readonly keepRows: true } | { readonly keepFeatures: true }),
+): Promise<BacktestResultWithRows>;
+async function runBacktest(input: BacktestInput, options?: BacktestOptions): Promise<BacktestResult>;
 async function runBacktest(input: BacktestInput, options: BacktestOptions = {}): Promise<BacktestResult> {
   const config = options.config ?? DEFAULT_RULES_CONFIG;
   const scoring = { config, model: options.model };
@@ -125,29 +180,38 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
   const valid: ReplayRow[] = [];
   const invalidRows: InvalidRow[] = [];
   let rows = 0;
-  for await (const row of sourceRows(input)) {
+  const take = (row: SourceRow) => {
     rows += 1;
     if ("errors" in row) {
       invalidRows.push({ line: row.line, errors: row.errors });
-      continue;
+      return;
     }
     const decoded = decodeTransaction(codec, row.value);
     if (decoded.ok) valid.push({ line: row.line, tx: decoded.value, label: row.label });
     else invalidRows.push({ line: row.line, errors: decoded.errors.map((e) => `${e.field}: ${e.message}`) });
-  }
-  const { replayed, duplicates } = replay(valid, {
-    scoring,
-    labelDelayMs: labelDelayDays * DAY_MS,
-    keepFeatures: options.keepFeatures,
-  });
-  const from = options.from ?? Number.NEGATIVE_INFINITY;
-  const measured = replayed.filter((r) => r.tx.timestamp >= from);
-  const alerts = measured.filter((r) => r.assessment.flagged).length;
-  const labelledRows = measured.filter((r): r is ReplayedRow & { label: boolean } => r.label !== undefined);
+  };
+  const source = sourceRows(input);
+  if (Symbol.asyncIterator in source) for await (const row of source) take(row);
+  else for (const row of source) take(row);
+  const measurement = makeMeasurement(options.from ?? Number.NEGATIVE_INFINITY);
+  const kept: ReplayedRow[] | undefined =
+    options.keepRows === true || options.keepFeatures === true ? [] : undefined;
+  let replayed = 0;
+  const duplicates = replayEach(
+    valid,
+    { scoring, labelDelayMs: labelDelayDays * DAY_MS, keepFeatures: options.keepFeatures },
+    (row) => {
+      replayed += 1;
+      measurement.add(row);
+      kept?.push(row);
+      options.onScored?.(row);
+    },
+  );
+  const { measured, alerts, rules: ruleHits, labelled, matrix, positives, negatives } = measurement.result();
   const base = {
     rows,
-    replayed: replayed.length,
-    measured: measured.length,
+    replayed,
+    measured,
     alerts,
     threshold: thresholdOf(scoring),
     scorer: options.model === undefined ? ("default" as const) : ("model" as const),
@@ -155,30 +219,21 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
     from: options.from,
     invalidRows,
     duplicateLines: duplicates,
-    rules: ruleStats(measured),
-    labelled: labelledRows.length,
-    scored: replayed,
+    rules: ruleHits,
+    labelled: labelled.length,
+    scored: kept,
   };
-  if (labelledRows.length === 0) return base;
-  const matrix = confusion(labelledRows.map((r) => ({ label: r.label, flagged: r.assessment.flagged })));
-  const scores: Scored[] = labelledRows.map((r) => ({ score: r.assessment.score, label: r.label }));
+  if (labelled.length === 0) return base;
+  const ranked = rankedScores(positives, negatives);
   return {
     ...base,
     ...quality(matrix),
     confusion: matrix,
-    rocAuc: rocAuc(scores),
-    averagePrecision: averagePrecision(scores),
-    precisionAtTop100PerDay: precisionAtTopAccountsPerDay(
-      labelledRows.map((r) => ({
-        score: r.assessment.score,
-        label: r.label,
-        accountId: r.tx.account_id,
-        day: dayOf(r.tx.timestamp),
-      })),
-      TOP_ACCOUNTS_PER_DAY,
-    ),
+    rocAuc: rocAuc(ranked),
+    averagePrecision: averagePrecision(ranked),
+    precisionAtTop100PerDay: precisionAtTopAccountsPerDay(labelled, TOP_ACCOUNTS_PER_DAY),
     sweep:
-      options.sweepThresholds === undefined ? undefined : thresholdSweep(scores, options.sweepThresholds),
+      options.sweepThresholds === undefined ? undefined : thresholdSweep(ranked, options.sweepThresholds),
   };
 }
 

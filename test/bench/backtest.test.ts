@@ -3,7 +3,8 @@ import { type BacktestFigure, measureBacktest } from "../../bench/backtest";
 import { reportTables } from "../../bench/report";
 
 describe("Function: measureBacktest (smoke, no figure asserted)", function () {
-  // Two backtests, an in-process training and one `npm run train` process (ts-node start included).
+  // Two backtests, one `npm run backtest` process, an in-process training and one `npm run train`
+  // process (ts-node start included).
   this.timeout(120_000);
   let figure: BacktestFigure;
 
@@ -18,6 +19,12 @@ describe("Function: measureBacktest (smoke, no figure asserted)", function () {
       expect(run.backtestMs > 0 && run.rowsPerSec > 0, `${run.scorer}: positive time and rows/s`).to.be.ok;
     }
     expect(figure.rows >= 2_000 && figure.fraudRows > 0 && figure.fileBytes > 0).to.be.ok;
+  });
+
+  it("times npm run backtest as a fresh process, which counts the same alerts", () => {
+    // Assess
+    expect(figure.cli.wallMs > 0 && figure.cli.rowsPerSec > 0).to.be.ok;
+    expect(figure.cli.sameAlerts).to.equal(true);
   });
 
   it("times training in process (replay and fit apart) and with the CLI, which writes the same model", () => {
@@ -49,6 +56,9 @@ describe("Function: measureBacktest (smoke, no figure asserted)", function () {
       `model, ${figure.training.kind === "logistic-regression" ? "logistic" : "trees"} (trained on this file)`,
     ]);
     expect(tables[0].notes?.some((note) => note.startsWith("Goal: at least 50,000 rows/s"))).to.be.ok;
+    expect(
+      tables[0].notes?.some((note) => note.startsWith("npm run backtest -- FILE --json as a fresh process")),
+    ).to.be.ok;
     expect(tables[1].title).to.match(/^5b\. Train time for 2,\d{3} rows/);
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { CAPACITY_ASSUMPTIONS, computeCapacity, readApiThrottle } from "../../bench/capacity";
 import { API_THROTTLE } from "../../pipeline/infra/api-limits";
+import { DEFAULT_RESERVED_CONCURRENCY } from "../../pipeline/infra/config";
 import { warmRows } from "../helpers/bench";
 
 describe("Function: computeCapacity", () => {
@@ -20,8 +21,9 @@ describe("Function: computeCapacity", () => {
       ["detect-fraud", 5 + 4 * trip],
       ["notify-team", 1 + 3 * trip],
     ]);
-    expect(rows[0].sustainedPerSec).to.equal((50 * 1) / ((2 + trip) / 1000));
-    expect(rows[1].sustainedPerSec).to.equal((50 * 100) / ((5 + 4 * trip) / 1000));
+    const reserved = CAPACITY_ASSUMPTIONS.reservedConcurrency;
+    expect(rows[0].sustainedPerSec).to.equal((reserved * 1) / ((2 + trip) / 1000));
+    expect(rows[1].sustainedPerSec).to.equal((reserved * 100) / ((5 + 4 * trip) / 1000));
   });
 
   it("prices process-transaction per million at billed (rounded up) ms, 512 MB, plus requests", () => {
@@ -46,6 +48,13 @@ describe("Function: computeCapacity", () => {
     // Assess
     expect(result.throttleBelowCapacity).to.equal(false);
     expect(Math.abs(result.concurrencyAtRate - 90) < 1e-9).to.be.ok;
+  });
+});
+
+describe("Constant: CAPACITY_ASSUMPTIONS", () => {
+  it("assumes the reserved concurrency the stack deploys by default", () => {
+    // Assess
+    expect(CAPACITY_ASSUMPTIONS.reservedConcurrency).to.equal(DEFAULT_RESERVED_CONCURRENCY);
   });
 });
 

@@ -1,11 +1,19 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import {
   checkEventTime,
   decodeTransaction,
   makeTransactionCodec,
 } from "../../pipeline/runtime/contract/codec";
 import { LIMITS } from "../../pipeline/runtime/contract/transaction";
-import { FIXED_NOW, fullTransaction, transactionBody, validTransaction } from "../helpers/transactions";
+import { MUTATION, mutatedText, parsed } from "../helpers/bad-input";
+import {
+  FIXED_NOW,
+  fullTransaction,
+  transactionArbitrary,
+  transactionBody,
+  validTransaction,
+} from "../helpers/transactions";
 
 function errorsOf(input: unknown) {
   const result = decodeTransaction(makeTransactionCodec(), input);
@@ -134,6 +142,28 @@ describe("Function: decodeTransaction", () => {
       expect(errors).to.deep.equal([{ field: "body", message: "must be a JSON object" }]);
     });
   }
+
+  it("gives what io-ts's decode gives, the decoded object itself for a valid body", () => {
+    const codec = makeTransactionCodec();
+    // The same codec with `is` always false: decodeTransaction then only has io-ts's decode.
+    const decodeOnly = Object.create(codec, { is: { value: () => false } }) as typeof codec;
+    fc.assert(
+      fc.property(transactionArbitrary(), fc.array(MUTATION, { maxLength: 2 }), (tx, mutations) => {
+        // Prepare
+        const body = parsed(mutatedText(tx, mutations, { kind: "none" }));
+        if (!body.ok) return;
+
+        // Act
+        const result = decodeTransaction(codec, body.value);
+        const reference = decodeTransaction(decodeOnly, body.value);
+
+        // Assess
+        expect(result).to.deep.equal(reference);
+        if (result.ok && reference.ok) expect(result.value).to.equal(reference.value);
+      }),
+      { numRuns: 500 },
+    );
+  });
 
   it("says what a valid location is when it is not an object", () => {
     // Act

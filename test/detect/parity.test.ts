@@ -123,7 +123,7 @@ describe("Parity: detect-fraud, the local runner and the backtest", () => {
     const model = probeModel(warmUp.scored.map((row) => row.features as Float64Array));
 
     // Act
-    const backtest = await runBacktest(txs, { model });
+    const backtest = await runBacktest(txs, { model, keepRows: true });
     const detect = await detectScores(txs, model);
     const local = await pipelines.start({ model });
     for (const tx of txs) {

@@ -93,6 +93,34 @@ describe("Function: rocAuc", () => {
 });
 
 describe("Function: averagePrecision", () => {
+  it("sums, over each distinct score from the top, the recall gained times the precision at it", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.boolean()), { maxLength: 40 }),
+        (pairs) => {
+          // Prepare
+          const rows = scored(pairs);
+          const positives = rows.filter((r) => r.label).length;
+          const distinct = [...new Set(rows.map((r) => r.score))].sort((a, b) => b - a);
+          let expected = 0;
+          for (const score of distinct) {
+            const gained = rows.filter((r) => r.label && r.score === score).length;
+            const tp = rows.filter((r) => r.label && r.score >= score).length;
+            const seen = rows.filter((r) => r.score >= score).length;
+            expected += (gained / positives) * (tp / seen);
+          }
+
+          // Act
+          const ap = averagePrecision(rows);
+
+          // Assess
+          if (positives === 0) expect(ap).to.equal(null);
+          else expect(Math.abs((ap as number) - expected) < 1e-12).to.be.ok;
+        },
+      ),
+    );
+  });
+
   it("sums recall steps times precision, treating tied scores as one step", () => {
     // Act
     const stepwise = averagePrecision(

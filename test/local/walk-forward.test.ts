@@ -123,7 +123,7 @@ describe("Function: runBacktest (walk-forward options)", () => {
     const rows = merchantDays(3, true).map((row) => ({ ...row.tx, is_fraud: row.label }));
 
     // Act
-    const result = await runBacktest(rows, { model });
+    const result = await runBacktest(rows, { model, keepRows: true });
 
     // Assess
     expect(result.scorer).to.equal("model");

@@ -178,6 +178,17 @@ function unknownProperties(body: Record<string, unknown>): FieldError[] {
   return errors;
 }
 
+/** {@link unknownProperties} is not empty; without building it. */
+function hasUnknownProperties(body: Record<string, unknown>): boolean {
+  const accepted: readonly string[] = CONTRACT_FIELDS;
+  const locationFields: readonly string[] = LOCATION_FIELDS;
+  for (const key of Object.keys(body)) if (!accepted.includes(key)) return true;
+  const location = body.location;
+  if (!isPlainObject(location)) return false;
+  for (const key of Object.keys(location)) if (!locationFields.includes(key)) return true;
+  return false;
+}
+
 /**
  * Decodes an untrusted value (a parsed request body, an unmarshalled stream image) into a
  * `Transaction`, reporting every offending field with what would be valid. Does not check the
@@ -190,6 +201,9 @@ function unknownProperties(body: Record<string, unknown>): FieldError[] {
  */
 function decodeTransaction(codec: TransactionCodec, input: unknown): DecodeResult {
   if (!isPlainObject(input)) return { ok: false, errors: [{ field: BODY_FIELD, message: MESSAGES.body }] };
+  // A valid body (the common case) passes `is`, which builds none of decode's contexts; io-ts then
+  // decodes it to the very same object, as nothing is stripped once no property is unknown.
+  if (codec.is(input) && !hasUnknownProperties(input)) return { ok: true, value: input };
   const decoded = codec.decode(input);
   const errors = decoded._tag === "Left" ? decoded.left.map(toFieldError) : [];
   errors.push(...unknownProperties(input));

@@ -10,7 +10,7 @@ import {
 } from "../contract/transaction";
 import type { RulesConfig } from "./config";
 import { computeFeatures } from "./features/registry";
-import { summarise } from "./features/summary";
+import { type SummaryInputs, summarise } from "./features/summary";
 import { emptyProfile, type MerchantProfile } from "./merchant-risk";
 import type { FraudModel } from "./model/format";
 import { defaultScore, modelScore, topReasons } from "./scoring/score";
@@ -36,7 +36,8 @@ function thresholdOf(scoring: Scoring): number {
 /**
  * Computes the feature vector and scores it: with the model when one is given, else with the
  * label-free default score. The rules run either way and their hits travel with the result.
- * Pure. `history` is the output of `selectHistory` (same account, earlier, oldest first).
+ * Pure. `history` is the output of `selectHistory` (same account, earlier, oldest first);
+ * `computed` is what a caller keeping its own account state computed from it (see `summarise`).
  *
  * @example
  * const { assessment, features } = assessWithFeatures(tx, history, profile, { config, model });
@@ -46,8 +47,9 @@ function assessWithFeatures(
   history: readonly Transaction[],
   merchant: MerchantProfile,
   scoring: Scoring,
+  computed?: SummaryInputs,
 ): AssessedVector {
-  const summary = summarise(tx, history, merchant, scoring.config);
+  const summary = summarise(tx, history, merchant, scoring.config, computed);
   const features = computeFeatures(summary);
   const scored =
     scoring.model === undefined

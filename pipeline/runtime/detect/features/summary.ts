@@ -54,20 +54,20 @@ interface FeatureSummary {
   readonly rules: readonly RuleResult[];
 }
 
+/** What the features read from the account's whole history, gathered in one pass. */
+interface HistoryAggregates {
+  readonly account: Readonly<Record<AccountWindowKey, AccountWindow>>;
+  readonly merchantSeen: boolean;
+  readonly countrySeen: boolean;
+}
+
 /**
- * Summarises the inputs of one transaction. `history` is `selectHistory`'s output: the same
- * account's earlier transactions, oldest first.
+ * The account windows and firsts of `tx` over its history (oldest first), in one pass.
  *
  * @example
- * const summary = summarise(tx, history, decodeMerchantProfile(item), config);
- * summary.account["7d"]; // { count: 12, sum: 51_230 }
+ * aggregateHistory(tx, history).account["7d"]; // { count: 12, sum: 51_230 }
  */
-function summarise(
-  tx: Transaction,
-  history: readonly Transaction[],
-  merchant: MerchantProfile,
-  config: RulesConfig,
-): FeatureSummary {
+function aggregateHistory(tx: Transaction, history: readonly Transaction[]): HistoryAggregates {
   const windows = ACCOUNT_WINDOWS.length;
   const counts = ACCOUNT_WINDOWS.map(() => 0);
   const sums = ACCOUNT_WINDOWS.map(() => 0);
@@ -87,28 +87,106 @@ function summarise(
     if (h.merchant_id === tx.merchant_id) merchantSeen = true;
     if (tx.country !== undefined && h.country === tx.country) countrySeen = true;
   }
-  for (let k = 1; k < windows; k++) {
+  return { account: accountWindows(counts, sums), merchantSeen, countrySeen };
+}
+
+/**
+ * The account windows from per-window counts and sums of the transactions whose shortest
+ * window each is (`counts[w]`, `sums[w]` in {@link ACCOUNT_WINDOWS} order); the arrays are
+ * summed up in place, as the windows nest.
+ */
+function accountWindows(counts: number[], sums: number[]): Record<AccountWindowKey, AccountWindow> {
+  for (let k = 1; k < counts.length; k++) {
     counts[k] += counts[k - 1];
     sums[k] += sums[k - 1];
   }
   const account = {} as Record<AccountWindowKey, AccountWindow>;
-  for (let k = 0; k < windows; k++) account[ACCOUNT_WINDOWS[k].key] = { count: counts[k], sum: sums[k] };
-  const day = dayOf(tx.timestamp);
-  const merchantWindows = {} as Record<MerchantWindowKey, MerchantWindow>;
-  for (const w of MERCHANT_WINDOWS) merchantWindows[w.key] = merchantWindow(merchant, day, w.days);
+  for (let k = 0; k < counts.length; k++)
+    account[ACCOUNT_WINDOWS[k].key] = { count: counts[k], sum: sums[k] };
+  return account;
+}
+
+/**
+ * Every rule's result for `tx`, in registry order.
+ *
+ * @example
+ * evaluateRules(tx, history, config)[0]; // { signal: 0.42, hit: null }
+ */
+function evaluateRules(tx: Transaction, history: readonly Transaction[], config: RulesConfig): RuleResult[] {
   const settings = config.rules as unknown as Record<string, never>;
+  return RULES.map((rule) => rule.evaluate(tx, history, settings[rule.key]));
+}
+
+/**
+ * What a caller that keeps its own account and merchant state (the backtest) computed from it:
+ * equal to {@link aggregateHistory}'s and {@link evaluateRules}' results over the same history,
+ * and to the merchant windows of the same profile.
+ */
+interface SummaryInputs {
+  readonly aggregates: HistoryAggregates;
+  readonly rules: readonly RuleResult[];
+  readonly merchant?: Readonly<Record<MerchantWindowKey, MerchantWindow>>;
+}
+
+/**
+ * The merchant's windows on the day of `tx`.
+ *
+ * @example
+ * merchantWindows(tx, profile)["7d"]; // { transactions: 31, frauds: 4 }
+ */
+function merchantWindows(
+  tx: Transaction,
+  merchant: MerchantProfile,
+): Record<MerchantWindowKey, MerchantWindow> {
+  const day = dayOf(tx.timestamp);
+  const windows = {} as Record<MerchantWindowKey, MerchantWindow>;
+  for (const w of MERCHANT_WINDOWS) windows[w.key] = merchantWindow(merchant, day, w.days);
+  return windows;
+}
+
+/**
+ * Summarises the inputs of one transaction. `history` is `selectHistory`'s output: the same
+ * account's earlier transactions, oldest first; `computed`, when given, replaces the scans of it.
+ *
+ * @example
+ * const summary = summarise(tx, history, decodeMerchantProfile(item), config);
+ * summary.account["7d"]; // { count: 12, sum: 51_230 }
+ */
+function summarise(
+  tx: Transaction,
+  history: readonly Transaction[],
+  merchant: MerchantProfile,
+  config: RulesConfig,
+  computed?: SummaryInputs,
+): FeatureSummary {
+  const aggregates = computed?.aggregates ?? aggregateHistory(tx, history);
   return {
     tx,
     history,
     config,
-    account,
+    account: aggregates.account,
     previous: history.length > 0 ? history[history.length - 1] : undefined,
-    merchantSeen,
-    countrySeen,
-    merchant: merchantWindows,
-    rules: RULES.map((rule) => rule.evaluate(tx, history, settings[rule.key])),
+    merchantSeen: aggregates.merchantSeen,
+    countrySeen: aggregates.countrySeen,
+    merchant: computed?.merchant ?? merchantWindows(tx, merchant),
+    rules: computed?.rules ?? evaluateRules(tx, history, config),
   };
 }
 
-export type { AccountWindow, AccountWindowKey, FeatureSummary, MerchantWindowKey };
-export { ACCOUNT_WINDOWS, MERCHANT_WINDOWS, summarise };
+export type {
+  AccountWindow,
+  AccountWindowKey,
+  FeatureSummary,
+  HistoryAggregates,
+  MerchantWindowKey,
+  SummaryInputs,
+};
+export {
+  ACCOUNT_WINDOWS,
+  accountWindows,
+  aggregateHistory,
+  evaluateRules,
+  MERCHANT_WINDOWS,
+  merchantWindows,
+  summarise,
+};
