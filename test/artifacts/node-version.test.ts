@@ -8,10 +8,10 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const NODE_PACKAGE = path.join(ROOT, "node_modules", "node");
 const manifest = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
 
-/** The Node version `test:node24` runs the artifacts under, as package.json pins it. */
+/** The Node version `test:unit` runs the suite under, as package.json pins it. */
 const PINNED = manifest(ROOT).devDependencies.node as string;
 
-describe("Function: the pinned Node binary (test:node24)", () => {
+describe("Function: the pinned Node binary (test:unit)", () => {
   it("pins an exact version of the Lambda runtime's major", () => {
     // Prepare
     const lambdaMajor = /^nodejs(\d+)\.x$/.exec(LAMBDA_REQUIREMENTS.runtime)?.[1];
