@@ -64,9 +64,13 @@ export interface MemoryTable {
   durable(): Promise<void>;
 }
 
-interface IndexEntry {
+/**
+ * Where one key's image lives: replaced in place by an update, so the account index (which holds
+ * slots, not keys) never looks an item up again.
+ */
+interface Slot {
   readonly timestamp: number;
-  readonly key: string;
+  image: StoredItem;
 }
 
 function keyOf(key: TransactionKey): string {
@@ -97,7 +101,7 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** Index of the first entry with timestamp > `timestamp` (entries sorted ascending). */
-function upperBound(entries: readonly IndexEntry[], timestamp: number): number {
+function upperBound(entries: readonly Slot[], timestamp: number): number {
   let lo = 0;
   let hi = entries.length;
   while (lo < hi) {
@@ -116,61 +120,77 @@ function upperBound(entries: readonly IndexEntry[], timestamp: number): number {
  * table.putIfAbsent({ transaction_id: "t1", timestamp: 1, account_id: "a1" }); // { created: true }
  */
 function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
-  const items = new Map<string, StoredItem>();
-  const byAccount = new Map<string, IndexEntry[]>();
+  // Slots by transaction_id (an item and its id guard share one), then by timestamp; `stored`
+  // keeps them in insertion order for scans.
+  const rows = new Map<string, Slot[]>();
+  const stored: Slot[] = [];
+  let transactions = 0;
+  const byAccount = new Map<string, Slot[]>();
   const listeners: ((change: TableChange) => void)[] = [];
 
-  const index = (item: Item, key: string) => {
+  const slotOf = (key: TransactionKey): Slot | undefined => {
+    const slots = rows.get(key.transaction_id);
+    if (slots === undefined) return undefined;
+    for (const slot of slots) if (slot.timestamp === key.timestamp) return slot;
+    return undefined;
+  };
+
+  const insert = (key: TransactionKey, image: StoredItem): Slot => {
+    const slot: Slot = { timestamp: key.timestamp, image };
+    const slots = rows.get(key.transaction_id);
+    if (slots === undefined) rows.set(key.transaction_id, [slot]);
+    else slots.push(slot);
+    stored.push(slot);
+    if (!isIdGuard(image)) transactions += 1;
     // Sparse, like a DynamoDB index: an item without the index key (an id guard) is not in it.
-    if (item.account_id === undefined) return;
-    const account = String(item.account_id);
-    const entries = byAccount.get(account) ?? [];
-    const timestamp = Number(item.timestamp);
-    entries.splice(upperBound(entries, timestamp), 0, { timestamp, key });
-    byAccount.set(account, entries);
+    if (image.account_id !== undefined) {
+      const account = String(image.account_id);
+      const entries = byAccount.get(account);
+      if (entries === undefined) byAccount.set(account, [slot]);
+      else entries.splice(upperBound(entries, slot.timestamp), 0, slot);
+    }
+    return slot;
   };
 
-  const write = (
-    key: string,
-    image: StoredItem,
-    eventName: TableChange["eventName"],
-    oldImage?: StoredItem,
-  ) => {
+  const notify = (key: TransactionKey, eventName: TableChange["eventName"], image: StoredItem, old?: StoredItem) => {
+    for (const listener of listeners) listener({ eventName, keys: key, oldImage: old, newImage: image });
+  };
+
+  const put = (key: TransactionKey, item: Item) => {
+    const image = frozenCopy(item);
     options.journal?.append(image);
-    items.set(key, image);
-    if (oldImage === undefined) index(image, key);
-    for (const listener of listeners) listener({ eventName, keys: keysOf(image), oldImage, newImage: image });
+    insert(key, image);
+    notify(key, "INSERT", image);
   };
 
-  for (const item of options.journal?.recovered ?? []) {
-    const key = keyOf(keysOf(item));
-    items.set(key, deepFreeze(item));
-    index(item, key);
-  }
+  for (const item of options.journal?.recovered ?? []) insert(keysOf(item), deepFreeze(item));
 
   return {
-    get: (key) => items.get(keyOf(key)),
+    get: (key) => slotOf(key)?.image,
     putIfAbsent(item) {
-      const key = keyOf(keysOf(item));
-      const existing = items.get(key);
-      if (existing !== undefined) return { created: false, existing };
-      write(key, frozenCopy(item), "INSERT");
+      const key = keysOf(item);
+      const existing = slotOf(key);
+      if (existing !== undefined) return { created: false, existing: existing.image };
+      put(key, item);
       return { created: true };
     },
     putAllIfAbsent(batch) {
-      const keys = batch.map((item) => keyOf(keysOf(item)));
-      const existing = keys.map((key) => items.get(key));
+      const keys = batch.map(keysOf);
+      const existing = keys.map((key) => slotOf(key)?.image);
       if (existing.some((item) => item !== undefined)) return { created: false, existing };
-      for (const [i, item] of batch.entries()) write(keys[i], frozenCopy(item), "INSERT");
+      for (const [i, item] of batch.entries()) put(keys[i], item);
       return { created: true };
     },
     update(key, change) {
-      const stored = keyOf(key);
-      const existing = items.get(stored);
-      if (existing === undefined) return false;
-      const next = change(existing);
+      const slot = slotOf(key);
+      if (slot === undefined) return false;
+      const next = change(slot.image);
       if (next === undefined) return false;
-      write(stored, deepFreeze(next), "MODIFY", existing);
+      const image = deepFreeze(next);
+      options.journal?.append(image);
+      const old = slot.image;
+      slot.image = image;
+      notify(keysOf(image), "MODIFY", image, old);
       return true;
     },
     queryAccount(accountId, since, until, limit) {
@@ -178,12 +198,12 @@ function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
       const out: StoredItem[] = [];
       for (let i = upperBound(entries, until) - 1; i >= 0 && out.length < limit; i--) {
         if (entries[i].timestamp < since) break;
-        out.push(items.get(entries[i].key)!);
+        out.push(entries[i].image);
       }
       return out;
     },
-    scan: () => [...items.values()].filter((item) => !isIdGuard(item)),
-    size: () => [...items.values()].filter((item) => !isIdGuard(item)).length,
+    scan: () => stored.filter((slot) => !isIdGuard(slot.image)).map((slot) => slot.image),
+    size: () => transactions,
     onChange: (listener) => {
       listeners.push(listener);
     },
