@@ -11,7 +11,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { compileFilter, type FilterPattern } from "./event-filter";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "./lambda-context";
 import type { TableChange } from "./memory-table";
-import { streamImage } from "./stream-image";
+import { imageSize, streamImage } from "./stream-image";
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 
@@ -73,13 +73,14 @@ function recordShell(change: TableChange, sequenceNumber: string, sourceArn: str
 function withImages(shell: DynamoDBRecord, change: TableChange, sequenceNumber: string): DynamoDBRecord {
   const newImage = streamImage(change.newImage);
   const oldImage = change.oldImage === undefined ? undefined : streamImage(change.oldImage);
+  const keys = streamImage(change.keys);
   shell.dynamodb = {
     ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
-    Keys: streamImage(change.keys) as never,
+    Keys: keys as never,
     NewImage: newImage as never,
     ...(oldImage === undefined ? {} : { OldImage: oldImage as never }),
     SequenceNumber: sequenceNumber,
-    SizeBytes: JSON.stringify(newImage).length + JSON.stringify(oldImage ?? {}).length,
+    SizeBytes: imageSize(keys) + imageSize(newImage) + (oldImage === undefined ? 0 : imageSize(oldImage)),
     StreamViewType: "NEW_AND_OLD_IMAGES",
   };
   return shell;

@@ -152,7 +152,12 @@ function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
     return slot;
   };
 
-  const notify = (key: TransactionKey, eventName: TableChange["eventName"], image: StoredItem, old?: StoredItem) => {
+  const notify = (
+    key: TransactionKey,
+    eventName: TableChange["eventName"],
+    image: StoredItem,
+    old?: StoredItem,
+  ) => {
     for (const listener of listeners) listener({ eventName, keys: key, oldImage: old, newImage: image });
   };
 

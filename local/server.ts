@@ -179,10 +179,11 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
     const payload = result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body;
     // API Gateway answers with a length, never chunked: one write of headers and body together.
     const headers: Record<string, string | number> = {
-      ...ids,
+      "x-amzn-requestid": requestId,
       "content-length": Buffer.byteLength(payload),
     };
-    for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+    const returned = result.headers ?? {};
+    for (const name in returned) headers[name] = String(returned[name]);
     res.writeHead(result.statusCode, headers);
     res.end(payload);
   };
