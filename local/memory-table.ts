@@ -128,18 +128,20 @@ function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
   const byAccount = new Map<string, Slot[]>();
   const listeners: ((change: TableChange) => void)[] = [];
 
-  const slotOf = (key: TransactionKey): Slot | undefined => {
-    const slots = rows.get(key.transaction_id);
-    if (slots === undefined) return undefined;
-    for (const slot of slots) if (slot.timestamp === key.timestamp) return slot;
+  const slotIn = (row: readonly Slot[] | undefined, timestamp: number): Slot | undefined => {
+    if (row !== undefined) for (const slot of row) if (slot.timestamp === timestamp) return slot;
     return undefined;
   };
 
-  const insert = (key: TransactionKey, image: StoredItem): Slot => {
+  const slotOf = (key: TransactionKey): Slot | undefined =>
+    slotIn(rows.get(key.transaction_id), key.timestamp);
+
+  /** Adds a slot to `row` (the key's row, `undefined` when it has none yet); returns the row. */
+  const insert = (key: TransactionKey, image: StoredItem, row: Slot[] | undefined): Slot[] => {
     const slot: Slot = { timestamp: key.timestamp, image };
-    const slots = rows.get(key.transaction_id);
-    if (slots === undefined) rows.set(key.transaction_id, [slot]);
-    else slots.push(slot);
+    const slots = row ?? [];
+    if (row === undefined) rows.set(key.transaction_id, slots);
+    slots.push(slot);
     stored.push(slot);
     if (!isIdGuard(image)) transactions += 1;
     // Sparse, like a DynamoDB index: an item without the index key (an id guard) is not in it.
@@ -149,7 +151,7 @@ function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
       if (entries === undefined) byAccount.set(account, [slot]);
       else entries.splice(upperBound(entries, slot.timestamp), 0, slot);
     }
-    return slot;
+    return slots;
   };
 
   const notify = (
@@ -161,29 +163,44 @@ function makeMemoryTable(options: { journal?: Journal } = {}): MemoryTable {
     for (const listener of listeners) listener({ eventName, keys: key, oldImage: old, newImage: image });
   };
 
-  const put = (key: TransactionKey, item: Item) => {
+  const put = (key: TransactionKey, item: Item, row: Slot[] | undefined): Slot[] => {
     const image = frozenCopy(item);
     options.journal?.append(image);
-    insert(key, image);
+    const slots = insert(key, image, row);
     notify(key, "INSERT", image);
+    return slots;
   };
 
-  for (const item of options.journal?.recovered ?? []) insert(keysOf(item), deepFreeze(item));
+  for (const item of options.journal?.recovered ?? []) {
+    const key = keysOf(item);
+    insert(key, deepFreeze(item), rows.get(key.transaction_id));
+  }
 
   return {
     get: (key) => slotOf(key)?.image,
     putIfAbsent(item) {
       const key = keysOf(item);
-      const existing = slotOf(key);
+      const row = rows.get(key.transaction_id);
+      const existing = slotIn(row, key.timestamp);
       if (existing !== undefined) return { created: false, existing: existing.image };
-      put(key, item);
+      put(key, item, row);
       return { created: true };
     },
     putAllIfAbsent(batch) {
       const keys = batch.map(keysOf);
-      const existing = keys.map((key) => slotOf(key)?.image);
+      // An item and its id guard share a transaction_id: one lookup of their row serves both.
+      let id: string | undefined;
+      let row: Slot[] | undefined;
+      const rowFor = (key: TransactionKey) => {
+        if (key.transaction_id !== id) {
+          id = key.transaction_id;
+          row = rows.get(id);
+        }
+        return row;
+      };
+      const existing = keys.map((key) => slotIn(rowFor(key), key.timestamp)?.image);
       if (existing.some((item) => item !== undefined)) return { created: false, existing };
-      for (const [i, item] of batch.entries()) put(keys[i], item);
+      for (const [i, item] of batch.entries()) row = put(keys[i], item, rowFor(keys[i]));
       return { created: true };
     },
     update(key, change) {

@@ -90,4 +90,32 @@ describe("Function: makeMemoryTable (stored images)", () => {
     expect(table.size()).to.equal(5);
     expect(table.scan().map((found) => found.timestamp)).to.deep.equal([30, 10, 20, 40, 11]);
   });
+
+  it("inserts a batch whose ids repeat and interleave, and nothing of a batch with one key taken", () => {
+    // Prepare
+    const table = makeMemoryTable();
+    const batch = [
+      item({ timestamp: 1 }),
+      item({ transaction_id: "t2", timestamp: 1 }),
+      item({ timestamp: 2 }),
+    ];
+
+    // Act
+    const first = table.putAllIfAbsent(batch);
+    const second = table.putAllIfAbsent([
+      item({ transaction_id: "t3", timestamp: 1 }),
+      item({ timestamp: 2 }),
+    ]);
+
+    // Assess
+    expect(first).to.deep.equal({ created: true });
+    expect(
+      batch.map((written) =>
+        table.get({ transaction_id: String(written.transaction_id), timestamp: Number(written.timestamp) }),
+      ),
+    ).to.deep.equal(batch);
+    expect(second.created === false && second.existing).to.deep.equal([undefined, item({ timestamp: 2 })]);
+    expect(table.get({ transaction_id: "t3", timestamp: 1 })).to.equal(undefined);
+    expect(table.size()).to.equal(3);
+  });
 });

@@ -68,11 +68,11 @@ describe("Function: streamImage", () => {
 
     // Act
     const image = streamImage(withSet);
-    const refused = thrownBy(() => streamImage({ score: Number.NaN }));
+    const refused = thrownBy(() => streamImage({ score: Number.NaN })) as Error;
 
     // Assess
     expect(image).to.deep.equal(marshall(withSet, SDK));
-    expect(refused?.message).to.equal(thrownBy(() => marshall({ score: Number.NaN }, SDK))?.message);
+    expect(refused.message).to.equal((thrownBy(() => marshall({ score: Number.NaN }, SDK)) as Error).message);
   });
 });
 
