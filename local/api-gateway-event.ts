@@ -32,7 +32,8 @@ function headerMaps(headers: IncomingHttpHeaders): {
 } {
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];
     multi[name] = values;
@@ -45,23 +46,36 @@ function queryMaps(query: URLSearchParams): {
   single: Record<string, string> | null;
   multi: Record<string, string[]> | null;
 } {
-  const keys = [...new Set(query.keys())];
-  if (keys.length === 0) return { single: null, multi: null };
+  if (query.size === 0) return { single: null, multi: null };
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
-  for (const key of keys) {
+  for (const key of new Set(query.keys())) {
     multi[key] = query.getAll(key);
     single[key] = multi[key][multi[key].length - 1];
   }
   return { single, multi };
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
+
 /** `dd/MMM/yyyy:HH:mm:ss +0000`, the format of `requestContext.requestTime`. */
-function requestTime(epochMs: number): string {
+function formatRequestTime(epochMs: number): string {
   const d = new Date(epochMs);
-  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   const pad = (n: number) => String(n).padStart(2, "0");
-  return `${pad(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+}
+
+/** The request time of the last second asked for: under load, thousands of requests share one. */
+let lastSecond = Number.NaN;
+let lastRequestTime = "";
+
+function requestTime(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  if (second !== lastSecond) {
+    lastRequestTime = formatRequestTime(epochMs);
+    lastSecond = second;
+  }
+  return lastRequestTime;
 }
 
 /**

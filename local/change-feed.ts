@@ -7,11 +7,11 @@
  * the whole batch; after `maxRetries` retries the rest of the batch goes to the on-failure
  * destination (the stream-failure DLQ) and the shard moves on.
  */
-import { marshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { type FilterPattern, matchesFilter } from "./event-filter";
+import { compileFilter, type FilterPattern } from "./event-filter";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "./lambda-context";
 import type { TableChange } from "./memory-table";
+import { imageSize, streamImage } from "./stream-image";
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 
@@ -52,53 +52,97 @@ export interface ChangeFeed {
   stop(): Promise<void>;
 }
 
-/** Marshals a plain item, leaving out undefined attributes like the SDK adapters do. */
-function image(item: Record<string, unknown>): Record<string, unknown> {
-  return marshall(item, { removeUndefinedValues: true });
+/** The stream's ARN, which every record of the table carries. */
+function streamArn(tableName: string): string {
+  return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${tableName}/stream/local`;
 }
 
 /** The stream record of a change without its `dynamodb` part (the marshalled images). */
-function recordShell(change: TableChange, sequence: number, tableName: string): DynamoDBRecord {
+function recordShell(change: TableChange, sequenceNumber: string, sourceArn: string): DynamoDBRecord {
   return {
-    eventID: `local-${String(sequence).padStart(21, "0")}`,
+    eventID: `local-${sequenceNumber}`,
     eventName: change.eventName,
     eventVersion: "1.1",
     eventSource: "aws:dynamodb",
     awsRegion: LOCAL_REGION,
-    eventSourceARN: `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${tableName}/stream/local`,
+    eventSourceARN: sourceArn,
   };
+}
+
+/** The shell with its `dynamodb` part: the marshalled keys and images. */
+function withImages(shell: DynamoDBRecord, change: TableChange, sequenceNumber: string): DynamoDBRecord {
+  const newImage = streamImage(change.newImage);
+  const oldImage = change.oldImage === undefined ? undefined : streamImage(change.oldImage);
+  const keys = streamImage(change.keys);
+  shell.dynamodb = {
+    ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+    Keys: keys as never,
+    NewImage: newImage as never,
+    ...(oldImage === undefined ? {} : { OldImage: oldImage as never }),
+    SequenceNumber: sequenceNumber,
+    SizeBytes: imageSize(keys) + imageSize(newImage) + (oldImage === undefined ? 0 : imageSize(oldImage)),
+    StreamViewType: "NEW_AND_OLD_IMAGES",
+  };
+  return shell;
 }
 
 /** Maps a table change to the stream record Lambda would receive. */
 function toStreamRecord(change: TableChange, sequence: number, tableName: string): DynamoDBRecord {
-  const newImage = image(change.newImage);
-  const oldImage = change.oldImage === undefined ? undefined : image(change.oldImage);
   const sequenceNumber = String(sequence).padStart(21, "0");
-  return {
-    ...recordShell(change, sequence, tableName),
-    dynamodb: {
-      ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
-      Keys: image({ ...change.keys }) as never,
-      NewImage: newImage as never,
-      ...(oldImage === undefined ? {} : { OldImage: oldImage as never }),
-      SequenceNumber: sequenceNumber,
-      SizeBytes: JSON.stringify(newImage).length + JSON.stringify(oldImage ?? {}).length,
-      StreamViewType: "NEW_AND_OLD_IMAGES",
-    },
+  return withImages(recordShell(change, sequenceNumber, streamArn(tableName)), change, sequenceNumber);
+}
+
+/** The parts of a record's `dynamodb` that hold images, and where a change keeps each. */
+const IMAGE_PARTS = { Keys: "keys", NewImage: "newImage", OldImage: "oldImage" } as const;
+
+type ImagePart = keyof typeof IMAGE_PARTS;
+
+function isImagePart(name: string): name is ImagePart {
+  return Object.hasOwn(IMAGE_PARTS, name);
+}
+
+/**
+ * Builds what marshals, of a change, only the image attributes `pattern` (a record's `dynamodb`
+ * part) names: the filter reads nothing else, so it decides on that exactly as on the whole record.
+ */
+function namedAttributesOf(pattern: FilterPattern) {
+  const parts = Object.entries(pattern).map(([part, attributes]) => ({
+    part,
+    from: IMAGE_PARTS[part as ImagePart],
+    names: Object.keys(attributes),
+  }));
+  return (change: TableChange): Record<string, unknown> => {
+    const probe: Record<string, unknown> = {};
+    for (const { part, from, names } of parts) {
+      const image = change[from] as Readonly<Record<string, unknown>> | undefined;
+      if (image === undefined) continue;
+      const named: Record<string, unknown> = {};
+      for (const name of names) if (Object.hasOwn(image, name)) named[name] = image[name];
+      probe[part] = streamImage(named);
+    }
+    return probe;
   };
 }
 
 /**
- * A filter that rejects what it can before the images are marshalled: the pattern without its
- * `dynamodb` part is tried on the record's shell first (a record the shell fails cannot match
- * whole), so the MODIFYs an INSERT-only filter drops never cost a marshalling.
+ * A filter that decides before the images are marshalled whole: on the record's shell plus the
+ * image attributes the pattern names, so the records it rejects (MODIFYs, id guards) never cost a
+ * marshalling. A pattern on other `dynamodb` fields is tried on the whole record.
  */
 function makeRecordFilter(pattern: FilterPattern, tableName: string) {
-  const { dynamodb: _images, ...shellPattern } = pattern;
+  const matches = compileFilter(pattern);
+  const images = (pattern.dynamodb ?? {}) as FilterPattern;
+  const namedAttributes = Object.keys(images).every(isImagePart) ? namedAttributesOf(images) : undefined;
+  const sourceArn = streamArn(tableName);
   return (change: TableChange, sequence: number): DynamoDBRecord | undefined => {
-    if (!matchesFilter(shellPattern, recordShell(change, sequence, tableName))) return undefined;
-    const record = toStreamRecord(change, sequence, tableName);
-    return matchesFilter(pattern, record) ? record : undefined;
+    const sequenceNumber = String(sequence).padStart(21, "0");
+    const shell = recordShell(change, sequenceNumber, sourceArn);
+    if (namedAttributes === undefined) {
+      const record = withImages(shell, change, sequenceNumber);
+      return matches(record) ? record : undefined;
+    }
+    shell.dynamodb = namedAttributes(change);
+    return matches(shell) ? withImages(shell, change, sequenceNumber) : undefined;
   };
 }
 

@@ -9,16 +9,31 @@ import type { Context } from "aws-lambda";
 const LOCAL_ACCOUNT = "000000000000";
 const LOCAL_REGION = "us-east-1";
 
-/** One log stream per function, as one execution environment writes to one. */
-const logStreams = new Map<string, string>();
+/** What every invocation of one function shares: its names, ARN and log stream. */
+interface FunctionIdentity {
+  readonly invokedFunctionArn: string;
+  readonly logGroupName: string;
+  /** One log stream per function, as one execution environment writes to one. */
+  readonly logStreamName: string;
+}
 
-function logStreamOf(functionName: string): string {
-  let stream = logStreams.get(functionName);
-  if (stream === undefined) {
-    stream = `local/[$LATEST]${randomUUID().replace(/-/g, "")}`;
-    logStreams.set(functionName, stream);
+const identities = new Map<string, FunctionIdentity>();
+
+function identityOf(functionName: string): FunctionIdentity {
+  let identity = identities.get(functionName);
+  if (identity === undefined) {
+    identity = {
+      invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`,
+      logGroupName: `/aws/lambda/${functionName}`,
+      logStreamName: `local/[$LATEST]${randomUUID().replace(/-/g, "")}`,
+    };
+    identities.set(functionName, identity);
   }
-  return stream;
+  return identity;
+}
+
+function unsupported(): never {
+  throw new Error("callback-style completion is not supported: handlers return a promise");
 }
 
 /**
@@ -29,18 +44,16 @@ function logStreamOf(functionName: string): string {
  */
 function lambdaContext(functionName: string, timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
-  const unsupported = () => {
-    throw new Error("callback-style completion is not supported: handlers return a promise");
-  };
+  const identity = identityOf(functionName);
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`,
+    invokedFunctionArn: identity.invokedFunctionArn,
     memoryLimitInMB: "512",
     awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: logStreamOf(functionName),
+    logGroupName: identity.logGroupName,
+    logStreamName: identity.logStreamName,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: unsupported,
     fail: unsupported,

@@ -176,10 +176,16 @@ async function startServer(options: ServerOptions): Promise<LocalServer> {
       receivedAt: Date.now(),
     });
     const result = await route.handler(event, route.context());
-    const headers: Record<string, string> = { ...ids };
-    for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+    const payload = result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body;
+    // API Gateway answers with a length, never chunked: one write of headers and body together.
+    const headers: Record<string, string | number> = {
+      "x-amzn-requestid": requestId,
+      "content-length": Buffer.byteLength(payload),
+    };
+    const returned = result.headers ?? {};
+    for (const name in returned) headers[name] = String(returned[name]);
     res.writeHead(result.statusCode, headers);
-    res.end(result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body);
+    res.end(payload);
   };
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {

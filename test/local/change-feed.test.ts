@@ -1,8 +1,10 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { expect } from "chai";
 import sinon from "sinon";
-import { makeChangeFeed } from "../../local/change-feed";
+import { makeChangeFeed, toStreamRecord } from "../../local/change-feed";
+import { type FilterPattern, matchesFilter } from "../../local/event-filter";
 import type { TableChange } from "../../local/memory-table";
+import { TRANSACTION_STREAM_FILTER } from "../../pipeline/runtime/table-definitions";
 
 function insert(id: string): TableChange {
   const item = { transaction_id: id, timestamp: 1, account_id: "a1" };
@@ -112,5 +114,48 @@ describe("Function: makeChangeFeed", () => {
     expect(atOnce).to.deep.equal([["t1", "t2", "t3"]]);
     expect(batches.map((b) => idsOf(b.Records))).to.deep.equal([["t1", "t2", "t3"], ["t4"]]);
     expect(feed.delivered()).to.equal(4);
+  });
+
+  it("delivers exactly the records, and the same records, that the filter passes on whole records", async () => {
+    // Prepare: inserts and a modify of an item and of an id guard (no account), under patterns on
+    // the event, on named image attributes, and on a field that is not an image
+    const item = { transaction_id: "t1", timestamp: 1, account_id: "a1", amount: 5, rules: ["velocity"] };
+    const guard = { transaction_id: "t1", timestamp: 0, guarded_timestamp: 1 };
+    const changes: TableChange[] = [
+      { eventName: "INSERT", keys: { transaction_id: "t1", timestamp: 1 }, newImage: item },
+      { eventName: "INSERT", keys: { transaction_id: "t1", timestamp: 0 }, newImage: guard },
+      {
+        eventName: "MODIFY",
+        keys: { transaction_id: "t1", timestamp: 1 },
+        oldImage: item,
+        newImage: { ...item, verdict: "flagged" },
+      },
+    ];
+    const patterns: FilterPattern[] = [
+      TRANSACTION_STREAM_FILTER,
+      { dynamodb: { NewImage: { account_id: { S: [{ exists: false }] } } } },
+      { dynamodb: { OldImage: { verdict: { S: [{ exists: false }] } }, Keys: { timestamp: { N: ["1"] } } } },
+      { dynamodb: { StreamViewType: ["NEW_AND_OLD_IMAGES"] } },
+    ];
+
+    for (const filter of patterns) {
+      const feed = makeChangeFeed({ tableName: "t", filter, pollIntervalMs: 1 });
+      const delivered: DynamoDBRecord[] = [];
+      feed.start(async (event) => {
+        delivered.push(...event.Records);
+        return { batchItemFailures: [] };
+      });
+
+      // Act
+      for (const change of changes) feed.push(change);
+      await untilIdle(feed);
+      await feed.stop();
+
+      // Assess: what the filter passes when it sees each whole record, in sequence
+      const expected = changes
+        .map((change, i) => toStreamRecord(change, i + 1, "t"))
+        .filter((record) => matchesFilter(filter, record));
+      expect(delivered, JSON.stringify(filter)).to.deep.equal(expected);
+    }
   });
 });

@@ -67,19 +67,31 @@ interface BucketExpression {
 function planBucketUpdates(increments: readonly MerchantIncrement[], now: number): MerchantBucketUpdate[] {
   const byMerchant = new Map<string, MerchantIncrement[]>();
   for (const inc of mergeIncrements(increments)) {
-    byMerchant.set(inc.merchantId, [...(byMerchant.get(inc.merchantId) ?? []), inc]);
+    const merchantIncrements = byMerchant.get(inc.merchantId);
+    if (merchantIncrements === undefined) byMerchant.set(inc.merchantId, [inc]);
+    else merchantIncrements.push(inc);
   }
+  const expiresAt = expiresAtSeconds(now);
+  // The merchants of one batch mostly share their latest day: its stale buckets are listed once,
+  // and shared (read-only) by every update that adds none of them.
+  let staleDay = Number.NaN;
+  let stale: readonly string[] = [];
   const updates: MerchantBucketUpdate[] = [];
   for (const [merchantId, merchantIncrements] of byMerchant) {
     const add = new Map<string, number>();
+    let latestDay = Number.NEGATIVE_INFINITY;
     for (const inc of merchantIncrements) {
       if (inc.transactions !== 0) add.set(transactionsAttribute(inc.day), inc.transactions);
       if (inc.frauds !== 0) add.set(fraudsAttribute(inc.day), inc.frauds);
+      if (inc.day > latestDay) latestDay = inc.day;
     }
     if (add.size === 0) continue;
-    const latestDay = Math.max(...merchantIncrements.map((inc) => inc.day));
-    const remove = staleBucketAttributes(latestDay).filter((name) => !add.has(name));
-    updates.push({ merchantId, add, remove, expiresAt: expiresAtSeconds(now) });
+    if (latestDay !== staleDay) {
+      stale = staleBucketAttributes(latestDay);
+      staleDay = latestDay;
+    }
+    const remove = stale.some((name) => add.has(name)) ? stale.filter((name) => !add.has(name)) : stale;
+    updates.push({ merchantId, add, remove, expiresAt });
   }
   return updates;
 }
