@@ -16,7 +16,7 @@ import {
   type SummaryInputs,
 } from "../../pipeline/runtime/detect/features/summary";
 import { amountSpikeOfAmounts, amountSpikeRule } from "../../pipeline/runtime/detect/rules/amount-spike";
-import { RULES } from "../../pipeline/runtime/detect/rules/registry";
+import { RULES, type Rule } from "../../pipeline/runtime/detect/rules/registry";
 import type { RuleResult } from "../../pipeline/runtime/detect/rules/score";
 
 export interface AccountHistory {
@@ -48,6 +48,20 @@ export interface AccountHistory {
  */
 const WINDOW_MS: readonly number[] = ACCOUNT_WINDOWS.map((w) => w.ms);
 
+/**
+ * Scratch space every history shares, as the replay computes one row at a time: per-window
+ * counts and sums (`accountWindows` copies them out), and the amounts in one currency with a
+ * view of its first `n` entries for each count `n` met so far, so a row allocates none of them.
+ */
+const scratchCounts: number[] = WINDOW_MS.map(() => 0);
+const scratchSums: number[] = WINDOW_MS.map(() => 0);
+let scratchAmounts = new Float64Array(256);
+let scratchViews: Float64Array[] = [];
+
+/** The rules in registry order, and where the amount spike is among them: module-owned, read per row. */
+const RULE_LIST: readonly Rule[] = [...RULES];
+const AMOUNT_SPIKE_INDEX = RULE_LIST.findIndex((rule) => rule.key === amountSpikeRule.key);
+
 function makeAccountHistory(): AccountHistory {
   const transactions: Transaction[] = [];
   // Two arrays rather than one per field: each array's storage is one more cache miss per row.
@@ -59,8 +73,10 @@ function makeAccountHistory(): AccountHistory {
   /** `aggregateHistory`'s loop, over the columns. */
   const aggregates = (tx: Transaction): HistoryAggregates => {
     const windows = WINDOW_MS.length;
-    const counts = WINDOW_MS.map(() => 0);
-    const sums = WINDOW_MS.map(() => 0);
+    const counts = scratchCounts;
+    const sums = scratchSums;
+    counts.fill(0);
+    sums.fill(0);
     let merchantSeen = false;
     let countrySeen = false;
     let w = 0;
@@ -77,16 +93,25 @@ function makeAccountHistory(): AccountHistory {
     return { account: accountWindows(counts, sums), merchantSeen, countrySeen };
   };
 
-  /** The amounts in `currency`, oldest first. */
+  /**
+   * The amounts in `currency`, oldest first, in the shared scratch space: the view is valid until
+   * the next row's, which is all the rule needs (it reorders them and keeps nothing).
+   */
   const amountsIn = (currency: string): Float64Array => {
-    let count = 0;
-    for (let i = 0; i < transactions.length; i++) if (names[3 * i + 1] === currency) count++;
-    const found = new Float64Array(count);
-    let next = 0;
-    for (let i = 0; i < transactions.length; i++) {
-      if (names[3 * i + 1] === currency) found[next++] = numbers[2 * i + 1];
+    if (scratchAmounts.length < transactions.length) {
+      scratchAmounts = new Float64Array(2 * transactions.length);
+      scratchViews = [];
     }
-    return found;
+    let count = 0;
+    for (let i = 0; i < transactions.length; i++) {
+      if (names[3 * i + 1] === currency) scratchAmounts[count++] = numbers[2 * i + 1];
+    }
+    let view = scratchViews[count];
+    if (view === undefined) {
+      view = scratchAmounts.subarray(0, count);
+      scratchViews[count] = view;
+    }
+    return view;
   };
 
   return {
@@ -107,12 +132,16 @@ function makeAccountHistory(): AccountHistory {
     },
     inputs(tx, config) {
       const settings = config.rules as unknown as Record<string, never>;
-      const rules: RuleResult[] = RULES.map((rule) =>
+      const rules: RuleResult[] = [];
+      for (let r = 0; r < RULE_LIST.length; r++) {
+        const rule = RULE_LIST[r];
         // The one rule that reads every earlier transaction reads the amount column instead.
-        rule.key === amountSpikeRule.key
-          ? amountSpikeOfAmounts(tx, amountsIn(tx.currency), config.rules.amountSpike)
-          : rule.evaluate(tx, transactions, settings[rule.key]),
-      );
+        rules.push(
+          r === AMOUNT_SPIKE_INDEX
+            ? amountSpikeOfAmounts(tx, amountsIn(tx.currency), config.rules.amountSpike)
+            : rule.evaluate(tx, transactions, settings[rule.key]),
+        );
+      }
       return { aggregates: aggregates(tx), rules };
     },
   };

@@ -118,7 +118,8 @@ function replayEach(
     // skipped above), so the window is its tail. The parity test holds this equal to
     // detect-fraud's selection.
     history.trim(tx.timestamp, windowMs, limit);
-    const computed = { ...history.inputs(tx, config), merchant: merchants.windowsOf(tx.merchant_id, day) };
+    const { aggregates, rules } = history.inputs(tx, config);
+    const computed = { aggregates, rules, merchant: merchants.windowsOf(tx.merchant_id, day) };
     // The profile is not read: `computed` holds its windows.
     const { assessment, features } = assessWithFeatures(
       tx,
