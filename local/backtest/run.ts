@@ -9,10 +9,9 @@ import { DEFAULT_RULES_CONFIG, type RulesConfig } from "../../pipeline/runtime/d
 import { DAY_MS, dayOf } from "../../pipeline/runtime/detect/merchant-risk";
 import type { FraudModel } from "../../pipeline/runtime/detect/model/format";
 import {
-  type AccountDayScored,
   averagePrecision,
   type Confusion,
-  precisionAtTopAccountsPerDay,
+  makeTopAccountsPerDay,
   type Quality,
   quality,
   rankedScores,
@@ -113,7 +112,8 @@ function ruleStats(counts: ReadonlyMap<string, RuleCounts>): Record<string, Rule
 
 /**
  * What the metrics need of the measured rows, gathered row by row as the replay scores them, so
- * no row has to be kept: counts, per-rule hits, and one small entry per labelled row.
+ * no row has to be kept: counts, per-rule hits, the labelled rows' scores by class, and per day
+ * each labelled account's highest score.
  */
 function makeMeasurement(from: number) {
   let measured = 0;
@@ -123,7 +123,8 @@ function makeMeasurement(from: number) {
   let fn = 0;
   let tn = 0;
   const rules = new Map<string, RuleCounts>();
-  const labelled: AccountDayScored[] = [];
+  let labelled = 0;
+  const top = makeTopAccountsPerDay(TOP_ACCOUNTS_PER_DAY);
   const positives: number[] = [];
   const negatives: number[] = [];
   return {
@@ -147,12 +148,23 @@ function makeMeasurement(from: number) {
       else if (assessment.flagged) fp += 1;
       else if (label) fn += 1;
       else tn += 1;
-      labelled.push({ score: assessment.score, label, accountId: tx.account_id, day: dayOf(tx.timestamp) });
+      labelled += 1;
+      top.add(tx.account_id, dayOf(tx.timestamp), assessment.score, label);
       (label ? positives : negatives).push(assessment.score);
     },
     result() {
       const matrix: Confusion = { tp, fp, fn, tn };
-      return { measured, alerts, rules: ruleStats(rules), labelled, matrix, positives, negatives };
+      const precisionAtTop = top.result();
+      return {
+        measured,
+        alerts,
+        rules: ruleStats(rules),
+        labelled,
+        precisionAtTop,
+        matrix,
+        positives,
+        negatives,
+      };
     },
   };
 }
@@ -207,7 +219,16 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
       options.onScored?.(row);
     },
   );
-  const { measured, alerts, rules: ruleHits, labelled, matrix, positives, negatives } = measurement.result();
+  const {
+    measured,
+    alerts,
+    rules: ruleHits,
+    labelled,
+    precisionAtTop,
+    matrix,
+    positives,
+    negatives,
+  } = measurement.result();
   const base = {
     rows,
     replayed,
@@ -220,10 +241,10 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
     invalidRows,
     duplicateLines: duplicates,
     rules: ruleHits,
-    labelled: labelled.length,
+    labelled,
     scored: kept,
   };
-  if (labelled.length === 0) return base;
+  if (labelled === 0) return base;
   const ranked = rankedScores(positives, negatives);
   return {
     ...base,
@@ -231,7 +252,7 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
     confusion: matrix,
     rocAuc: rocAuc(ranked),
     averagePrecision: averagePrecision(ranked),
-    precisionAtTop100PerDay: precisionAtTopAccountsPerDay(labelled, TOP_ACCOUNTS_PER_DAY),
+    precisionAtTop100PerDay: precisionAtTop,
     sweep:
       options.sweepThresholds === undefined ? undefined : thresholdSweep(ranked, options.sweepThresholds),
   };
