@@ -4,6 +4,7 @@
  * the labelled rows from `from` on. Used by the CLI, `npm run train` and the benchmarks.
  */
 import { decodeTransaction, makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
+import type { Assessment } from "../../pipeline/runtime/contract/transaction";
 import { thresholdOf } from "../../pipeline/runtime/detect/assess";
 import { DEFAULT_RULES_CONFIG, type RulesConfig } from "../../pipeline/runtime/detect/config";
 import { DAY_MS, dayOf } from "../../pipeline/runtime/detect/merchant-risk";
@@ -20,7 +21,7 @@ import {
   thresholdSweep,
 } from "./metrics";
 import { rowsOfObjects, type SourceRow } from "./read-rows";
-import { type ReplayedRow, type ReplayRow, replayEach } from "./replay";
+import { type ReplayedRow, type ReplayRow, replayEach, replayedRow } from "./replay";
 
 /** Days after its transaction a label becomes known, unless told otherwise. */
 const DEFAULT_LABEL_DELAY_DAYS = 7;
@@ -128,8 +129,8 @@ function makeMeasurement(from: number) {
   const positives: number[] = [];
   const negatives: number[] = [];
   return {
-    add(row: ReplayedRow): void {
-      const { tx, label, assessment } = row;
+    add(row: ReplayRow, assessment: Assessment): void {
+      const { tx, label } = row;
       if (tx.timestamp < from) return;
       measured += 1;
       if (assessment.flagged) alerts += 1;
@@ -212,11 +213,13 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
   const duplicates = replayEach(
     valid,
     { scoring, labelDelayMs: labelDelayDays * DAY_MS, keepFeatures: options.keepFeatures },
-    (row) => {
+    (row, assessment, features) => {
       replayed += 1;
-      measurement.add(row);
-      kept?.push(row);
-      options.onScored?.(row);
+      measurement.add(row, assessment);
+      if (kept === undefined && options.onScored === undefined) return;
+      const scored = replayedRow(row, assessment, features, options.keepFeatures);
+      kept?.push(scored);
+      options.onScored?.(scored);
     },
   );
   const {
