@@ -206,13 +206,18 @@ export interface AccountDayScored extends Scored {
  */
 function makeTopAccountsPerDay(k: number) {
   const days = new Map<number, Map<string, { score: number; fraud: boolean }>>();
+  // The last day's accounts: a replay's rows come in time order, so most rows share it.
+  let lastDay = Number.NaN;
+  let lastAccounts = new Map<string, { score: number; fraud: boolean }>();
   return {
     add(accountId: string, day: number, score: number, label: boolean): void {
-      let accounts = days.get(day);
+      let accounts = day === lastDay ? lastAccounts : days.get(day);
       if (accounts === undefined) {
         accounts = new Map();
         days.set(day, accounts);
       }
+      lastDay = day;
+      lastAccounts = accounts;
       const current = accounts.get(accountId);
       if (current === undefined) accounts.set(accountId, { score, fraud: label });
       else {
