@@ -76,7 +76,7 @@ interface TrainingFigure {
   readonly iterations: number | null;
   readonly threshold: number;
   readonly validationRocAuc: number | null;
-  /** `npm run train` as a fresh process (Node and ts-node start, read, replay, fit, write), ms. */
+  /** `npm run train` as a fresh process (Node start with the esbuild hook, read, replay, fit, write), ms. */
   readonly cliMs: number;
   /** The CLI's summary, as it printed it. */
   readonly cliSummary: string;

@@ -277,7 +277,7 @@ function trainingTable(r: BacktestFigure): Table {
       ],
     ],
     notes: [
-      `train s: read, replay (features, merchant counts, delayed labels), fit every kind on the rows before the last ${t.validationDays} days, measure them on those days, choose the threshold, refit the better on all training rows. fit s by kind: ${kindFits}. The CLI adds Node and ts-node start and writing MODEL.json.`,
+      `train s: read, replay (features, merchant counts, delayed labels), fit every kind on the rows before the last ${t.validationDays} days, measure them on those days, choose the threshold, refit the better on all training rows. fit s by kind: ${kindFits}. The CLI adds Node's start (the esbuild hook transpiles it, as for the backtest) and writing MODEL.json.`,
       `Model: ${t.kind}, threshold ${num(t.threshold)}, validation ROC AUC ${t.validationRocAuc === null ? "n/a" : num(t.validationRocAuc)}; iterations = Newton iterations or trees. The CLI's MODEL.json is ${t.cliSameModel ? "identical to" : "DIFFERENT from"} the in-process one and is the model of the backtest above.`,
       `npm run train printed: ${t.cliSummary
         .split("\n")

@@ -22,6 +22,13 @@ interface MemoryMerchantRisk {
 }
 
 /**
+ * The windows' lengths and keys, shortest first, read for every row: a module's own arrays, as
+ * an imported binding is read through a getter when a transpiler emits CommonJS.
+ */
+const WINDOW_DAYS: readonly number[] = MERCHANT_WINDOWS.map((w) => w.days);
+const WINDOW_KEYS: readonly MerchantWindowKey[] = MERCHANT_WINDOWS.map((w) => w.key);
+
+/**
  * The windows of one merchant on `day`: every window ends with `day` and they come shortest first,
  * so the sums of the longest one, walked back from `day`, pass through the shorter ones' on the way.
  */
@@ -30,16 +37,23 @@ function windowsOfDays(known: MerchantDays, day: number): Record<MerchantWindowK
   let transactions = 0;
   let frauds = 0;
   let d = day;
-  for (const w of MERCHANT_WINDOWS) {
-    for (; d > day - w.days; d--) {
+  for (let k = 0; k < WINDOW_DAYS.length; k++) {
+    for (; d > day - WINDOW_DAYS[k]; d--) {
       const i = d - known.firstDay;
       if (i < 0) break;
       if (i >= known.transactions.length) continue;
       transactions += known.transactions[i];
       frauds += known.frauds[i];
     }
-    windows[w.key] = { transactions, frauds };
+    windows[WINDOW_KEYS[k]] = { transactions, frauds };
   }
+  return windows;
+}
+
+/** The windows of a merchant with no transactions yet: every one empty. */
+function emptyWindows(): Record<MerchantWindowKey, MerchantWindow> {
+  const windows = {} as Record<MerchantWindowKey, MerchantWindow>;
+  for (const key of WINDOW_KEYS) windows[key] = { transactions: 0, frauds: 0 };
   return windows;
 }
 
@@ -56,7 +70,7 @@ function makeMemoryMerchantRisk(): MemoryMerchantRisk {
   return {
     windowsOf(merchantId, day) {
       const known = merchants.get(merchantId);
-      return windowsOfDays(known ?? { firstDay: day + 1, transactions: [], frauds: [] }, day);
+      return known === undefined ? emptyWindows() : windowsOfDays(known, day);
     },
     add(merchantId, day, transactions, frauds) {
       let known = merchants.get(merchantId);

@@ -196,6 +196,50 @@ export interface AccountDayScored extends Scored {
 }
 
 /**
+ * {@link precisionAtTopAccountsPerDay} fed one labelled row at a time, so a replay need not keep
+ * its rows: per day, each account's highest score and whether it had a fraud.
+ *
+ * @example
+ * const top = makeTopAccountsPerDay(100);
+ * top.add("acct-1", 20_000, 87.5, true);
+ * top.result(); // 1
+ */
+function makeTopAccountsPerDay(k: number) {
+  const days = new Map<number, Map<string, { score: number; fraud: boolean }>>();
+  // The last day's accounts: a replay's rows come in time order, so most rows share it.
+  let lastDay = Number.NaN;
+  let lastAccounts = new Map<string, { score: number; fraud: boolean }>();
+  return {
+    add(accountId: string, day: number, score: number, label: boolean): void {
+      let accounts = day === lastDay ? lastAccounts : days.get(day);
+      if (accounts === undefined) {
+        accounts = new Map();
+        days.set(day, accounts);
+      }
+      lastDay = day;
+      lastAccounts = accounts;
+      const current = accounts.get(accountId);
+      if (current === undefined) accounts.set(accountId, { score, fraud: label });
+      else {
+        current.score = Math.max(current.score, score);
+        current.fraud = current.fraud || label;
+      }
+    },
+    result(): number | null {
+      if (days.size === 0) return null;
+      let sum = 0;
+      for (const accounts of days.values()) {
+        const top = [...accounts.entries()]
+          .sort(([a, x], [b, y]) => y.score - x.score || a.localeCompare(b))
+          .slice(0, k);
+        sum += top.filter(([, account]) => account.fraud).length / top.length;
+      }
+      return sum / days.size;
+    },
+  };
+}
+
+/**
  * Precision at the top `k` accounts per day, averaged over days: each day, rank the accounts by
  * their highest score that day, take the top `k` (all of them on a day with fewer), and count the
  * share that had a fraud that day. What a fraud team staffed to review `k` cards a day catches.
@@ -205,35 +249,16 @@ export interface AccountDayScored extends Scored {
  * precisionAtTopAccountsPerDay(rows, 100); // 0.42
  */
 function precisionAtTopAccountsPerDay(rows: readonly AccountDayScored[], k: number): number | null {
-  const days = new Map<number, Map<string, { score: number; fraud: boolean }>>();
-  for (const row of rows) {
-    let accounts = days.get(row.day);
-    if (accounts === undefined) {
-      accounts = new Map();
-      days.set(row.day, accounts);
-    }
-    const current = accounts.get(row.accountId);
-    if (current === undefined) accounts.set(row.accountId, { score: row.score, fraud: row.label });
-    else {
-      current.score = Math.max(current.score, row.score);
-      current.fraud = current.fraud || row.label;
-    }
-  }
-  if (days.size === 0) return null;
-  let sum = 0;
-  for (const accounts of days.values()) {
-    const top = [...accounts.entries()]
-      .sort(([a, x], [b, y]) => y.score - x.score || a.localeCompare(b))
-      .slice(0, k);
-    sum += top.filter(([, account]) => account.fraud).length / top.length;
-  }
-  return sum / days.size;
+  const top = makeTopAccountsPerDay(k);
+  for (const row of rows) top.add(row.accountId, row.day, row.score, row.label);
+  return top.result();
 }
 
 export type { RankedScores };
 export {
   averagePrecision,
   confusion,
+  makeTopAccountsPerDay,
   precisionAtTopAccountsPerDay,
   quality,
   rankedScores,

@@ -46,22 +46,37 @@ function takeLabel(value: Record<string, unknown>): { label?: boolean; error?: s
 }
 
 /** Fields whose values repeat from row to row (an account's, a merchant's, a currency). */
-const REPEATED_FIELDS = ["account_id", "merchant_id", "merchant_category", "channel", "currency", "country"];
+interface RepeatedFields {
+  account_id?: unknown;
+  merchant_id?: unknown;
+  merchant_category?: unknown;
+  channel?: unknown;
+  currency?: unknown;
+  country?: unknown;
+}
 
 /**
  * One string object per distinct value of the repeated fields: equal ids then compare by
- * reference, and the history holds one copy of each instead of one per row.
+ * reference, and the history holds one copy of each instead of one per row. The fields are
+ * named one by one, as a loop over their names reads each row by computed key.
  */
 function makeInterner() {
   const strings = new Map<string, string>();
+  const one = (value: string): string => {
+    const known = strings.get(value);
+    if (known !== undefined) return known;
+    strings.set(value, value);
+    return value;
+  };
   return (record: Record<string, unknown>): void => {
-    for (const field of REPEATED_FIELDS) {
-      const value = record[field];
-      if (typeof value !== "string") continue;
-      const known = strings.get(value);
-      if (known === undefined) strings.set(value, value);
-      else record[field] = known;
-    }
+    const fields = record as RepeatedFields;
+    if (typeof fields.account_id === "string") fields.account_id = one(fields.account_id);
+    if (typeof fields.merchant_id === "string") fields.merchant_id = one(fields.merchant_id);
+    if (typeof fields.merchant_category === "string")
+      fields.merchant_category = one(fields.merchant_category);
+    if (typeof fields.channel === "string") fields.channel = one(fields.channel);
+    if (typeof fields.currency === "string") fields.currency = one(fields.currency);
+    if (typeof fields.country === "string") fields.country = one(fields.country);
   };
 }
 

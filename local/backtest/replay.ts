@@ -71,19 +71,20 @@ function makeSeenKeys() {
 
 /**
  * Assesses every row in event-time order (ties in input order) and hands each to `visit` as it
- * is scored. A repeat of an already replayed key (same transaction_id and timestamp) is not
+ * is scored, with its assessment and feature vector apart, so a caller that keeps nothing builds
+ * no object per row (see {@link replayedRow}). A repeat of an already replayed key (same transaction_id and timestamp) is not
  * replayed, because the deployed pipeline stores it once; it is reported in the returned lines.
  * After each row is scored it is counted at its merchant (as detect-fraud counts a first
  * verdict); a labelled fraud is counted as a confirmed fraud on the day its label arrives (as
  * record-outcome counts it).
  *
  * @example
- * const duplicates = replayEach(rows, options, (row) => scores.push(row.assessment.score));
+ * const duplicates = replayEach(rows, options, (row, assessment) => scores.push(assessment.score));
  */
 function replayEach(
   rows: readonly ReplayRow[],
   options: ReplayOptions,
-  visit: (row: ReplayedRow) => void,
+  visit: (row: ReplayRow, assessment: Assessment, features: Float64Array) => void,
 ): number[] {
   const { config } = options.scoring;
   const { windowMs, limit } = config.history;
@@ -118,7 +119,8 @@ function replayEach(
     // skipped above), so the window is its tail. The parity test holds this equal to
     // detect-fraud's selection.
     history.trim(tx.timestamp, windowMs, limit);
-    const computed = { ...history.inputs(tx, config), merchant: merchants.windowsOf(tx.merchant_id, day) };
+    const { aggregates, rules } = history.inputs(tx, config);
+    const computed = { aggregates, rules, merchant: merchants.windowsOf(tx.merchant_id, day) };
     // The profile is not read: `computed` holds its windows.
     const { assessment, features } = assessWithFeatures(
       tx,
@@ -127,13 +129,28 @@ function replayEach(
       options.scoring,
       computed,
     );
-    visit(options.keepFeatures === true ? { ...row, assessment, features } : { ...row, assessment });
+    visit(row, assessment, features);
     merchants.add(tx.merchant_id, day, 1, 0);
     history.push(tx);
     if (row.label === true)
       pending.push({ at: tx.timestamp + options.labelDelayMs, merchantId: tx.merchant_id });
   }
   return duplicates;
+}
+
+/**
+ * A replayed row as kept: the row with its assessment, and its feature vector when `keepFeatures`.
+ *
+ * @example
+ * replayEach(rows, options, (row, assessment, features) => kept.push(replayedRow(row, assessment, features, false)));
+ */
+function replayedRow(
+  row: ReplayRow,
+  assessment: Assessment,
+  features: Float64Array,
+  keepFeatures: boolean | undefined,
+): ReplayedRow {
+  return keepFeatures === true ? { ...row, assessment, features } : { ...row, assessment };
 }
 
 /**
@@ -148,8 +165,10 @@ function replay(
   options: ReplayOptions,
 ): { replayed: ReplayedRow[]; duplicates: number[] } {
   const replayed: ReplayedRow[] = [];
-  const duplicates = replayEach(rows, options, (row) => replayed.push(row));
+  const duplicates = replayEach(rows, options, (row, assessment, features) =>
+    replayed.push(replayedRow(row, assessment, features, options.keepFeatures)),
+  );
   return { replayed, duplicates };
 }
 
-export { replay, replayEach };
+export { replay, replayEach, replayedRow };

@@ -4,15 +4,15 @@
  * the labelled rows from `from` on. Used by the CLI, `npm run train` and the benchmarks.
  */
 import { decodeTransaction, makeTransactionCodec } from "../../pipeline/runtime/contract/codec";
+import type { Assessment } from "../../pipeline/runtime/contract/transaction";
 import { thresholdOf } from "../../pipeline/runtime/detect/assess";
 import { DEFAULT_RULES_CONFIG, type RulesConfig } from "../../pipeline/runtime/detect/config";
 import { DAY_MS, dayOf } from "../../pipeline/runtime/detect/merchant-risk";
 import type { FraudModel } from "../../pipeline/runtime/detect/model/format";
 import {
-  type AccountDayScored,
   averagePrecision,
   type Confusion,
-  precisionAtTopAccountsPerDay,
+  makeTopAccountsPerDay,
   type Quality,
   quality,
   rankedScores,
@@ -21,7 +21,7 @@ import {
   thresholdSweep,
 } from "./metrics";
 import { rowsOfObjects, type SourceRow } from "./read-rows";
-import { type ReplayedRow, type ReplayRow, replayEach } from "./replay";
+import { type ReplayedRow, type ReplayRow, replayEach, replayedRow } from "./replay";
 
 /** Days after its transaction a label becomes known, unless told otherwise. */
 const DEFAULT_LABEL_DELAY_DAYS = 7;
@@ -113,7 +113,8 @@ function ruleStats(counts: ReadonlyMap<string, RuleCounts>): Record<string, Rule
 
 /**
  * What the metrics need of the measured rows, gathered row by row as the replay scores them, so
- * no row has to be kept: counts, per-rule hits, and one small entry per labelled row.
+ * no row has to be kept: counts, per-rule hits, the labelled rows' scores by class, and per day
+ * each labelled account's highest score.
  */
 function makeMeasurement(from: number) {
   let measured = 0;
@@ -123,12 +124,13 @@ function makeMeasurement(from: number) {
   let fn = 0;
   let tn = 0;
   const rules = new Map<string, RuleCounts>();
-  const labelled: AccountDayScored[] = [];
+  let labelled = 0;
+  const top = makeTopAccountsPerDay(TOP_ACCOUNTS_PER_DAY);
   const positives: number[] = [];
   const negatives: number[] = [];
   return {
-    add(row: ReplayedRow): void {
-      const { tx, label, assessment } = row;
+    add(row: ReplayRow, assessment: Assessment): void {
+      const { tx, label } = row;
       if (tx.timestamp < from) return;
       measured += 1;
       if (assessment.flagged) alerts += 1;
@@ -147,12 +149,23 @@ function makeMeasurement(from: number) {
       else if (assessment.flagged) fp += 1;
       else if (label) fn += 1;
       else tn += 1;
-      labelled.push({ score: assessment.score, label, accountId: tx.account_id, day: dayOf(tx.timestamp) });
+      labelled += 1;
+      top.add(tx.account_id, dayOf(tx.timestamp), assessment.score, label);
       (label ? positives : negatives).push(assessment.score);
     },
     result() {
       const matrix: Confusion = { tp, fp, fn, tn };
-      return { measured, alerts, rules: ruleStats(rules), labelled, matrix, positives, negatives };
+      const precisionAtTop = top.result();
+      return {
+        measured,
+        alerts,
+        rules: ruleStats(rules),
+        labelled,
+        precisionAtTop,
+        matrix,
+        positives,
+        negatives,
+      };
     },
   };
 }
@@ -200,14 +213,25 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
   const duplicates = replayEach(
     valid,
     { scoring, labelDelayMs: labelDelayDays * DAY_MS, keepFeatures: options.keepFeatures },
-    (row) => {
+    (row, assessment, features) => {
       replayed += 1;
-      measurement.add(row);
-      kept?.push(row);
-      options.onScored?.(row);
+      measurement.add(row, assessment);
+      if (kept === undefined && options.onScored === undefined) return;
+      const scored = replayedRow(row, assessment, features, options.keepFeatures);
+      kept?.push(scored);
+      options.onScored?.(scored);
     },
   );
-  const { measured, alerts, rules: ruleHits, labelled, matrix, positives, negatives } = measurement.result();
+  const {
+    measured,
+    alerts,
+    rules: ruleHits,
+    labelled,
+    precisionAtTop,
+    matrix,
+    positives,
+    negatives,
+  } = measurement.result();
   const base = {
     rows,
     replayed,
@@ -220,10 +244,10 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
     invalidRows,
     duplicateLines: duplicates,
     rules: ruleHits,
-    labelled: labelled.length,
+    labelled,
     scored: kept,
   };
-  if (labelled.length === 0) return base;
+  if (labelled === 0) return base;
   const ranked = rankedScores(positives, negatives);
   return {
     ...base,
@@ -231,7 +255,7 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
     confusion: matrix,
     rocAuc: rocAuc(ranked),
     averagePrecision: averagePrecision(ranked),
-    precisionAtTop100PerDay: precisionAtTopAccountsPerDay(labelled, TOP_ACCOUNTS_PER_DAY),
+    precisionAtTop100PerDay: precisionAtTop,
     sweep:
       options.sweepThresholds === undefined ? undefined : thresholdSweep(ranked, options.sweepThresholds),
   };

@@ -4,7 +4,7 @@ import { reportTables } from "../../bench/report";
 
 describe("Function: measureBacktest (smoke, no figure asserted)", function () {
   // Two backtests, one `npm run backtest` process, an in-process training and one `npm run train`
-  // process (ts-node start included).
+  // process (its start included).
   this.timeout(120_000);
   let figure: BacktestFigure;
 
