@@ -150,7 +150,7 @@ describe("Function: runBacktest (walk-forward options)", () => {
       amount: 1_000 + ((day * 7_919) % 9_000_00),
       is_fraud: day % 4 === 0,
     }));
-    const handedOut: string[][] = [];
+    const handedOut: (readonly string[])[] = [];
 
     // Act
     const bare = await runBacktest(rows, { model, sweepThresholds: [10, 40, 70] });
