@@ -31,6 +31,11 @@ export interface ReplayOptions {
   readonly labelDelayMs: number;
   /** Keep each row's feature vector (memory: 8 bytes per feature per row). */
   readonly keepFeatures?: boolean;
+  /**
+   * Leave every assessment's `reasons` empty, and so skip a model's per-feature attribution, for
+   * a caller that reads only scores, flags and hits. Scores are the same either way.
+   */
+  readonly skipReasons?: boolean;
 }
 
 /** A confirmed fraud on its way: known at `at`, about `merchantId`. */
@@ -128,6 +133,7 @@ function replayEach(
       noBuckets,
       options.scoring,
       computed,
+      options.skipReasons !== true,
     );
     visit(row, assessment, features);
     merchants.add(tx.merchant_id, day, 1, 0);

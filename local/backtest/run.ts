@@ -210,13 +210,16 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
   const kept: ReplayedRow[] | undefined =
     options.keepRows === true || options.keepFeatures === true ? [] : undefined;
   let replayed = 0;
+  // Reasons are read only from the rows handed out (kept or passed to onScored, e.g. --scores-out):
+  // the metrics need scores, flags and hits.
+  const skipReasons = kept === undefined && options.onScored === undefined;
   const duplicates = replayEach(
     valid,
-    { scoring, labelDelayMs: labelDelayDays * DAY_MS, keepFeatures: options.keepFeatures },
+    { scoring, labelDelayMs: labelDelayDays * DAY_MS, keepFeatures: options.keepFeatures, skipReasons },
     (row, assessment, features) => {
       replayed += 1;
       measurement.add(row, assessment);
-      if (kept === undefined && options.onScored === undefined) return;
+      if (skipReasons) return;
       const scored = replayedRow(row, assessment, features, options.keepFeatures);
       kept?.push(scored);
       options.onScored?.(scored);

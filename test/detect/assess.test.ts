@@ -1,10 +1,16 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { assessTransaction, thresholdOf, toAlert, toVerdict } from "../../pipeline/runtime/detect/assess";
+import {
+  assessTransaction,
+  assessWithFeatures,
+  thresholdOf,
+  toAlert,
+  toVerdict,
+} from "../../pipeline/runtime/detect/assess";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
 import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
 import { selectHistory } from "../../pipeline/runtime/detect/history";
-import { dayOf, type MerchantProfile } from "../../pipeline/runtime/detect/merchant-risk";
+import { dayOf, emptyProfile, type MerchantProfile } from "../../pipeline/runtime/detect/merchant-risk";
 import { current, rulesConfig, rulesOnlyConfig, series } from "../helpers/detect";
 import { fraudModel } from "../helpers/model";
 import { FIXED_NOW, transactionArbitrary } from "../helpers/transactions";
@@ -208,6 +214,46 @@ describe("Function: assessTransaction (property)", () => {
             ).to.be.ok;
             expect(hit.reason.length > 0).to.be.ok;
             if (i > 0) expect(assessment.hits[i - 1].score >= hit.score).to.be.ok;
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe("Function: assessWithFeatures (without reasons)", () => {
+  it("gives the same score, flag, hits and vector as with reasons, and no reasons, for each scorer", () => {
+    const earlier = fc.tuple(
+      transactionArbitrary({ now: FIXED_NOW }),
+      fc.integer({ min: 0, max: 40 * DAY_MS }),
+    );
+    const model = fraudModel(
+      Object.fromEntries(
+        FEATURE_NAMES.map((name, i) => [name, { weight: (i % 5) - 1.7, mean: i / 3, scale: 1.3 }]),
+      ),
+      { intercept: -1.1, threshold: 30 },
+    );
+    fc.assert(
+      fc.property(
+        transactionArbitrary({ now: FIXED_NOW }),
+        fc.array(earlier, { maxLength: 20 }),
+        (tx, others) => {
+          // Prepare
+          const candidates = others.map(([other, ago]) => ({
+            ...other,
+            account_id: tx.account_id,
+            timestamp: tx.timestamp - ago,
+          }));
+          const history = selectHistory(tx, candidates, DEFAULT_RULES_CONFIG);
+          for (const scoring of [{ config: DEFAULT_RULES_CONFIG }, { config: DEFAULT_RULES_CONFIG, model }]) {
+            // Act
+            const full = assessWithFeatures(tx, history, emptyProfile(), scoring);
+            const bare = assessWithFeatures(tx, history, emptyProfile(), scoring, undefined, false);
+
+            // Assess
+            expect(bare.assessment).to.deep.equal({ ...full.assessment, reasons: [] });
+            expect(Object.is(bare.assessment.score, full.assessment.score)).to.be.ok;
+            expect(bare.features).to.deep.equal(full.features);
           }
         },
       ),

@@ -2,9 +2,13 @@ import { expect } from "chai";
 import { assessTransaction } from "../../pipeline/runtime/detect/assess";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
 import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
-import { type GradientBoostedTreesModel, parseFraudModel } from "../../pipeline/runtime/detect/model/format";
+import {
+  type FraudModel,
+  type GradientBoostedTreesModel,
+  parseFraudModel,
+} from "../../pipeline/runtime/detect/model/format";
 import { leafOf, treesAttribution, treesLogOdds } from "../../pipeline/runtime/detect/model/trees";
-import { modelProbability, modelScore } from "../../pipeline/runtime/detect/scoring/score";
+import { modelProbability, modelScore, modelScoreOnly } from "../../pipeline/runtime/detect/scoring/score";
 import { current, series } from "../helpers/detect";
 import { thrownBy } from "../helpers/expect";
 import { fraudModel, type TreeNode, treesDocument, treesModel } from "../helpers/model";
@@ -118,6 +122,54 @@ describe("Function: treesLogOdds and treesAttribution (hand-computed)", () => {
     // Assess
     expect(scored.score).to.equal(Math.round(1_000_000 / (1 + Math.exp(-(-4 + 2 * 2)))) / 10_000);
     expect(scored.contributions.map((c) => [c.source, c.value])).to.deep.equal([[A, 4]]);
+  });
+});
+
+/** Uniform numbers in [0, 1) from a seed (a linear congruential generator), for repeatable vectors. */
+function uniforms(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+/** 300 depth-2 trees over every feature with irregular values: sums whose order would show in the last bits. */
+function manyTrees(next: () => number): FraudModel {
+  const name = () => FEATURE_NAMES[Math.floor(next() * FEATURE_NAMES.length)];
+  const leaf = () => ({ feature: null, value: (next() - 0.5) / 3 });
+  const forest = Array.from({ length: 300 }, () => [
+    { feature: name(), threshold: next(), left: 1, right: 2, value: next() - 0.5 },
+    { feature: name(), threshold: next(), left: 3, right: 4, value: next() - 0.5 },
+    { feature: name(), threshold: next(), left: 5, right: 6, value: next() - 0.5 },
+    leaf(),
+    leaf(),
+    leaf(),
+    leaf(),
+  ]);
+  return treesModel(forest, { baseScore: -3.3 });
+}
+
+describe("Function: modelScoreOnly", () => {
+  it("gives modelScore's score bit for bit, for trees and for a logistic regression, without reasons", () => {
+    // Prepare
+    const next = uniforms(7);
+    const terms = Object.fromEntries(
+      FEATURE_NAMES.map((name) => [name, { weight: next() * 4 - 2, mean: next(), scale: 0.1 + next() }]),
+    );
+    const models = [manyTrees(next), fraudModel(terms, { intercept: -2.7 })];
+    const vectors = Array.from({ length: 500 }, () => Float64Array.from(FEATURE_NAMES, () => next()));
+
+    // Act and assess
+    for (const model of models) {
+      const full = vectors.map((v) => modelScore(model, v, {} as never).score);
+      const only = vectors.map((v) => modelScoreOnly(model, v));
+      expect(
+        only.every((score, i) => Object.is(score, full[i])),
+        model.kind,
+      ).to.be.ok;
+      expect(new Set(only).size, "the vectors give many different scores").to.be.greaterThan(100);
+    }
   });
 });
 

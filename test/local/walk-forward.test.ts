@@ -8,7 +8,7 @@ import type { Transaction } from "../../pipeline/runtime/contract/transaction";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
 import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
 import { captureOutput, removeDir, tempDir } from "../helpers/local";
-import { fraudModel } from "../helpers/model";
+import { fraudModel, treesModel } from "../helpers/model";
 import { validTransaction } from "../helpers/transactions";
 
 const DAY_MS = 86_400_000;
@@ -129,6 +129,49 @@ describe("Function: runBacktest (walk-forward options)", () => {
     expect(result.scorer).to.equal("model");
     expect(result.threshold).to.equal(42);
     expect(result.scored.every((row) => row.assessment.scorer === "model")).to.be.ok;
+  });
+
+  it("measures the same with reasons worded (rows handed out) as without (the score-only path)", async () => {
+    // Prepare: amounts that vary by day, and a trees model on the amount and the merchant's frauds
+    const model = treesModel(
+      [
+        [
+          { feature: "amount_log", threshold: 8, left: 1, right: 2, value: 0.1 },
+          { feature: null, value: -0.7 },
+          { feature: "merchant_frauds_7d", threshold: 0.5, left: 3, right: 4, value: 0.6 },
+          { feature: null, value: 0.3 },
+          { feature: null, value: 1.9 },
+        ],
+      ],
+      { baseScore: -1.2, threshold: 40 },
+    );
+    const rows = merchantDays(12, true).map((row, day) => ({
+      ...row.tx,
+      amount: 1_000 + ((day * 7_919) % 9_000_00),
+      is_fraud: day % 4 === 0,
+    }));
+    const handedOut: (readonly string[])[] = [];
+
+    // Act
+    const bare = await runBacktest(rows, { model, sweepThresholds: [10, 40, 70] });
+    const kept = await runBacktest(rows, { model, sweepThresholds: [10, 40, 70], keepRows: true });
+    const written = await runBacktest(rows, {
+      model,
+      sweepThresholds: [10, 40, 70],
+      onScored: (row) => handedOut.push(row.assessment.reasons),
+    });
+
+    // Assess
+    expect({ ...kept, scored: undefined }).to.deep.equal(bare);
+    expect(written).to.deep.equal(bare);
+    expect(
+      new Set(kept.scored.map((row) => row.assessment.score)).size,
+      "the rows score apart",
+    ).to.be.greaterThan(1);
+    expect(
+      handedOut.some((reasons) => reasons.length > 0),
+      "rows handed out carry their reasons",
+    ).to.be.ok;
   });
 });
 

@@ -13,7 +13,7 @@ import { computeFeatures } from "./features/registry";
 import { type SummaryInputs, summarise } from "./features/summary";
 import { emptyProfile, type MerchantProfile } from "./merchant-risk";
 import type { FraudModel } from "./model/format";
-import { defaultScore, modelScore, topReasons } from "./scoring/score";
+import { defaultScore, modelScore, modelScoreOnly, topReasons } from "./scoring/score";
 
 /** What scores a transaction: the settings, and the trained model when one is deployed. */
 interface Scoring {
@@ -38,6 +38,8 @@ function thresholdOf(scoring: Scoring): number {
  * label-free default score. The rules run either way and their hits travel with the result.
  * Pure. `history` is the output of `selectHistory` (same account, earlier, oldest first);
  * `computed` is what a caller keeping its own account state computed from it (see `summarise`).
+ * With `withReasons` false the assessment's `reasons` are empty and a model's per-feature
+ * attribution is skipped, for a caller that reads no reasons; the score and flag are the same.
  *
  * @example
  * const { assessment, features } = assessWithFeatures(tx, history, profile, { config, model });
@@ -48,23 +50,32 @@ function assessWithFeatures(
   merchant: MerchantProfile,
   scoring: Scoring,
   computed?: SummaryInputs,
+  withReasons = true,
 ): AssessedVector {
   const summary = summarise(tx, history, merchant, scoring.config, computed);
   const features = computeFeatures(summary);
-  const scored =
-    scoring.model === undefined
-      ? defaultScore(summary, scoring.config)
-      : modelScore(scoring.model, features, summary);
+  let score: number;
+  let reasons: string[] = [];
+  if (scoring.model !== undefined && !withReasons) {
+    score = modelScoreOnly(scoring.model, features);
+  } else {
+    const scored =
+      scoring.model === undefined
+        ? defaultScore(summary, scoring.config)
+        : modelScore(scoring.model, features, summary);
+    score = scored.score;
+    if (withReasons) reasons = topReasons(scored.contributions);
+  }
   const hits = summary.rules
     .map((result) => result.hit)
     .filter((hit): hit is RuleHit => hit !== null)
     .sort((a, b) => b.score - a.score || a.rule.localeCompare(b.rule));
   const assessment: Assessment = {
-    score: scored.score,
-    flagged: scored.score >= thresholdOf(scoring),
+    score,
+    flagged: score >= thresholdOf(scoring),
     scorer: scoring.model === undefined ? SCORERS.labelFree : SCORERS.model,
     hits,
-    reasons: topReasons(scored.contributions),
+    reasons,
   };
   return { assessment, features };
 }

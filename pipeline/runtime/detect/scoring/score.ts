@@ -82,12 +82,30 @@ function logisticTerms(model: LogisticRegressionModel, vector: Float64Array): Fl
   return terms;
 }
 
-/** A logistic-regression model's log-odds and its terms. */
-function logisticLogOdds(model: LogisticRegressionModel, vector: Float64Array) {
-  const terms = logisticTerms(model, vector);
+/**
+ * A logistic-regression model's log-odds: the intercept plus each term as {@link logisticTerms}
+ * computes it, added in feature order (so it equals adding up the stored terms, bit for bit).
+ */
+function logisticLogOdds(model: LogisticRegressionModel, vector: Float64Array): number {
   let z = model.intercept;
-  for (let i = 0; i < terms.length; i++) z += terms[i];
-  return { z, terms };
+  for (let i = 0; i < vector.length; i++) {
+    z += (model.weights[i] * (vector[i] - model.mean[i])) / model.scale[i];
+  }
+  return z;
+}
+
+/**
+ * The model's log-odds for a feature vector. Every score comes from this one sum (the full
+ * {@link modelScore} too, through `treesAttribution`'s `logOdds`), so a score with reasons and a
+ * score without them are the same number.
+ *
+ * @example
+ * modelLogOdds(model, vector); // -3.71
+ */
+function modelLogOdds(model: FraudModel, vector: Float64Array): number {
+  return model.kind === MODEL_KINDS.gradientBoostedTrees
+    ? treesLogOdds(model, vector)
+    : logisticLogOdds(model, vector);
 }
 
 /**
@@ -97,11 +115,15 @@ function logisticLogOdds(model: LogisticRegressionModel, vector: Float64Array) {
  * modelProbability(model, vector); // 0.83
  */
 function modelProbability(model: FraudModel, vector: Float64Array): number {
-  return sigmoid(
-    model.kind === MODEL_KINDS.gradientBoostedTrees
-      ? treesLogOdds(model, vector)
-      : logisticLogOdds(model, vector).z,
-  );
+  return sigmoid(modelLogOdds(model, vector));
+}
+
+/**
+ * The 0-100 score of a log-odds. Four decimals: probabilities of legitimate transactions sit
+ * close together, and rounding them to ties would blur the ranking a fraud team sorts by.
+ */
+function scoreOfLogOdds(z: number): number {
+  return Math.round(1_000_000 * sigmoid(z)) / 10_000;
 }
 
 /**
@@ -115,11 +137,11 @@ function modelScore(model: FraudModel, vector: Float64Array, summary: FeatureSum
   let z: number;
   let terms: Float64Array;
   if (model.kind === MODEL_KINDS.gradientBoostedTrees) {
-    const attribution = treesAttribution(model, vector);
-    z = attribution.logOdds;
-    terms = attribution.contributions;
+    // Its logOdds is treesLogOdds's: the trees are walked for the score as modelLogOdds walks them.
+    ({ logOdds: z, contributions: terms } = treesAttribution(model, vector));
   } else {
-    ({ z, terms } = logisticLogOdds(model, vector));
+    z = logisticLogOdds(model, vector);
+    terms = logisticTerms(model, vector);
   }
   const contributions: Contribution[] = [];
   for (let i = 0; i < terms.length; i++) {
@@ -128,9 +150,18 @@ function modelScore(model: FraudModel, vector: Float64Array, summary: FeatureSum
       contributions.push({ source: feature.name, value: terms[i], explain: () => feature.reason(summary) });
     }
   }
-  // Four decimals: probabilities of legitimate transactions sit close together, and rounding
-  // them to ties would blur the ranking a fraud team sorts by.
-  return { score: Math.round(1_000_000 * sigmoid(z)) / 10_000, contributions };
+  return { score: scoreOfLogOdds(z), contributions };
+}
+
+/**
+ * {@link modelScore}'s score alone, without the per-feature attribution only reasons need: the
+ * same number, for a caller that reads no reasons (the backtest without `--scores-out`).
+ *
+ * @example
+ * modelScoreOnly(model, computeFeatures(summary)); // 83.1
+ */
+function modelScoreOnly(model: FraudModel, vector: Float64Array): number {
+  return scoreOfLogOdds(modelLogOdds(model, vector));
 }
 
 /**
@@ -154,4 +185,4 @@ function topReasons(contributions: readonly Contribution[]): string[] {
 }
 
 export type { Contribution, Scored };
-export { defaultScore, modelProbability, modelScore, topReasons };
+export { defaultScore, modelProbability, modelScore, modelScoreOnly, topReasons };
