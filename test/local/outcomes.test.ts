@@ -1,5 +1,9 @@
 import * as path from "node:path";
 import { expect } from "chai";
+import sinon from "sinon";
+import { makeFaults } from "../../local/faults";
+import { makeMemoryTable } from "../../local/memory-table";
+import { makeLocalOutcomeStore } from "../../local/outcome-store";
 import type { LocalPipeline } from "../../local/pipeline";
 import { ITEM_ATTRIBUTES, toItem } from "../../pipeline/runtime/contract/item";
 import { OUTCOME_ATTRIBUTES } from "../../pipeline/runtime/contract/outcome";
@@ -172,5 +176,35 @@ describe("Local: POST /transactions/outcomes", () => {
     for (const day of new Set(eventDays)) {
       expect(profile.get(day)?.transactions).to.equal(eventDays.filter((d) => d === day).length);
     }
+  });
+});
+
+describe("Local: the outcome store under concurrent reports", () => {
+  it("answers reports for one transaction in flight at once as if they came one by one, counting the fraud once", async () => {
+    // Prepare
+    const table = makeMemoryTable();
+    const merchantRisk = { profiles: sinon.stub(), addToBuckets: sinon.stub().resolves() };
+    const store = makeLocalOutcomeStore(table, merchantRisk, makeFaults());
+    const tx = liveTransaction({ transaction_id: "tx-outcome-race", merchant_id: "merchant-race" });
+    table.putIfAbsent(toItem(tx, Date.now()));
+    const report = (outcome: "fraud" | "legitimate") => ({
+      transaction_id: tx.transaction_id,
+      timestamp: tx.timestamp,
+      outcome,
+      source: "chargeback" as const,
+    });
+
+    // Act: two frauds and a contradiction, none awaited before the next starts
+    const results = await Promise.all([
+      store.recordOutcome(report("fraud"), Date.now()),
+      store.recordOutcome(report("fraud"), Date.now()),
+      store.recordOutcome(report("legitimate"), Date.now()),
+    ]);
+
+    // Assess
+    expect(results).to.deep.equal(["recorded", "duplicate", "conflict"]);
+    const stored = table.get({ transaction_id: tx.transaction_id, timestamp: tx.timestamp });
+    expect(stored?.[OUTCOME_ATTRIBUTES.outcome]).to.equal("fraud");
+    expect(merchantRisk.addToBuckets.callCount).to.equal(1);
   });
 });
