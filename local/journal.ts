@@ -29,8 +29,11 @@ export interface Journal {
    * nothing later can be vouched for either.
    */
   durable(): Promise<void>;
-  /** Writes and fsyncs what is still queued (after the commit in flight, if any), then closes the file. */
-  close(): void;
+  /**
+   * Writes and fsyncs what is still queued (after the commit in flight, if any), then closes the
+   * file; resolves once it is closed, so the data directory's lock is released only after that.
+   */
+  close(): Promise<void>;
 }
 
 /** The journal's asynchronous file writes: the file system's, or a test's fakes. */
@@ -261,10 +264,17 @@ function groupCommit(fd: number, files: JournalFiles): Omit<Journal, "recovered"
     waiters = still;
   };
 
+  let markClosed: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => {
+    markClosed = resolve;
+  });
+
   const closeNow = () => {
     if (queued.length > 0 && failure === undefined) {
       try {
-        fs.writeSync(fd, queued.join(""));
+        const bytes = Buffer.from(queued.join(""), "utf8");
+        // writeSync may write less than asked (a full disk): only all of it counts as committed.
+        for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(fd, bytes, offset);
         fs.fsyncSync(fd);
         committed = appended;
       } catch (error) {
@@ -274,6 +284,7 @@ function groupCommit(fd: number, files: JournalFiles): Omit<Journal, "recovered"
     }
     fs.closeSync(fd);
     settle();
+    markClosed();
   };
 
   const commit = async () => {
@@ -316,10 +327,12 @@ function groupCommit(fd: number, files: JournalFiles): Omit<Journal, "recovered"
       return new Promise((resolve, reject) => waiters.push({ upTo: appended, resolve, reject }));
     },
     close() {
-      if (!open) return;
-      open = false;
-      if (committing) closeWhenIdle = true;
-      else closeNow();
+      if (open) {
+        open = false;
+        if (committing) closeWhenIdle = true;
+        else closeNow();
+      }
+      return closed;
     },
   };
 }

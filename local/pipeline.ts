@@ -426,9 +426,9 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
   });
 
   const { deadLetters } = base;
-  const closeFiles = () => {
+  const closeFiles = async () => {
     topic.close();
-    journal?.close();
+    await journal?.close();
     deadLetters.close();
     lock?.release();
   };
@@ -455,7 +455,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
   } catch (error) {
     await feed.stop();
     await queue.stop();
-    closeFiles();
+    await closeFiles();
     throw error;
   }
   running = true;
@@ -494,7 +494,7 @@ async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<L
         const drained = quiet();
         await feed.stop();
         await queue.stop();
-        closeFiles();
+        await closeFiles();
         return { closedConnections, drained };
       })();
       return stopping;

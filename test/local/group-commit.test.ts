@@ -140,4 +140,38 @@ describe("Function: openJournal (group commit)", () => {
     expect(recoveredIds(dir)).to.deep.equal(["tx-queued"]);
     expect(String(thrownBy(() => journal.append(item)))).to.match(/the journal is closed/);
   });
+
+  it("closes only after the commit in flight and what was queued behind it are on disk", async () => {
+    // Prepare: the first commit's write waits until the test lets it go
+    const real = realFiles();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const write = sinon
+      .stub<Parameters<JournalFiles["write"]>, Promise<void>>()
+      .callsFake(async (fd, data) => {
+        await held;
+        return real.write(fd, data);
+      });
+    const journal = openJournal(dir, { files: { write, fsync: real.fsync }, report: () => undefined });
+    journal.append({ ...liveTransaction({ transaction_id: "tx-in-flight" }) });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(write.callCount, "the first commit has started").to.equal(1);
+    journal.append({ ...liveTransaction({ transaction_id: "tx-behind-it" }) });
+
+    // Act
+    let closed = false;
+    const closing = journal.close().then(() => {
+      closed = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const closedBeforeTheWrite = closed;
+    release();
+    await closing;
+
+    // Assess
+    expect(closedBeforeTheWrite).to.equal(false);
+    expect(recoveredIds(dir)).to.deep.equal(["tx-behind-it", "tx-in-flight"]);
+  });
 });
