@@ -93,6 +93,12 @@ function packageSpecifiers(serialized: string): string[] {
 const REQUIRE_BINDING = /^const ([A-Za-z_$][\w$]*) = require\("([^"]+)"\);$/gm;
 
 /**
+ * Before a binding's name: not part of a longer name and not a property (`x.t`); a spread
+ * (`...t`) is a use of the binding.
+ */
+const NOT_A_PROPERTY = "(?<![\\w$])(?<![^.]\\.)";
+
+/**
  * The exports the serialized text reads from each module it requires, by specifier: every use of
  * the binding is `binding.name`. Absent where the binding is used any other way (passed along,
  * indexed), which needs the whole module object.
@@ -104,8 +110,10 @@ function usedExports(serialized: string): Map<string, readonly string[]> {
   const names = new Map<string, Set<string> | undefined>();
   for (const [, binding = "", specifier = ""] of serialized.matchAll(REQUIRE_BINDING)) {
     const escaped = binding.replace(/\$/g, "\\$");
-    const uses = serialized.match(new RegExp(`(?<![\\w$.])${escaped}(?![\\w$])`, "g"))?.length ?? 0;
-    const members = [...serialized.matchAll(new RegExp(`(?<![\\w$.])${escaped}\\.([A-Za-z_$][\\w$]*)`, "g"))];
+    const uses = serialized.match(new RegExp(`${NOT_A_PROPERTY}${escaped}(?![\\w$])`, "g"))?.length ?? 0;
+    const members = [
+      ...serialized.matchAll(new RegExp(`${NOT_A_PROPERTY}${escaped}\\.([A-Za-z_$][\\w$]*)`, "g")),
+    ];
     const known = names.has(specifier) ? names.get(specifier) : new Set<string>();
     // One use is the declaration itself.
     const whole = known === undefined || members.length !== uses - 1;

@@ -10,6 +10,7 @@ import {
   eventStreamsLeftOut,
   fsReadFileFromCallbacks,
   PROJECT_ROOT,
+  usedExports,
   withPackages,
 } from "../../pipeline/infra/bundle-plugins";
 import { externalRequires } from "../helpers/archive";
@@ -223,5 +224,21 @@ describe("Function: bundle stand-ins", () => {
       // Assess
       expect(String(thrown)).to.match(/uses the name __bundledPackages/);
     });
+  });
+});
+
+describe("Function: usedExports", () => {
+  const REQUIRE = 'const t = require("io-ts");\n';
+
+  it("lists the exports read as members, a spread member included, and none of another object's", () => {
+    expect(usedExports(`${REQUIRE}const a = [...t.x];\nt.y();\nother.t.z;`).get("io-ts")).to.deep.equal([
+      "x",
+      "y",
+    ]);
+  });
+
+  it("keeps the whole module when the binding itself is used, spread or passed on", () => {
+    expect(usedExports(`${REQUIRE}const a = { ...t };\nt.y();`).has("io-ts")).to.equal(false);
+    expect(usedExports(`${REQUIRE}use(t);\nt.y();`).has("io-ts")).to.equal(false);
   });
 });
