@@ -104,12 +104,19 @@ function makeTablePorts(table: MemoryTable, faults: Faults): TablePorts {
           `Transaction ${key.transaction_id} at timestamp ${key.timestamp} is not in the local table; cannot claim its notification`,
         );
       }
-      if (item[ITEM_ATTRIBUTES.notifiedAt] !== undefined) return CLAIM_OUTCOMES.alreadyNotified;
       const lease = item[ITEM_ATTRIBUTES.notifyLeaseUntil];
-      if (typeof lease === "number" && lease >= now) return CLAIM_OUTCOMES.inProgress;
-      table.update(key, (current) => ({ ...current, [ITEM_ATTRIBUTES.notifyLeaseUntil]: now + leaseMs }));
+      const outcome =
+        item[ITEM_ATTRIBUTES.notifiedAt] !== undefined
+          ? CLAIM_OUTCOMES.alreadyNotified
+          : typeof lease === "number" && lease >= now
+            ? CLAIM_OUTCOMES.inProgress
+            : CLAIM_OUTCOMES.claimed;
+      if (outcome === CLAIM_OUTCOMES.claimed) {
+        table.update(key, (current) => ({ ...current, [ITEM_ATTRIBUTES.notifyLeaseUntil]: now + leaseMs }));
+      }
+      // Every answer, not only a claim, waits for what it rests on to be on disk, whoever wrote it.
       await table.durable();
-      return CLAIM_OUTCOMES.claimed;
+      return outcome;
     },
     async confirm(key, now) {
       table.update(key, (item) => ({ ...withoutLease(item), [ITEM_ATTRIBUTES.notifiedAt]: now }));
