@@ -76,6 +76,11 @@ async function start(): Promise<DynamoDBLocal> {
     ],
     { cwd: dir, stdio: ["ignore", "ignore", "pipe"] },
   );
+  // The root `after` hook runs once per mocha process, but a parallel worker runs several files
+  // and exits when the run ends: whatever JVM is still running then goes with it, never orphaned.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
