@@ -1,5 +1,6 @@
 /** What each function uploads: one bundled index.js that starts on Node 24 with nothing installed beside it. */
 import * as os from "node:os";
+import * as path from "node:path";
 import { expect } from "chai";
 import { bundleFactory, clearBundleCache } from "../../pipeline/infra/handler-bundle";
 import { ENV } from "../../pipeline/runtime/env";
@@ -77,6 +78,19 @@ describe("Stack: function archives (one bundled index.js each)", () => {
       const again = await bundleFactory(FACTORIES[purpose]);
       // Assess
       expect(again.code === first, `${purpose} bundled differently`).to.be.ok;
+    }
+  });
+
+  it("holds no path of this checkout or machine, so a clone elsewhere bundles the same bytes", async () => {
+    // Prepare: what differs between two checkouts of one commit on two machines.
+    const projectRoot = path.resolve(__dirname, "../..");
+    const local = [projectRoot, os.homedir(), os.tmpdir()];
+    for (const purpose of PURPOSES) {
+      // Act
+      const code = await shipped(purpose);
+      // Assess
+      for (const text of local) expect(code.includes(text), `${purpose} holds ${text}`).to.equal(false);
+      expect(code, purpose).not.to.match(/node_modules[\\/]/);
     }
   });
 
