@@ -7,7 +7,7 @@
  */
 import { seededRandom } from "../local/faults";
 import { ask, type BenchChild, spawnTsChild, stopChild } from "./children";
-import type { DrainReport } from "./http-target";
+import type { CpuSample, DrainReport } from "./http-target";
 import { summarize } from "./stats";
 
 /** The part of autocannon's API used here (the package ships no types). */
@@ -59,6 +59,8 @@ interface LoadFigure {
   /** Responses by status code, e.g. `{ "201": 40000 }`. */
   readonly statuses: Record<string, number>;
   readonly errors: number;
+  /** The target process's CPU time (all threads, user + system) during the load, per response, µs. */
+  readonly cpuPerRequestUs: number;
 }
 
 interface HttpLoadResult {
@@ -69,6 +71,8 @@ interface HttpLoadResult {
   readonly drain: DrainReport;
   /** pipeline requests/s / bare requests/s. */
   readonly ratio: number;
+  /** bare CPU per request / pipeline CPU per request: the ratio if each target had a core to itself. */
+  readonly cpuRatio: number;
 }
 
 /** Accounts the load spreads over: at ~10k requests/s each sees a few per minute, like real cardholders at peak. */
@@ -103,10 +107,12 @@ function transactionBodies(runId: string): () => string {
  */
 async function load(
   url: string,
+  child: BenchChild,
   connections: number,
   durationSec: number,
   body: () => string,
 ): Promise<LoadFigure> {
+  const cpuBefore = await cpuOf(child);
   const instance = autocannon({
     url,
     connections,
@@ -125,6 +131,7 @@ async function load(
     if (status >= 200 && status < 300) latencies.push(ms);
   });
   const result = await instance;
+  const cpuMicros = (await cpuOf(child)) - cpuBefore;
   const latency = summarize(latencies);
   const statuses: Record<string, number> = {};
   for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = stats.count;
@@ -135,7 +142,13 @@ async function load(
     total: result.requests.total,
     statuses,
     errors: result.errors + result.timeouts,
+    cpuPerRequestUs: cpuMicros / Math.max(1, result.requests.total),
   };
+}
+
+/** The target's CPU time so far, µs. */
+async function cpuOf(child: BenchChild): Promise<number> {
+  return (await ask<CpuSample>(child, { type: "cpu" }, 10_000)).cpuMicros;
 }
 
 async function withTarget<T>(
@@ -168,12 +181,12 @@ async function measureHttpLoad(options: {
   const deadlineMs = START_TIMEOUT_MS + durationSec * 1000 + 90_000;
   const runId = Date.now().toString(36);
   const { pipeline, drain } = await withTarget("pipeline", deadlineMs, async (url, child) => {
-    const figure = await load(url, connections, durationSec, transactionBodies(runId));
+    const figure = await load(url, child, connections, durationSec, transactionBodies(runId));
     const report = await ask<DrainReport>(child, { type: "drain" }, 75_000);
     return { pipeline: figure, drain: report };
   });
-  const bare = await withTarget("bare", deadlineMs, (url) =>
-    load(url, connections, durationSec, transactionBodies(runId)),
+  const bare = await withTarget("bare", deadlineMs, (url, child) =>
+    load(url, child, connections, durationSec, transactionBodies(runId)),
   );
   return {
     connections,
@@ -182,6 +195,7 @@ async function measureHttpLoad(options: {
     bare,
     drain,
     ratio: pipeline.requestsPerSec / bare.requestsPerSec,
+    cpuRatio: bare.cpuPerRequestUs / pipeline.cpuPerRequestUs,
   };
 }
 

@@ -2,8 +2,8 @@
  * Child-process entry of the HTTP load figure: `pipeline` runs the whole local pipeline
  * (startLocalPipeline, silent logs, outbox in a temp dir), `bare` a plain Node http server that
  * answers every POST with a constant 201. Listens on 127.0.0.1, port 0; sends `{ port }` to the
- * parent over IPC; answers `{ type: "drain" }` with what the pipeline did; exits when the parent
- * disconnects (or dies).
+ * parent over IPC; answers `{ type: "cpu" }` with its CPU time so far and `{ type: "drain" }` with
+ * what the pipeline did; exits when the parent disconnects (or dies).
  */
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -20,6 +20,11 @@ interface DrainReport {
   readonly flagged: number;
   readonly notified: number;
   readonly deadLetters: number;
+}
+
+/** A target's CPU time so far, all its threads, µs: what `{ type: "cpu" }` answers. */
+interface CpuSample {
+  readonly cpuMicros: number;
 }
 
 /** The longest the child waits for the pipeline to go idle after the load. */
@@ -71,6 +76,11 @@ async function drain(local: LocalPipeline, outbox: string): Promise<DrainReport>
 
 async function main(kind: string | undefined): Promise<void> {
   const send = (message: object) => process.send?.(message);
+  process.on("message", (message: { type?: string }) => {
+    if (message.type !== "cpu") return;
+    const { user, system } = process.cpuUsage();
+    send({ cpuMicros: user + system } satisfies CpuSample);
+  });
   if (kind === "bare") {
     const bare = await startBare();
     process.once("disconnect", () => {
@@ -109,4 +119,4 @@ if (require.main === module) {
   });
 }
 
-export type { DrainReport };
+export type { CpuSample, DrainReport };
