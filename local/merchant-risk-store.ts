@@ -71,7 +71,8 @@ function makeMerchantRiskStore(
         item[name] = (typeof current === "number" ? current : 0) + amount;
       }
       item[MERCHANT_RISK_ATTRIBUTES.expiresAt] = update.expiresAt;
-      for (const name of update.remove) delete item[name];
+      // Most stale names were never set: a read is cheap, `delete` always calls into the runtime.
+      for (const name of update.remove) if (item[name] !== undefined) delete item[name];
       items.set(update.merchantId, item);
     }
   };
