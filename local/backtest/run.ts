@@ -9,6 +9,7 @@ import { thresholdOf } from "../../pipeline/runtime/detect/assess";
 import { DEFAULT_RULES_CONFIG, type RulesConfig } from "../../pipeline/runtime/detect/config";
 import { DAY_MS, dayOf } from "../../pipeline/runtime/detect/merchant-risk";
 import type { FraudModel } from "../../pipeline/runtime/detect/model/format";
+import { prepareModel } from "../../pipeline/runtime/detect/scoring/score";
 import {
   averagePrecision,
   type Confusion,
@@ -187,7 +188,7 @@ async function runBacktest(
 async function runBacktest(input: BacktestInput, options?: BacktestOptions): Promise<BacktestResult>;
 async function runBacktest(input: BacktestInput, options: BacktestOptions = {}): Promise<BacktestResult> {
   const config = options.config ?? DEFAULT_RULES_CONFIG;
-  const scoring = { config, model: options.model };
+  const scoring = { config, model: options.model === undefined ? undefined : prepareModel(options.model) };
   const labelDelayDays = options.labelDelayDays ?? DEFAULT_LABEL_DELAY_DAYS;
   const codec = makeTransactionCodec();
   const valid: ReplayRow[] = [];

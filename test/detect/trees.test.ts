@@ -1,14 +1,21 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { assessTransaction } from "../../pipeline/runtime/detect/assess";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
 import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
 import {
-  type FraudModel,
   type GradientBoostedTreesModel,
   parseFraudModel,
+  type RegressionTree,
 } from "../../pipeline/runtime/detect/model/format";
-import { leafOf, treesAttribution, treesLogOdds } from "../../pipeline/runtime/detect/model/trees";
-import { modelProbability, modelScore, modelScoreOnly } from "../../pipeline/runtime/detect/scoring/score";
+import { flattenTrees, treesAttribution, treesLogOdds } from "../../pipeline/runtime/detect/model/trees";
+import {
+  modelProbability,
+  modelScore,
+  modelScoreOnly,
+  type PreparedModel,
+  prepareModel,
+} from "../../pipeline/runtime/detect/scoring/score";
 import { current, series } from "../helpers/detect";
 import { thrownBy } from "../helpers/expect";
 import { fraudModel, type TreeNode, treesDocument, treesModel } from "../helpers/model";
@@ -33,6 +40,22 @@ function trees(): GradientBoostedTreesModel {
   return treesModel([FIRST, STUMP], { baseScore: -2 }) as GradientBoostedTreesModel;
 }
 
+/** The leaf `vector` reaches in one parsed tree, walked over its own arrays: the reference for the flat walk. */
+function leafOf(tree: RegressionTree, vector: Float64Array): number {
+  let node = 0;
+  while (tree.feature[node] >= 0) {
+    node = vector[tree.feature[node]] <= tree.threshold[node] ? tree.left[node] : tree.right[node];
+  }
+  return node;
+}
+
+/** The parsed trees' log-odds by {@link leafOf}, added in tree order: what the flat walk must equal. */
+function referenceLogOdds(model: GradientBoostedTreesModel, vector: Float64Array): number {
+  let z = model.baseScore;
+  for (const tree of model.trees) z += tree.value[leafOf(tree, vector)];
+  return z;
+}
+
 function vector(a: number, b: number): Float64Array {
   const v = new Float64Array(FEATURE_NAMES.length);
   v[IA] = a;
@@ -49,15 +72,17 @@ describe("Function: treesLogOdds and treesAttribution (hand-computed)", () => {
     expect(leafOf(model.trees[0], vector(8, 1))).to.equal(4);
     expect(leafOf(model.trees[0], vector(7, 1))).to.equal(1);
     expect(leafOf(model.trees[0], vector(8, 0.5))).to.equal(3);
-    expect(treesLogOdds(model, vector(8, 1))).to.equal(-2 + 0.9 + 0.05);
-    expect(treesLogOdds(model, vector(7, 1))).to.equal(-2 - 0.3 + 0.05);
-    expect(modelProbability(model, vector(8, 1))).to.equal(1 / (1 + Math.exp(-(-2 + 0.9 + 0.05))));
+    expect(treesLogOdds(flattenTrees(model), vector(8, 1))).to.equal(-2 + 0.9 + 0.05);
+    expect(treesLogOdds(flattenTrees(model), vector(7, 1))).to.equal(-2 - 0.3 + 0.05);
+    expect(modelProbability(prepareModel(model), vector(8, 1))).to.equal(
+      1 / (1 + Math.exp(-(-2 + 0.9 + 0.05))),
+    );
   });
 
   it("gives each split's change of value to its feature, summing to the log-odds", () => {
     // Act
-    const high = treesAttribution(trees(), vector(8, 1));
-    const low = treesAttribution(trees(), vector(7, 1));
+    const high = treesAttribution(flattenTrees(trees()), vector(8, 1));
+    const low = treesAttribution(flattenTrees(trees()), vector(7, 1));
 
     // Assess: 0.1 → 0.5 on A, 0.5 → 0.9 on B; 0.1 → −0.3 on A
     expect(Math.abs(high.bias - (-2 + 0.1 + 0.05)) < 1e-15).to.be.ok;
@@ -74,15 +99,17 @@ describe("Function: treesLogOdds and treesAttribution (hand-computed)", () => {
   it("scores probability × 100 and reasons with the features whose splits raised it", () => {
     // Prepare: one stump on the amount: above log1p(1000.00) it adds 3 log-odds
     const cut = Math.log1p(1_000_00);
-    const model = treesModel(
-      [
+    const model = prepareModel(
+      treesModel(
         [
-          { feature: A, threshold: cut, left: 1, right: 2, value: 0 },
-          { feature: null, value: -1 },
-          { feature: null, value: 3 },
+          [
+            { feature: A, threshold: cut, left: 1, right: 2, value: 0 },
+            { feature: null, value: -1 },
+            { feature: null, value: 3 },
+          ],
         ],
-      ],
-      { baseScore: -2, threshold: 40 },
+        { baseScore: -2, threshold: 40 },
+      ),
     );
     const typical = series(5, { amount: 100_00, stepMs: HOUR_MS });
 
@@ -135,7 +162,7 @@ function uniforms(seed: number): () => number {
 }
 
 /** 300 depth-2 trees over every feature with irregular values: sums whose order would show in the last bits. */
-function manyTrees(next: () => number): FraudModel {
+function manyTrees(next: () => number): PreparedModel {
   const name = () => FEATURE_NAMES[Math.floor(next() * FEATURE_NAMES.length)];
   const leaf = () => ({ feature: null, value: (next() - 0.5) / 3 });
   const forest = Array.from({ length: 300 }, () => [
@@ -147,7 +174,7 @@ function manyTrees(next: () => number): FraudModel {
     leaf(),
     leaf(),
   ]);
-  return treesModel(forest, { baseScore: -3.3 });
+  return prepareModel(treesModel(forest, { baseScore: -3.3 }));
 }
 
 describe("Function: modelScoreOnly", () => {
@@ -295,6 +322,82 @@ describe("Function: parseFraudModel (gradient-boosted trees)", () => {
     // Act and assess
     expect(String(thrownBy(() => parseFraudModel(JSON.stringify(doc), FEATURE_NAMES)))).to.match(
       /not in this version's order/,
+    );
+  });
+});
+
+/** One node's draw: whether it splits (when room is left), on what, and its value. */
+interface NodeDraw {
+  readonly split: boolean;
+  readonly feature: number;
+  readonly threshold: number;
+  readonly value: number;
+}
+
+/**
+ * A valid tree from draws: nodes are numbered in breadth-first order, node `n` takes draw `n`, and
+ * a split appends its two children while draws remain, so children always follow their parent.
+ */
+function treeOf(draws: readonly NodeDraw[]): TreeNode[] {
+  const nodes: TreeNode[] = [];
+  let count = 1;
+  for (let n = 0; n < count; n++) {
+    const draw = draws[n];
+    if (draw.split && count + 2 <= draws.length) {
+      const feature = FEATURE_NAMES[draw.feature];
+      nodes.push({ feature, threshold: draw.threshold, left: count, right: count + 1, value: draw.value });
+      count += 2;
+    } else {
+      nodes.push({ feature: null, value: draw.value });
+    }
+  }
+  return nodes;
+}
+
+const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 });
+const nodeDraw = fc.record({
+  split: fc.boolean(),
+  feature: fc.nat(FEATURE_NAMES.length - 1),
+  threshold: finite,
+  value: finite,
+});
+
+describe("Function: treesLogOdds (property)", () => {
+  it("equals, bit for bit, the walk over the parsed trees, and so does the attribution's log-odds", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(nodeDraw, { minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 30 }),
+        finite,
+        fc.array(
+          fc.array(fc.oneof(finite, fc.nat(39)), {
+            minLength: FEATURE_NAMES.length,
+            maxLength: FEATURE_NAMES.length,
+          }),
+          {
+            minLength: 1,
+            maxLength: 20,
+          },
+        ),
+        (forest, baseScore, rows) => {
+          // Prepare: some vector entries are a node's own threshold, to go left at exactly it
+          const model = treesModel(forest.map(treeOf), { baseScore }) as GradientBoostedTreesModel;
+          const thresholds = forest.flat().map((draw) => draw.threshold);
+          const vectors = rows.map((row) =>
+            Float64Array.from(row, (x, i) =>
+              Number.isInteger(x) && i % 2 === 0 ? thresholds[x % thresholds.length] : x,
+            ),
+          );
+          const flat = flattenTrees(model);
+
+          // Act and assess
+          for (const v of vectors) {
+            const expected = referenceLogOdds(model, v);
+            expect(Object.is(treesLogOdds(flat, v), expected)).to.equal(true);
+            expect(Object.is(treesAttribution(flat, v).logOdds, expected)).to.equal(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

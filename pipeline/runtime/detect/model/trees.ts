@@ -1,36 +1,81 @@
 /**
  * Inference for gradient-boosted trees (MODEL.json kind `gradient-boosted-trees`): a few lines of
- * plain arithmetic over the parsed JSON, so the function's archive carries data, not a library.
+ * plain arithmetic, so the function's archive carries data, not a library. The parsed trees are
+ * flattened once into typed arrays ({@link flattenTrees}) because walking 150 tree objects per row
+ * was most of a model backtest's cost; the flat form is built at run time, never shipped (the
+ * closure serializer takes plain data, not typed arrays).
  * Reasons come from the model's own arithmetic by path attribution (Saabas): walking a tree from
  * its root, every split moves the output from `value[node]` to `value[child]`, and that change is
  * the split feature's. So `baseScore + Σ root values + Σ contributions = log-odds` exactly (up to
  * the order of additions). Plain functions and arrays only: this runs in the serialized closure.
  */
-import type { GradientBoostedTreesModel, RegressionTree } from "./format";
+import type { GradientBoostedTreesModel } from "./format";
 
 /**
- * The leaf `vector` reaches in `tree`: left when `x[feature] <= threshold`, else right.
- *
- * @example
- * tree.value[leafOf(tree, vector)]; // the tree's output, log-odds
+ * Every tree of a model in one set of parallel arrays: tree `t`'s root is node `roots[t]`, and
+ * `left`, `right` hold absolute node indices (−1 at a leaf, where `feature` is −1 too). A node's
+ * `threshold` and `value` are its tree's, unchanged.
  */
-function leafOf(tree: RegressionTree, vector: Float64Array): number {
-  let node = 0;
-  while (tree.feature[node] >= 0) {
-    node = vector[tree.feature[node]] <= tree.threshold[node] ? tree.left[node] : tree.right[node];
-  }
-  return node;
+interface FlatTrees {
+  readonly baseScore: number;
+  readonly roots: Int32Array;
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly value: Float64Array;
 }
 
 /**
- * The model's log-odds: `baseScore + Σ` the value of the leaf each tree reaches, in tree order.
+ * The model's trees as {@link FlatTrees}, in tree order, each tree's nodes in their own order.
  *
  * @example
- * treesLogOdds(model, vector); // -3.71
+ * const flat = flattenTrees(model); // once per model, then treesLogOdds(flat, vector) per row
  */
-function treesLogOdds(model: GradientBoostedTreesModel, vector: Float64Array): number {
-  let z = model.baseScore;
-  for (const tree of model.trees) z += tree.value[leafOf(tree, vector)];
+function flattenTrees(model: GradientBoostedTreesModel): FlatTrees {
+  let nodes = 0;
+  for (const tree of model.trees) nodes += tree.feature.length;
+  const roots = new Int32Array(model.trees.length);
+  const feature = new Int32Array(nodes);
+  const threshold = new Float64Array(nodes);
+  const left = new Int32Array(nodes);
+  const right = new Int32Array(nodes);
+  const value = new Float64Array(nodes);
+  let offset = 0;
+  model.trees.forEach((tree, t) => {
+    roots[t] = offset;
+    for (let n = 0; n < tree.feature.length; n++) {
+      const at = offset + n;
+      feature[at] = tree.feature[n];
+      threshold[at] = tree.threshold[n];
+      left[at] = tree.left[n] < 0 ? -1 : offset + tree.left[n];
+      right[at] = tree.right[n] < 0 ? -1 : offset + tree.right[n];
+      value[at] = tree.value[n];
+    }
+    offset += tree.feature.length;
+  });
+  return { baseScore: model.baseScore, roots, feature, threshold, left, right, value };
+}
+
+/**
+ * The model's log-odds: `baseScore + Σ` the value of the leaf each tree reaches, in tree order,
+ * going left when `x[feature] <= threshold`, else right.
+ *
+ * @example
+ * treesLogOdds(flattenTrees(model), vector); // -3.71
+ */
+function treesLogOdds(flat: FlatTrees, vector: Float64Array): number {
+  const { roots, feature, threshold, left, right, value } = flat;
+  let z = flat.baseScore;
+  for (let t = 0; t < roots.length; t++) {
+    let node = roots[t];
+    let f = feature[node];
+    while (f >= 0) {
+      node = vector[f] <= threshold[node] ? left[node] : right[node];
+      f = feature[node];
+    }
+    z += value[node];
+  }
   return z;
 }
 
@@ -48,24 +93,25 @@ interface TreesAttribution {
  * The log-odds with each feature's path attribution (Saabas).
  *
  * @example
- * const { logOdds, bias, contributions } = treesAttribution(model, vector);
+ * const { logOdds, bias, contributions } = treesAttribution(flattenTrees(model), vector);
  * // bias + Σ contributions ≈ logOdds (to rounding)
  */
-function treesAttribution(model: GradientBoostedTreesModel, vector: Float64Array): TreesAttribution {
+function treesAttribution(flat: FlatTrees, vector: Float64Array): TreesAttribution {
+  const { roots, feature, threshold, left, right, value } = flat;
   const contributions = new Float64Array(vector.length);
-  let bias = model.baseScore;
-  for (const tree of model.trees) bias += tree.value[0];
-  for (const tree of model.trees) {
-    let node = 0;
-    while (tree.feature[node] >= 0) {
-      const f = tree.feature[node];
-      const child = vector[f] <= tree.threshold[node] ? tree.left[node] : tree.right[node];
-      contributions[f] += tree.value[child] - tree.value[node];
+  let bias = flat.baseScore;
+  for (let t = 0; t < roots.length; t++) bias += value[roots[t]];
+  for (let t = 0; t < roots.length; t++) {
+    let node = roots[t];
+    while (feature[node] >= 0) {
+      const f = feature[node];
+      const child = vector[f] <= threshold[node] ? left[node] : right[node];
+      contributions[f] += value[child] - value[node];
       node = child;
     }
   }
-  return { logOdds: treesLogOdds(model, vector), bias, contributions };
+  return { logOdds: treesLogOdds(flat, vector), bias, contributions };
 }
 
-export type { TreesAttribution };
-export { leafOf, treesAttribution, treesLogOdds };
+export type { FlatTrees, TreesAttribution };
+export { flattenTrees, treesAttribution, treesLogOdds };
