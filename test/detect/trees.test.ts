@@ -354,6 +354,37 @@ function treeOf(draws: readonly NodeDraw[]): TreeNode[] {
   return nodes;
 }
 
+/** The same tree numbered depth first (a right child after its sibling's whole subtree), as a file may hold it. */
+function depthFirst(nodes: readonly TreeNode[]): TreeNode[] {
+  const order: number[] = [];
+  const visit = (n: number) => {
+    order.push(n);
+    const { left, right } = nodes[n];
+    if (left !== undefined && right !== undefined) {
+      visit(left);
+      visit(right);
+    }
+  };
+  visit(0);
+  const at = (n: number | undefined) => (n === undefined ? undefined : order.indexOf(n));
+  return order.map((n) => ({ ...nodes[n], left: at(nodes[n].left), right: at(nodes[n].right) }));
+}
+
+/** Path attribution over the parsed trees, tree by tree and split by split: what the flat walk must equal. */
+function referenceContributions(model: GradientBoostedTreesModel, vector: Float64Array): Float64Array {
+  const contributions = new Float64Array(vector.length);
+  for (const tree of model.trees) {
+    let node = 0;
+    while (tree.feature[node] >= 0) {
+      const f = tree.feature[node];
+      const child = vector[f] <= tree.threshold[node] ? tree.left[node] : tree.right[node];
+      contributions[f] += tree.value[child] - tree.value[node];
+      node = child;
+    }
+  }
+  return contributions;
+}
+
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 });
 const nodeDraw = fc.record({
   split: fc.boolean(),
@@ -361,39 +392,37 @@ const nodeDraw = fc.record({
   threshold: finite,
   value: finite,
 });
+/** A vector entry: a number, or one of the model's thresholds (by index), to go left at exactly it. */
+const entry = fc.oneof(fc.record({ x: finite }), fc.record({ threshold: fc.nat() }));
 
-describe("Function: treesLogOdds (property)", () => {
-  it("equals, bit for bit, the walk over the parsed trees, and so does the attribution's log-odds", () => {
+describe("Function: treesLogOdds and treesAttribution (property)", () => {
+  it("equal, bit for bit, the walk over the parsed trees, breadth- or depth-first", () => {
     fc.assert(
       fc.property(
         fc.array(fc.array(nodeDraw, { minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 30 }),
+        fc.boolean(),
         finite,
-        fc.array(
-          fc.array(fc.oneof(finite, fc.nat(39)), {
-            minLength: FEATURE_NAMES.length,
-            maxLength: FEATURE_NAMES.length,
-          }),
-          {
-            minLength: 1,
-            maxLength: 20,
-          },
-        ),
-        (forest, baseScore, rows) => {
-          // Prepare: some vector entries are a node's own threshold, to go left at exactly it
-          const model = treesModel(forest.map(treeOf), { baseScore }) as GradientBoostedTreesModel;
+        fc.array(fc.array(entry, { minLength: FEATURE_NAMES.length, maxLength: FEATURE_NAMES.length }), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (forest, depthFirstOrder, baseScore, rows) => {
+          // Prepare
+          const trees = forest.map((draws) => (depthFirstOrder ? depthFirst(treeOf(draws)) : treeOf(draws)));
+          const model = treesModel(trees, { baseScore }) as GradientBoostedTreesModel;
           const thresholds = forest.flat().map((draw) => draw.threshold);
           const vectors = rows.map((row) =>
-            Float64Array.from(row, (x, i) =>
-              Number.isInteger(x) && i % 2 === 0 ? thresholds[x % thresholds.length] : x,
-            ),
+            Float64Array.from(row, (e) => ("x" in e ? e.x : thresholds[e.threshold % thresholds.length])),
           );
           const flat = flattenTrees(model);
 
           // Act and assess
           for (const v of vectors) {
             const expected = referenceLogOdds(model, v);
+            const attribution = treesAttribution(flat, v);
             expect(Object.is(treesLogOdds(flat, v), expected)).to.equal(true);
-            expect(Object.is(treesAttribution(flat, v).logOdds, expected)).to.equal(true);
+            expect(Object.is(attribution.logOdds, expected)).to.equal(true);
+            expect(attribution.contributions).to.deep.equal(referenceContributions(model, v));
           }
         },
       ),

@@ -12,9 +12,10 @@
 import type { GradientBoostedTreesModel } from "./format";
 
 /**
- * Every tree of a model in one set of parallel arrays: tree `t`'s root is node `roots[t]`, and
- * `left`, `right` hold absolute node indices (−1 at a leaf, where `feature` is −1 too). A node's
- * `threshold` and `value` are its tree's, unchanged.
+ * Every tree of a model in one set of parallel arrays: tree `t`'s root is node `roots[t]` and its
+ * nodes follow in breadth-first order, so a split's two children are adjacent: the left one is
+ * node `left[n]` (an absolute index), the right one `left[n] + 1`. At a leaf `feature` and `left`
+ * are −1. A node's `threshold` and `value` are its tree's, unchanged.
  */
 interface FlatTrees {
   readonly baseScore: number;
@@ -22,12 +23,12 @@ interface FlatTrees {
   readonly feature: Int32Array;
   readonly threshold: Float64Array;
   readonly left: Int32Array;
-  readonly right: Int32Array;
   readonly value: Float64Array;
 }
 
 /**
- * The model's trees as {@link FlatTrees}, in tree order, each tree's nodes in their own order.
+ * The model's trees as {@link FlatTrees}, in tree order. Relies on what `parseFraudModel` checks:
+ * every node but the root is the child of exactly one split.
  *
  * @example
  * const flat = flattenTrees(model); // once per model, then treesLogOdds(flat, vector) per row
@@ -39,39 +40,49 @@ function flattenTrees(model: GradientBoostedTreesModel): FlatTrees {
   const feature = new Int32Array(nodes);
   const threshold = new Float64Array(nodes);
   const left = new Int32Array(nodes);
-  const right = new Int32Array(nodes);
   const value = new Float64Array(nodes);
   let offset = 0;
   model.trees.forEach((tree, t) => {
     roots[t] = offset;
-    for (let n = 0; n < tree.feature.length; n++) {
-      const at = offset + n;
+    // The tree's own node indices in breadth-first order: position i becomes node offset + i.
+    const order = new Int32Array(tree.feature.length);
+    let end = 1;
+    for (let i = 0; i < end; i++) {
+      const n = order[i];
+      const at = offset + i;
       feature[at] = tree.feature[n];
       threshold[at] = tree.threshold[n];
-      left[at] = tree.left[n] < 0 ? -1 : offset + tree.left[n];
-      right[at] = tree.right[n] < 0 ? -1 : offset + tree.right[n];
       value[at] = tree.value[n];
+      left[at] = -1;
+      if (tree.feature[n] >= 0) {
+        left[at] = offset + end;
+        order[end] = tree.left[n];
+        order[end + 1] = tree.right[n];
+        end += 2;
+      }
     }
     offset += tree.feature.length;
   });
-  return { baseScore: model.baseScore, roots, feature, threshold, left, right, value };
+  return { baseScore: model.baseScore, roots, feature, threshold, left, value };
 }
 
 /**
- * The model's log-odds: `baseScore + Σ` the value of the leaf each tree reaches, in tree order,
- * going left when `x[feature] <= threshold`, else right.
+ * The model's log-odds: `baseScore + Σ` the value of the leaf each tree reaches, in tree order.
+ * A split sends `vector` left when `x[feature] <= threshold`, else right: to `left + 0` or
+ * `left + 1`, added rather than branched on, because which way a row goes is unpredictable and a
+ * mispredicted branch per level cost more than the walk's loads.
  *
  * @example
  * treesLogOdds(flattenTrees(model), vector); // -3.71
  */
 function treesLogOdds(flat: FlatTrees, vector: Float64Array): number {
-  const { roots, feature, threshold, left, right, value } = flat;
+  const { roots, feature, threshold, left, value } = flat;
   let z = flat.baseScore;
   for (let t = 0; t < roots.length; t++) {
     let node = roots[t];
     let f = feature[node];
     while (f >= 0) {
-      node = vector[f] <= threshold[node] ? left[node] : right[node];
+      node = left[node] + +!(vector[f] <= threshold[node]);
       f = feature[node];
     }
     z += value[node];
@@ -90,24 +101,25 @@ interface TreesAttribution {
 }
 
 /**
- * The log-odds with each feature's path attribution (Saabas).
+ * The log-odds with each feature's path attribution (Saabas), walking as {@link treesLogOdds} does.
  *
  * @example
  * const { logOdds, bias, contributions } = treesAttribution(flattenTrees(model), vector);
  * // bias + Σ contributions ≈ logOdds (to rounding)
  */
 function treesAttribution(flat: FlatTrees, vector: Float64Array): TreesAttribution {
-  const { roots, feature, threshold, left, right, value } = flat;
+  const { roots, feature, threshold, left, value } = flat;
   const contributions = new Float64Array(vector.length);
   let bias = flat.baseScore;
   for (let t = 0; t < roots.length; t++) bias += value[roots[t]];
   for (let t = 0; t < roots.length; t++) {
     let node = roots[t];
-    while (feature[node] >= 0) {
-      const f = feature[node];
-      const child = vector[f] <= threshold[node] ? left[node] : right[node];
+    let f = feature[node];
+    while (f >= 0) {
+      const child = left[node] + +!(vector[f] <= threshold[node]);
       contributions[f] += value[child] - value[node];
       node = child;
+      f = feature[node];
     }
   }
   return { logOdds: treesLogOdds(flat, vector), bias, contributions };
