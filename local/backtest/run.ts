@@ -47,6 +47,11 @@ export interface BacktestOptions {
   readonly keepFeatures?: boolean;
   /** Called with every replayed row, in replay order, as it is scored (e.g. to write its score). */
   readonly onScored?: (row: ReplayedRow) => void;
+  /**
+   * Leave the rows handed out (kept or passed to `onScored`) without `reasons`, for a caller that
+   * reads none (training reads features and labels): the words are built per row, then dropped.
+   */
+  readonly skipReasons?: boolean;
 }
 
 export interface InvalidRow {
@@ -213,14 +218,15 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
   let replayed = 0;
   // Reasons are read only from the rows handed out (kept or passed to onScored, e.g. --scores-out):
   // the metrics need scores, flags and hits.
-  const skipReasons = kept === undefined && options.onScored === undefined;
+  const handsOut = kept !== undefined || options.onScored !== undefined;
+  const skipReasons = options.skipReasons === true || !handsOut;
   const duplicates = replayEach(
     valid,
     { scoring, labelDelayMs: labelDelayDays * DAY_MS, keepFeatures: options.keepFeatures, skipReasons },
     (row, assessment, features) => {
       replayed += 1;
       measurement.add(row, assessment);
-      if (skipReasons) return;
+      if (!handsOut) return;
       const scored = replayedRow(row, assessment, features, options.keepFeatures);
       kept?.push(scored);
       options.onScored?.(scored);
