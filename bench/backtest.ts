@@ -3,7 +3,7 @@
  * rows per second of `runBacktest` end to end (read JSON Lines, decode with the contract codec,
  * replay walk-forward through the detector with its feature vector, compute the metrics), once
  * with the label-free default score and once with a model trained on the same file, and of
- * `npm run backtest` with the default score as a fresh process (start-up included). Training is
+ * `npm run backtest` as a fresh process (start-up included) with each of them. Training is
  * timed twice: the train module's `train` in this process (replay and fit apart), and
  * `npm run train` as a fresh process (local/train/main.ts), whose MODEL.json, read back with the
  * stack's validator, is the model the second backtest scores with.
@@ -35,12 +35,12 @@ const TRAIN_CLI_DEADLINE_MS = 20 * 60_000;
 /** `npm run backtest` as a child is killed after this long. */
 const BACKTEST_CLI_DEADLINE_MS = 10 * 60_000;
 
-/** `npm run backtest -- FILE --json` as a fresh process, with the default score. */
+/** `npm run backtest -- FILE --json` as a fresh process, with the default score or `--model`. */
 interface CliBacktestRun {
   /** From spawn to exit: Node's start, loading and transpiling the CLI, the backtest, the report, ms. */
   readonly wallMs: number;
   readonly rowsPerSec: number;
-  /** True when the CLI counted the same alerts as the in-process backtest with the default score. */
+  /** True when the CLI counted the same alerts as the in-process backtest with the same scorer. */
   readonly sameAlerts: boolean;
 }
 
@@ -96,6 +96,8 @@ interface BacktestFigure {
   readonly training: TrainingFigure;
   /** `npm run backtest` as a fresh process (npm's own start left out), default score. */
   readonly cli: CliBacktestRun;
+  /** The same with `--model` the MODEL.json `npm run train` wrote. */
+  readonly cliWithModel: CliBacktestRun;
   readonly goalRowsPerSec: number;
 }
 
@@ -132,9 +134,18 @@ function backtestCommand(): string[] {
   return args;
 }
 
-/** Runs `npm run backtest -- FILE --json` (without npm) in a fresh process and times it. */
-async function timedCli(file: string, rows: number, alerts: number): Promise<CliBacktestRun> {
-  const run = await runNode([...backtestCommand(), file, "--json"], BACKTEST_CLI_DEADLINE_MS);
+/**
+ * Runs `npm run backtest -- FILE --json` (without npm), with `--model` when a model file is
+ * given, in a fresh process and times it.
+ */
+async function timedCli(
+  file: string,
+  rows: number,
+  alerts: number,
+  modelFile?: string,
+): Promise<CliBacktestRun> {
+  const model = modelFile === undefined ? [] : ["--model", modelFile];
+  const run = await runNode([...backtestCommand(), file, ...model, "--json"], BACKTEST_CLI_DEADLINE_MS);
   if (run.code !== 0) {
     throw new Error(
       `npm run backtest exited with ${run.code}: ${run.stderr.trim().split("\n").slice(-3).join(" | ")}`,
@@ -181,7 +192,8 @@ async function trainWithCli(file: string, out: string) {
 
 /**
  * Generates `rows` transactions into a temporary file, times a backtest with the default score
- * in this process and with `npm run backtest` as a fresh process, trains on the file (in process, then with the CLI), and times a backtest with the CLI's model.
+ * in this process and with `npm run backtest` as a fresh process, trains on the file (in process,
+ * then with the CLI), and times a backtest with the CLI's model the same two ways.
  *
  * @example
  * const figure = await measureBacktest(500_000);
@@ -204,10 +216,13 @@ async function measureBacktest(
     progress("training in process");
     const inProcess = await trainInProcess(file, generated.rows);
     progress("training with npm run train");
-    const trainCli = await trainWithCli(file, path.join(dir, "MODEL.json"));
+    const modelFile = path.join(dir, "MODEL.json");
+    const trainCli = await trainWithCli(file, modelFile);
     const model = parseFraudModel(trainCli.text, FEATURE_NAMES);
     progress("backtest with the model");
     const withModel = await timedBacktest(file, generated.rows, model);
+    progress("npm run backtest --model as a fresh process");
+    const cliWithModel = await timedCli(file, generated.rows, withModel.alerts, modelFile);
     return {
       rows: generated.rows,
       fraudRows: generated.fraud,
@@ -223,6 +238,7 @@ async function measureBacktest(
         cliSameModel: trainCli.text === inProcess.text,
       },
       cli,
+      cliWithModel,
       goalRowsPerSec: BACKTEST_GOAL_ROWS_PER_SEC,
     };
   } finally {

@@ -9,6 +9,7 @@ import { thresholdOf } from "../../pipeline/runtime/detect/assess";
 import { DEFAULT_RULES_CONFIG, type RulesConfig } from "../../pipeline/runtime/detect/config";
 import { DAY_MS, dayOf } from "../../pipeline/runtime/detect/merchant-risk";
 import type { FraudModel } from "../../pipeline/runtime/detect/model/format";
+import { prepareModel } from "../../pipeline/runtime/detect/scoring/score";
 import {
   averagePrecision,
   type Confusion,
@@ -46,6 +47,11 @@ export interface BacktestOptions {
   readonly keepFeatures?: boolean;
   /** Called with every replayed row, in replay order, as it is scored (e.g. to write its score). */
   readonly onScored?: (row: ReplayedRow) => void;
+  /**
+   * Leave the rows handed out (kept or passed to `onScored`) without `reasons`, for a caller that
+   * reads none (training reads features and labels): the words are built per row, then dropped.
+   */
+  readonly skipReasons?: boolean;
 }
 
 export interface InvalidRow {
@@ -187,7 +193,7 @@ async function runBacktest(
 async function runBacktest(input: BacktestInput, options?: BacktestOptions): Promise<BacktestResult>;
 async function runBacktest(input: BacktestInput, options: BacktestOptions = {}): Promise<BacktestResult> {
   const config = options.config ?? DEFAULT_RULES_CONFIG;
-  const scoring = { config, model: options.model };
+  const scoring = { config, model: options.model === undefined ? undefined : prepareModel(options.model) };
   const labelDelayDays = options.labelDelayDays ?? DEFAULT_LABEL_DELAY_DAYS;
   const codec = makeTransactionCodec();
   const valid: ReplayRow[] = [];
@@ -212,14 +218,15 @@ async function runBacktest(input: BacktestInput, options: BacktestOptions = {}):
   let replayed = 0;
   // Reasons are read only from the rows handed out (kept or passed to onScored, e.g. --scores-out):
   // the metrics need scores, flags and hits.
-  const skipReasons = kept === undefined && options.onScored === undefined;
+  const handsOut = kept !== undefined || options.onScored !== undefined;
+  const skipReasons = options.skipReasons === true || !handsOut;
   const duplicates = replayEach(
     valid,
     { scoring, labelDelayMs: labelDelayDays * DAY_MS, keepFeatures: options.keepFeatures, skipReasons },
     (row, assessment, features) => {
       replayed += 1;
       measurement.add(row, assessment);
-      if (skipReasons) return;
+      if (!handsOut) return;
       const scored = replayedRow(row, assessment, features, options.keepFeatures);
       kept?.push(scored);
       options.onScored?.(scored);

@@ -75,6 +75,7 @@ async function trainingSet(input: BacktestInput, options: DatasetOptions): Promi
     config: options.config,
     keepFeatures: true,
     labelDelayDays: options.labelDelayDays,
+    skipReasons: true,
   });
   const { scored } = result;
   const knownAt = scored.length === 0 ? Number.NaN : scored[scored.length - 1].tx.timestamp;

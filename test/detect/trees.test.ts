@@ -1,14 +1,21 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { assessTransaction } from "../../pipeline/runtime/detect/assess";
 import { DEFAULT_RULES_CONFIG } from "../../pipeline/runtime/detect/config";
 import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
 import {
-  type FraudModel,
   type GradientBoostedTreesModel,
   parseFraudModel,
+  type RegressionTree,
 } from "../../pipeline/runtime/detect/model/format";
-import { leafOf, treesAttribution, treesLogOdds } from "../../pipeline/runtime/detect/model/trees";
-import { modelProbability, modelScore, modelScoreOnly } from "../../pipeline/runtime/detect/scoring/score";
+import { flattenTrees, treesAttribution, treesLogOdds } from "../../pipeline/runtime/detect/model/trees";
+import {
+  modelProbability,
+  modelScore,
+  modelScoreOnly,
+  type PreparedModel,
+  prepareModel,
+} from "../../pipeline/runtime/detect/scoring/score";
 import { current, series } from "../helpers/detect";
 import { thrownBy } from "../helpers/expect";
 import { fraudModel, type TreeNode, treesDocument, treesModel } from "../helpers/model";
@@ -33,6 +40,22 @@ function trees(): GradientBoostedTreesModel {
   return treesModel([FIRST, STUMP], { baseScore: -2 }) as GradientBoostedTreesModel;
 }
 
+/** The leaf `vector` reaches in one parsed tree, walked over its own arrays: the reference for the flat walk. */
+function leafOf(tree: RegressionTree, vector: Float64Array): number {
+  let node = 0;
+  while (tree.feature[node] >= 0) {
+    node = vector[tree.feature[node]] <= tree.threshold[node] ? tree.left[node] : tree.right[node];
+  }
+  return node;
+}
+
+/** The parsed trees' log-odds by {@link leafOf}, added in tree order: what the flat walk must equal. */
+function referenceLogOdds(model: GradientBoostedTreesModel, vector: Float64Array): number {
+  let z = model.baseScore;
+  for (const tree of model.trees) z += tree.value[leafOf(tree, vector)];
+  return z;
+}
+
 function vector(a: number, b: number): Float64Array {
   const v = new Float64Array(FEATURE_NAMES.length);
   v[IA] = a;
@@ -49,15 +72,17 @@ describe("Function: treesLogOdds and treesAttribution (hand-computed)", () => {
     expect(leafOf(model.trees[0], vector(8, 1))).to.equal(4);
     expect(leafOf(model.trees[0], vector(7, 1))).to.equal(1);
     expect(leafOf(model.trees[0], vector(8, 0.5))).to.equal(3);
-    expect(treesLogOdds(model, vector(8, 1))).to.equal(-2 + 0.9 + 0.05);
-    expect(treesLogOdds(model, vector(7, 1))).to.equal(-2 - 0.3 + 0.05);
-    expect(modelProbability(model, vector(8, 1))).to.equal(1 / (1 + Math.exp(-(-2 + 0.9 + 0.05))));
+    expect(treesLogOdds(flattenTrees(model), vector(8, 1))).to.equal(-2 + 0.9 + 0.05);
+    expect(treesLogOdds(flattenTrees(model), vector(7, 1))).to.equal(-2 - 0.3 + 0.05);
+    expect(modelProbability(prepareModel(model), vector(8, 1))).to.equal(
+      1 / (1 + Math.exp(-(-2 + 0.9 + 0.05))),
+    );
   });
 
   it("gives each split's change of value to its feature, summing to the log-odds", () => {
     // Act
-    const high = treesAttribution(trees(), vector(8, 1));
-    const low = treesAttribution(trees(), vector(7, 1));
+    const high = treesAttribution(flattenTrees(trees()), vector(8, 1));
+    const low = treesAttribution(flattenTrees(trees()), vector(7, 1));
 
     // Assess: 0.1 → 0.5 on A, 0.5 → 0.9 on B; 0.1 → −0.3 on A
     expect(Math.abs(high.bias - (-2 + 0.1 + 0.05)) < 1e-15).to.be.ok;
@@ -74,15 +99,17 @@ describe("Function: treesLogOdds and treesAttribution (hand-computed)", () => {
   it("scores probability × 100 and reasons with the features whose splits raised it", () => {
     // Prepare: one stump on the amount: above log1p(1000.00) it adds 3 log-odds
     const cut = Math.log1p(1_000_00);
-    const model = treesModel(
-      [
+    const model = prepareModel(
+      treesModel(
         [
-          { feature: A, threshold: cut, left: 1, right: 2, value: 0 },
-          { feature: null, value: -1 },
-          { feature: null, value: 3 },
+          [
+            { feature: A, threshold: cut, left: 1, right: 2, value: 0 },
+            { feature: null, value: -1 },
+            { feature: null, value: 3 },
+          ],
         ],
-      ],
-      { baseScore: -2, threshold: 40 },
+        { baseScore: -2, threshold: 40 },
+      ),
     );
     const typical = series(5, { amount: 100_00, stepMs: HOUR_MS });
 
@@ -135,7 +162,7 @@ function uniforms(seed: number): () => number {
 }
 
 /** 300 depth-2 trees over every feature with irregular values: sums whose order would show in the last bits. */
-function manyTrees(next: () => number): FraudModel {
+function manyTrees(next: () => number): PreparedModel {
   const name = () => FEATURE_NAMES[Math.floor(next() * FEATURE_NAMES.length)];
   const leaf = () => ({ feature: null, value: (next() - 0.5) / 3 });
   const forest = Array.from({ length: 300 }, () => [
@@ -147,7 +174,7 @@ function manyTrees(next: () => number): FraudModel {
     leaf(),
     leaf(),
   ]);
-  return treesModel(forest, { baseScore: -3.3 });
+  return prepareModel(treesModel(forest, { baseScore: -3.3 }));
 }
 
 describe("Function: modelScoreOnly", () => {
@@ -295,6 +322,111 @@ describe("Function: parseFraudModel (gradient-boosted trees)", () => {
     // Act and assess
     expect(String(thrownBy(() => parseFraudModel(JSON.stringify(doc), FEATURE_NAMES)))).to.match(
       /not in this version's order/,
+    );
+  });
+});
+
+/** One node's draw: whether it splits (when room is left), on what, and its value. */
+interface NodeDraw {
+  readonly split: boolean;
+  readonly feature: number;
+  readonly threshold: number;
+  readonly value: number;
+}
+
+/**
+ * A valid tree from draws: nodes are numbered in breadth-first order, node `n` takes draw `n`, and
+ * a split appends its two children while draws remain, so children always follow their parent.
+ */
+function treeOf(draws: readonly NodeDraw[]): TreeNode[] {
+  const nodes: TreeNode[] = [];
+  let count = 1;
+  for (let n = 0; n < count; n++) {
+    const draw = draws[n];
+    if (draw.split && count + 2 <= draws.length) {
+      const feature = FEATURE_NAMES[draw.feature];
+      nodes.push({ feature, threshold: draw.threshold, left: count, right: count + 1, value: draw.value });
+      count += 2;
+    } else {
+      nodes.push({ feature: null, value: draw.value });
+    }
+  }
+  return nodes;
+}
+
+/** The same tree numbered depth first (a right child after its sibling's whole subtree), as a file may hold it. */
+function depthFirst(nodes: readonly TreeNode[]): TreeNode[] {
+  const order: number[] = [];
+  const visit = (n: number) => {
+    order.push(n);
+    const { left, right } = nodes[n];
+    if (left !== undefined && right !== undefined) {
+      visit(left);
+      visit(right);
+    }
+  };
+  visit(0);
+  const at = (n: number | undefined) => (n === undefined ? undefined : order.indexOf(n));
+  return order.map((n) => ({ ...nodes[n], left: at(nodes[n].left), right: at(nodes[n].right) }));
+}
+
+/** Path attribution over the parsed trees, tree by tree and split by split: what the flat walk must equal. */
+function referenceContributions(model: GradientBoostedTreesModel, vector: Float64Array): Float64Array {
+  const contributions = new Float64Array(vector.length);
+  for (const tree of model.trees) {
+    let node = 0;
+    while (tree.feature[node] >= 0) {
+      const f = tree.feature[node];
+      const child = vector[f] <= tree.threshold[node] ? tree.left[node] : tree.right[node];
+      contributions[f] += tree.value[child] - tree.value[node];
+      node = child;
+    }
+  }
+  return contributions;
+}
+
+const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 });
+const nodeDraw = fc.record({
+  split: fc.boolean(),
+  feature: fc.nat(FEATURE_NAMES.length - 1),
+  threshold: finite,
+  value: finite,
+});
+/** A vector entry: a number, or one of the model's thresholds (by index), to go left at exactly it. */
+const entry = fc.oneof(fc.record({ x: finite }), fc.record({ threshold: fc.nat() }));
+
+describe("Function: treesLogOdds and treesAttribution (property)", () => {
+  it("equal, bit for bit, the walk over the parsed trees, breadth- or depth-first", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(nodeDraw, { minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 30 }),
+        fc.boolean(),
+        finite,
+        fc.array(fc.array(entry, { minLength: FEATURE_NAMES.length, maxLength: FEATURE_NAMES.length }), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (forest, depthFirstOrder, baseScore, rows) => {
+          // Prepare
+          const trees = forest.map((draws) => (depthFirstOrder ? depthFirst(treeOf(draws)) : treeOf(draws)));
+          const model = treesModel(trees, { baseScore }) as GradientBoostedTreesModel;
+          const thresholds = forest.flat().map((draw) => draw.threshold);
+          const vectors = rows.map((row) =>
+            Float64Array.from(row, (e) => ("x" in e ? e.x : thresholds[e.threshold % thresholds.length])),
+          );
+          const flat = flattenTrees(model);
+
+          // Act and assess
+          for (const v of vectors) {
+            const expected = referenceLogOdds(model, v);
+            const attribution = treesAttribution(flat, v);
+            expect(Object.is(treesLogOdds(flat, v), expected)).to.equal(true);
+            expect(Object.is(attribution.logOdds, expected)).to.equal(true);
+            expect(attribution.contributions).to.deep.equal(referenceContributions(model, v));
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,6 +1,10 @@
 /** MODEL.json documents for tests (a logistic regression, gradient-boosted trees), built through the real validator. */
 import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
-import { type FraudModel, parseFraudModel } from "../../pipeline/runtime/detect/model/format";
+import {
+  type FraudModel,
+  type LogisticRegressionModel,
+  parseFraudModel,
+} from "../../pipeline/runtime/detect/model/format";
 
 interface Term {
   readonly weight: number;
@@ -18,7 +22,7 @@ interface Term {
 function fraudModel(
   terms: Readonly<Record<string, Term>>,
   options: { intercept?: number; threshold?: number } = {},
-): FraudModel {
+): LogisticRegressionModel {
   const term = (name: string) => terms[name] ?? { weight: 0, mean: 0, scale: 1 };
   const document = {
     format: "fraud-model",
@@ -40,7 +44,7 @@ function fraudModel(
       averagePrecision: 0.5,
     },
   };
-  return parseFraudModel(JSON.stringify(document), FEATURE_NAMES);
+  return parseFraudModel(JSON.stringify(document), FEATURE_NAMES) as LogisticRegressionModel;
 }
 
 /** A tree by feature name: `feature` null for a leaf, `left`/`right` −1 for a leaf. */

@@ -173,6 +173,27 @@ describe("Function: runBacktest (walk-forward options)", () => {
       "rows handed out carry their reasons",
     ).to.be.ok;
   });
+
+  it("keeps rows without reasons under skipReasons (training), their scores and features the same", async () => {
+    // Prepare: the default score, whose reasons are worded when kept
+    const rows = merchantDays(12, true).map((row, day) => ({
+      ...row.tx,
+      amount: 1_000 + ((day * 7_919) % 9_000_00),
+      is_fraud: day % 4 === 0,
+    }));
+
+    // Act
+    const worded = await runBacktest(rows, { keepFeatures: true });
+    const skipped = await runBacktest(rows, { keepFeatures: true, skipReasons: true });
+
+    // Assess
+    expect(worded.scored.some((row) => row.assessment.reasons.length > 0)).to.be.ok;
+    expect(skipped.scored.every((row) => row.assessment.reasons.length === 0)).to.be.ok;
+    expect(skipped.scored).to.deep.equal(
+      worded.scored.map((row) => ({ ...row, assessment: { ...row.assessment, reasons: [] } })),
+    );
+    expect({ ...skipped, scored: undefined }).to.deep.equal({ ...worded, scored: undefined });
+  });
 });
 
 describe("Function: main (backtest CLI, walk-forward flags)", () => {

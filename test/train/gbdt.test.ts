@@ -12,8 +12,8 @@ import {
 import { assembleTreesModel, modelText } from "../../local/train/model-file";
 import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
 import { parseFraudModel } from "../../pipeline/runtime/detect/model/format";
-import { treesAttribution, treesLogOdds } from "../../pipeline/runtime/detect/model/trees";
-import { modelProbability } from "../../pipeline/runtime/detect/scoring/score";
+import { flattenTrees, treesAttribution, treesLogOdds } from "../../pipeline/runtime/detect/model/trees";
+import { modelProbability, prepareModel } from "../../pipeline/runtime/detect/scoring/score";
 import { thrownBy } from "../helpers/expect";
 
 /**
@@ -183,17 +183,19 @@ describe("Trees inference against the trainer", () => {
     if (model.kind !== "gradient-boosted-trees") return;
 
     // Act and assess
+    const prepared = prepareModel(model);
+    const flat = flattenTrees(model);
     let largest = 0;
     let largestGap = 0;
     for (let i = 0; i < x.rows; i++) {
       const vector = x.values.slice(i * x.columns, (i + 1) * x.columns);
       largest = Math.max(
         largest,
-        Math.abs(modelProbability(model, vector) - predictBoostedProbability(fit, x, i)),
+        Math.abs(modelProbability(prepared, vector) - predictBoostedProbability(fit, x, i)),
       );
-      const z = treesLogOdds(model, vector);
+      const z = treesLogOdds(flat, vector);
       expect(Math.abs(z - predictBoostedLogOdds(fit, x, i)) <= 1e-9).to.be.ok;
-      const { bias, contributions, logOdds } = treesAttribution(model, vector);
+      const { bias, contributions, logOdds } = treesAttribution(flat, vector);
       expect(logOdds).to.equal(z);
       const total = bias + contributions.reduce((sum, c) => sum + c, 0);
       largestGap = Math.max(largestGap, Math.abs(total - z));

@@ -13,7 +13,7 @@ import { train } from "../../local/train/train";
 import { FEATURE_NAMES } from "../../pipeline/runtime/detect/features/registry";
 import { DAY_MS } from "../../pipeline/runtime/detect/merchant-risk";
 import { parseFraudModel } from "../../pipeline/runtime/detect/model/format";
-import { modelProbability } from "../../pipeline/runtime/detect/scoring/score";
+import { modelProbability, prepareModel } from "../../pipeline/runtime/detect/scoring/score";
 import { captureOutput } from "../helpers/local";
 
 const START = Date.UTC(2025, 2, 1);
@@ -129,10 +129,11 @@ describe("Function: train", () => {
       expect(model.kind).to.equal(kind);
       expect(trained.kind).to.equal(kind);
       const { x } = trained.set.examples;
+      const prepared = prepareModel(model);
       let largest = 0;
       for (let i = 0; i < x.rows; i++) {
         const vector = x.values.slice(i * x.columns, (i + 1) * x.columns);
-        const difference = Math.abs(modelProbability(model, vector) - trained.predict(x, i));
+        const difference = Math.abs(modelProbability(prepared, vector) - trained.predict(x, i));
         largest = Math.max(largest, difference);
         expect(backtest.scored[i].assessment.score).to.equal(scoreOfProbability(trained.predict(x, i)));
       }

@@ -12,13 +12,12 @@ import type { RulesConfig } from "./config";
 import { computeFeatures } from "./features/registry";
 import { type SummaryInputs, summarise } from "./features/summary";
 import { emptyProfile, type MerchantProfile } from "./merchant-risk";
-import type { FraudModel } from "./model/format";
-import { defaultScore, modelScore, modelScoreOnly, topReasons } from "./scoring/score";
+import { defaultScore, modelScore, modelScoreOnly, type PreparedModel, topReasons } from "./scoring/score";
 
-/** What scores a transaction: the settings, and the trained model when one is deployed. */
+/** What scores a transaction: the settings, and the trained model (see `prepareModel`) when one is deployed. */
 interface Scoring {
   readonly config: RulesConfig;
-  readonly model?: FraudModel;
+  readonly model?: PreparedModel;
 }
 
 /** An assessment with the feature vector it was computed from (the backtest and training keep it). */
@@ -28,7 +27,10 @@ interface AssessedVector {
 }
 
 /** The flag threshold in force: the model's own unless the config sets `modelThreshold`. */
-function thresholdOf(scoring: Scoring): number {
+function thresholdOf(scoring: {
+  readonly config: RulesConfig;
+  readonly model?: { readonly threshold: number };
+}): number {
   if (scoring.model === undefined) return scoring.config.threshold;
   return scoring.config.modelThreshold > 0 ? scoring.config.modelThreshold : scoring.model.threshold;
 }
@@ -92,7 +94,7 @@ function assessTransaction(
   history: readonly Transaction[],
   config: RulesConfig,
   merchant: MerchantProfile = emptyProfile(),
-  model?: FraudModel,
+  model?: PreparedModel,
 ): Assessment {
   return assessWithFeatures(tx, history, merchant, { config, model }).assessment;
 }

@@ -28,6 +28,7 @@ import { planHistoryQueries, selectHistory } from "./history";
 import { type BatchProfiles, makeBatchProfiles } from "./merchant-batch";
 import { dayOf } from "./merchant-risk";
 import type { FraudModel } from "./model/format";
+import { type PreparedModel, prepareModel } from "./scoring/score";
 
 interface DetectDeps {
   readonly history: AccountHistory;
@@ -162,12 +163,13 @@ async function fetchProfiles(
  */
 function assessAll(
   deps: DetectDeps,
+  model: PreparedModel | undefined,
   entries: readonly Entry[],
   histories: Map<string, Transaction[] | StepFailure>,
   profiles: BatchProfiles | StepFailure,
   failures: Failures,
 ): Assessed[] {
-  const { config, model } = deps;
+  const { config } = deps;
   const earlier = new Map<string, Transaction[]>();
   const assessed: Assessed[] = [];
   for (const entry of entries) {
@@ -294,6 +296,8 @@ async function countAtMerchants(deps: DetectDeps, firsts: readonly Transaction[]
  * const { batchItemFailures } = await handler(event, context);
  */
 function makeDetectHandler(deps: DetectDeps) {
+  // Once per handler (a cold start), not per record: a trees model's flat form is built, not shipped.
+  const model = deps.model === undefined ? undefined : prepareModel(deps.model);
   return async (event: DynamoDBStreamEvent, _context: Context): Promise<DynamoDBBatchResponse> => {
     const failures = makeFailures(deps.log);
     try {
@@ -310,7 +314,7 @@ function makeDetectHandler(deps: DetectDeps) {
         fetchHistories(deps, entries),
         fetchProfiles(deps, entries),
       ]);
-      const assessed = assessAll(deps, entries, histories, profiles, failures);
+      const assessed = assessAll(deps, model, entries, histories, profiles, failures);
       const flagged = assessed.filter((a) => a.assessment.flagged);
       await sendAlerts(deps, flagged, at, failures);
       const firsts = await recordVerdicts(deps, assessed, at, failures);

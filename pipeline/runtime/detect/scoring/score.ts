@@ -11,8 +11,13 @@
 import type { RulesConfig } from "../config";
 import { FEATURES } from "../features/registry";
 import type { FeatureSummary } from "../features/summary";
-import { type FraudModel, type LogisticRegressionModel, MODEL_KINDS } from "../model/format";
-import { treesAttribution, treesLogOdds } from "../model/trees";
+import {
+  type FraudModel,
+  type GradientBoostedTreesModel,
+  type LogisticRegressionModel,
+  MODEL_KINDS,
+} from "../model/format";
+import { type FlatTrees, flattenTrees, treesAttribution, treesLogOdds } from "../model/trees";
 import { roundTo2 } from "../rules/score";
 import { SIGNALS } from "./signals";
 
@@ -30,6 +35,14 @@ interface Scored {
   readonly score: number;
   readonly contributions: readonly Contribution[];
 }
+
+/** A trees model with its trees flattened for inference (see {@link prepareModel}). */
+interface PreparedTreesModel extends GradientBoostedTreesModel {
+  readonly flat: FlatTrees;
+}
+
+/** A parsed model as the scorers take it: a logistic regression as parsed, trees flattened. */
+type PreparedModel = LogisticRegressionModel | PreparedTreesModel;
 
 /** How many reasons travel with a verdict and an alert. */
 const TOP_REASONS = 3;
@@ -95,6 +108,18 @@ function logisticLogOdds(model: LogisticRegressionModel, vector: Float64Array): 
 }
 
 /**
+ * A parsed model ready to score: a trees model gains its flat form, built here once (per backtest,
+ * per detect-fraud cold start) rather than shipped, since the archive carries the parsed model.
+ *
+ * @example
+ * const model = prepareModel(parseFraudModel(text, FEATURE_NAMES));
+ * modelScoreOnly(model, vector); // 83.1
+ */
+function prepareModel(model: FraudModel): PreparedModel {
+  return model.kind === MODEL_KINDS.gradientBoostedTrees ? { ...model, flat: flattenTrees(model) } : model;
+}
+
+/**
  * The model's log-odds for a feature vector. Every score comes from this one sum (the full
  * {@link modelScore} too, through `treesAttribution`'s `logOdds`), so a score with reasons and a
  * score without them are the same number.
@@ -102,9 +127,9 @@ function logisticLogOdds(model: LogisticRegressionModel, vector: Float64Array): 
  * @example
  * modelLogOdds(model, vector); // -3.71
  */
-function modelLogOdds(model: FraudModel, vector: Float64Array): number {
+function modelLogOdds(model: PreparedModel, vector: Float64Array): number {
   return model.kind === MODEL_KINDS.gradientBoostedTrees
-    ? treesLogOdds(model, vector)
+    ? treesLogOdds(model.flat, vector)
     : logisticLogOdds(model, vector);
 }
 
@@ -114,7 +139,7 @@ function modelLogOdds(model: FraudModel, vector: Float64Array): number {
  * @example
  * modelProbability(model, vector); // 0.83
  */
-function modelProbability(model: FraudModel, vector: Float64Array): number {
+function modelProbability(model: PreparedModel, vector: Float64Array): number {
   return sigmoid(modelLogOdds(model, vector));
 }
 
@@ -133,12 +158,12 @@ function scoreOfLogOdds(z: number): number {
  * @example
  * modelScore(model, computeFeatures(summary), summary); // { score: 83.1, contributions: [...] }
  */
-function modelScore(model: FraudModel, vector: Float64Array, summary: FeatureSummary): Scored {
+function modelScore(model: PreparedModel, vector: Float64Array, summary: FeatureSummary): Scored {
   let z: number;
   let terms: Float64Array;
   if (model.kind === MODEL_KINDS.gradientBoostedTrees) {
     // Its logOdds is treesLogOdds's: the trees are walked for the score as modelLogOdds walks them.
-    ({ logOdds: z, contributions: terms } = treesAttribution(model, vector));
+    ({ logOdds: z, contributions: terms } = treesAttribution(model.flat, vector));
   } else {
     z = logisticLogOdds(model, vector);
     terms = logisticTerms(model, vector);
@@ -160,7 +185,7 @@ function modelScore(model: FraudModel, vector: Float64Array, summary: FeatureSum
  * @example
  * modelScoreOnly(model, computeFeatures(summary)); // 83.1
  */
-function modelScoreOnly(model: FraudModel, vector: Float64Array): number {
+function modelScoreOnly(model: PreparedModel, vector: Float64Array): number {
   return scoreOfLogOdds(modelLogOdds(model, vector));
 }
 
@@ -184,5 +209,5 @@ function topReasons(contributions: readonly Contribution[]): string[] {
   return reasons;
 }
 
-export type { Contribution, Scored };
-export { defaultScore, modelProbability, modelScore, modelScoreOnly, topReasons };
+export type { Contribution, PreparedModel, Scored };
+export { defaultScore, modelProbability, modelScore, modelScoreOnly, prepareModel, topReasons };
