@@ -1,9 +1,11 @@
 /**
  * Figure 4, local pipeline end to end: HTTP load at fixed concurrency with autocannon against the
  * local pipeline (a child process on 127.0.0.1, ephemeral port), beside a bare Node http server
- * answering the same POST with a constant, in the same run. Every request carries a new
- * transaction id; after the load the pipeline reports how long detection and notification took
- * to catch up.
+ * answering the same POST with a constant, in the same run. Both targets stay up and are loaded
+ * in alternating rounds (pipeline, bare, pipeline, ...), and each figure is the median of its
+ * rounds: a machine whose speed drifts then moves both sides alike. Every request carries a new
+ * transaction id; after each pipeline round the pipeline reports how long detection and
+ * notification took to catch up.
  */
 import { seededRandom } from "../local/faults";
 import { ask, type BenchChild, spawnTsChild, stopChild } from "./children";
@@ -51,7 +53,10 @@ const autocannon: Autocannon = require("autocannon");
 const START_TIMEOUT_MS = 60_000;
 
 interface LoadFigure {
+  /** The median of the rounds' requests/s. */
   readonly requestsPerSec: number;
+  /** Each round's requests/s, in order. */
+  readonly roundsPerSec: readonly number[];
   /** Latency in ms. */
   readonly p50: number;
   readonly p99: number;
@@ -65,11 +70,14 @@ interface LoadFigure {
 
 interface HttpLoadResult {
   readonly connections: number;
+  /** Length of one round, s. */
   readonly durationSec: number;
+  readonly rounds: number;
   readonly pipeline: LoadFigure;
   readonly bare: LoadFigure;
+  /** After the last pipeline round. */
   readonly drain: DrainReport;
-  /** pipeline requests/s / bare requests/s. */
+  /** pipeline requests/s / bare requests/s (the medians). */
   readonly ratio: number;
   /** bare CPU per request / pipeline CPU per request: the ratio if each target had a core to itself. */
   readonly cpuRatio: number;
@@ -101,8 +109,18 @@ function transactionBodies(runId: string): () => string {
   };
 }
 
+/** One round against one target: what autocannon counted, every 2xx latency and the target's CPU. */
+interface Round {
+  readonly requestsPerSec: number;
+  readonly total: number;
+  readonly statuses: Record<string, number>;
+  readonly errors: number;
+  readonly latencies: number[];
+  readonly cpuMicros: number;
+}
+
 /**
- * One load run. Latency percentiles come from every 2xx response time as autocannon measures it
+ * One load round. Latency percentiles come from every 2xx response time as autocannon measures it
  * (fractional ms); its own histogram rounds to whole ms, too coarse for a sub-ms local server.
  */
 async function load(
@@ -111,7 +129,7 @@ async function load(
   connections: number,
   durationSec: number,
   body: () => string,
-): Promise<LoadFigure> {
+): Promise<Round> {
   const cpuBefore = await cpuOf(child);
   const instance = autocannon({
     url,
@@ -132,17 +150,36 @@ async function load(
   });
   const result = await instance;
   const cpuMicros = (await cpuOf(child)) - cpuBefore;
-  const latency = summarize(latencies);
   const statuses: Record<string, number> = {};
   for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = stats.count;
   return {
     requestsPerSec: result.requests.total / result.duration,
-    p50: latency.median,
-    p99: latency.p99,
     total: result.requests.total,
     statuses,
     errors: result.errors + result.timeouts,
-    cpuPerRequestUs: cpuMicros / Math.max(1, result.requests.total),
+    latencies,
+    cpuMicros,
+  };
+}
+
+/** A target's rounds as one figure: the median requests/s, latencies and counts over all rounds. */
+function figureOf(rounds: readonly Round[]): LoadFigure {
+  const latency = summarize(rounds.flatMap((round) => round.latencies));
+  const statuses: Record<string, number> = {};
+  for (const round of rounds)
+    for (const [code, count] of Object.entries(round.statuses))
+      statuses[code] = (statuses[code] ?? 0) + count;
+  const total = rounds.reduce((sum, round) => sum + round.total, 0);
+  const cpuMicros = rounds.reduce((sum, round) => sum + round.cpuMicros, 0);
+  return {
+    requestsPerSec: summarize(rounds.map((round) => round.requestsPerSec)).median,
+    roundsPerSec: rounds.map((round) => round.requestsPerSec),
+    p50: latency.median,
+    p99: latency.p99,
+    total,
+    statuses,
+    errors: rounds.reduce((sum, round) => sum + round.errors, 0),
+    cpuPerRequestUs: cpuMicros / Math.max(1, total),
   };
 }
 
@@ -151,52 +188,71 @@ async function cpuOf(child: BenchChild): Promise<number> {
   return (await ask<CpuSample>(child, { type: "cpu" }, 10_000)).cpuMicros;
 }
 
-async function withTarget<T>(
-  kind: "pipeline" | "bare",
-  deadlineMs: number,
-  use: (url: string, child: BenchChild) => Promise<T>,
-): Promise<T> {
+/** Starts a target and resolves with its URL once it listens. */
+async function startTarget(kind: "pipeline" | "bare", deadlineMs: number) {
   const child = spawnTsChild("bench/http-target.ts", [kind], deadlineMs);
   try {
     const { port } = await ask<{ port: number }>(child, undefined, START_TIMEOUT_MS);
-    return await use(`http://127.0.0.1:${port}`, child);
-  } finally {
+    return { child, url: `http://127.0.0.1:${port}` };
+  } catch (error) {
     await stopChild(child, 15_000);
+    throw error;
   }
 }
 
 /**
- * Loads the local pipeline, then the bare server, each for `durationSec` at `connections`.
+ * Loads the local pipeline and the bare server in `rounds` alternating rounds of `durationSec`
+ * each at `connections`, both targets running throughout.
  *
  * @example
- * const result = await measureHttpLoad({ connections: 10, durationSec: 10 });
- * result.pipeline.requestsPerSec;
+ * const result = await measureHttpLoad({ connections: 10, durationSec: 5, rounds: 3 });
+ * result.pipeline.requestsPerSec; // the median of three rounds
  */
 async function measureHttpLoad(options: {
   connections: number;
   durationSec: number;
+  rounds: number;
 }): Promise<HttpLoadResult> {
-  const { connections, durationSec } = options;
-  // Start-up, the load, the drain and the stop, with room to spare; the child is killed after it.
-  const deadlineMs = START_TIMEOUT_MS + durationSec * 1000 + 90_000;
+  const { connections, durationSec, rounds } = options;
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error(`measureHttpLoad: rounds must be a whole number from 1, got ${rounds}`);
+  // Start-up, every round, the drains and the stop, with room to spare; the children are killed after it.
+  const deadlineMs = START_TIMEOUT_MS + 2 * rounds * (durationSec * 1000 + 75_000) + 90_000;
   const runId = Date.now().toString(36);
-  const { pipeline, drain } = await withTarget("pipeline", deadlineMs, async (url, child) => {
-    const figure = await load(url, child, connections, durationSec, transactionBodies(runId));
-    const report = await ask<DrainReport>(child, { type: "drain" }, 75_000);
-    return { pipeline: figure, drain: report };
-  });
-  const bare = await withTarget("bare", deadlineMs, (url, child) =>
-    load(url, child, connections, durationSec, transactionBodies(runId)),
-  );
-  return {
-    connections,
-    durationSec,
-    pipeline,
-    bare,
-    drain,
-    ratio: pipeline.requestsPerSec / bare.requestsPerSec,
-    cpuRatio: bare.cpuPerRequestUs / pipeline.cpuPerRequestUs,
-  };
+  const pipelineTarget = await startTarget("pipeline", deadlineMs);
+  try {
+    const bareTarget = await startTarget("bare", deadlineMs);
+    try {
+      const pipelineBodies = transactionBodies(runId);
+      const bareBodies = transactionBodies(runId);
+      const pipelineRounds: Round[] = [];
+      const bareRounds: Round[] = [];
+      let drain: DrainReport | undefined;
+      for (let round = 0; round < rounds; round++) {
+        pipelineRounds.push(
+          await load(pipelineTarget.url, pipelineTarget.child, connections, durationSec, pipelineBodies),
+        );
+        drain = await ask<DrainReport>(pipelineTarget.child, { type: "drain" }, 75_000);
+        bareRounds.push(await load(bareTarget.url, bareTarget.child, connections, durationSec, bareBodies));
+      }
+      const pipeline = figureOf(pipelineRounds);
+      const bare = figureOf(bareRounds);
+      return {
+        connections,
+        durationSec,
+        rounds,
+        pipeline,
+        bare,
+        drain: drain as DrainReport,
+        ratio: pipeline.requestsPerSec / bare.requestsPerSec,
+        cpuRatio: bare.cpuPerRequestUs / pipeline.cpuPerRequestUs,
+      };
+    } finally {
+      await stopChild(bareTarget.child, 15_000);
+    }
+  } finally {
+    await stopChild(pipelineTarget.child, 15_000);
+  }
 }
 
 export type { HttpLoadResult, LoadFigure };

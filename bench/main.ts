@@ -35,21 +35,21 @@ Figures are printed and written to bench/results.json.`;
 interface Settings {
   readonly coldProcesses: number;
   readonly warm: WarmBudget;
-  readonly http: { readonly connections: number; readonly durationSec: number };
+  readonly http: { readonly connections: number; readonly durationSec: number; readonly rounds: number };
   readonly backtestRows: number;
 }
 
 const FULL: Settings = {
   coldProcesses: 15,
   warm: { warmupMs: 300, handlerMs: 2_000, floorMs: 1_000 },
-  http: { connections: 10, durationSec: 10 },
+  http: { connections: 10, durationSec: 5, rounds: 3 },
   backtestRows: 500_000,
 };
 
 const QUICK: Settings = {
   coldProcesses: 3,
   warm: { warmupMs: 100, handlerMs: 300, floorMs: 150 },
-  http: { connections: 10, durationSec: 5 },
+  http: { connections: 10, durationSec: 5, rounds: 1 },
   backtestRows: 50_000,
 };
 

@@ -184,13 +184,13 @@ function loadRow(name: string, figure: LoadFigure): (string | number)[] {
 function httpTable(r: HttpLoadResult): Table {
   const d = r.drain;
   return {
-    title: `4. Local pipeline end to end: POST /transactions, ${r.connections} connections, ${r.durationSec} s each`,
+    title: `4. Local pipeline end to end: POST /transactions, ${r.connections} connections, ${r.rounds} alternating round${r.rounds === 1 ? "" : "s"} of ${r.durationSec} s per target`,
     header: ["target", "req/s", "p50 ms", "p99 ms", "requests", "CPU µs/req", "other"],
     rows: [loadRow("local pipeline", r.pipeline), loadRow("bare node http", r.bare)],
     notes: [
-      `Pipeline / bare: ${num(r.ratio)}x. Every request a new transaction id; statuses other than 201 listed under other.`,
+      `Pipeline / bare: ${num(r.ratio)}x (medians of the rounds; round by round, pipeline ${r.pipeline.roundsPerSec.map(num).join(", ")} and bare ${r.bare.roundsPerSec.map(num).join(", ")} req/s). Both targets run throughout and are loaded in turn. Every request a new transaction id; statuses other than 201 listed under other.`,
       `CPU µs/req: the target process's CPU time during its load (every thread, user + system) per response. Bare / pipeline CPU per request: ${num(r.cpuRatio)}x, the requests/s ratio if both targets were bound by their own CPU rather than by the load generator.`,
-      `After the load: ${d.stored} stored, ${d.flagged} flagged, ${d.notified} notified, ${d.deadLetters} dead letters; detection caught up ${num(d.drainMs)} ms after the load ended.`,
+      `After the last pipeline round: ${d.stored} stored, ${d.flagged} flagged, ${d.notified} notified, ${d.deadLetters} dead letters; detection caught up ${num(d.drainMs)} ms after that round ended.`,
     ],
   };
 }
