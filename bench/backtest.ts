@@ -16,8 +16,9 @@ import { type BacktestResult, DEFAULT_LABEL_DELAY_DAYS, runBacktest } from "../l
 import { DEFAULT_SEED, DEFAULT_VALIDATION_DAYS, train } from "../local/train/train";
 import { FEATURE_NAMES } from "../pipeline/runtime/detect/features/registry";
 import { type FraudModel, parseFraudModel } from "../pipeline/runtime/detect/model/format";
-import { runNode, runTsScript } from "./children";
+import { runNode } from "./children";
 import { writeTransactionsFile } from "./generate";
+import { summarize } from "./stats";
 
 /** The issue's goal for the backtest on this machine. */
 const BACKTEST_GOAL_ROWS_PER_SEC = 50_000;
@@ -37,10 +38,15 @@ const BACKTEST_CLI_DEADLINE_MS = 10 * 60_000;
 
 /** `npm run backtest -- FILE --json` as a fresh process, with the default score or `--model`. */
 interface CliBacktestRun {
-  /** From spawn to exit: Node's start, loading and transpiling the CLI, the backtest, the report, ms. */
+  /**
+   * From spawn to exit: Node's start, loading and transpiling the CLI, the backtest, the report,
+   * ms; the median of the rounds.
+   */
   readonly wallMs: number;
+  /** Each round's wall time, ms, in order. */
+  readonly roundsMs: readonly number[];
   readonly rowsPerSec: number;
-  /** True when the CLI counted the same alerts as the in-process backtest with the same scorer. */
+  /** True when the CLI counted the same alerts as the in-process backtest with the same scorer, in every round. */
   readonly sameAlerts: boolean;
 }
 
@@ -123,36 +129,49 @@ async function timedBacktest(file: string, rows: number, model?: FraudModel): Pr
   };
 }
 
-/** `npm run backtest`'s command from package.json, without npm: node's arguments up to the script. */
-function backtestCommand(): string[] {
+/** An npm script's command from package.json (`backtest`, `train`), without npm: node's arguments up to the script. */
+function scriptCommand(script: "backtest" | "train"): string[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as {
     scripts: Record<string, string>;
   };
-  const [command, ...args] = manifest.scripts.backtest.split(/\s+/);
+  const [command, ...args] = manifest.scripts[script].split(/\s+/);
   if (command !== "node")
-    throw new Error(`npm run backtest does not start with node: ${manifest.scripts.backtest}`);
+    throw new Error(`npm run ${script} does not start with node: ${manifest.scripts[script]}`);
   return args;
 }
 
 /**
  * Runs `npm run backtest -- FILE --json` (without npm), with `--model` when a model file is
- * given, in a fresh process and times it.
+ * given, in a fresh process; resolves with its wall time and whether it counted `alerts`.
  */
 async function timedCli(
   file: string,
-  rows: number,
   alerts: number,
   modelFile?: string,
-): Promise<CliBacktestRun> {
+): Promise<{ wallMs: number; sameAlerts: boolean }> {
   const model = modelFile === undefined ? [] : ["--model", modelFile];
-  const run = await runNode([...backtestCommand(), file, ...model, "--json"], BACKTEST_CLI_DEADLINE_MS);
+  const run = await runNode(
+    [...scriptCommand("backtest"), file, ...model, "--json"],
+    BACKTEST_CLI_DEADLINE_MS,
+  );
   if (run.code !== 0) {
     throw new Error(
       `npm run backtest exited with ${run.code}: ${run.stderr.trim().split("\n").slice(-3).join(" | ")}`,
     );
   }
   const report = JSON.parse(run.stdout) as { alerts: number };
-  return { wallMs: run.wallMs, rowsPerSec: rows / (run.wallMs / 1000), sameAlerts: report.alerts === alerts };
+  return { wallMs: run.wallMs, sameAlerts: report.alerts === alerts };
+}
+
+/** A CLI's rounds as one figure: the median wall time. */
+function cliFigure(rows: number, rounds: readonly { wallMs: number; sameAlerts: boolean }[]): CliBacktestRun {
+  const wallMs = summarize(rounds.map((round) => round.wallMs)).median;
+  return {
+    wallMs,
+    roundsMs: rounds.map((round) => round.wallMs),
+    rowsPerSec: rows / (wallMs / 1000),
+    sameAlerts: rounds.every((round) => round.sameAlerts),
+  };
 }
 
 /** `train` on `file` in this process; only the figures and the model text outlive it. */
@@ -181,7 +200,7 @@ async function trainInProcess(file: string, rows: number) {
 
 /** Runs `npm run train` on `file` in a fresh process; resolves its wall time, summary and model text. */
 async function trainWithCli(file: string, out: string) {
-  const run = await runTsScript("local/train/main.ts", [file, "--out", out], TRAIN_CLI_DEADLINE_MS);
+  const run = await runNode([...scriptCommand("train"), file, "--out", out], TRAIN_CLI_DEADLINE_MS);
   if (run.code !== 0) {
     throw new Error(
       `npm run train exited with ${run.code}: ${run.stderr.trim().split("\n").slice(-3).join(" | ")}`,
@@ -192,8 +211,9 @@ async function trainWithCli(file: string, out: string) {
 
 /**
  * Generates `rows` transactions into a temporary file, times a backtest with the default score
- * in this process and with `npm run backtest` as a fresh process, trains on the file (in process,
- * then with the CLI), and times a backtest with the CLI's model the same two ways.
+ * in this process, trains on the file (in process, then with the CLI), times a backtest with the
+ * CLI's model in this process, then `npm run backtest` as a fresh process without and with the
+ * model in `cliRounds` alternating rounds.
  *
  * @example
  * const figure = await measureBacktest(500_000);
@@ -202,7 +222,10 @@ async function trainWithCli(file: string, out: string) {
 async function measureBacktest(
   rows: number,
   progress: (message: string) => void = () => {},
+  cliRounds = 3,
 ): Promise<BacktestFigure> {
+  if (!Number.isInteger(cliRounds) || cliRounds < 1)
+    throw new Error(`measureBacktest: cliRounds must be a whole number from 1, got ${cliRounds}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-bench-backtest-"));
   try {
     const file = path.join(dir, "history.jsonl");
@@ -211,10 +234,6 @@ async function measureBacktest(
     const generateMs = performance.now() - generateStart;
     progress(`backtest with the default score over ${generated.rows} rows`);
     const byDefault = await timedBacktest(file, generated.rows);
-    progress("npm run backtest as a fresh process");
-    // The esbuild hook keeps what it transpiles: time what every run after a first one costs.
-    await runNode([...backtestCommand(), "--help"], BACKTEST_CLI_DEADLINE_MS);
-    const cli = await timedCli(file, generated.rows, byDefault.alerts);
     progress("training in process");
     const inProcess = await trainInProcess(file, generated.rows);
     progress("training with npm run train");
@@ -223,8 +242,18 @@ async function measureBacktest(
     const model = parseFraudModel(trainCli.text, FEATURE_NAMES);
     progress("backtest with the model");
     const withModel = await timedBacktest(file, generated.rows, model);
-    progress("npm run backtest --model as a fresh process");
-    const cliWithModel = await timedCli(file, generated.rows, withModel.alerts, modelFile);
+    progress(`npm run backtest as a fresh process, without and with the model, ${cliRounds} rounds`);
+    // The esbuild hook keeps what it transpiles: time what every run after a first one costs.
+    await runNode([...scriptCommand("backtest"), "--help"], BACKTEST_CLI_DEADLINE_MS);
+    const defaultRounds: { wallMs: number; sameAlerts: boolean }[] = [];
+    const modelRounds: { wallMs: number; sameAlerts: boolean }[] = [];
+    // Alternating, so a machine whose speed drifts moves both alike.
+    for (let round = 0; round < cliRounds; round++) {
+      defaultRounds.push(await timedCli(file, byDefault.alerts));
+      modelRounds.push(await timedCli(file, withModel.alerts, modelFile));
+    }
+    const cli = cliFigure(generated.rows, defaultRounds);
+    const cliWithModel = cliFigure(generated.rows, modelRounds);
     return {
       rows: generated.rows,
       fraudRows: generated.fraud,

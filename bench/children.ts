@@ -126,22 +126,9 @@ interface ScriptRun {
 }
 
 /**
- * Runs `node -r ts-node/register/transpile-only <script> ...args` from the project root to its end
- * (what `npm run <script>` runs, without npm's own start) and resolves what it printed and its
- * wall time. The child is SIGKILLed after `deadlineMs` and when this process exits.
- *
- * @example
- * const run = await runTsScript("local/train/main.ts", ["history.jsonl", "--out", "model.json"], 600_000);
- */
-function runTsScript(script: string, args: readonly string[], deadlineMs: number): Promise<ScriptRun> {
-  return runNode(
-    ["--no-warnings", "-r", "ts-node/register/transpile-only", path.resolve(PROJECT_ROOT, script), ...args],
-    deadlineMs,
-  );
-}
-
-/**
- * Runs `node ...args` from the project root to its end, as {@link runTsScript} does.
+ * Runs `node ...args` from the project root to its end (what an npm script runs, without npm's
+ * own start) and resolves what it printed and its wall time. The child is SIGKILLed after
+ * `deadlineMs` and when this process exits.
  *
  * @example
  * const run = await runNode(["-r", "./local/register-ts.js", "local/backtest/main.ts", "history.jsonl"], 600_000);
@@ -176,4 +163,4 @@ function runNode(args: readonly string[], deadlineMs: number): Promise<ScriptRun
 }
 
 export type { BenchChild, ScriptRun };
-export { ask, runNode, runTsScript, spawnTsChild, stopChild };
+export { ask, runNode, spawnTsChild, stopChild };

@@ -204,7 +204,7 @@ function backtestTable(r: BacktestFigure): Table {
   const cliMeets = (scorer: string, run: CliBacktestRun) =>
     `${num(run.rowsPerSec)} rows/s with the ${scorer} (${run.rowsPerSec >= r.goalRowsPerSec ? "met" : "NOT met"})`;
   const cliRun = (run: CliBacktestRun) =>
-    `${num(run.wallMs / 1000)} s, ${num(run.rowsPerSec)} rows/s, ${run.sameAlerts ? "the same alerts as in this process" : "its alerts DIFFER from this process's"}`;
+    `${num(run.wallMs / 1000)} s (rounds ${run.roundsMs.map((ms) => num(ms / 1000)).join(", ")} s), ${num(run.rowsPerSec)} rows/s, ${run.sameAlerts ? "the same alerts as in this process" : "its alerts DIFFER from this process's"}`;
   const [byDefault, withModel] = r.runs;
   return {
     title: `5. Backtest throughput over ${num(r.rows)} generated rows (JSON Lines, labelled fraud patterns)`,
@@ -233,7 +233,7 @@ function backtestTable(r: BacktestFigure): Table {
     notes: [
       `End to end in this process: read the file (4 MB chunks), decode with the contract codec, replay walk-forward with the feature vector and labels delayed ${r.labelDelayDays} days, compute the metrics. npm run backtest adds its start (Node and the esbuild hook, whose transpile cache in node_modules/.cache is warm as on every run after a first: a cold one adds about 0.3 s) and runs with 64 MB semi-spaces.`,
       `Goal: at least ${num(r.goalRowsPerSec)} rows/s on this machine as npm run backtest, start-up included: ${cliMeets("default score", r.cli)}; ${cliMeets("model", r.cliWithModel)}. In this process: ${r.runs.map(meets).join("; ")}.${withModel !== undefined && byDefault !== undefined ? ` Model / default: ${num(withModel.rowsPerSec / byDefault.rowsPerSec)}x the rows/s.` : ""}`,
-      `npm run backtest -- FILE --json as a fresh process (Node's start and the CLI's transpiling included, npm's own start not): default score ${cliRun(r.cli)}; with --model MODEL.json (npm run train's) ${cliRun(r.cliWithModel)}.`,
+      `npm run backtest -- FILE --json as a fresh process (Node's start and the CLI's transpiling included, npm's own start not), the median of ${r.cli.roundsMs.length} alternating rounds: default score ${cliRun(r.cli)}; with --model MODEL.json (npm run train's) ${cliRun(r.cliWithModel)}.`,
       `File: ${num(r.fraudRows)} fraud rows, ${mb(r.fileBytes)} MB; generating it took ${num(r.generateMs / 1000)} s (not counted).`,
       "The model is scored on the rows it was trained on: its precision, recall and ROC AUC are in-sample, not a quality figure (see npm run backtest -- --from for an out-of-sample one).",
     ],
@@ -283,7 +283,7 @@ function trainingTable(r: BacktestFigure): Table {
       ],
     ],
     notes: [
-      `train s: read, replay (features, merchant counts, delayed labels), fit every kind on the rows before the last ${t.validationDays} days, measure them on those days, choose the threshold, refit the better on all training rows. fit s by kind: ${kindFits}. The CLI adds Node's start (the esbuild hook transpiles it, as for the backtest) and writing MODEL.json.`,
+      `train s: read, replay (features, merchant counts, delayed labels), fit every kind on the rows before the last ${t.validationDays} days, measure them on those days, choose the threshold, refit the better on all training rows. fit s by kind: ${kindFits}. The CLI (package.json's command, without npm) adds Node's start (the esbuild hook, as for the backtest) and writing MODEL.json.`,
       `Model: ${t.kind}, threshold ${num(t.threshold)}, validation ROC AUC ${t.validationRocAuc === null ? "n/a" : num(t.validationRocAuc)}; iterations = Newton iterations or trees. The CLI's MODEL.json is ${t.cliSameModel ? "identical to" : "DIFFERENT from"} the in-process one and is the model of the backtest above.`,
       `npm run train printed: ${t.cliSummary
         .split("\n")

@@ -9,7 +9,7 @@ describe("Function: measureBacktest (smoke, no figure asserted)", function () {
   let figure: BacktestFigure;
 
   before(async () => {
-    figure = await measureBacktest(2_000);
+    figure = await measureBacktest(2_000, () => {}, 2);
   });
 
   it("times a backtest with the default score, then one with the model npm run train wrote", () => {
@@ -21,9 +21,11 @@ describe("Function: measureBacktest (smoke, no figure asserted)", function () {
     expect(figure.rows >= 2_000 && figure.fraudRows > 0 && figure.fileBytes > 0).to.be.ok;
   });
 
-  it("times npm run backtest as a fresh process, with the default score and with the model, each counting the same alerts", () => {
+  it("times npm run backtest as a fresh process in alternating rounds, with the default score and with the model, each counting the same alerts", () => {
     // Assess
     for (const cli of [figure.cli, figure.cliWithModel]) {
+      expect(cli.roundsMs).to.have.length(2);
+      expect(cli.wallMs).to.be.within(Math.min(...cli.roundsMs), Math.max(...cli.roundsMs));
       expect(cli.wallMs > 0 && cli.rowsPerSec > 0).to.be.ok;
       expect(cli.sameAlerts).to.equal(true);
     }
@@ -65,5 +67,16 @@ describe("Function: measureBacktest (smoke, no figure asserted)", function () {
       tables[0].notes?.some((note) => note.startsWith("npm run backtest -- FILE --json as a fresh process")),
     ).to.be.ok;
     expect(tables[1].title).to.match(/^5b\. Train time for 2,\d{3} rows/);
+  });
+
+  it("refuses a CLI round count that is not a whole number from 1, naming it", async () => {
+    // Act
+    const refused = await measureBacktest(2_000, () => {}, 1.5).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+
+    // Assess
+    expect(refused).to.equal("measureBacktest: cliRounds must be a whole number from 1, got 1.5");
   });
 });
