@@ -48,8 +48,8 @@ export interface BacktestOptions {
   /** Called with every replayed row, in replay order, as it is scored (e.g. to write its score). */
   readonly onScored?: (row: ReplayedRow) => void;
   /**
-   * Leave the rows handed out (kept or passed to `onScored`) without `reasons`, for a caller that
-   * reads none (training reads features and labels): the words are built per row, then dropped.
+   * Hand out rows (kept or passed to `onScored`) without `reasons`, for a caller that reads none:
+   * training reads features and labels, and wording reasons per row would cost it for nothing.
    */
   readonly skipReasons?: boolean;
 }
