@@ -4,16 +4,18 @@
  * Starting a CLI this way costs about a fifth of what ts-node's transpile-only mode costs, which
  * loads and runs the TypeScript compiler. Source maps are inline, so stack traces name .ts lines.
  *
- * Transpiled files are kept in node_modules/.cache/fraud-pipeline/ts, named by a hash of what
- * decides the output (esbuild's version, the options, the path and the source), so a changed file
- * is transpiled again and an unchanged one is read back: a warm start loads no esbuild at all.
- * A cache that cannot be written (read-only node_modules) is skipped.
+ * Transpiled files are kept in node_modules/.cache/fraud-pipeline/ts (or FRAUD_PIPELINE_TS_CACHE),
+ * named by a hash of what decides the output (esbuild's version, the options, the path and the
+ * source), so a changed file is transpiled again and an unchanged one is read back: a warm start
+ * loads no esbuild at all. A cache that cannot be written (read-only node_modules) is skipped.
  */
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "fraud-pipeline", "ts");
+const CACHE_DIR =
+  process.env.FRAUD_PIPELINE_TS_CACHE ||
+  path.join(__dirname, "..", "node_modules", ".cache", "fraud-pipeline", "ts");
 const OPTIONS = { loader: "ts", format: "cjs", target: "node20", sourcemap: "inline" };
 const ESBUILD_VERSION = require("esbuild/package.json").version;
 
@@ -34,14 +36,20 @@ function cached(source, filename) {
     return fs.readFileSync(file, "utf8");
   } catch {
     const code = transpile(source, filename);
+    // Written whole under a name no other writer uses, then renamed: a concurrent start never
+    // reads half a file.
+    const partial = `${file}.${crypto.randomBytes(6).toString("hex")}.tmp`;
     try {
       fs.mkdirSync(CACHE_DIR, { recursive: true });
-      // Written whole under another name, then renamed: a concurrent start never reads half a file.
-      const partial = `${file}.${process.pid}.tmp`;
       fs.writeFileSync(partial, code);
       fs.renameSync(partial, file);
     } catch {
-      // Not writable: transpile every start, as without a cache.
+      // Not writable (or full): transpile every start, as without a cache, and leave no partial file.
+      try {
+        fs.unlinkSync(partial);
+      } catch {
+        // It was never written.
+      }
     }
     return code;
   }

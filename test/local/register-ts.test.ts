@@ -6,18 +6,13 @@ import { expect } from "chai";
 
 const ROOT = path.resolve(__dirname, "../..");
 const READ_ROWS = path.join(ROOT, "local/backtest/read-rows.ts");
-const CACHE_DIR = path.join(ROOT, "node_modules/.cache/fraud-pipeline/ts");
 
-/** The cache's file names now. */
-function cacheEntries(): Set<string> {
-  return new Set(fs.existsSync(CACHE_DIR) ? fs.readdirSync(CACHE_DIR) : []);
-}
-
-/** Runs `node -r ./local/register-ts.js ...args` from the project root. */
-function runWithRegister(args: string[]) {
+/** Runs `node -r ./local/register-ts.js ...args` from the project root, with `env` added. */
+function runWithRegister(args: string[], env: NodeJS.ProcessEnv = {}) {
   return spawnSync(process.execPath, ["-r", "./local/register-ts.js", ...args], {
     cwd: ROOT,
     encoding: "utf8",
+    env: { ...process.env, ...env },
   });
 }
 
@@ -52,30 +47,53 @@ describe("Module: local/register-ts.js (npm run backtest's TypeScript loader)", 
   });
 
   it("reads an unchanged file back from its cache and transpiles a changed one again", () => {
-    // Prepare: a script of its own, so no other run shares its cache entry
+    // Prepare: a cache folder of its own, so no other run shares it
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "register-ts-"));
+    const cache = path.join(dir, "cache");
+    const env = { FRAUD_PIPELINE_TS_CACHE: cache };
     const script = path.join(dir, "script.ts");
     fs.writeFileSync(script, "const answer: number = 1;\nconsole.log(answer);\n");
-    const before = cacheEntries();
     try {
-      const first = runWithRegister([script]);
-      const added = [...cacheEntries()].filter((name) => !before.has(name));
+      const first = runWithRegister([script], env);
+      const [entry] = fs.readdirSync(cache);
+      const entries = fs.readdirSync(cache);
       // The entry now says something the source does not: only a cache read can print it.
-      fs.writeFileSync(path.join(CACHE_DIR, added[0]), 'console.log("from the cache");\n');
+      fs.writeFileSync(path.join(cache, entry), 'console.log("from the cache");\n');
 
       // Act
-      const unchanged = runWithRegister([script]);
+      const unchanged = runWithRegister([script], env);
       fs.writeFileSync(script, "const answer: number = 2;\nconsole.log(answer);\n");
-      const changed = runWithRegister([script]);
+      const changed = runWithRegister([script], env);
 
       // Assess
       expect(first.stdout, first.stderr).to.equal("1\n");
-      expect(added, "one new cache entry").to.have.length(1);
+      expect(entries, "one entry, no partial file left").to.have.length(1);
+      expect(entry).to.match(/^[0-9a-f]{64}\.js$/);
       expect(unchanged.stdout, unchanged.stderr).to.equal("from the cache\n");
       expect(changed.stdout, changed.stderr).to.equal("2\n");
+      expect(fs.readdirSync(cache), "the changed source's entry beside the first").to.have.length(2);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
-      for (const name of cacheEntries()) if (!before.has(name)) fs.rmSync(path.join(CACHE_DIR, name));
+    }
+  });
+
+  it("still runs when the cache cannot be written, transpiling instead", () => {
+    // Prepare: the cache path is a file, so no folder can be made there
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "register-ts-"));
+    const blocked = path.join(dir, "not-a-folder");
+    fs.writeFileSync(blocked, "");
+    const script = path.join(dir, "script.ts");
+    fs.writeFileSync(script, "const answer: number = 3;\nconsole.log(answer);\n");
+    try {
+      // Act
+      const run = runWithRegister([script], { FRAUD_PIPELINE_TS_CACHE: path.join(blocked, "ts") });
+
+      // Assess
+      expect(run.status, run.stderr).to.equal(0);
+      expect(run.stdout).to.equal("3\n");
+      expect(fs.readdirSync(dir).sort()).to.deep.equal(["not-a-folder", "script.ts"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
