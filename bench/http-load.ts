@@ -2,8 +2,10 @@
  * Figure 4, local pipeline end to end: HTTP load at fixed concurrency with autocannon against the
  * local pipeline (a child process on 127.0.0.1, ephemeral port), beside a bare Node http server
  * answering the same POST with a constant, in the same run. Both targets stay up and are loaded
- * in alternating rounds (pipeline, bare, pipeline, ...), and each figure is the median of its
- * rounds: a machine whose speed drifts then moves both sides alike. Every request carries a new
+ * in alternating rounds (pipeline, bare, pipeline, ...), and each target's requests/s is the
+ * median of its rounds: a machine whose speed drifts then moves both sides alike. Latencies are
+ * pooled over the rounds, counts summed, and CPU per request is the rounds' CPU over their
+ * responses (detection still catching up after a round is not in it). Every request carries a new
  * transaction id; after each pipeline round the pipeline reports how long detection and
  * notification took to catch up.
  */
@@ -162,7 +164,7 @@ async function load(
   };
 }
 
-/** A target's rounds as one figure: the median requests/s, latencies and counts over all rounds. */
+/** A target's rounds as one figure: the median requests/s; latencies, counts and CPU over all rounds. */
 function figureOf(rounds: readonly Round[]): LoadFigure {
   const latency = summarize(rounds.flatMap((round) => round.latencies));
   const statuses: Record<string, number> = {};

@@ -3,8 +3,8 @@ import { type BacktestFigure, measureBacktest } from "../../bench/backtest";
 import { reportTables } from "../../bench/report";
 
 describe("Function: measureBacktest (smoke, no figure asserted)", function () {
-  // Two backtests, two `npm run backtest` processes, an in-process training and one `npm run train`
-  // process (its start included).
+  // Two backtests in process, an in-process training, one `npm run train` process, then a warm-up
+  // and two alternating rounds of `npm run backtest` processes without and with the model.
   this.timeout(120_000);
   let figure: BacktestFigure;
 

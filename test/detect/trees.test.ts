@@ -68,7 +68,8 @@ describe("Function: treesLogOdds and treesAttribution (hand-computed)", () => {
     // Prepare
     const model = trees();
 
-    // Act and assess
+    // Act and assess: the test's reference walk of the parsed tree (which the property test below
+    // holds the flat walk to), then the flat walk's sums
     expect(leafOf(model.trees[0], vector(8, 1))).to.equal(4);
     expect(leafOf(model.trees[0], vector(7, 1))).to.equal(1);
     expect(leafOf(model.trees[0], vector(8, 0.5))).to.equal(3);
@@ -392,8 +393,15 @@ const nodeDraw = fc.record({
   threshold: finite,
   value: finite,
 });
-/** A vector entry: a number, or one of the model's thresholds (by index), to go left at exactly it. */
-const entry = fc.oneof(fc.record({ x: finite }), fc.record({ threshold: fc.nat() }));
+/**
+ * A vector entry: a number, one of the model's thresholds (by index) to go left at exactly it, or
+ * NaN or an infinity, which a feature never is but which must still go where the parsed walk goes.
+ */
+const entry = fc.oneof(
+  fc.record({ x: finite }),
+  fc.record({ threshold: fc.nat() }),
+  fc.record({ x: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY) }),
+);
 
 describe("Function: treesLogOdds and treesAttribution (property)", () => {
   it("equal, bit for bit, the walk over the parsed trees, breadth- or depth-first", () => {
