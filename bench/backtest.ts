@@ -140,15 +140,17 @@ function scriptCommand(script: "backtest" | "train"): string[] {
   return args;
 }
 
+/** One timed `npm run backtest` process: its wall time, and whether it counted the expected alerts. */
+interface CliRound {
+  readonly wallMs: number;
+  readonly sameAlerts: boolean;
+}
+
 /**
  * Runs `npm run backtest -- FILE --json` (without npm), with `--model` when a model file is
  * given, in a fresh process; resolves with its wall time and whether it counted `alerts`.
  */
-async function timedCli(
-  file: string,
-  alerts: number,
-  modelFile?: string,
-): Promise<{ wallMs: number; sameAlerts: boolean }> {
+async function timedCli(file: string, alerts: number, modelFile?: string): Promise<CliRound> {
   const model = modelFile === undefined ? [] : ["--model", modelFile];
   const run = await runNode(
     [...scriptCommand("backtest"), file, ...model, "--json"],
@@ -164,7 +166,7 @@ async function timedCli(
 }
 
 /** A CLI's rounds as one figure: the median wall time. */
-function cliFigure(rows: number, rounds: readonly { wallMs: number; sameAlerts: boolean }[]): CliBacktestRun {
+function cliFigure(rows: number, rounds: readonly CliRound[]): CliBacktestRun {
   const wallMs = summarize(rounds.map((round) => round.wallMs)).median;
   return {
     wallMs,
@@ -245,8 +247,8 @@ async function measureBacktest(
     progress(`npm run backtest as a fresh process, without and with the model, ${cliRounds} rounds`);
     // The esbuild hook keeps what it transpiles: time what every run after a first one costs.
     await runNode([...scriptCommand("backtest"), "--help"], BACKTEST_CLI_DEADLINE_MS);
-    const defaultRounds: { wallMs: number; sameAlerts: boolean }[] = [];
-    const modelRounds: { wallMs: number; sameAlerts: boolean }[] = [];
+    const defaultRounds: CliRound[] = [];
+    const modelRounds: CliRound[] = [];
     // Alternating, so a machine whose speed drifts moves both alike.
     for (let round = 0; round < cliRounds; round++) {
       defaultRounds.push(await timedCli(file, byDefault.alerts));
